@@ -1,0 +1,200 @@
+package arcus.core;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Function transforms for reverse-mode differentiation, as in JAX: {@code grad(f)},
+ * {@code valueAndGrad(f)}, {@code vjp(f)}. Each call traces {@code f} on fresh copies of its
+ * inputs, then walks the recorded graph backwards. There is no global tape and no mutable
+ * gradient field, so two threads can differentiate at once, and because gradient rules are
+ * written with tensor ops, differentiating a gradient works (Hessian-vector products).
+ */
+public final class Autodiff {
+  private Autodiff() {}
+
+  /** A value and the gradient of that value with respect to the inputs, in the inputs' structure. */
+  public record ValueAndGrad<G>(Tensor value, G grad) {}
+
+  /** Value, gradient and an auxiliary result the function returned beside its scalar. */
+  public record ValueGradAux<G, A>(Tensor value, G grad, A aux) {}
+
+  /** A scalar loss plus anything else the function wants to hand back (e.g. new batch-norm statistics). */
+  public record WithAux<A>(Tensor value, A aux) {}
+
+  /** The value of f and a pullback mapping an output cotangent to input cotangents. */
+  public record VjpResult(Tensor value, Function<Tensor, List<Tensor>> pullback) {}
+
+  /** A tensor with the same value that differentiation treats as a constant. */
+  public static Tensor stopGradient(Tensor x) {
+    return x.node == null ? x : new Tensor(x.shape, x.dtype, x.storage, null);
+  }
+
+  public static ValueAndGrad<Tensor> valueAndGrad(Function<Tensor, Tensor> f, Tensor x) {
+    ValueAndGrad<List<Tensor>> r = valueAndGrad((List<Tensor> xs) -> f.apply(xs.get(0)), List.of(x));
+    return new ValueAndGrad<>(r.value(), r.grad().get(0));
+  }
+
+  public static Tensor grad(Function<Tensor, Tensor> f, Tensor x) {
+    return valueAndGrad(f, x).grad();
+  }
+
+  public static ValueAndGrad<List<Tensor>> valueAndGrad(Function<List<Tensor>, Tensor> f, List<Tensor> xs) {
+    ValueGradAux<List<Tensor>, Void> r = run(xs, leaves -> new WithAux<>(f.apply(leaves), null));
+    return new ValueAndGrad<>(r.value(), r.grad());
+  }
+
+  public static List<Tensor> grad(Function<List<Tensor>, Tensor> f, List<Tensor> xs) {
+    return valueAndGrad(f, xs).grad();
+  }
+
+  public static ValueAndGrad<Params> valueAndGrad(Function<Params, Tensor> f, Params p) {
+    ValueGradAux<Params, Void> r = valueAndGradAux(q -> new WithAux<>(f.apply(q), null), p);
+    return new ValueAndGrad<>(r.value(), r.grad());
+  }
+
+  public static Params grad(Function<Params, Tensor> f, Params p) {
+    return valueAndGrad(f, p).grad();
+  }
+
+  /**
+   * Differentiates a function that returns a scalar plus an auxiliary value. Tensors inside the
+   * auxiliary value are handed back as computed; pass them through {@link #stopGradient} inside
+   * f if they must not keep the graph alive (running statistics, say).
+   */
+  public static <A> ValueGradAux<Params, A> valueAndGradAux(Function<Params, WithAux<A>> f, Params p) {
+    List<String> names = p.names();
+    ValueGradAux<List<Tensor>, A> r = run(p.tensors(), leaves -> f.apply(Params.of(names, leaves)));
+    return new ValueGradAux<>(r.value(), Params.of(names, r.grad()), r.aux());
+  }
+
+  /** Traces f and returns its value and a pullback; the pullback may be called many times. */
+  public static VjpResult vjp(Function<List<Tensor>, Tensor> f, List<Tensor> xs) {
+    Trace trace = new Trace();
+    Tensor[] leaves = leaves(trace, xs);
+    Tensor out;
+    try {
+      out = f.apply(List.of(leaves));
+    } finally {
+      trace.close();
+    }
+    Tensor value = detachIfOnly(out, trace);
+    Function<Tensor, List<Tensor>> pullback = ct -> {
+      if (!ct.shape.equals(out.shape) || ct.dtype != out.dtype)
+        throw new IllegalArgumentException("vjp: cotangent " + ct.dtype + ct.shape + " does not match output " + out.dtype + out.shape);
+      return List.of(backward(trace, out, ct, leaves));
+    };
+    return new VjpResult(value, pullback);
+  }
+
+  // ------------------------------------------------------------------ the machinery
+
+  private static <A> ValueGradAux<List<Tensor>, A> run(List<Tensor> xs, Function<List<Tensor>, WithAux<A>> f) {
+    Trace trace = new Trace();
+    Tensor[] leaves = leaves(trace, xs);
+    WithAux<A> r;
+    try {
+      r = f.apply(List.of(leaves));
+    } finally {
+      trace.close();
+    }
+    Tensor out = r.value();
+    if (out == null) throw new IllegalArgumentException("valueAndGrad: the function returned null");
+    if (out.size() != 1)
+      throw new IllegalArgumentException("valueAndGrad: the function must return a scalar, got shape " + out.shape + " (use vjp for non-scalar outputs)");
+    Tensor seed = out.constant(1.0, out.shape.dims());
+    List<Tensor> grads = List.of(backward(trace, out, seed, leaves));
+    return new ValueGradAux<>(detachIfOnly(out, trace), grads, r.aux());
+  }
+
+  private static Tensor[] leaves(Trace trace, List<Tensor> xs) {
+    Tensor[] leaves = new Tensor[xs.size()];
+    for (int i = 0; i < leaves.length; i++) {
+      Tensor x = xs.get(i);
+      if (x == null) throw new IllegalArgumentException("valueAndGrad: input " + i + " is null");
+      Trace[] outer = Node.openTraces(x);
+      Trace[] traces = new Trace[(outer == null ? 0 : outer.length) + 1];
+      if (outer != null) System.arraycopy(outer, 0, traces, 0, outer.length);
+      traces[traces.length - 1] = trace;
+      Node n = new Node("input", new Tensor[] {x}, (g, y, need) -> new Tensor[] {g}, traces);
+      leaves[i] = new Tensor(x.shape, x.dtype, x.storage, n);
+      n.output = leaves[i];
+    }
+    return leaves;
+  }
+
+  /** Drops the graph from a result unless an enclosing differentiation still needs it. */
+  private static Tensor detachIfOnly(Tensor t, Trace trace) {
+    if (t.node == null) return t;
+    for (Trace other : t.node.traces) if (other != trace && other.isOpen()) return t;
+    return stopGradient(t);
+  }
+
+  /** Reverse pass over the nodes of {@code trace}: cotangents of the leaves (zeros where unused). */
+  private static Tensor[] backward(Trace trace, Tensor out, Tensor seed, Tensor[] leaves) {
+    Tensor[] grads = new Tensor[leaves.length];
+    Map<Node, Tensor> ct = new IdentityHashMap<>();
+    if (out.node != null && out.node.dependsOn(trace)) {
+      List<Node> order = topologicalOrder(out.node, trace);
+      ct.put(out.node, seed);
+      Map<Node, Boolean> isLeaf = new IdentityHashMap<>();
+      for (Tensor l : leaves) isLeaf.put(l.node, Boolean.TRUE);
+      for (int i = order.size() - 1; i >= 0; i--) {
+        Node n = order.get(i);
+        if (isLeaf.containsKey(n)) continue;
+        Tensor g = ct.remove(n);
+        if (g == null) continue;
+        boolean[] need = new boolean[n.inputs.length];
+        boolean any = false;
+        for (int j = 0; j < need.length; j++) {
+          Tensor in = n.inputs[j];
+          need[j] = in != null && in.node != null && in.node.dependsOn(trace);
+          any |= need[j];
+        }
+        if (!any) continue;
+        Tensor[] gs = n.vjp.apply(g, n.output, need);
+        for (int j = 0; j < need.length; j++) {
+          if (!need[j] || gs[j] == null) continue;
+          Node in = n.inputs[j].node;
+          Tensor prev = ct.get(in);
+          ct.put(in, prev == null ? gs[j] : prev.add(gs[j]));
+        }
+      }
+    }
+    for (int i = 0; i < leaves.length; i++) {
+      Tensor g = ct.get(leaves[i].node);
+      grads[i] = g != null ? g : leaves[i].constant(0.0, leaves[i].shape.dims());
+    }
+    return grads;
+  }
+
+  /** Nodes of the trace reachable from {@code root}, inputs before the nodes that use them. */
+  private static List<Node> topologicalOrder(Node root, Trace trace) {
+    List<Node> order = new ArrayList<>();
+    Map<Node, Boolean> visited = new IdentityHashMap<>();
+    ArrayDeque<Object[]> stack = new ArrayDeque<>();
+    stack.push(new Object[] {root, 0});
+    visited.put(root, Boolean.TRUE);
+    while (!stack.isEmpty()) {
+      Object[] top = stack.peek();
+      Node n = (Node) top[0];
+      int i = (Integer) top[1];
+      if (i < n.inputs.length) {
+        top[1] = i + 1;
+        Tensor in = n.inputs[i];
+        if (in != null && in.node != null && in.node.dependsOn(trace) && !visited.containsKey(in.node)) {
+          visited.put(in.node, Boolean.TRUE);
+          stack.push(new Object[] {in.node, 0});
+        }
+      } else {
+        stack.pop();
+        order.add(n);
+      }
+    }
+    return order;
+  }
+}

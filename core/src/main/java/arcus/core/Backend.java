@@ -1,0 +1,80 @@
+package arcus.core;
+
+/**
+ * The kernels behind every primitive op, in terms of storages and shapes. A backend owns the
+ * storages it returns; inputs always come from the same backend (the engine checks). The CPU
+ * backend is the default and the reference every other backend is tested against.
+ *
+ * <p>Shapes passed in describe contiguous row-major data. Every method returns a new storage and
+ * never writes its inputs.
+ */
+public interface Backend {
+  String name();
+
+  /** Wraps host data; the backend takes ownership of the array (callers pass a fresh one). */
+  Storage fromHost(float[] data);
+
+  Storage fromHost(double[] data);
+
+  /** Copies the data to a fresh host array, converting to float if needed. */
+  float[] toFloatArray(Storage s);
+
+  double[] toDoubleArray(Storage s);
+
+  Storage cast(Storage s, DType to);
+
+  Storage fill(DType dtype, int size, double value);
+
+  Storage unary(UnaryOp op, Storage x);
+
+  Storage binary(BinaryOp op, Storage a, Shape as, Storage b, Shape bs, Shape out);
+
+  /** out = cond != 0 ? a : b, all three broadcast to {@code out}. */
+  Storage where(Storage cond, Shape cs, Storage a, Shape as, Storage b, Shape bs, Shape out);
+
+  /** Reduces the axes flagged in {@code axes}; the result has those axes kept with size 1. */
+  Storage reduce(ReduceOp op, Storage x, Shape xs, boolean[] axes);
+
+  /** Index of the first maximum along {@code axis}, for each position of the other axes. */
+  int[] argmax(Storage x, Shape xs, int axis);
+
+  Storage permute(Storage x, Shape xs, int[] perm);
+
+  Storage broadcastTo(Storage x, Shape xs, Shape out);
+
+  /** The box [begin, end) of x. */
+  Storage slice(Storage x, Shape xs, int[] begin, int[] end);
+
+  /** x surrounded by zeros: {@code before[i]} and {@code after[i]} cells on axis i. */
+  Storage pad(Storage x, Shape xs, int[] before, int[] after);
+
+  Storage concat(Storage[] parts, Shape[] shapes, int axis, Shape out);
+
+  /** out[..., ...] = x[..., idx[p], ...]: one element along {@code axis} per position p of the other axes. */
+  Storage takeAlong(Storage x, Shape xs, int axis, int[] idx);
+
+  /** Adjoint of takeAlong: zeros of size {@code size} along {@code axis} with g placed at idx. */
+  Storage scatterAlong(Storage g, Shape gs, int axis, int[] idx, int size);
+
+  /** Selects whole slices: out has idx.length entries along {@code axis}, entry i = x's entry idx[i]. */
+  Storage indexSelect(Storage x, Shape xs, int axis, int[] idx);
+
+  /** Adjoint of indexSelect: sums the slices of g into positions idx of a zero tensor of {@code size} entries. */
+  Storage indexAdd(Storage g, Shape gs, int axis, int[] idx, int size);
+
+  Storage matmul(Storage a, Storage b, MatmulSpec spec);
+
+  Storage conv2d(Storage x, Shape xs, Storage w, Shape ws, Conv2dSpec spec);
+
+  Storage conv2dBackwardInput(Storage gy, Shape ys, Storage w, Shape ws, Shape xs, Conv2dSpec spec);
+
+  Storage conv2dBackwardWeight(Storage x, Shape xs, Storage gy, Shape ys, Shape ws, Conv2dSpec spec);
+
+  Storage pool2d(PoolKind kind, Storage x, Shape xs, Pool2dSpec spec);
+
+  /** Gradient of pool2d with respect to x, given the output cotangent gy. */
+  Storage pool2dBackward(PoolKind kind, Storage x, Shape xs, Storage gy, Pool2dSpec spec);
+
+  /** Adjoint of the max-pool backward in gy: gy'[o] = gx[argmax window o of x]. */
+  Storage maxPool2dGather(Storage x, Shape xs, Storage gx, Pool2dSpec spec);
+}

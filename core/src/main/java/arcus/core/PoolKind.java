@@ -1,0 +1,5 @@
+package arcus.core;
+
+public enum PoolKind {
+  MAX, AVG
+}

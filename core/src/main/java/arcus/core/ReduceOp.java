@@ -1,0 +1,6 @@
+package arcus.core;
+
+/** Reductions over a set of axes. */
+public enum ReduceOp {
+  SUM, MAX
+}

@@ -1,0 +1,288 @@
+package arcus.core.cpu;
+
+import arcus.core.Backend;
+import arcus.core.BinaryOp;
+import arcus.core.Conv2dSpec;
+import arcus.core.DType;
+import arcus.core.MatmulSpec;
+import arcus.core.Pool2dSpec;
+import arcus.core.PoolKind;
+import arcus.core.ReduceOp;
+import arcus.core.Shape;
+import arcus.core.Storage;
+import arcus.core.UnaryOp;
+
+/**
+ * The default backend: host arrays, SIMD kernels on the Vector API, work spread over the shared
+ * {@link Parallel} pool. Every other backend is tested against this one.
+ */
+public final class CpuBackend implements Backend {
+  public static final CpuBackend INSTANCE = new CpuBackend();
+
+  private CpuBackend() {}
+
+  @Override
+  public String name() {
+    return "cpu";
+  }
+
+  private static HostStorage host(Storage s) {
+    if (s instanceof HostStorage h) return h;
+    throw new IllegalArgumentException("cpu backend given a storage of backend " + s.backend().name());
+  }
+
+  private static Object data(Storage s) {
+    HostStorage h = host(s);
+    return h.f() != null ? h.f() : h.d();
+  }
+
+  private static HostStorage wrap(Object o) {
+    return o instanceof float[] f ? HostStorage.of(f) : HostStorage.of((double[]) o);
+  }
+
+  @Override
+  public Storage fromHost(float[] data) {
+    return HostStorage.of(data);
+  }
+
+  @Override
+  public Storage fromHost(double[] data) {
+    return HostStorage.of(data);
+  }
+
+  @Override
+  public float[] toFloatArray(Storage s) {
+    HostStorage h = host(s);
+    if (h.f() != null) return h.f().clone();
+    float[] r = new float[h.d().length];
+    for (int i = 0; i < r.length; i++) r[i] = (float) h.d()[i];
+    return r;
+  }
+
+  @Override
+  public double[] toDoubleArray(Storage s) {
+    HostStorage h = host(s);
+    if (h.d() != null) return h.d().clone();
+    double[] r = new double[h.f().length];
+    for (int i = 0; i < r.length; i++) r[i] = h.f()[i];
+    return r;
+  }
+
+  @Override
+  public Storage cast(Storage s, DType to) {
+    if (s.dtype() == to) return s;
+    return to == DType.F32 ? HostStorage.of(toFloatArray(s)) : HostStorage.of(toDoubleArray(s));
+  }
+
+  @Override
+  public Storage fill(DType dtype, int size, double value) {
+    if (dtype == DType.F32) {
+      float[] f = new float[size];
+      if (value != 0) java.util.Arrays.fill(f, (float) value);
+      return HostStorage.of(f);
+    }
+    double[] d = new double[size];
+    if (value != 0) java.util.Arrays.fill(d, value);
+    return HostStorage.of(d);
+  }
+
+  @Override
+  public Storage unary(UnaryOp op, Storage x) {
+    HostStorage h = host(x);
+    return h.f() != null ? HostStorage.of(Elementwise.unary(op, h.f())) : HostStorage.of(Elementwise.unary(op, h.d()));
+  }
+
+  @Override
+  public Storage binary(BinaryOp op, Storage a, Shape as, Storage b, Shape bs, Shape out) {
+    HostStorage ha = host(a), hb = host(b);
+    Broadcast p = Broadcast.plan(out, as, bs);
+    return ha.f() != null
+        ? HostStorage.of(Elementwise.binary(op, ha.f(), hb.f(), p, out.size()))
+        : HostStorage.of(Elementwise.binary(op, ha.d(), hb.d(), p, out.size()));
+  }
+
+  @Override
+  public Storage where(Storage cond, Shape cs, Storage a, Shape as, Storage b, Shape bs, Shape out) {
+    HostStorage hc = host(cond), ha = host(a), hb = host(b);
+    Broadcast p = Broadcast.plan(out, cs, as, bs);
+    if (ha.f() != null) {
+      float[] c = hc.f() != null ? hc.f() : toFloatArray(hc);
+      return HostStorage.of(Elementwise.where(c, ha.f(), hb.f(), p, out.size()));
+    }
+    double[] c = hc.d() != null ? hc.d() : toDoubleArray(hc);
+    return HostStorage.of(Elementwise.where(c, ha.d(), hb.d(), p, out.size()));
+  }
+
+  @Override
+  public Storage reduce(ReduceOp op, Storage x, Shape xs, boolean[] axes) {
+    int[] kept = xs.dims();
+    for (int i = 0; i < kept.length; i++) if (axes[i]) kept[i] = 1;
+    Shape ks = Shape.of(kept);
+    HostStorage h = host(x);
+    return h.f() != null ? HostStorage.of(Reductions.reduce(op, h.f(), xs, ks)) : HostStorage.of(Reductions.reduce(op, h.d(), xs, ks));
+  }
+
+  @Override
+  public int[] argmax(Storage x, Shape xs, int axis) {
+    HostStorage h = host(x);
+    return Reductions.argmax(h.f(), h.d(), xs, axis);
+  }
+
+  @Override
+  public Storage permute(Storage x, Shape xs, int[] perm) {
+    return wrap(ShapeKernels.permute(data(x), xs, perm));
+  }
+
+  @Override
+  public Storage broadcastTo(Storage x, Shape xs, Shape out) {
+    return wrap(ShapeKernels.broadcastTo(data(x), xs, out));
+  }
+
+  @Override
+  public Storage slice(Storage x, Shape xs, int[] begin, int[] end) {
+    return wrap(ShapeKernels.slice(data(x), xs, begin, end));
+  }
+
+  @Override
+  public Storage pad(Storage x, Shape xs, int[] before, int[] after) {
+    return wrap(ShapeKernels.pad(data(x), xs, before, after));
+  }
+
+  @Override
+  public Storage concat(Storage[] parts, Shape[] shapes, int axis, Shape out) {
+    Object[] d = new Object[parts.length];
+    for (int i = 0; i < d.length; i++) d[i] = data(parts[i]);
+    return wrap(ShapeKernels.concat(d, shapes, axis, out));
+  }
+
+  @Override
+  public Storage takeAlong(Storage x, Shape xs, int axis, int[] idx) {
+    return wrap(ShapeKernels.takeAlong(data(x), xs, axis, idx));
+  }
+
+  @Override
+  public Storage scatterAlong(Storage g, Shape gs, int axis, int[] idx, int size) {
+    int[] d = new int[gs.rank() + 1];
+    for (int i = 0, j = 0; i < d.length; i++) d[i] = i == axis ? size : gs.dim(j++);
+    return wrap(ShapeKernels.scatterAlong(data(g), axis, idx, size, Shape.of(d)));
+  }
+
+  @Override
+  public Storage indexSelect(Storage x, Shape xs, int axis, int[] idx) {
+    return wrap(ShapeKernels.indexSelect(data(x), xs, axis, idx));
+  }
+
+  @Override
+  public Storage indexAdd(Storage g, Shape gs, int axis, int[] idx, int size) {
+    return wrap(ShapeKernels.indexAdd(data(g), gs, axis, idx, size));
+  }
+
+  @Override
+  public Storage matmul(Storage a, Storage b, MatmulSpec s) {
+    HostStorage ha = host(a), hb = host(b);
+    int m = s.m(), n = s.n(), k = s.k();
+    int lda = s.transA() ? m : k, ldb = s.transB() ? k : n;
+    int aStep = s.batchA() ? m * k : 0, bStep = s.batchB() ? k * n : 0;
+    if (ha.f() != null) {
+      float[] c = new float[s.batch() * m * n];
+      for (int i = 0; i < s.batch(); i++)
+        Gemm.sgemm(s.transA(), s.transB(), m, n, k, ha.f(), i * aStep, lda, hb.f(), i * bStep, ldb, c, i * m * n, n, false);
+      return HostStorage.of(c);
+    }
+    double[] c = new double[s.batch() * m * n];
+    for (int i = 0; i < s.batch(); i++)
+      Gemm.dgemm(s.transA(), s.transB(), m, n, k, ha.d(), i * aStep, lda, hb.d(), i * bStep, ldb, c, i * m * n, n, false);
+    return HostStorage.of(c);
+  }
+
+  @Override
+  public Storage conv2d(Storage x, Shape xs, Storage w, Shape ws, Conv2dSpec c) {
+    HostStorage hx = host(x), hw = host(w);
+    int n = xs.dim(0), ch = xs.dim(1), h = xs.dim(2), wd = xs.dim(3), oc = ws.dim(0), kh = ws.dim(2), kw = ws.dim(3);
+    int size = n * oc * c.outH(h, kh) * c.outW(wd, kw);
+    if (hx.f() != null) {
+      float[] y = new float[size];
+      ConvKernels.conv2dForward(hx.f(), n, ch, h, wd, hw.f(), oc, kh, kw, c.strideH(), c.strideW(), c.padH(), c.padW(), c.dilationH(), c.dilationW(), y);
+      return HostStorage.of(y);
+    }
+    double[] y = new double[size];
+    ConvKernels.conv2dForward(hx.d(), n, ch, h, wd, hw.d(), oc, kh, kw, c.strideH(), c.strideW(), c.padH(), c.padW(), c.dilationH(), c.dilationW(), y);
+    return HostStorage.of(y);
+  }
+
+  @Override
+  public Storage conv2dBackwardInput(Storage gy, Shape ys, Storage w, Shape ws, Shape xs, Conv2dSpec c) {
+    HostStorage hg = host(gy), hw = host(w);
+    int n = xs.dim(0), ch = xs.dim(1), h = xs.dim(2), wd = xs.dim(3), oc = ws.dim(0), kh = ws.dim(2), kw = ws.dim(3);
+    if (hg.f() != null) {
+      float[] gx = new float[xs.size()];
+      ConvKernels.conv2dBackwardInput(hg.f(), n, ch, h, wd, hw.f(), oc, kh, kw, c.strideH(), c.strideW(), c.padH(), c.padW(), c.dilationH(), c.dilationW(), gx);
+      return HostStorage.of(gx);
+    }
+    double[] gx = new double[xs.size()];
+    ConvKernels.conv2dBackwardInput(hg.d(), n, ch, h, wd, hw.d(), oc, kh, kw, c.strideH(), c.strideW(), c.padH(), c.padW(), c.dilationH(), c.dilationW(), gx);
+    return HostStorage.of(gx);
+  }
+
+  @Override
+  public Storage conv2dBackwardWeight(Storage x, Shape xs, Storage gy, Shape ys, Shape ws, Conv2dSpec c) {
+    HostStorage hx = host(x), hg = host(gy);
+    int n = xs.dim(0), ch = xs.dim(1), h = xs.dim(2), wd = xs.dim(3), oc = ws.dim(0), kh = ws.dim(2), kw = ws.dim(3);
+    if (hx.f() != null) {
+      float[] gw = new float[ws.size()];
+      ConvKernels.conv2dBackwardWeight(hx.f(), n, ch, h, wd, hg.f(), oc, kh, kw, c.strideH(), c.strideW(), c.padH(), c.padW(), c.dilationH(), c.dilationW(), gw);
+      return HostStorage.of(gw);
+    }
+    double[] gw = new double[ws.size()];
+    ConvKernels.conv2dBackwardWeight(hx.d(), n, ch, h, wd, hg.d(), oc, kh, kw, c.strideH(), c.strideW(), c.padH(), c.padW(), c.dilationH(), c.dilationW(), gw);
+    return HostStorage.of(gw);
+  }
+
+  @Override
+  public Storage pool2d(PoolKind kind, Storage x, Shape xs, Pool2dSpec p) {
+    HostStorage hx = host(x);
+    int n = xs.dim(0), c = xs.dim(1), h = xs.dim(2), w = xs.dim(3);
+    int size = n * c * p.outH(h) * p.outW(w);
+    if (hx.f() != null) {
+      float[] y = new float[size];
+      if (kind == PoolKind.MAX) PoolKernels.maxPool2dForward(hx.f(), n, c, h, w, p.kernelH(), p.kernelW(), p.strideH(), p.strideW(), p.padH(), p.padW(), p.ceilMode(), y);
+      else PoolKernels.avgPool2dForward(hx.f(), n, c, h, w, p.kernelH(), p.kernelW(), p.strideH(), p.strideW(), p.padH(), p.padW(), p.ceilMode(), y);
+      return HostStorage.of(y);
+    }
+    double[] y = new double[size];
+    if (kind == PoolKind.MAX) PoolKernels.maxPool2dForward(hx.d(), n, c, h, w, p.kernelH(), p.kernelW(), p.strideH(), p.strideW(), p.padH(), p.padW(), p.ceilMode(), y);
+    else PoolKernels.avgPool2dForward(hx.d(), n, c, h, w, p.kernelH(), p.kernelW(), p.strideH(), p.strideW(), p.padH(), p.padW(), p.ceilMode(), y);
+    return HostStorage.of(y);
+  }
+
+  @Override
+  public Storage pool2dBackward(PoolKind kind, Storage x, Shape xs, Storage gy, Pool2dSpec p) {
+    HostStorage hx = host(x), hg = host(gy);
+    int n = xs.dim(0), c = xs.dim(1), h = xs.dim(2), w = xs.dim(3);
+    if (hx.f() != null) {
+      float[] gx = new float[xs.size()];
+      if (kind == PoolKind.MAX) PoolKernels.maxPool2dBackward(hx.f(), n, c, h, w, p.kernelH(), p.kernelW(), p.strideH(), p.strideW(), p.padH(), p.padW(), p.ceilMode(), hg.f(), gx);
+      else PoolKernels.avgPool2dBackward(n, c, h, w, p.kernelH(), p.kernelW(), p.strideH(), p.strideW(), p.padH(), p.padW(), p.ceilMode(), hg.f(), gx);
+      return HostStorage.of(gx);
+    }
+    double[] gx = new double[xs.size()];
+    if (kind == PoolKind.MAX) PoolKernels.maxPool2dBackward(hx.d(), n, c, h, w, p.kernelH(), p.kernelW(), p.strideH(), p.strideW(), p.padH(), p.padW(), p.ceilMode(), hg.d(), gx);
+    else PoolKernels.avgPool2dBackward(n, c, h, w, p.kernelH(), p.kernelW(), p.strideH(), p.strideW(), p.padH(), p.padW(), p.ceilMode(), hg.d(), gx);
+    return HostStorage.of(gx);
+  }
+
+  @Override
+  public Storage maxPool2dGather(Storage x, Shape xs, Storage gx, Pool2dSpec p) {
+    HostStorage hx = host(x), hg = host(gx);
+    int n = xs.dim(0), c = xs.dim(1), h = xs.dim(2), w = xs.dim(3);
+    int size = n * c * p.outH(h) * p.outW(w);
+    if (hx.f() != null) {
+      float[] gy = new float[size];
+      PoolKernels.maxPool2dGather(hx.f(), n, c, h, w, p.kernelH(), p.kernelW(), p.strideH(), p.strideW(), p.padH(), p.padW(), p.ceilMode(), hg.f(), gy);
+      return HostStorage.of(gy);
+    }
+    double[] gy = new double[size];
+    PoolKernels.maxPool2dGather(hx.d(), n, c, h, w, p.kernelH(), p.kernelW(), p.strideH(), p.strideW(), p.padH(), p.padW(), p.ceilMode(), hg.d(), gy);
+    return HostStorage.of(gy);
+  }
+}
