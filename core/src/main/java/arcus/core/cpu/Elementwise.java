@@ -2,10 +2,7 @@ package arcus.core.cpu;
 
 import arcus.core.BinaryOp;
 import arcus.core.UnaryOp;
-import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -17,7 +14,6 @@ final class Elementwise {
   private Elementwise() {}
 
   static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
-  static final VectorSpecies<Double> DS = DoubleVector.SPECIES_PREFERRED;
   static final int GRAIN = 1 << 15;
 
   // ------------------------------------------------------------------ unary
@@ -29,33 +25,8 @@ final class Elementwise {
   }
 
   static void unaryRange(UnaryOp op, float[] x, float[] y, int from, int to) {
-    int i = from;
-    int upper = from + FS.loopBound(to - from);
-    for (; i < upper; i += FS.length()) {
-      FloatVector v = FloatVector.fromArray(FS, x, i);
-      vunary(op, v).intoArray(y, i);
-    }
+    int i = SimdLoops.unary(op, x, y, from, to);
     for (; i < to; i++) y[i] = (float) sunary(op, x[i]);
-  }
-
-  static FloatVector vunary(UnaryOp op, FloatVector v) {
-    return switch (op) {
-      case NEG -> v.neg();
-      case EXP -> v.lanewise(VectorOperators.EXP);
-      case LOG -> v.lanewise(VectorOperators.LOG);
-      case SQRT -> v.sqrt();
-      case ABS -> v.abs();
-      case SIN -> v.lanewise(VectorOperators.SIN);
-      case COS -> v.lanewise(VectorOperators.COS);
-      case ACOS -> v.lanewise(VectorOperators.ACOS);
-      case TANH -> v.lanewise(VectorOperators.TANH);
-      case SIGMOID -> FloatVector.broadcast(FS, 1f).div(v.neg().lanewise(VectorOperators.EXP).add(1f));
-      case RELU -> v.max(0f);
-      case SIGN -> {
-        FloatVector z = FloatVector.zero(FS);
-        yield z.blend(1f, v.compare(VectorOperators.GT, 0f)).blend(-1f, v.compare(VectorOperators.LT, 0f));
-      }
-    };
   }
 
   static double sunary(UnaryOp op, double v) {
@@ -103,41 +74,8 @@ final class Elementwise {
   }
 
   private static void innerRun(BinaryOp op, float[] a, int ao, int as, float[] b, int bo, int bs, float[] out, int oo, int len) {
-    int i = 0;
-    int upper = FS.loopBound(len);
-    if (as == 1 && bs == 1) {
-      for (; i < upper; i += FS.length())
-        vbinary(op, FloatVector.fromArray(FS, a, ao + i), FloatVector.fromArray(FS, b, bo + i)).intoArray(out, oo + i);
-    } else if (as == 1 && bs == 0) {
-      FloatVector vb = FloatVector.broadcast(FS, b[bo]);
-      for (; i < upper; i += FS.length()) vbinary(op, FloatVector.fromArray(FS, a, ao + i), vb).intoArray(out, oo + i);
-    } else if (as == 0 && bs == 1) {
-      FloatVector va = FloatVector.broadcast(FS, a[ao]);
-      for (; i < upper; i += FS.length()) vbinary(op, va, FloatVector.fromArray(FS, b, bo + i)).intoArray(out, oo + i);
-    }
+    int i = SimdLoops.binary(op, a, ao, as, b, bo, bs, out, oo, len);
     for (; i < len; i++) out[oo + i] = (float) sbinary(op, a[ao + i * as], b[bo + i * bs]);
-  }
-
-  static FloatVector vbinary(BinaryOp op, FloatVector x, FloatVector y) {
-    return switch (op) {
-      case ADD -> x.add(y);
-      case SUB -> x.sub(y);
-      case MUL -> x.mul(y);
-      case DIV -> x.div(y);
-      case POW -> x.pow(y);
-      case MAX -> x.max(y);
-      case MIN -> x.min(y);
-      case GT -> mask(x.compare(VectorOperators.GT, y));
-      case GE -> mask(x.compare(VectorOperators.GE, y));
-      case LT -> mask(x.compare(VectorOperators.LT, y));
-      case LE -> mask(x.compare(VectorOperators.LE, y));
-      case EQ -> mask(x.compare(VectorOperators.EQ, y));
-      case NE -> mask(x.compare(VectorOperators.NE, y));
-    };
-  }
-
-  private static FloatVector mask(VectorMask<Float> m) {
-    return FloatVector.zero(FS).blend(1f, m);
   }
 
   static double sbinary(BinaryOp op, double x, double y) {
@@ -176,9 +114,16 @@ final class Elementwise {
 
   static float[] where(float[] c, float[] a, float[] b, Broadcast p, int size) {
     float[] out = new float[size];
-    int inner = p.inner();
+    int inner = p.inner(), outer = p.outer();
     int cs = p.innerStride(0), as = p.innerStride(1), bs = p.innerStride(2);
-    Parallel.forRange(p.outer(), Math.max(1, GRAIN / Math.max(1, inner)), (from, to) -> {
+    if (outer == 1) {
+      Parallel.forRange(inner, GRAIN, (from, to) -> {
+        int i = cs == 1 && as == 1 && bs == 1 ? SimdLoops.where(c, a, b, out, from, to) : from;
+        for (; i < to; i++) out[i] = c[i * cs] != 0 ? a[i * as] : b[i * bs];
+      });
+      return out;
+    }
+    Parallel.forRange(outer, Math.max(1, GRAIN / Math.max(1, inner)), (from, to) -> {
       for (int r = from; r < to; r++) {
         int co = p.offset(0, r), ao = p.offset(1, r), bo = p.offset(2, r), oo = r * inner;
         for (int i = 0; i < inner; i++) out[oo + i] = c[co + i * cs] != 0 ? a[ao + i * as] : b[bo + i * bs];
