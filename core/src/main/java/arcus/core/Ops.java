@@ -13,7 +13,7 @@ final class Ops {
   private static final Tensor[] NONE = new Tensor[0];
 
   /** Wraps a kernel result as a tensor, recording a node when an input is being traced. */
-  private static Tensor result(String op, Shape shape, DType dtype, Storage s, Node.Vjp vjp, Tensor... inputs) {
+  static Tensor result(String op, Shape shape, DType dtype, Storage s, Node.Vjp vjp, Tensor... inputs) {
     Trace[] traces = Node.openTraces(inputs);
     if (traces == null) return new Tensor(shape, dtype, s, null);
     Node node = new Node(op, inputs, vjp, traces);

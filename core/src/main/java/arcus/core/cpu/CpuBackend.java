@@ -4,6 +4,7 @@ import arcus.core.Backend;
 import arcus.core.BinaryOp;
 import arcus.core.Conv2dSpec;
 import arcus.core.DType;
+import arcus.core.FusedKernels;
 import arcus.core.MatmulSpec;
 import arcus.core.Pool2dSpec;
 import arcus.core.PoolKind;
@@ -16,7 +17,7 @@ import arcus.core.UnaryOp;
  * The default backend: host arrays, SIMD kernels on the Vector API, work spread over the shared
  * {@link Parallel} pool. Every other backend is tested against this one.
  */
-public final class CpuBackend implements Backend {
+public final class CpuBackend implements Backend, FusedKernels {
   public static final CpuBackend INSTANCE = new CpuBackend();
 
   private CpuBackend() {}
@@ -284,5 +285,69 @@ public final class CpuBackend implements Backend {
     double[] gy = new double[size];
     PoolKernels.maxPool2dGather(hx.d(), n, c, h, w, p.kernelH(), p.kernelW(), p.strideH(), p.strideW(), p.padH(), p.padW(), p.ceilMode(), hg.d(), gy);
     return HostStorage.of(gy);
+  }
+
+  // ------------------------------------------------------------------ fused kernels
+
+  private static int spatial(Shape xs) {
+    int s = 1;
+    for (int i = 2; i < xs.rank(); i++) s *= xs.dim(i);
+    return s;
+  }
+
+  @Override
+  public Storage[] batchNormTrain(Storage x, Shape xs, Storage gamma, Storage beta, double eps) {
+    HostStorage hx = host(x), hg = host(gamma), hb = host(beta);
+    int n = xs.dim(0), c = xs.dim(1), s = spatial(xs);
+    if (hx.f() != null) {
+      float[] y = new float[xs.size()], m = new float[c], v = new float[c];
+      NormKernels.batchNormTrain(hx.f(), n, c, s, hg.f(), hb.f(), eps, y, m, v);
+      return new Storage[] {HostStorage.of(y), HostStorage.of(m), HostStorage.of(v)};
+    }
+    double[] y = new double[xs.size()], m = new double[c], v = new double[c];
+    NormKernels.batchNormTrain(hx.d(), n, c, s, hg.d(), hb.d(), eps, y, m, v);
+    return new Storage[] {HostStorage.of(y), HostStorage.of(m), HostStorage.of(v)};
+  }
+
+  @Override
+  public Storage[] batchNormTrainBackward(Storage x, Shape xs, Storage gamma, Storage mean, Storage var, double eps, Storage g) {
+    HostStorage hx = host(x), hga = host(gamma), hm = host(mean), hv = host(var), hg = host(g);
+    int n = xs.dim(0), c = xs.dim(1), s = spatial(xs);
+    if (hx.f() != null) {
+      float[] dx = new float[xs.size()], dg = new float[c], db = new float[c];
+      NormKernels.batchNormTrainBackward(hx.f(), n, c, s, hga.f(), hm.f(), hv.f(), eps, hg.f(), dx, dg, db);
+      return new Storage[] {HostStorage.of(dx), HostStorage.of(dg), HostStorage.of(db)};
+    }
+    double[] dx = new double[xs.size()], dg = new double[c], db = new double[c];
+    NormKernels.batchNormTrainBackward(hx.d(), n, c, s, hga.d(), hm.d(), hv.d(), eps, hg.d(), dx, dg, db);
+    return new Storage[] {HostStorage.of(dx), HostStorage.of(dg), HostStorage.of(db)};
+  }
+
+  @Override
+  public Storage prelu(Storage x, Shape xs, Storage alpha) {
+    HostStorage hx = host(x), ha = host(alpha);
+    int n = xs.dim(0), c = xs.dim(1), s = spatial(xs);
+    if (hx.f() != null) {
+      float[] y = new float[xs.size()];
+      NormKernels.prelu(hx.f(), n, c, s, ha.f(), y);
+      return HostStorage.of(y);
+    }
+    double[] y = new double[xs.size()];
+    NormKernels.prelu(hx.d(), n, c, s, ha.d(), y);
+    return HostStorage.of(y);
+  }
+
+  @Override
+  public Storage[] preluBackward(Storage x, Shape xs, Storage alpha, Storage g) {
+    HostStorage hx = host(x), ha = host(alpha), hg = host(g);
+    int n = xs.dim(0), c = xs.dim(1), s = spatial(xs);
+    if (hx.f() != null) {
+      float[] dx = new float[xs.size()], da = new float[c];
+      NormKernels.preluBackward(hx.f(), n, c, s, ha.f(), hg.f(), dx, da);
+      return new Storage[] {HostStorage.of(dx), HostStorage.of(da)};
+    }
+    double[] dx = new double[xs.size()], da = new double[c];
+    NormKernels.preluBackward(hx.d(), n, c, s, ha.d(), hg.d(), dx, da);
+    return new Storage[] {HostStorage.of(dx), HostStorage.of(da)};
   }
 }

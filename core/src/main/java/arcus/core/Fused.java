@@ -1,0 +1,92 @@
+package arcus.core;
+
+/**
+ * Fused versions of batch norm and PReLU. Composed from primitives these take a dozen passes
+ * over an activation each way, which dominated a training step of the MNIST network; fused
+ * they take one or two. Each has a composed twin here, and properties check that both agree in
+ * value and gradient. The fused gradients are first-order only: differentiating them again
+ * fails with a clear message (use the composed form for higher derivatives).
+ */
+public final class Fused {
+  private Fused() {}
+
+  /** Output, batch mean and biased batch variance (the statistics are constants). */
+  public record BatchNormResult(Tensor y, Tensor mean, Tensor var) {}
+
+  private static Node.Vjp firstOrderOnly(String op) {
+    return (g, y, need) -> {
+      throw new UnsupportedOperationException(op + " is fused and has no second derivative; use the composed form (Fused." + (op.startsWith("prelu") ? "preluComposed" : "batchNormComposed") + ") to differentiate twice");
+    };
+  }
+
+  private static void checkChannels(String op, Tensor x, Tensor... perChannel) {
+    if (x.rank() < 2) throw new IllegalArgumentException(op + ": input must be [N, C, ...], got " + x.shape());
+    for (Tensor p : perChannel)
+      if (p.rank() != 1 || p.dim(0) != x.dim(1))
+        throw new IllegalArgumentException(op + ": per-channel parameter " + p.shape() + " does not match the " + x.dim(1) + " channels of input " + x.shape());
+  }
+
+  /** Training-mode batch norm over every axis but 1: (x − μ)/√(σ² + ε)·γ + β. */
+  public static BatchNormResult batchNorm(Tensor x, Tensor gamma, Tensor beta, double eps) {
+    checkChannels("batchNorm", x, gamma, beta);
+    if (!(x.backend() instanceof FusedKernels fk) || gamma.backend() != x.backend() || beta.backend() != x.backend())
+      return batchNormComposed(x, gamma, beta, eps);
+    Ops.sameBackend("batchNorm", x, gamma);
+    Ops.sameBackend("batchNorm", x, beta);
+    Storage[] r = fk.batchNormTrain(x.storage, x.shape, gamma.storage, beta.storage, eps);
+    Shape cs = gamma.shape;
+    Tensor mean = new Tensor(cs, x.dtype, r[1], null), var = new Tensor(cs, x.dtype, r[2], null);
+    Tensor xc = Autodiff.stopGradient(x), gc = Autodiff.stopGradient(gamma);
+    Tensor y = Ops.result("batchNorm", x.shape, x.dtype, r[0], (g, out, need) -> {
+      Storage[] d = fk.batchNormTrainBackward(xc.storage, xc.shape, gc.storage, mean.storage, var.storage, eps, g.storage);
+      Node.Vjp no = firstOrderOnly("batchNorm gradient");
+      return new Tensor[] {
+        need[0] ? Ops.result("batchNormGrad", x.shape, x.dtype, d[0], no, g) : null,
+        need[1] ? Ops.result("batchNormGrad", cs, x.dtype, d[1], no, g) : null,
+        need[2] ? Ops.result("batchNormGrad", cs, x.dtype, d[2], no, g) : null
+      };
+    }, x, gamma, beta);
+    return new BatchNormResult(y, mean, var);
+  }
+
+  /** The same function from primitives (differentiable to any order). */
+  public static BatchNormResult batchNormComposed(Tensor x, Tensor gamma, Tensor beta, double eps) {
+    checkChannels("batchNorm", x, gamma, beta);
+    int[] axes = new int[x.rank() - 1];
+    axes[0] = 0;
+    for (int i = 2; i < x.rank(); i++) axes[i - 1] = i;
+    int[] bshape = new int[x.rank()];
+    java.util.Arrays.fill(bshape, 1);
+    bshape[1] = x.dim(1);
+    Tensor mean = x.mean(axes, true);
+    Tensor xc = x.sub(mean);
+    Tensor var = xc.square().mean(axes, true);
+    Tensor y = xc.div(var.add(eps).sqrt()).mul(gamma.reshape(bshape)).add(beta.reshape(bshape));
+    return new BatchNormResult(y, Autodiff.stopGradient(mean.reshape(x.dim(1))), Autodiff.stopGradient(var.reshape(x.dim(1))));
+  }
+
+  /** PReLU with one learned slope per channel (axis 1). */
+  public static Tensor prelu(Tensor x, Tensor alpha) {
+    checkChannels("prelu", x, alpha);
+    if (!(x.backend() instanceof FusedKernels fk) || alpha.backend() != x.backend()) return preluComposed(x, alpha);
+    Ops.sameBackend("prelu", x, alpha);
+    Storage s = fk.prelu(x.storage, x.shape, alpha.storage);
+    Tensor xc = Autodiff.stopGradient(x), ac = Autodiff.stopGradient(alpha);
+    return Ops.result("prelu", x.shape, x.dtype, s, (g, y, need) -> {
+      Storage[] d = fk.preluBackward(xc.storage, xc.shape, ac.storage, g.storage);
+      Node.Vjp no = firstOrderOnly("prelu gradient");
+      return new Tensor[] {
+        need[0] ? Ops.result("preluGrad", x.shape, x.dtype, d[0], no, g) : null,
+        need[1] ? Ops.result("preluGrad", alpha.shape, x.dtype, d[1], no, g) : null
+      };
+    }, x, alpha);
+  }
+
+  public static Tensor preluComposed(Tensor x, Tensor alpha) {
+    checkChannels("prelu", x, alpha);
+    int[] bshape = new int[x.rank()];
+    java.util.Arrays.fill(bshape, 1);
+    bshape[1] = x.dim(1);
+    return x.relu().add(x.minimum(0.0).mul(alpha.reshape(bshape)));
+  }
+}

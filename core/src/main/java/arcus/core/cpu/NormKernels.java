@@ -1,0 +1,203 @@
+package arcus.core.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Fused batch-norm and PReLU kernels over [N, C, S] data (S = product of the spatial axes).
+ * Work is split over channels, so each thread owns its channels' statistics and outputs.
+ * Statistics accumulate in double: a channel of a 256×28×28 batch has 200k values.
+ */
+final class NormKernels {
+  private NormKernels() {}
+
+  private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
+
+  /** mean[c], var[c] (biased) and y = (x − mean)·γ/√(var + ε) + β. */
+  static void batchNormTrain(float[] x, int n, int c, int s, float[] gamma, float[] beta, double eps, float[] y, float[] mean, float[] var) {
+    Parallel.forRange(c, 1, (c0, c1) -> {
+      for (int ch = c0; ch < c1; ch++) {
+        double sum = 0;
+        for (int b = 0; b < n; b++) sum += Reductions.sumRun(x, (b * c + ch) * s, s);
+        double m = sum / ((double) n * s);
+        double sq = 0;
+        for (int b = 0; b < n; b++) sq += sqDevRun(x, (b * c + ch) * s, s, (float) m);
+        double v = sq / ((double) n * s);
+        mean[ch] = (float) m;
+        var[ch] = (float) v;
+        float scale = (float) (gamma[ch] / Math.sqrt(v + eps));
+        float shift = (float) (beta[ch] - m * scale);
+        for (int b = 0; b < n; b++) affineRun(x, y, (b * c + ch) * s, s, scale, shift);
+      }
+    });
+  }
+
+  private static double sqDevRun(float[] x, int off, int len, float m) {
+    int i = 0, upper = FS.loopBound(len);
+    FloatVector acc = FloatVector.zero(FS), mv = FloatVector.broadcast(FS, m);
+    for (; i < upper; i += FS.length()) {
+      FloatVector d = FloatVector.fromArray(FS, x, off + i).sub(mv);
+      acc = d.fma(d, acc);
+    }
+    double r = acc.reduceLanes(VectorOperators.ADD);
+    for (; i < len; i++) {
+      double d = x[off + i] - m;
+      r += d * d;
+    }
+    return r;
+  }
+
+  private static void affineRun(float[] x, float[] y, int off, int len, float a, float b) {
+    int i = 0, upper = FS.loopBound(len);
+    FloatVector av = FloatVector.broadcast(FS, a), bv = FloatVector.broadcast(FS, b);
+    for (; i < upper; i += FS.length()) FloatVector.fromArray(FS, x, off + i).fma(av, bv).intoArray(y, off + i);
+    for (; i < len; i++) y[off + i] = x[off + i] * a + b;
+  }
+
+  /**
+   * With x̂ = (x − mean)/σ: dβ = Σ g, dγ = Σ g·x̂, dx = γ/(σ·M) · (M·g − dβ − x̂·dγ), M = N·S.
+   */
+  static void batchNormTrainBackward(float[] x, int n, int c, int s, float[] gamma, float[] mean, float[] var, double eps, float[] g,
+                                     float[] dx, float[] dgamma, float[] dbeta) {
+    double count = (double) n * s;
+    Parallel.forRange(c, 1, (c0, c1) -> {
+      for (int ch = c0; ch < c1; ch++) {
+        float m = mean[ch];
+        double inv = 1.0 / Math.sqrt(var[ch] + eps);
+        double sg = 0, sgx = 0;
+        for (int b = 0; b < n; b++) {
+          int off = (b * c + ch) * s;
+          sg += Reductions.sumRun(g, off, s);
+          sgx += dotDevRun(g, x, off, s, m);
+        }
+        sgx *= inv;
+        dbeta[ch] = (float) sg;
+        dgamma[ch] = (float) sgx;
+        // dx = k1·g + k2·(x − m) + k3 with k1 = γσ⁻¹, k2 = −γσ⁻³·Σg(x−m)/M ... folded into one fma pass
+        float k1 = (float) (gamma[ch] * inv);
+        float k2 = (float) (-gamma[ch] * inv * inv * sgx / count);
+        float k3 = (float) (-gamma[ch] * inv * sg / count - k2 * m);
+        for (int b = 0; b < n; b++) bnBackRun(g, x, dx, (b * c + ch) * s, s, k1, k2, k3);
+      }
+    });
+  }
+
+  private static double dotDevRun(float[] g, float[] x, int off, int len, float m) {
+    int i = 0, upper = FS.loopBound(len);
+    FloatVector acc = FloatVector.zero(FS), mv = FloatVector.broadcast(FS, m);
+    for (; i < upper; i += FS.length())
+      acc = FloatVector.fromArray(FS, x, off + i).sub(mv).fma(FloatVector.fromArray(FS, g, off + i), acc);
+    double r = acc.reduceLanes(VectorOperators.ADD);
+    for (; i < len; i++) r += (double) g[off + i] * (x[off + i] - m);
+    return r;
+  }
+
+  private static void bnBackRun(float[] g, float[] x, float[] dx, int off, int len, float k1, float k2, float k3) {
+    int i = 0, upper = FS.loopBound(len);
+    FloatVector a = FloatVector.broadcast(FS, k1), b = FloatVector.broadcast(FS, k2), cc = FloatVector.broadcast(FS, k3);
+    for (; i < upper; i += FS.length()) {
+      FloatVector gv = FloatVector.fromArray(FS, g, off + i), xv = FloatVector.fromArray(FS, x, off + i);
+      gv.fma(a, xv.fma(b, cc)).intoArray(dx, off + i);
+    }
+    for (; i < len; i++) dx[off + i] = g[off + i] * k1 + x[off + i] * k2 + k3;
+  }
+
+  static void batchNormTrain(double[] x, int n, int c, int s, double[] gamma, double[] beta, double eps, double[] y, double[] mean, double[] var) {
+    for (int ch = 0; ch < c; ch++) {
+      double sum = 0;
+      for (int b = 0; b < n; b++) for (int i = 0; i < s; i++) sum += x[(b * c + ch) * s + i];
+      double m = sum / ((double) n * s), sq = 0;
+      for (int b = 0; b < n; b++) for (int i = 0; i < s; i++) {
+        double d = x[(b * c + ch) * s + i] - m;
+        sq += d * d;
+      }
+      double v = sq / ((double) n * s), inv = 1 / Math.sqrt(v + eps);
+      mean[ch] = m;
+      var[ch] = v;
+      for (int b = 0; b < n; b++) for (int i = 0; i < s; i++) {
+        int k = (b * c + ch) * s + i;
+        y[k] = (x[k] - m) * inv * gamma[ch] + beta[ch];
+      }
+    }
+  }
+
+  static void batchNormTrainBackward(double[] x, int n, int c, int s, double[] gamma, double[] mean, double[] var, double eps, double[] g,
+                                     double[] dx, double[] dgamma, double[] dbeta) {
+    double count = (double) n * s;
+    for (int ch = 0; ch < c; ch++) {
+      double inv = 1 / Math.sqrt(var[ch] + eps), sg = 0, sgx = 0;
+      for (int b = 0; b < n; b++) for (int i = 0; i < s; i++) {
+        int k = (b * c + ch) * s + i;
+        sg += g[k];
+        sgx += g[k] * (x[k] - mean[ch]) * inv;
+      }
+      dbeta[ch] = sg;
+      dgamma[ch] = sgx;
+      for (int b = 0; b < n; b++) for (int i = 0; i < s; i++) {
+        int k = (b * c + ch) * s + i;
+        double xh = (x[k] - mean[ch]) * inv;
+        dx[k] = gamma[ch] * inv / count * (count * g[k] - sg - xh * sgx);
+      }
+    }
+  }
+
+  static void prelu(float[] x, int n, int c, int s, float[] alpha, float[] y) {
+    Parallel.forRange(n * c, Math.max(1, 16384 / Math.max(1, s)), (r0, r1) -> {
+      for (int r = r0; r < r1; r++) {
+        int off = r * s, i = 0, upper = FS.loopBound(s);
+        float a = alpha[r % c];
+        FloatVector av = FloatVector.broadcast(FS, a);
+        for (; i < upper; i += FS.length()) {
+          FloatVector v = FloatVector.fromArray(FS, x, off + i);
+          v.blend(v.mul(av), v.compare(VectorOperators.LT, 0f)).intoArray(y, off + i);
+        }
+        for (; i < s; i++) {
+          float v = x[off + i];
+          y[off + i] = v < 0 ? a * v : v;
+        }
+      }
+    });
+  }
+
+  /** dx = g·(x > 0 ? 1 : α), dα[c] = Σ g·min(x, 0); split over channels so dα needs no merging. */
+  static void preluBackward(float[] x, int n, int c, int s, float[] alpha, float[] g, float[] dx, float[] dalpha) {
+    Parallel.forRange(c, 1, (c0, c1) -> {
+      for (int ch = c0; ch < c1; ch++) {
+        float a = alpha[ch];
+        FloatVector av = FloatVector.broadcast(FS, a);
+        double da = 0;
+        for (int b = 0; b < n; b++) {
+          int off = (b * c + ch) * s, i = 0, upper = FS.loopBound(s);
+          FloatVector acc = FloatVector.zero(FS);
+          for (; i < upper; i += FS.length()) {
+            FloatVector v = FloatVector.fromArray(FS, x, off + i), gv = FloatVector.fromArray(FS, g, off + i);
+            var neg = v.compare(VectorOperators.LT, 0f);
+            gv.blend(gv.mul(av), neg).intoArray(dx, off + i);
+            acc = acc.add(gv.mul(v).blend(0f, neg.not()));
+          }
+          da += acc.reduceLanes(VectorOperators.ADD);
+          for (; i < s; i++) {
+            float v = x[off + i], gv = g[off + i];
+            dx[off + i] = v < 0 ? a * gv : gv;
+            if (v < 0) da += gv * v;
+          }
+        }
+        dalpha[ch] = (float) da;
+      }
+    });
+  }
+
+  static void prelu(double[] x, int n, int c, int s, double[] alpha, double[] y) {
+    for (int k = 0; k < x.length; k++) y[k] = x[k] < 0 ? alpha[(k / s) % c] * x[k] : x[k];
+  }
+
+  static void preluBackward(double[] x, int n, int c, int s, double[] alpha, double[] g, double[] dx, double[] dalpha) {
+    java.util.Arrays.fill(dalpha, 0);
+    for (int k = 0; k < x.length; k++) {
+      int ch = (k / s) % c;
+      dx[k] = x[k] < 0 ? alpha[ch] * g[k] : g[k];
+      if (x[k] < 0) dalpha[ch] += g[k] * x[k];
+    }
+  }
+}

@@ -1,0 +1,70 @@
+package arcus.core;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import org.junit.jupiter.api.Test;
+
+/** The fused batch norm and PReLU equal their composed twins, in value and gradient. */
+class FusedProperties {
+  private static void same(Tensor a, Tensor b, double tol, String what) {
+    Float32MatchesFloat64Properties.close(a.dtype() == DType.F32 ? a : a.to(DType.F32), b.to(DType.F64), tol, what);
+  }
+
+  @Property(tries = 30)
+  void batchNormFusedEqualsComposed(@ForAll long seed) {
+    Gen g = new Gen(seed);
+    int n = g.between(1, 4), c = g.between(1, 5);
+    int[] shape = g.rng.nextInt(3) == 0 ? new int[] {n + 1, c} : new int[] {n, c, g.between(1, 7), g.between(1, 7)};
+    Tensor x = g.normal(shape).mul(2.0).add(0.5), gamma = g.normal(c), beta = g.normal(c), proj = g.normal(shape);
+    for (DType dt : DType.values()) {
+      Tensor xx = x.to(dt), gg = gamma.to(dt), bb = beta.to(dt), pp = proj.to(dt);
+      double tol = dt == DType.F32 ? 2e-5 : 1e-12;
+      var f = Fused.batchNorm(xx, gg, bb, 1e-5);
+      var r = Fused.batchNormComposed(xx, gg, bb, 1e-5);
+      same(f.y(), r.y(), tol, "bn y " + dt);
+      same(f.mean(), r.mean(), tol, "bn mean " + dt);
+      same(f.var(), r.var(), tol, "bn var " + dt);
+      List<Tensor> gf = Autodiff.grad((List<Tensor> v) -> Fused.batchNorm(v.get(0), v.get(1), v.get(2), 1e-5).y().mul(pp).sum(), List.of(xx, gg, bb));
+      List<Tensor> gr = Autodiff.grad((List<Tensor> v) -> Fused.batchNormComposed(v.get(0), v.get(1), v.get(2), 1e-5).y().mul(pp).sum(), List.of(xx, gg, bb));
+      for (int i = 0; i < 3; i++) same(gf.get(i), gr.get(i), dt == DType.F32 ? 2e-4 : 1e-9, "bn grad " + i + " " + dt);
+    }
+    GradCheck.Report rep = GradCheck.check(v -> Fused.batchNorm(v.get(0), v.get(1), v.get(2), 1e-5).y().mul(proj).sum(), List.of(x, gamma, beta));
+    assertTrue(rep.passed(), rep.toString());
+  }
+
+  @Property(tries = 30)
+  void preluFusedEqualsComposed(@ForAll long seed) {
+    Gen g = new Gen(seed);
+    int n = g.between(1, 4), c = g.between(1, 5);
+    int[] shape = g.rng.nextInt(3) == 0 ? new int[] {n, c} : new int[] {n, c, g.between(1, 9), g.between(1, 9)};
+    Tensor x = g.awayFromZero(shape), alpha = g.uniform(0, 0.5, c), proj = g.normal(shape);
+    for (DType dt : DType.values()) {
+      Tensor xx = x.to(dt), aa = alpha.to(dt), pp = proj.to(dt);
+      double tol = dt == DType.F32 ? 1e-6 : 1e-14;
+      same(Fused.prelu(xx, aa), Fused.preluComposed(xx, aa), tol, "prelu " + dt);
+      List<Tensor> gf = Autodiff.grad((List<Tensor> v) -> Fused.prelu(v.get(0), v.get(1)).mul(pp).sum(), List.of(xx, aa));
+      List<Tensor> gr = Autodiff.grad((List<Tensor> v) -> Fused.preluComposed(v.get(0), v.get(1)).mul(pp).sum(), List.of(xx, aa));
+      for (int i = 0; i < 2; i++) same(gf.get(i), gr.get(i), dt == DType.F32 ? 1e-5 : 1e-12, "prelu grad " + i + " " + dt);
+    }
+    GradCheck.Report rep = GradCheck.check(v -> Fused.prelu(v.get(0), v.get(1)).mul(proj).sum(), List.of(x, alpha));
+    assertTrue(rep.passed(), rep.toString());
+  }
+
+  @Test
+  void secondDerivativeOfFusedIsAClearError() {
+    Tensor x = Tensor.of(new double[] {1, -2, 3, -4}, 2, 2), a = Tensor.of(new double[] {0.1, 0.2}, 2);
+    var e = assertThrows(UnsupportedOperationException.class,
+        () -> Autodiff.grad(y -> Autodiff.grad(z -> Fused.prelu(z, a).square().sum(), y).sum(), x));
+    assertTrue(e.getMessage().contains("composed"), e.getMessage());
+  }
+
+  @Test
+  void channelMismatchNamesShapes() {
+    var e = assertThrows(IllegalArgumentException.class, () -> Fused.prelu(Tensor.zeros(DType.F32, 2, 3, 4, 4), Tensor.zeros(DType.F32, 4)));
+    assertTrue(e.getMessage().contains("[4]") && e.getMessage().contains("[2, 3, 4, 4]"), e.getMessage());
+  }
+}
