@@ -26,8 +26,8 @@ final class Gemm {
   static final int NR = 2 * L;
   /** Depth of a packed panel: a KC x NR panel of B (16 KiB at NR=16) lives in the 32 KiB L1d. */
   static final int KC = 256;
-  /** Rows of packed A per block: MC x KC floats (~144 KiB) sits comfortably in the 512 KiB L2. */
-  static final int MC = 144;
+  /** Rows of packed A per block: MC x KC pre-broadcast vectors (384 KiB at L=8) fit the 512 KiB L2. */
+  static final int MC = 48;
   /** Columns of packed B per block; bounds the packed-B buffer (KC x NC floats, 1 MiB) to L3. */
   static final int NC = 1024;
   /** Below this many multiply-adds, packing costs more than it saves. */
@@ -47,9 +47,11 @@ final class Gemm {
   }
 
   /**
-   * Splits C into independent slabs, one per thread, along the larger of m and n; each slab is a
-   * whole sub-GEMM with its own packing buffers, so threads never synchronise or share writes
-   * (slab edges are multiples of the register tile, which for NR=16 floats is a cache line).
+   * Splits C into independent slabs, one per thread; each slab is a whole sub-GEMM with its own
+   * packing buffers, so threads never synchronise or share writes (slab edges are multiples of
+   * the register tile, which for NR=16 floats is a cache line). Row slabs are preferred because
+   * packed A is 8x inflated by pre-broadcasting: splitting rows packs each A row once in total,
+   * whereas splitting columns would make every thread pack all of A.
    */
   static void sgemmPacked(boolean transA, boolean transB, int m, int n, int k,
                           float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
@@ -59,7 +61,8 @@ final class Gemm {
       if (!accumulate) zero(c, cOff, ldc, m, n);
       return;
     }
-    if (n >= m) {
+    int rowBlocks = (m + MR - 1) / MR;
+    if (rowBlocks < 4 * Parallel.threads() && n > m) {
       int blocks = (n + NR - 1) / NR;
       Parallel.forRange(blocks, 4, (from, to) -> {
         int j0 = from * NR, j1 = Math.min(n, to * NR);
@@ -67,8 +70,7 @@ final class Gemm {
         serial(transA, transB, m, j1 - j0, k, a, aOff, lda, b, bo, ldb, c, cOff + j0, ldc, accumulate);
       });
     } else {
-      int blocks = (m + MR - 1) / MR;
-      Parallel.forRange(blocks, 4, (from, to) -> {
+      Parallel.forRange(rowBlocks, 4, (from, to) -> {
         int i0 = from * MR, i1 = Math.min(m, to * MR);
         int ao = transA ? aOff + i0 : aOff + i0 * lda;
         serial(transA, transB, i1 - i0, n, k, a, ao, lda, b, bOff, ldb, c, cOff + i0 * ldc, ldc, accumulate);
@@ -83,7 +85,7 @@ final class Gemm {
     int mcMax = Math.min(MC, roundUp(m, MR));
     int kcMax = Math.min(KC, k);
     float[] bp = new float[kcMax * ncMax];
-    float[] ap = new float[kcMax * mcMax];
+    float[] ap = new float[kcMax * mcMax * L];
     float[] edge = new float[MR * NR];
     for (int jc = 0; jc < n; jc += NC) {
       int nc = Math.min(NC, n - jc);
@@ -100,7 +102,13 @@ final class Gemm {
             for (int ir = 0; ir < mc; ir += MR) {
               int mr = Math.min(MR, mc - ir);
               int co = cOff + (ic + ir) * ldc + jc + jr;
-              kernel(kc, ap, ir * kc, bp, bo, c, co, ldc, mr, nr, overwrite, edge);
+              if (mr == MR && nr == NR) {
+                kernel(kc, ap, ir * kc * L, bp, bo, c, co, ldc, overwrite);
+              } else {
+                // Edge tiles go through a scratch tile so the hot kernel stays small enough to inline.
+                kernel(kc, ap, ir * kc * L, bp, bo, edge, 0, NR, true);
+                addEdge(edge, c, co, ldc, mr, nr, overwrite);
+              }
             }
           }
         }
@@ -138,97 +146,97 @@ final class Gemm {
     }
   }
 
-  /** Packs op(A)[ic:ic+mc, pc:pc+kc] as MR-tall panels, each stored k-major, zero-padded. */
+  /**
+   * Packs op(A)[ic:ic+mc, pc:pc+kc] as MR-tall panels, each stored k-major and zero-padded, with
+   * every element pre-broadcast to a full vector. C2 lowers a scalar broadcast through a
+   * register shuffle that competes with the FMAs for ports (measured: 39 vs 64 GFLOP/s in the
+   * kernel alone); a plain vector load costs only a load slot, and the 8x larger panel is paid
+   * for by a smaller MC.
+   */
   private static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int pc, int mc, int kc, float[] ap) {
+    FloatVector zero = FloatVector.zero(FS);
     for (int ir = 0; ir < mc; ir += MR) {
       int mr = Math.min(MR, mc - ir);
-      int dst = ir * kc;
-      if (transA) {
-        int src = aOff + pc * lda + ic + ir;
-        for (int p = 0; p < kc; p++, src += lda, dst += MR) {
-          int i = 0;
-          for (; i < mr; i++) ap[dst + i] = a[src + i];
-          for (; i < MR; i++) ap[dst + i] = 0f;
-        }
-      } else {
-        for (int i = 0; i < mr; i++) {
-          int src = aOff + (ic + ir + i) * lda + pc;
-          for (int p = 0; p < kc; p++) ap[dst + p * MR + i] = a[src + p];
-        }
-        for (int i = mr; i < MR; i++) {
-          for (int p = 0; p < kc; p++) ap[dst + p * MR + i] = 0f;
-        }
+      int dst = ir * kc * L;
+      for (int p = 0; p < kc; p++) {
+        int src = transA ? aOff + (pc + p) * lda + ic + ir : aOff + (ic + ir) * lda + pc + p;
+        int step = transA ? 1 : lda;
+        int i = 0;
+        for (; i < mr; i++, src += step) FloatVector.broadcast(FS, a[src]).intoArray(ap, dst + (p * MR + i) * L);
+        for (; i < MR; i++) zero.intoArray(ap, dst + (p * MR + i) * L);
       }
     }
   }
 
   /**
    * The 6 x 2L register tile. Twelve accumulators are named locals so C2 keeps them in
-   * registers; the loop body is one B row (two loads) against six broadcast A values.
+   * registers; the loop body is one B row (two loads) against six pre-broadcast A vectors.
    */
   private static void kernel(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc,
-                             int mr, int nr, boolean overwrite, float[] edge) {
+                             boolean overwrite) {
     FloatVector z = FloatVector.zero(FS);
     FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z;
     FloatVector c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
-    for (int p = 0; p < kc; p++, ao += MR, bo += NR) {
-      FloatVector b0 = FloatVector.fromArray(FS, bp, bo);
-      FloatVector b1 = FloatVector.fromArray(FS, bp, bo + L);
-      FloatVector av = FloatVector.broadcast(FS, ap[ao]);
+    // Indices are affine in the loop counter (not separately bumped) so C2 can hoist range checks.
+    for (int p = 0; p < kc; p++) {
+      int ai = ao + p * (MR * L), bi = bo + p * NR;
+      FloatVector b0 = FloatVector.fromArray(FS, bp, bi);
+      FloatVector b1 = FloatVector.fromArray(FS, bp, bi + L);
+      FloatVector av = FloatVector.fromArray(FS, ap, ai);
       c00 = av.fma(b0, c00);
       c01 = av.fma(b1, c01);
-      av = FloatVector.broadcast(FS, ap[ao + 1]);
+      av = FloatVector.fromArray(FS, ap, ai + 1 * L);
       c10 = av.fma(b0, c10);
       c11 = av.fma(b1, c11);
-      av = FloatVector.broadcast(FS, ap[ao + 2]);
+      av = FloatVector.fromArray(FS, ap, ai + 2 * L);
       c20 = av.fma(b0, c20);
       c21 = av.fma(b1, c21);
-      av = FloatVector.broadcast(FS, ap[ao + 3]);
+      av = FloatVector.fromArray(FS, ap, ai + 3 * L);
       c30 = av.fma(b0, c30);
       c31 = av.fma(b1, c31);
-      av = FloatVector.broadcast(FS, ap[ao + 4]);
+      av = FloatVector.fromArray(FS, ap, ai + 4 * L);
       c40 = av.fma(b0, c40);
       c41 = av.fma(b1, c41);
-      av = FloatVector.broadcast(FS, ap[ao + 5]);
+      av = FloatVector.fromArray(FS, ap, ai + 5 * L);
       c50 = av.fma(b0, c50);
       c51 = av.fma(b1, c51);
     }
-    if (mr == MR && nr == NR) {
-      store(c, co, c00, c01, overwrite);
-      store(c, co + ldc, c10, c11, overwrite);
-      store(c, co + 2 * ldc, c20, c21, overwrite);
-      store(c, co + 3 * ldc, c30, c31, overwrite);
-      store(c, co + 4 * ldc, c40, c41, overwrite);
-      store(c, co + 5 * ldc, c50, c51, overwrite);
-      return;
+    // Written out rather than via a helper: a non-inlined call taking vectors would box them.
+    if (!overwrite) {
+      c00 = c00.add(FloatVector.fromArray(FS, c, co));
+      c01 = c01.add(FloatVector.fromArray(FS, c, co + L));
+      c10 = c10.add(FloatVector.fromArray(FS, c, co + ldc));
+      c11 = c11.add(FloatVector.fromArray(FS, c, co + ldc + L));
+      c20 = c20.add(FloatVector.fromArray(FS, c, co + 2 * ldc));
+      c21 = c21.add(FloatVector.fromArray(FS, c, co + 2 * ldc + L));
+      c30 = c30.add(FloatVector.fromArray(FS, c, co + 3 * ldc));
+      c31 = c31.add(FloatVector.fromArray(FS, c, co + 3 * ldc + L));
+      c40 = c40.add(FloatVector.fromArray(FS, c, co + 4 * ldc));
+      c41 = c41.add(FloatVector.fromArray(FS, c, co + 4 * ldc + L));
+      c50 = c50.add(FloatVector.fromArray(FS, c, co + 5 * ldc));
+      c51 = c51.add(FloatVector.fromArray(FS, c, co + 5 * ldc + L));
     }
-    c00.intoArray(edge, 0);
-    c01.intoArray(edge, L);
-    c10.intoArray(edge, NR);
-    c11.intoArray(edge, NR + L);
-    c20.intoArray(edge, 2 * NR);
-    c21.intoArray(edge, 2 * NR + L);
-    c30.intoArray(edge, 3 * NR);
-    c31.intoArray(edge, 3 * NR + L);
-    c40.intoArray(edge, 4 * NR);
-    c41.intoArray(edge, 4 * NR + L);
-    c50.intoArray(edge, 5 * NR);
-    c51.intoArray(edge, 5 * NR + L);
+    c00.intoArray(c, co);
+    c01.intoArray(c, co + L);
+    c10.intoArray(c, co + ldc);
+    c11.intoArray(c, co + ldc + L);
+    c20.intoArray(c, co + 2 * ldc);
+    c21.intoArray(c, co + 2 * ldc + L);
+    c30.intoArray(c, co + 3 * ldc);
+    c31.intoArray(c, co + 3 * ldc + L);
+    c40.intoArray(c, co + 4 * ldc);
+    c41.intoArray(c, co + 4 * ldc + L);
+    c50.intoArray(c, co + 5 * ldc);
+    c51.intoArray(c, co + 5 * ldc + L);
+  }
+
+  private static void addEdge(float[] edge, float[] c, int co, int ldc, int mr, int nr, boolean overwrite) {
     for (int i = 0; i < mr; i++) {
       int row = co + i * ldc;
       for (int j = 0; j < nr; j++) {
         c[row + j] = overwrite ? edge[i * NR + j] : c[row + j] + edge[i * NR + j];
       }
     }
-  }
-
-  private static void store(float[] c, int co, FloatVector v0, FloatVector v1, boolean overwrite) {
-    if (!overwrite) {
-      v0 = v0.add(FloatVector.fromArray(FS, c, co));
-      v1 = v1.add(FloatVector.fromArray(FS, c, co + L));
-    }
-    v0.intoArray(c, co);
-    v1.intoArray(c, co + L);
   }
 
   /** Unpacked path for problems too small to amortise packing: row-by-row axpy or dot products. */
