@@ -1,84 +1,271 @@
 package arcus.core.cpu;
 
-/** Temporary reference convolution; replaced by the im2col + GEMM kernels. */
+import java.util.Arrays;
+
+/**
+ * 2-D convolution, NCHW, groups = 1: x [n, c, h, w], weight [oc, c, kh, kw], y [n, oc, oh, ow].
+ *
+ * <p>The float passes lower each image to a GEMM over an im2col matrix [c*kh*kw, oh*ow]; a 1x1,
+ * stride-1, unpadded convolution is already a GEMM over the image itself, so it skips im2col.
+ * Work is split over images when there are enough of them (each GEMM then runs on its worker
+ * thread); otherwise images go one by one and the GEMM itself is parallel. The double passes
+ * are direct loops: they serve gradient checks on small shapes, where clarity beats speed.
+ */
 final class ConvKernels {
   private ConvKernels() {}
 
-  static void conv2dForward(float[] x, int n, int c, int h, int w, float[] wt, int oc, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, float[] y) {
-    int oh = (h + 2 * ph - dh * (kh - 1) - 1) / sh + 1, ow = (w + 2 * pw - dw * (kw - 1) - 1) / sw + 1;
-    for (int b = 0; b < n; b++) for (int o = 0; o < oc; o++) for (int i = 0; i < oh; i++) for (int j = 0; j < ow; j++) {
-      double s = 0;
-      for (int ci = 0; ci < c; ci++) for (int u = 0; u < kh; u++) for (int v = 0; v < kw; v++) {
-        int yy = i * sh - ph + u * dh, xx = j * sw - pw + v * dw;
-        if (yy < 0 || yy >= h || xx < 0 || xx >= w) continue;
-        s += x[((b * c + ci) * h + yy) * w + xx] * wt[((o * c + ci) * kh + u) * kw + v];
-      }
-      y[((b * oc + o) * oh + i) * ow + j] = (float) s;
+  static int outDim(int in, int k, int stride, int pad, int dil) {
+    return (in + 2 * pad - dil * (k - 1) - 1) / stride + 1;
+  }
+
+  /** Geometry shared by the three float passes, so they agree on the lowering. */
+  private record Geom(int n, int c, int h, int w, int oc, int kh, int kw, int sH, int sW, int pH, int pW,
+                      int dH, int dW, int oh, int ow) {
+    static Geom of(int n, int c, int h, int w, int oc, int kh, int kw, int sH, int sW, int pH, int pW, int dH, int dW) {
+      int oh = outDim(h, kh, sH, pH, dH), ow = outDim(w, kw, sW, pW, dW);
+      if (oh <= 0 || ow <= 0) throw new IllegalArgumentException("convolution output is empty: " + oh + "x" + ow);
+      return new Geom(n, c, h, w, oc, kh, kw, sH, sW, pH, pW, dH, dW, oh, ow);
+    }
+
+    int ohw() { return oh * ow; }
+    int ckk() { return c * kh * kw; }
+    int imageIn() { return c * h * w; }
+    int imageOut() { return oc * oh * ow; }
+
+    boolean pointwise() {
+      return kh == 1 && kw == 1 && sH == 1 && sW == 1 && pH == 0 && pW == 0;
     }
   }
 
-  static void conv2dBackwardInput(float[] gy, int n, int c, int h, int w, float[] wt, int oc, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, float[] gx) {
-    int oh = (h + 2 * ph - dh * (kh - 1) - 1) / sh + 1, ow = (w + 2 * pw - dw * (kw - 1) - 1) / sw + 1;
-    java.util.Arrays.fill(gx, 0);
-    for (int b = 0; b < n; b++) for (int o = 0; o < oc; o++) for (int i = 0; i < oh; i++) for (int j = 0; j < ow; j++) {
-      float g = gy[((b * oc + o) * oh + i) * ow + j];
-      for (int ci = 0; ci < c; ci++) for (int u = 0; u < kh; u++) for (int v = 0; v < kw; v++) {
-        int yy = i * sh - ph + u * dh, xx = j * sw - pw + v * dw;
-        if (yy < 0 || yy >= h || xx < 0 || xx >= w) continue;
-        gx[((b * c + ci) * h + yy) * w + xx] += g * wt[((o * c + ci) * kh + u) * kw + v];
+  /** Per-image body; {@code col} is this thread's im2col scratch (null for pointwise). */
+  @FunctionalInterface
+  private interface ImageBody {
+    void run(int img, float[] col);
+  }
+
+  private static void forImages(Geom g, ImageBody body) {
+    int colLen = g.pointwise() ? 0 : g.ckk() * g.ohw();
+    if (g.n >= Parallel.threads()) {
+      Parallel.forRange(g.n, 1, (from, to) -> {
+        float[] col = colLen == 0 ? null : new float[colLen];
+        for (int img = from; img < to; img++) body.run(img, col);
+      });
+    } else {
+      float[] col = colLen == 0 ? null : new float[colLen];
+      for (int img = 0; img < g.n; img++) body.run(img, col);
+    }
+  }
+
+  static void conv2dForward(float[] x, int n, int c, int h, int w, float[] wt, int oc, int kh, int kw,
+                            int strideH, int strideW, int padH, int padW, int dilH, int dilW, float[] y) {
+    Geom g = Geom.of(n, c, h, w, oc, kh, kw, strideH, strideW, padH, padW, dilH, dilW);
+    int ohw = g.ohw(), ckk = g.ckk();
+    forImages(g, (img, col) -> {
+      float[] src = x;
+      int off = img * g.imageIn();
+      if (col != null) {
+        im2col(g, x, off, col);
+        src = col;
+        off = 0;
+      }
+      Gemm.sgemm(false, false, oc, ohw, ckk, wt, 0, ckk, src, off, ohw, y, img * g.imageOut(), ohw, false);
+    });
+  }
+
+  static void conv2dBackwardInput(float[] gy, int n, int c, int h, int w, float[] wt, int oc, int kh, int kw,
+                                  int strideH, int strideW, int padH, int padW, int dilH, int dilW, float[] gx) {
+    Geom g = Geom.of(n, c, h, w, oc, kh, kw, strideH, strideW, padH, padW, dilH, dilW);
+    int ohw = g.ohw(), ckk = g.ckk();
+    forImages(g, (img, col) -> {
+      int gyOff = img * g.imageOut(), gxOff = img * g.imageIn();
+      if (col == null) {
+        Gemm.sgemm(true, false, ckk, ohw, oc, wt, 0, ckk, gy, gyOff, ohw, gx, gxOff, ohw, false);
+      } else {
+        Gemm.sgemm(true, false, ckk, ohw, oc, wt, 0, ckk, gy, gyOff, ohw, col, 0, ohw, false);
+        Arrays.fill(gx, gxOff, gxOff + g.imageIn(), 0f);
+        col2im(g, col, gx, gxOff);
+      }
+    });
+  }
+
+  /**
+   * The weight gradient sums over images, so each thread accumulates its images into a private
+   * buffer and the buffers are added into {@code gw} at the end (a short critical section).
+   */
+  static void conv2dBackwardWeight(float[] x, int n, int c, int h, int w, float[] gy, int oc, int kh, int kw,
+                                   int strideH, int strideW, int padH, int padW, int dilH, int dilW, float[] gw) {
+    Geom g = Geom.of(n, c, h, w, oc, kh, kw, strideH, strideW, padH, padW, dilH, dilW);
+    int ohw = g.ohw(), ckk = g.ckk(), wLen = oc * ckk;
+    Arrays.fill(gw, 0, wLen, 0f);
+    Object lock = new Object();
+    if (g.n >= Parallel.threads()) {
+      Parallel.forRange(g.n, 1, (from, to) -> {
+        float[] partial = new float[wLen];
+        float[] col = g.pointwise() ? null : new float[ckk * ohw];
+        for (int img = from; img < to; img++) weightGradImage(g, x, gy, img, col, partial, img > from);
+        synchronized (lock) {
+          for (int i = 0; i < wLen; i++) gw[i] += partial[i];
+        }
+      });
+    } else {
+      float[] col = g.pointwise() ? null : new float[ckk * ohw];
+      for (int img = 0; img < g.n; img++) weightGradImage(g, x, gy, img, col, gw, true);
+    }
+  }
+
+  private static void weightGradImage(Geom g, float[] x, float[] gy, int img, float[] col, float[] acc, boolean accumulate) {
+    int ohw = g.ohw(), ckk = g.ckk();
+    float[] src = x;
+    int off = img * g.imageIn();
+    if (col != null) {
+      im2col(g, x, off, col);
+      src = col;
+      off = 0;
+    }
+    Gemm.sgemm(false, true, g.oc, ckk, ohw, gy, img * g.imageOut(), ohw, src, off, ohw, acc, 0, ckk, accumulate);
+  }
+
+  /**
+   * col[(ci*kh + ki)*kw + kj][oy*ow + ox] = x[ci][oy*sH - pH + ki*dH][ox*sW - pW + kj*dW], zero
+   * outside the image. The valid ox range of each row is computed up front so the inner copy is
+   * branch-free (an arraycopy at stride 1).
+   */
+  private static void im2col(Geom g, float[] x, int xOff, float[] col) {
+    int ohw = g.ohw();
+    for (int ci = 0; ci < g.c; ci++) {
+      for (int ki = 0; ki < g.kh; ki++) {
+        for (int kj = 0; kj < g.kw; kj++) {
+          int row = ((ci * g.kh + ki) * g.kw + kj) * ohw;
+          int t = g.pW - kj * g.dW;
+          int lo = Math.min(g.ow, t <= 0 ? 0 : (t + g.sW - 1) / g.sW);
+          int hi = Math.max(lo, Math.min(g.ow, g.w + t <= 0 ? 0 : (g.w + t + g.sW - 1) / g.sW));
+          for (int oy = 0; oy < g.oh; oy++) {
+            int dst = row + oy * g.ow;
+            int iy = oy * g.sH - g.pH + ki * g.dH;
+            if (iy < 0 || iy >= g.h) {
+              Arrays.fill(col, dst, dst + g.ow, 0f);
+              continue;
+            }
+            int src = xOff + (ci * g.h + iy) * g.w - t;
+            Arrays.fill(col, dst, dst + lo, 0f);
+            if (g.sW == 1) {
+              System.arraycopy(x, src + lo, col, dst + lo, hi - lo);
+            } else {
+              for (int ox = lo; ox < hi; ox++) col[dst + ox] = x[src + ox * g.sW];
+            }
+            Arrays.fill(col, dst + hi, dst + g.ow, 0f);
+          }
+        }
       }
     }
   }
 
-  static void conv2dBackwardWeight(float[] x, int n, int c, int h, int w, float[] gy, int oc, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, float[] gw) {
-    int oh = (h + 2 * ph - dh * (kh - 1) - 1) / sh + 1, ow = (w + 2 * pw - dw * (kw - 1) - 1) / sw + 1;
-    java.util.Arrays.fill(gw, 0);
-    for (int b = 0; b < n; b++) for (int o = 0; o < oc; o++) for (int i = 0; i < oh; i++) for (int j = 0; j < ow; j++) {
-      float g = gy[((b * oc + o) * oh + i) * ow + j];
-      for (int ci = 0; ci < c; ci++) for (int u = 0; u < kh; u++) for (int v = 0; v < kw; v++) {
-        int yy = i * sh - ph + u * dh, xx = j * sw - pw + v * dw;
-        if (yy < 0 || yy >= h || xx < 0 || xx >= w) continue;
-        gw[((o * c + ci) * kh + u) * kw + v] += g * x[((b * c + ci) * h + yy) * w + xx];
+  /** The adjoint of {@link #im2col}: scatters-adds every column cell back to its input pixel. */
+  private static void col2im(Geom g, float[] col, float[] gx, int gxOff) {
+    int ohw = g.ohw();
+    for (int ci = 0; ci < g.c; ci++) {
+      for (int ki = 0; ki < g.kh; ki++) {
+        for (int kj = 0; kj < g.kw; kj++) {
+          int row = ((ci * g.kh + ki) * g.kw + kj) * ohw;
+          int t = g.pW - kj * g.dW;
+          int lo = Math.min(g.ow, t <= 0 ? 0 : (t + g.sW - 1) / g.sW);
+          int hi = Math.max(lo, Math.min(g.ow, g.w + t <= 0 ? 0 : (g.w + t + g.sW - 1) / g.sW));
+          for (int oy = 0; oy < g.oh; oy++) {
+            int iy = oy * g.sH - g.pH + ki * g.dH;
+            if (iy < 0 || iy >= g.h) continue;
+            int src = row + oy * g.ow;
+            int dst = gxOff + (ci * g.h + iy) * g.w - t;
+            for (int ox = lo; ox < hi; ox++) gx[dst + ox * g.sW] += col[src + ox];
+          }
+        }
       }
     }
   }
 
-  static void conv2dForward(double[] x, int n, int c, int h, int w, double[] wt, int oc, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, double[] y) {
-    int oh = (h + 2 * ph - dh * (kh - 1) - 1) / sh + 1, ow = (w + 2 * pw - dw * (kw - 1) - 1) / sw + 1;
-    for (int b = 0; b < n; b++) for (int o = 0; o < oc; o++) for (int i = 0; i < oh; i++) for (int j = 0; j < ow; j++) {
-      double s = 0;
-      for (int ci = 0; ci < c; ci++) for (int u = 0; u < kh; u++) for (int v = 0; v < kw; v++) {
-        int yy = i * sh - ph + u * dh, xx = j * sw - pw + v * dw;
-        if (yy < 0 || yy >= h || xx < 0 || xx >= w) continue;
-        s += x[((b * c + ci) * h + yy) * w + xx] * wt[((o * c + ci) * kh + u) * kw + v];
+  // ---- double precision: direct loops ----
+
+  static void conv2dForward(double[] x, int n, int c, int h, int w, double[] wt, int oc, int kh, int kw,
+                            int strideH, int strideW, int padH, int padW, int dilH, int dilW, double[] y) {
+    Geom g = Geom.of(n, c, h, w, oc, kh, kw, strideH, strideW, padH, padW, dilH, dilW);
+    Parallel.forRange(n * oc, 1, (from, to) -> {
+      for (int no = from; no < to; no++) {
+        int img = no / oc, o = no % oc;
+        int yOff = no * g.ohw();
+        for (int oy = 0; oy < g.oh; oy++) {
+          for (int ox = 0; ox < g.ow; ox++) {
+            double s = 0;
+            for (int ci = 0; ci < c; ci++) {
+              for (int ki = 0; ki < kh; ki++) {
+                int iy = oy * strideH - padH + ki * dilH;
+                if (iy < 0 || iy >= h) continue;
+                for (int kj = 0; kj < kw; kj++) {
+                  int ix = ox * strideW - padW + kj * dilW;
+                  if (ix < 0 || ix >= w) continue;
+                  s += x[((img * c + ci) * h + iy) * w + ix] * wt[((o * c + ci) * kh + ki) * kw + kj];
+                }
+              }
+            }
+            y[yOff + oy * g.ow + ox] = s;
+          }
+        }
       }
-      y[((b * oc + o) * oh + i) * ow + j] = (double) s;
-    }
+    });
   }
 
-  static void conv2dBackwardInput(double[] gy, int n, int c, int h, int w, double[] wt, int oc, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, double[] gx) {
-    int oh = (h + 2 * ph - dh * (kh - 1) - 1) / sh + 1, ow = (w + 2 * pw - dw * (kw - 1) - 1) / sw + 1;
-    java.util.Arrays.fill(gx, 0);
-    for (int b = 0; b < n; b++) for (int o = 0; o < oc; o++) for (int i = 0; i < oh; i++) for (int j = 0; j < ow; j++) {
-      double g = gy[((b * oc + o) * oh + i) * ow + j];
-      for (int ci = 0; ci < c; ci++) for (int u = 0; u < kh; u++) for (int v = 0; v < kw; v++) {
-        int yy = i * sh - ph + u * dh, xx = j * sw - pw + v * dw;
-        if (yy < 0 || yy >= h || xx < 0 || xx >= w) continue;
-        gx[((b * c + ci) * h + yy) * w + xx] += g * wt[((o * c + ci) * kh + u) * kw + v];
+  static void conv2dBackwardInput(double[] gy, int n, int c, int h, int w, double[] wt, int oc, int kh, int kw,
+                                  int strideH, int strideW, int padH, int padW, int dilH, int dilW, double[] gx) {
+    Geom g = Geom.of(n, c, h, w, oc, kh, kw, strideH, strideW, padH, padW, dilH, dilW);
+    Parallel.forRange(n, 1, (from, to) -> {
+      for (int img = from; img < to; img++) {
+        Arrays.fill(gx, img * g.imageIn(), (img + 1) * g.imageIn(), 0d);
+        for (int o = 0; o < oc; o++) {
+          for (int oy = 0; oy < g.oh; oy++) {
+            for (int ox = 0; ox < g.ow; ox++) {
+              double d = gy[((img * oc + o) * g.oh + oy) * g.ow + ox];
+              for (int ci = 0; ci < c; ci++) {
+                for (int ki = 0; ki < kh; ki++) {
+                  int iy = oy * strideH - padH + ki * dilH;
+                  if (iy < 0 || iy >= h) continue;
+                  for (int kj = 0; kj < kw; kj++) {
+                    int ix = ox * strideW - padW + kj * dilW;
+                    if (ix < 0 || ix >= w) continue;
+                    gx[((img * c + ci) * h + iy) * w + ix] += d * wt[((o * c + ci) * kh + ki) * kw + kj];
+                  }
+                }
+              }
+            }
+          }
+        }
       }
-    }
+    });
   }
 
-  static void conv2dBackwardWeight(double[] x, int n, int c, int h, int w, double[] gy, int oc, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, double[] gw) {
-    int oh = (h + 2 * ph - dh * (kh - 1) - 1) / sh + 1, ow = (w + 2 * pw - dw * (kw - 1) - 1) / sw + 1;
-    java.util.Arrays.fill(gw, 0);
-    for (int b = 0; b < n; b++) for (int o = 0; o < oc; o++) for (int i = 0; i < oh; i++) for (int j = 0; j < ow; j++) {
-      double g = gy[((b * oc + o) * oh + i) * ow + j];
-      for (int ci = 0; ci < c; ci++) for (int u = 0; u < kh; u++) for (int v = 0; v < kw; v++) {
-        int yy = i * sh - ph + u * dh, xx = j * sw - pw + v * dw;
-        if (yy < 0 || yy >= h || xx < 0 || xx >= w) continue;
-        gw[((o * c + ci) * kh + u) * kw + v] += g * x[((b * c + ci) * h + yy) * w + xx];
+  /** Parallel over output channels: each owns a disjoint slice of {@code gw}, so no reduction. */
+  static void conv2dBackwardWeight(double[] x, int n, int c, int h, int w, double[] gy, int oc, int kh, int kw,
+                                   int strideH, int strideW, int padH, int padW, int dilH, int dilW, double[] gw) {
+    Geom g = Geom.of(n, c, h, w, oc, kh, kw, strideH, strideW, padH, padW, dilH, dilW);
+    Parallel.forRange(oc, 1, (from, to) -> {
+      for (int o = from; o < to; o++) {
+        for (int ci = 0; ci < c; ci++) {
+          for (int ki = 0; ki < kh; ki++) {
+            for (int kj = 0; kj < kw; kj++) {
+              double s = 0;
+              for (int img = 0; img < n; img++) {
+                for (int oy = 0; oy < g.oh; oy++) {
+                  int iy = oy * strideH - padH + ki * dilH;
+                  if (iy < 0 || iy >= h) continue;
+                  for (int ox = 0; ox < g.ow; ox++) {
+                    int ix = ox * strideW - padW + kj * dilW;
+                    if (ix < 0 || ix >= w) continue;
+                    s += gy[((img * oc + o) * g.oh + oy) * g.ow + ox] * x[((img * c + ci) * h + iy) * w + ix];
+                  }
+                }
+              }
+              gw[((o * c + ci) * kh + ki) * kw + kj] = s;
+            }
+          }
+        }
       }
-    }
+    });
   }
 }

@@ -263,12 +263,12 @@ public final class CpuBackend implements Backend, FusedKernels {
     if (hx.f() != null) {
       float[] gx = new float[xs.size()];
       if (kind == PoolKind.MAX) PoolKernels.maxPool2dBackward(hx.f(), n, c, h, w, p.kernelH(), p.kernelW(), p.strideH(), p.strideW(), p.padH(), p.padW(), p.ceilMode(), hg.f(), gx);
-      else PoolKernels.avgPool2dBackward(n, c, h, w, p.kernelH(), p.kernelW(), p.strideH(), p.strideW(), p.padH(), p.padW(), p.ceilMode(), hg.f(), gx);
+      else PoolKernels.avgPool2dBackward(hg.f(), n, c, h, w, p.kernelH(), p.kernelW(), p.strideH(), p.strideW(), p.padH(), p.padW(), p.ceilMode(), gx);
       return HostStorage.of(gx);
     }
     double[] gx = new double[xs.size()];
     if (kind == PoolKind.MAX) PoolKernels.maxPool2dBackward(hx.d(), n, c, h, w, p.kernelH(), p.kernelW(), p.strideH(), p.strideW(), p.padH(), p.padW(), p.ceilMode(), hg.d(), gx);
-    else PoolKernels.avgPool2dBackward(n, c, h, w, p.kernelH(), p.kernelW(), p.strideH(), p.strideW(), p.padH(), p.padW(), p.ceilMode(), hg.d(), gx);
+    else PoolKernels.avgPool2dBackward(hg.d(), n, c, h, w, p.kernelH(), p.kernelW(), p.strideH(), p.strideW(), p.padH(), p.padW(), p.ceilMode(), gx);
     return HostStorage.of(gx);
   }
 

@@ -1,112 +1,270 @@
 package arcus.core.cpu;
 
-/** Temporary reference pooling. */
+import java.util.Arrays;
+
+/**
+ * 2-D max and average pooling, NCHW. Each (image, channel) plane is independent, so planes are
+ * split across threads and every pass writes only its own plane: no reductions needed.
+ *
+ * <p>Max pooling treats padding as -infinity and routes the gradient to the first maximum in
+ * row-major window order, recomputed from x (no index tensor to keep). Average pooling counts
+ * padding cells in the divisor (PyTorch's count_include_pad=true), but a ceil-mode window that
+ * runs past the padded input is divided by its size clipped to the padded input.
+ */
 final class PoolKernels {
   private PoolKernels() {}
 
+  /**
+   * Output length along one axis. Ceil mode rounds up (Caffe/PyTorch) but drops a last window
+   * that would start beyond the input and its left padding, i.e. inside the right padding only.
+   */
   static int outSize(int in, int k, int s, int p, boolean ceil) {
-    return arcus.core.Pool2dSpec.outSize(in, k, s, p, ceil);
+    if (k < 1 || s < 1 || p < 0) throw new IllegalArgumentException("bad pooling geometry k=" + k + " s=" + s + " p=" + p);
+    int span = in + 2 * p - k;
+    if (span < 0) throw new IllegalArgumentException("pooling window " + k + " larger than padded input " + (in + 2 * p));
+    int out = (ceil ? (span + s - 1) / s : span / s) + 1;
+    if (ceil && (out - 1) * s >= in + p) out--;
+    return out;
   }
 
-  static void maxPool2dForward(float[] x, int n, int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, boolean ceil, float[] y) {
+  /** Planes per task: enough window work per task to outweigh the fork cost. */
+  private static int planeGrain(int workPerPlane) {
+    return Math.max(1, 16384 / Math.max(1, workPerPlane));
+  }
+
+  // ---- float ----
+
+  static void maxPool2dForward(float[] x, int n, int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw,
+                               boolean ceil, float[] y) {
     int oh = outSize(h, kh, sh, ph, ceil), ow = outSize(w, kw, sw, pw, ceil);
-    for (int p = 0; p < n * c; p++) for (int i = 0; i < oh; i++) for (int j = 0; j < ow; j++)
-      y[(p * oh + i) * ow + j] = x[p * h * w + argmax(x, p * h * w, h, w, i * sh - ph, j * sw - pw, kh, kw)];
+    Parallel.forRange(n * c, planeGrain(oh * ow * kh * kw), (from, to) -> {
+      for (int pl = from; pl < to; pl++) {
+        int xb = pl * h * w, yb = pl * oh * ow;
+        for (int oy = 0; oy < oh; oy++) {
+          for (int ox = 0; ox < ow; ox++) {
+            int a = argmax(x, xb, h, w, oy * sh - ph, kh, ox * sw - pw, kw);
+            y[yb + oy * ow + ox] = a < 0 ? Float.NEGATIVE_INFINITY : x[a];
+          }
+        }
+      }
+    });
   }
 
-  private static int argmax(float[] x, int base, int h, int w, int y0, int x0, int kh, int kw) {
+  static void maxPool2dBackward(float[] x, int n, int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw,
+                                boolean ceil, float[] gy, float[] gx) {
+    int oh = outSize(h, kh, sh, ph, ceil), ow = outSize(w, kw, sw, pw, ceil);
+    Parallel.forRange(n * c, planeGrain(oh * ow * kh * kw), (from, to) -> {
+      for (int pl = from; pl < to; pl++) {
+        int xb = pl * h * w, yb = pl * oh * ow;
+        Arrays.fill(gx, xb, xb + h * w, 0f);
+        for (int oy = 0; oy < oh; oy++) {
+          for (int ox = 0; ox < ow; ox++) {
+            int a = argmax(x, xb, h, w, oy * sh - ph, kh, ox * sw - pw, kw);
+            if (a >= 0) gx[a] += gy[yb + oy * ow + ox];
+          }
+        }
+      }
+    });
+  }
+
+  static void maxPool2dGather(float[] x, int n, int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw,
+                              boolean ceil, float[] gx, float[] gy) {
+    int oh = outSize(h, kh, sh, ph, ceil), ow = outSize(w, kw, sw, pw, ceil);
+    Parallel.forRange(n * c, planeGrain(oh * ow * kh * kw), (from, to) -> {
+      for (int pl = from; pl < to; pl++) {
+        int xb = pl * h * w, yb = pl * oh * ow;
+        for (int oy = 0; oy < oh; oy++) {
+          for (int ox = 0; ox < ow; ox++) {
+            int a = argmax(x, xb, h, w, oy * sh - ph, kh, ox * sw - pw, kw);
+            gy[yb + oy * ow + ox] = a < 0 ? 0f : gx[a];
+          }
+        }
+      }
+    });
+  }
+
+  static void avgPool2dForward(float[] x, int n, int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw,
+                               boolean ceil, float[] y) {
+    int oh = outSize(h, kh, sh, ph, ceil), ow = outSize(w, kw, sw, pw, ceil);
+    Parallel.forRange(n * c, planeGrain(oh * ow * kh * kw), (from, to) -> {
+      for (int pl = from; pl < to; pl++) {
+        int xb = pl * h * w, yb = pl * oh * ow;
+        for (int oy = 0; oy < oh; oy++) {
+          int hs = oy * sh - ph, he = Math.min(hs + kh, h + ph);
+          int y0 = Math.max(hs, 0), y1 = Math.min(he, h);
+          for (int ox = 0; ox < ow; ox++) {
+            int ws = ox * sw - pw, we = Math.min(ws + kw, w + pw);
+            int x0 = Math.max(ws, 0), x1 = Math.min(we, w);
+            float s = 0f;
+            for (int iy = y0; iy < y1; iy++) {
+              for (int ix = x0; ix < x1; ix++) s += x[xb + iy * w + ix];
+            }
+            y[yb + oy * ow + ox] = s / ((he - hs) * (we - ws));
+          }
+        }
+      }
+    });
+  }
+
+  static void avgPool2dBackward(float[] gy, int n, int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw,
+                                boolean ceil, float[] gx) {
+    int oh = outSize(h, kh, sh, ph, ceil), ow = outSize(w, kw, sw, pw, ceil);
+    Parallel.forRange(n * c, planeGrain(oh * ow * kh * kw), (from, to) -> {
+      for (int pl = from; pl < to; pl++) {
+        int xb = pl * h * w, yb = pl * oh * ow;
+        Arrays.fill(gx, xb, xb + h * w, 0f);
+        for (int oy = 0; oy < oh; oy++) {
+          int hs = oy * sh - ph, he = Math.min(hs + kh, h + ph);
+          int y0 = Math.max(hs, 0), y1 = Math.min(he, h);
+          for (int ox = 0; ox < ow; ox++) {
+            int ws = ox * sw - pw, we = Math.min(ws + kw, w + pw);
+            int x0 = Math.max(ws, 0), x1 = Math.min(we, w);
+            float g = gy[yb + oy * ow + ox] / ((he - hs) * (we - ws));
+            for (int iy = y0; iy < y1; iy++) {
+              for (int ix = x0; ix < x1; ix++) gx[xb + iy * w + ix] += g;
+            }
+          }
+        }
+      }
+    });
+  }
+
+  /**
+   * Index of the first maximum of the window clipped to the image (padding is -infinity, so it
+   * never wins), or -1 when the window holds no real cell. A NaN wins and stays, as in PyTorch.
+   */
+  private static int argmax(float[] x, int xb, int h, int w, int hs, int kh, int ws, int kw) {
+    int y0 = Math.max(hs, 0), y1 = Math.min(hs + kh, h), x0 = Math.max(ws, 0), x1 = Math.min(ws + kw, w);
     int best = -1;
-    for (int u = Math.max(0, y0); u < Math.min(h, y0 + kh); u++)
-      for (int v = Math.max(0, x0); v < Math.min(w, x0 + kw); v++)
-        if (best < 0 || x[base + u * w + v] > x[base + best]) best = u * w + v;
+    float bv = Float.NEGATIVE_INFINITY;
+    for (int iy = y0; iy < y1; iy++) {
+      for (int ix = x0; ix < x1; ix++) {
+        int i = xb + iy * w + ix;
+        float v = x[i];
+        if (best < 0 || v > bv || (v != v && bv == bv)) {
+          best = i;
+          bv = v;
+        }
+      }
+    }
     return best;
   }
 
-  static void maxPool2dBackward(float[] x, int n, int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, boolean ceil, float[] gy, float[] gx) {
+  // ---- double ----
+
+  static void maxPool2dForward(double[] x, int n, int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw,
+                               boolean ceil, double[] y) {
     int oh = outSize(h, kh, sh, ph, ceil), ow = outSize(w, kw, sw, pw, ceil);
-    java.util.Arrays.fill(gx, 0);
-    for (int p = 0; p < n * c; p++) for (int i = 0; i < oh; i++) for (int j = 0; j < ow; j++)
-      gx[p * h * w + argmax(x, p * h * w, h, w, i * sh - ph, j * sw - pw, kh, kw)] += gy[(p * oh + i) * ow + j];
+    Parallel.forRange(n * c, planeGrain(oh * ow * kh * kw), (from, to) -> {
+      for (int pl = from; pl < to; pl++) {
+        int xb = pl * h * w, yb = pl * oh * ow;
+        for (int oy = 0; oy < oh; oy++) {
+          for (int ox = 0; ox < ow; ox++) {
+            int a = argmax(x, xb, h, w, oy * sh - ph, kh, ox * sw - pw, kw);
+            y[yb + oy * ow + ox] = a < 0 ? Double.NEGATIVE_INFINITY : x[a];
+          }
+        }
+      }
+    });
   }
 
-  static void maxPool2dGather(float[] x, int n, int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, boolean ceil, float[] gx, float[] gy) {
+  static void maxPool2dBackward(double[] x, int n, int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw,
+                                boolean ceil, double[] gy, double[] gx) {
     int oh = outSize(h, kh, sh, ph, ceil), ow = outSize(w, kw, sw, pw, ceil);
-    for (int p = 0; p < n * c; p++) for (int i = 0; i < oh; i++) for (int j = 0; j < ow; j++)
-      gy[(p * oh + i) * ow + j] = gx[p * h * w + argmax(x, p * h * w, h, w, i * sh - ph, j * sw - pw, kh, kw)];
+    Parallel.forRange(n * c, planeGrain(oh * ow * kh * kw), (from, to) -> {
+      for (int pl = from; pl < to; pl++) {
+        int xb = pl * h * w, yb = pl * oh * ow;
+        Arrays.fill(gx, xb, xb + h * w, 0d);
+        for (int oy = 0; oy < oh; oy++) {
+          for (int ox = 0; ox < ow; ox++) {
+            int a = argmax(x, xb, h, w, oy * sh - ph, kh, ox * sw - pw, kw);
+            if (a >= 0) gx[a] += gy[yb + oy * ow + ox];
+          }
+        }
+      }
+    });
   }
 
-  static void avgPool2dForward(float[] x, int n, int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, boolean ceil, float[] y) {
+  static void maxPool2dGather(double[] x, int n, int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw,
+                              boolean ceil, double[] gx, double[] gy) {
     int oh = outSize(h, kh, sh, ph, ceil), ow = outSize(w, kw, sw, pw, ceil);
-    for (int p = 0; p < n * c; p++) for (int i = 0; i < oh; i++) for (int j = 0; j < ow; j++) {
-      int y0 = i * sh - ph, x0 = j * sw - pw;
-      int y1 = Math.min(y0 + kh, h + ph), x1 = Math.min(x0 + kw, w + pw);
-      int div = (y1 - y0) * (x1 - x0);
-      double s = 0;
-      for (int u = Math.max(0, y0); u < Math.min(h, y1); u++) for (int v = Math.max(0, x0); v < Math.min(w, x1); v++) s += x[p * h * w + u * w + v];
-      y[(p * oh + i) * ow + j] = (float) (s / div);
-    }
+    Parallel.forRange(n * c, planeGrain(oh * ow * kh * kw), (from, to) -> {
+      for (int pl = from; pl < to; pl++) {
+        int xb = pl * h * w, yb = pl * oh * ow;
+        for (int oy = 0; oy < oh; oy++) {
+          for (int ox = 0; ox < ow; ox++) {
+            int a = argmax(x, xb, h, w, oy * sh - ph, kh, ox * sw - pw, kw);
+            gy[yb + oy * ow + ox] = a < 0 ? 0d : gx[a];
+          }
+        }
+      }
+    });
   }
 
-  static void avgPool2dBackward(int n, int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, boolean ceil, float[] gy, float[] gx) {
+  static void avgPool2dForward(double[] x, int n, int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw,
+                               boolean ceil, double[] y) {
     int oh = outSize(h, kh, sh, ph, ceil), ow = outSize(w, kw, sw, pw, ceil);
-    java.util.Arrays.fill(gx, 0);
-    for (int p = 0; p < n * c; p++) for (int i = 0; i < oh; i++) for (int j = 0; j < ow; j++) {
-      int y0 = i * sh - ph, x0 = j * sw - pw;
-      int y1 = Math.min(y0 + kh, h + ph), x1 = Math.min(x0 + kw, w + pw);
-      int div = (y1 - y0) * (x1 - x0);
-      float g = (float) (gy[(p * oh + i) * ow + j] / div);
-      for (int u = Math.max(0, y0); u < Math.min(h, y1); u++) for (int v = Math.max(0, x0); v < Math.min(w, x1); v++) gx[p * h * w + u * w + v] += g;
-    }
+    Parallel.forRange(n * c, planeGrain(oh * ow * kh * kw), (from, to) -> {
+      for (int pl = from; pl < to; pl++) {
+        int xb = pl * h * w, yb = pl * oh * ow;
+        for (int oy = 0; oy < oh; oy++) {
+          int hs = oy * sh - ph, he = Math.min(hs + kh, h + ph);
+          int y0 = Math.max(hs, 0), y1 = Math.min(he, h);
+          for (int ox = 0; ox < ow; ox++) {
+            int ws = ox * sw - pw, we = Math.min(ws + kw, w + pw);
+            int x0 = Math.max(ws, 0), x1 = Math.min(we, w);
+            double s = 0d;
+            for (int iy = y0; iy < y1; iy++) {
+              for (int ix = x0; ix < x1; ix++) s += x[xb + iy * w + ix];
+            }
+            y[yb + oy * ow + ox] = s / ((he - hs) * (we - ws));
+          }
+        }
+      }
+    });
   }
 
-  static void maxPool2dForward(double[] x, int n, int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, boolean ceil, double[] y) {
+  static void avgPool2dBackward(double[] gy, int n, int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw,
+                                boolean ceil, double[] gx) {
     int oh = outSize(h, kh, sh, ph, ceil), ow = outSize(w, kw, sw, pw, ceil);
-    for (int p = 0; p < n * c; p++) for (int i = 0; i < oh; i++) for (int j = 0; j < ow; j++)
-      y[(p * oh + i) * ow + j] = x[p * h * w + argmax(x, p * h * w, h, w, i * sh - ph, j * sw - pw, kh, kw)];
+    Parallel.forRange(n * c, planeGrain(oh * ow * kh * kw), (from, to) -> {
+      for (int pl = from; pl < to; pl++) {
+        int xb = pl * h * w, yb = pl * oh * ow;
+        Arrays.fill(gx, xb, xb + h * w, 0d);
+        for (int oy = 0; oy < oh; oy++) {
+          int hs = oy * sh - ph, he = Math.min(hs + kh, h + ph);
+          int y0 = Math.max(hs, 0), y1 = Math.min(he, h);
+          for (int ox = 0; ox < ow; ox++) {
+            int ws = ox * sw - pw, we = Math.min(ws + kw, w + pw);
+            int x0 = Math.max(ws, 0), x1 = Math.min(we, w);
+            double g = gy[yb + oy * ow + ox] / ((he - hs) * (we - ws));
+            for (int iy = y0; iy < y1; iy++) {
+              for (int ix = x0; ix < x1; ix++) gx[xb + iy * w + ix] += g;
+            }
+          }
+        }
+      }
+    });
   }
 
-  private static int argmax(double[] x, int base, int h, int w, int y0, int x0, int kh, int kw) {
+  /**
+   * Index of the first maximum of the window clipped to the image (padding is -infinity, so it
+   * never wins), or -1 when the window holds no real cell. A NaN wins and stays, as in PyTorch.
+   */
+  private static int argmax(double[] x, int xb, int h, int w, int hs, int kh, int ws, int kw) {
+    int y0 = Math.max(hs, 0), y1 = Math.min(hs + kh, h), x0 = Math.max(ws, 0), x1 = Math.min(ws + kw, w);
     int best = -1;
-    for (int u = Math.max(0, y0); u < Math.min(h, y0 + kh); u++)
-      for (int v = Math.max(0, x0); v < Math.min(w, x0 + kw); v++)
-        if (best < 0 || x[base + u * w + v] > x[base + best]) best = u * w + v;
+    double bv = Double.NEGATIVE_INFINITY;
+    for (int iy = y0; iy < y1; iy++) {
+      for (int ix = x0; ix < x1; ix++) {
+        int i = xb + iy * w + ix;
+        double v = x[i];
+        if (best < 0 || v > bv || (v != v && bv == bv)) {
+          best = i;
+          bv = v;
+        }
+      }
+    }
     return best;
-  }
-
-  static void maxPool2dBackward(double[] x, int n, int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, boolean ceil, double[] gy, double[] gx) {
-    int oh = outSize(h, kh, sh, ph, ceil), ow = outSize(w, kw, sw, pw, ceil);
-    java.util.Arrays.fill(gx, 0);
-    for (int p = 0; p < n * c; p++) for (int i = 0; i < oh; i++) for (int j = 0; j < ow; j++)
-      gx[p * h * w + argmax(x, p * h * w, h, w, i * sh - ph, j * sw - pw, kh, kw)] += gy[(p * oh + i) * ow + j];
-  }
-
-  static void maxPool2dGather(double[] x, int n, int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, boolean ceil, double[] gx, double[] gy) {
-    int oh = outSize(h, kh, sh, ph, ceil), ow = outSize(w, kw, sw, pw, ceil);
-    for (int p = 0; p < n * c; p++) for (int i = 0; i < oh; i++) for (int j = 0; j < ow; j++)
-      gy[(p * oh + i) * ow + j] = gx[p * h * w + argmax(x, p * h * w, h, w, i * sh - ph, j * sw - pw, kh, kw)];
-  }
-
-  static void avgPool2dForward(double[] x, int n, int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, boolean ceil, double[] y) {
-    int oh = outSize(h, kh, sh, ph, ceil), ow = outSize(w, kw, sw, pw, ceil);
-    for (int p = 0; p < n * c; p++) for (int i = 0; i < oh; i++) for (int j = 0; j < ow; j++) {
-      int y0 = i * sh - ph, x0 = j * sw - pw;
-      int y1 = Math.min(y0 + kh, h + ph), x1 = Math.min(x0 + kw, w + pw);
-      int div = (y1 - y0) * (x1 - x0);
-      double s = 0;
-      for (int u = Math.max(0, y0); u < Math.min(h, y1); u++) for (int v = Math.max(0, x0); v < Math.min(w, x1); v++) s += x[p * h * w + u * w + v];
-      y[(p * oh + i) * ow + j] = (double) (s / div);
-    }
-  }
-
-  static void avgPool2dBackward(int n, int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, boolean ceil, double[] gy, double[] gx) {
-    int oh = outSize(h, kh, sh, ph, ceil), ow = outSize(w, kw, sw, pw, ceil);
-    java.util.Arrays.fill(gx, 0);
-    for (int p = 0; p < n * c; p++) for (int i = 0; i < oh; i++) for (int j = 0; j < ow; j++) {
-      int y0 = i * sh - ph, x0 = j * sw - pw;
-      int y1 = Math.min(y0 + kh, h + ph), x1 = Math.min(x0 + kw, w + pw);
-      int div = (y1 - y0) * (x1 - x0);
-      double g = (double) (gy[(p * oh + i) * ow + j] / div);
-      for (int u = Math.max(0, y0); u < Math.min(h, y1); u++) for (int v = Math.max(0, x0); v < Math.min(w, x1); v++) gx[p * h * w + u * w + v] += g;
-    }
   }
 }

@@ -1,0 +1,171 @@
+package arcus.core.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Random;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+/** The three convolution passes against a direct 7-loop reference, plus adjointness. */
+class ConvKernelsProperties {
+  record Shape(int n, int c, int h, int w, int oc, int kh, int kw, int sH, int sW, int pH, int pW, int dH, int dW) {
+    int oh() { return ConvKernels.outDim(h, kh, sH, pH, dH); }
+    int ow() { return ConvKernels.outDim(w, kw, sW, pW, dW); }
+    int xLen() { return n * c * h * w; }
+    int wLen() { return oc * c * kh * kw; }
+    int yLen() { return n * oc * oh() * ow(); }
+  }
+
+  @Provide
+  Arbitrary<Shape> shapes() {
+    Arbitrary<Integer> kernel = Arbitraries.of(1, 1, 3, 3, 2, 5);
+    return Combinators.combine(
+            Arbitraries.integers().between(1, 3), Arbitraries.integers().between(1, 9),
+            Arbitraries.integers().between(1, 12), Arbitraries.integers().between(1, 12),
+            Arbitraries.integers().between(1, 9), kernel, Arbitraries.integers().between(1, 2),
+            Arbitraries.integers().between(0, 2))
+        .flatAs((n, c, h, w, oc, k, s, p) -> Combinators.combine(
+                Arbitraries.integers().between(1, 2), Arbitraries.integers().between(1, 2),
+                Arbitraries.integers().between(1, 2), Arbitraries.of(true, false))
+            .as((dil, s2, p2, square) -> new Shape(n, c, h, w, oc, k, square ? k : Math.max(1, k - 2), s,
+                square ? s : s2, p, Math.min(p2, 2), dil, square ? dil : 1)))
+        .filter(s -> s.oh() > 0 && s.ow() > 0);
+  }
+
+  @Property(tries = 80)
+  void floatPassesMatchReference(@ForAll("shapes") Shape s, @ForAll long seed) {
+    Random r = new Random(seed);
+    float[] x = GemmProperties.randomF(r, s.xLen()), wt = GemmProperties.randomF(r, s.wLen()), gy = GemmProperties.randomF(r, s.yLen());
+    double[] xd = GemmProperties.toD(x), wd = GemmProperties.toD(wt), gyd = GemmProperties.toD(gy);
+
+    float[] y = new float[s.yLen()];
+    ConvKernels.conv2dForward(x, s.n, s.c, s.h, s.w, wt, s.oc, s.kh, s.kw, s.sH, s.sW, s.pH, s.pW, s.dH, s.dW, y);
+    assertClose(refForward(s, xd, wd), y, s.c * s.kh * s.kw);
+
+    float[] gx = GemmProperties.randomF(r, s.xLen());
+    ConvKernels.conv2dBackwardInput(gy, s.n, s.c, s.h, s.w, wt, s.oc, s.kh, s.kw, s.sH, s.sW, s.pH, s.pW, s.dH, s.dW, gx);
+    assertClose(refBackwardInput(s, gyd, wd), gx, s.oc * s.kh * s.kw);
+
+    float[] gw = GemmProperties.randomF(r, s.wLen());
+    ConvKernels.conv2dBackwardWeight(x, s.n, s.c, s.h, s.w, gy, s.oc, s.kh, s.kw, s.sH, s.sW, s.pH, s.pW, s.dH, s.dW, gw);
+    assertClose(refBackwardWeight(s, xd, gyd), gw, s.n * s.oh() * s.ow());
+  }
+
+  @Property(tries = 60)
+  void doublePassesMatchReferenceAndAreAdjoint(@ForAll("shapes") Shape s, @ForAll long seed) {
+    Random r = new Random(seed);
+    double[] x = GemmProperties.randomD(r, s.xLen()), wt = GemmProperties.randomD(r, s.wLen()), gy = GemmProperties.randomD(r, s.yLen());
+    double[] y = new double[s.yLen()], gx = GemmProperties.randomD(r, s.xLen()), gw = GemmProperties.randomD(r, s.wLen());
+    ConvKernels.conv2dForward(x, s.n, s.c, s.h, s.w, wt, s.oc, s.kh, s.kw, s.sH, s.sW, s.pH, s.pW, s.dH, s.dW, y);
+    ConvKernels.conv2dBackwardInput(gy, s.n, s.c, s.h, s.w, wt, s.oc, s.kh, s.kw, s.sH, s.sW, s.pH, s.pW, s.dH, s.dW, gx);
+    ConvKernels.conv2dBackwardWeight(x, s.n, s.c, s.h, s.w, gy, s.oc, s.kh, s.kw, s.sH, s.sW, s.pH, s.pW, s.dH, s.dW, gw);
+    assertClose(refForward(s, x, wt), y, 1e-12);
+    assertClose(refBackwardInput(s, gy, wt), gx, 1e-12);
+    assertClose(refBackwardWeight(s, x, gy), gw, 1e-12);
+    // <gy, conv(x, w)> is bilinear in x and w, so both backward passes must be its adjoints.
+    double yy = dot(gy, y);
+    assertEquals(yy, dot(gx, x), 1e-10 * Math.max(1, Math.abs(yy)));
+    assertEquals(yy, dot(gw, wt), 1e-10 * Math.max(1, Math.abs(yy)));
+  }
+
+  @Property(tries = 40)
+  void floatBackwardPassesAreAdjoints(@ForAll("shapes") Shape s, @ForAll long seed) {
+    Random r = new Random(seed);
+    float[] x = GemmProperties.randomF(r, s.xLen()), wt = GemmProperties.randomF(r, s.wLen()), gy = GemmProperties.randomF(r, s.yLen());
+    float[] y = new float[s.yLen()], gx = new float[s.xLen()], gw = new float[s.wLen()];
+    ConvKernels.conv2dForward(x, s.n, s.c, s.h, s.w, wt, s.oc, s.kh, s.kw, s.sH, s.sW, s.pH, s.pW, s.dH, s.dW, y);
+    ConvKernels.conv2dBackwardInput(gy, s.n, s.c, s.h, s.w, wt, s.oc, s.kh, s.kw, s.sH, s.sW, s.pH, s.pW, s.dH, s.dW, gx);
+    ConvKernels.conv2dBackwardWeight(x, s.n, s.c, s.h, s.w, gy, s.oc, s.kh, s.kw, s.sH, s.sW, s.pH, s.pW, s.dH, s.dW, gw);
+    double yy = dot(gy, y);
+    double tol = 1e-4 * Math.sqrt(s.yLen()) * Math.sqrt(s.c * s.kh * s.kw + 1) + 1e-5;
+    assertEquals(yy, dot(gx, x), tol);
+    assertEquals(yy, dot(gw, wt), tol);
+  }
+
+  static double[] refForward(Shape s, double[] x, double[] wt) {
+    double[] y = new double[s.yLen()];
+    int oh = s.oh(), ow = s.ow();
+    for (int n = 0; n < s.n; n++)
+      for (int o = 0; o < s.oc; o++)
+        for (int oy = 0; oy < oh; oy++)
+          for (int ox = 0; ox < ow; ox++) {
+            double acc = 0;
+            for (int c = 0; c < s.c; c++)
+              for (int ki = 0; ki < s.kh; ki++)
+                for (int kj = 0; kj < s.kw; kj++) {
+                  int iy = oy * s.sH - s.pH + ki * s.dH, ix = ox * s.sW - s.pW + kj * s.dW;
+                  if (iy >= 0 && iy < s.h && ix >= 0 && ix < s.w) {
+                    acc += x[((n * s.c + c) * s.h + iy) * s.w + ix] * wt[((o * s.c + c) * s.kh + ki) * s.kw + kj];
+                  }
+                }
+            y[((n * s.oc + o) * oh + oy) * ow + ox] = acc;
+          }
+    return y;
+  }
+
+  static double[] refBackwardInput(Shape s, double[] gy, double[] wt) {
+    double[] gx = new double[s.xLen()];
+    int oh = s.oh(), ow = s.ow();
+    for (int n = 0; n < s.n; n++)
+      for (int o = 0; o < s.oc; o++)
+        for (int oy = 0; oy < oh; oy++)
+          for (int ox = 0; ox < ow; ox++)
+            for (int c = 0; c < s.c; c++)
+              for (int ki = 0; ki < s.kh; ki++)
+                for (int kj = 0; kj < s.kw; kj++) {
+                  int iy = oy * s.sH - s.pH + ki * s.dH, ix = ox * s.sW - s.pW + kj * s.dW;
+                  if (iy >= 0 && iy < s.h && ix >= 0 && ix < s.w) {
+                    gx[((n * s.c + c) * s.h + iy) * s.w + ix] +=
+                        gy[((n * s.oc + o) * oh + oy) * ow + ox] * wt[((o * s.c + c) * s.kh + ki) * s.kw + kj];
+                  }
+                }
+    return gx;
+  }
+
+  static double[] refBackwardWeight(Shape s, double[] x, double[] gy) {
+    double[] gw = new double[s.wLen()];
+    int oh = s.oh(), ow = s.ow();
+    for (int n = 0; n < s.n; n++)
+      for (int o = 0; o < s.oc; o++)
+        for (int oy = 0; oy < oh; oy++)
+          for (int ox = 0; ox < ow; ox++)
+            for (int c = 0; c < s.c; c++)
+              for (int ki = 0; ki < s.kh; ki++)
+                for (int kj = 0; kj < s.kw; kj++) {
+                  int iy = oy * s.sH - s.pH + ki * s.dH, ix = ox * s.sW - s.pW + kj * s.dW;
+                  if (iy >= 0 && iy < s.h && ix >= 0 && ix < s.w) {
+                    gw[((o * s.c + c) * s.kh + ki) * s.kw + kj] +=
+                        gy[((n * s.oc + o) * oh + oy) * ow + ox] * x[((n * s.c + c) * s.h + iy) * s.w + ix];
+                  }
+                }
+    return gw;
+  }
+
+  /** Float results: tolerance scales with the length of the sums (inputs are in [-1, 1)). */
+  static void assertClose(double[] want, float[] got, int terms) {
+    assertEquals(want.length, got.length);
+    double tol = 1e-5 * Math.sqrt(terms) * Math.max(1, terms / 4.0);
+    for (int i = 0; i < want.length; i++) assertEquals(want[i], got[i], tol, "index " + i);
+  }
+
+  static void assertClose(double[] want, double[] got, double rel) {
+    assertEquals(want.length, got.length);
+    for (int i = 0; i < want.length; i++) assertEquals(want[i], got[i], rel * Math.max(1, Math.abs(want[i])) * 100, "index " + i);
+  }
+
+  static double dot(float[] a, float[] b) {
+    double s = 0;
+    for (int i = 0; i < a.length; i++) s += (double) a[i] * b[i];
+    return s;
+  }
+
+  static double dot(double[] a, double[] b) {
+    double s = 0;
+    for (int i = 0; i < a.length; i++) s += a[i] * b[i];
+    return s;
+  }
+}

@@ -1,0 +1,123 @@
+package arcus.core.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+/** Every GEMM path against a scalar triple loop, on sizes that hit every tile and vector tail. */
+class GemmProperties {
+  /** Which implementation a property exercises; the public entry picks one by size. */
+  enum Path { DISPATCH, PACKED, SMALL }
+
+  @Property(tries = 60)
+  void sgemmMatchesReference(@ForAll @IntRange(min = 1, max = 50) int m, @ForAll @IntRange(min = 1, max = 50) int n,
+                             @ForAll @IntRange(min = 0, max = 50) int k, @ForAll boolean transA, @ForAll boolean transB,
+                             @ForAll boolean accumulate, @ForAll Path path, @ForAll long seed) {
+    checkFloat(path, transA, transB, m, n, k, accumulate, seed);
+  }
+
+  @Property(tries = 8)
+  void sgemmLargeOddShapes(@ForAll boolean transA, @ForAll boolean transB, @ForAll boolean accumulate, @ForAll long seed) {
+    checkFloat(Path.DISPATCH, transA, transB, 67, 131, 257, accumulate, seed);
+    checkFloat(Path.PACKED, transA, transB, 151, 37, 300, accumulate, seed);
+  }
+
+  @Property(tries = 60)
+  void dgemmMatchesReference(@ForAll @IntRange(min = 1, max = 40) int m, @ForAll @IntRange(min = 1, max = 40) int n,
+                             @ForAll @IntRange(min = 0, max = 40) int k, @ForAll boolean transA, @ForAll boolean transB,
+                             @ForAll boolean accumulate, @ForAll long seed) {
+    Random r = new Random(seed);
+    Layout g = Layout.random(r, transA, transB, m, n, k);
+    double[] a = randomD(r, g.aLen()), b = randomD(r, g.bLen()), c = randomD(r, g.cLen());
+    double[] want = c.clone();
+    refD(g, a, b, want, accumulate);
+    Gemm.dgemm(transA, transB, m, n, k, a, g.aOff, g.lda, b, g.bOff, g.ldb, c, g.cOff, g.ldc, accumulate);
+    for (int i = 0; i < c.length; i++) {
+      assertEquals(want[i], c[i], 1e-12 * Math.max(1, Math.abs(want[i])) * Math.max(1, k), "index " + i);
+    }
+  }
+
+  @Test
+  void multiThreadedSplitsAgreeWithSerial() {
+    int saved = Parallel.threads();
+    try {
+      for (int threads : new int[] {1, 3}) {
+        Parallel.setThreads(threads);
+        checkFloat(Path.PACKED, false, false, 203, 45, 70, false, 1);
+        checkFloat(Path.PACKED, true, true, 20, 301, 70, true, 2);
+      }
+    } finally {
+      Parallel.setThreads(saved);
+    }
+  }
+
+  private static void checkFloat(Path path, boolean transA, boolean transB, int m, int n, int k, boolean accumulate, long seed) {
+    Random r = new Random(seed);
+    Layout g = Layout.random(r, transA, transB, m, n, k);
+    float[] a = randomF(r, g.aLen()), b = randomF(r, g.bLen()), c = randomF(r, g.cLen());
+    double[] want = new double[c.length];
+    for (int i = 0; i < c.length; i++) want[i] = c[i];
+    refD(g, toD(a), toD(b), want, accumulate);
+    switch (path) {
+      case DISPATCH -> Gemm.sgemm(transA, transB, m, n, k, a, g.aOff, g.lda, b, g.bOff, g.ldb, c, g.cOff, g.ldc, accumulate);
+      case PACKED -> Gemm.sgemmPacked(transA, transB, m, n, k, a, g.aOff, g.lda, b, g.bOff, g.ldb, c, g.cOff, g.ldc, accumulate);
+      case SMALL -> Gemm.sgemmSmall(transA, transB, m, n, k, a, g.aOff, g.lda, b, g.bOff, g.ldb, c, g.cOff, g.ldc, accumulate);
+    }
+    double tol = 1e-4 * Math.sqrt(Math.max(1, k)) * (k + 1);
+    for (int i = 0; i < c.length; i++) {
+      // Values are in [-1, 1), so |C| <= k + 1 bounds the scale; cells outside C must be untouched.
+      assertTrue(Math.abs(want[i] - c[i]) <= tol, () -> "mismatch in " + path + " " + g);
+    }
+  }
+
+  /** Random offsets and padded leading dimensions around the operands. */
+  record Layout(boolean transA, boolean transB, int m, int n, int k,
+                int aOff, int lda, int bOff, int ldb, int cOff, int ldc) {
+    static Layout random(Random r, boolean transA, boolean transB, int m, int n, int k) {
+      int lda = (transA ? m : k) + r.nextInt(3);
+      int ldb = (transB ? k : n) + r.nextInt(3);
+      int ldc = n + r.nextInt(3);
+      return new Layout(transA, transB, m, n, k, r.nextInt(4), Math.max(1, lda), r.nextInt(4), Math.max(1, ldb), r.nextInt(4), ldc);
+    }
+
+    int aLen() { return aOff + (transA ? k : m) * lda + 2; }
+    int bLen() { return bOff + (transB ? n : k) * ldb + 2; }
+    int cLen() { return cOff + m * ldc + 2; }
+    double a(double[] a, int i, int p) { return transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p]; }
+    double b(double[] b, int p, int j) { return transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j]; }
+  }
+
+  static void refD(Layout g, double[] a, double[] b, double[] c, boolean accumulate) {
+    for (int i = 0; i < g.m; i++) {
+      for (int j = 0; j < g.n; j++) {
+        double s = 0;
+        for (int p = 0; p < g.k; p++) s += g.a(a, i, p) * g.b(b, p, j);
+        int ci = g.cOff + i * g.ldc + j;
+        c[ci] = accumulate ? c[ci] + s : s;
+      }
+    }
+  }
+
+  static float[] randomF(Random r, int len) {
+    float[] x = new float[len];
+    for (int i = 0; i < len; i++) x[i] = r.nextFloat() * 2 - 1;
+    return x;
+  }
+
+  static double[] randomD(Random r, int len) {
+    double[] x = new double[len];
+    for (int i = 0; i < len; i++) x[i] = r.nextDouble() * 2 - 1;
+    return x;
+  }
+
+  static double[] toD(float[] x) {
+    double[] d = new double[x.length];
+    for (int i = 0; i < x.length; i++) d[i] = x[i];
+    return d;
+  }
+}
