@@ -155,6 +155,17 @@ class LayerValueTest {
   }
 
   @Test
+  void dropoutGradientIsTheScaledMask() {
+    Dropout d = new Dropout(0.25);
+    Tensor x = Checks.randn(1, 3, 7);
+    Tensor y = d.apply(Params.empty(), Params.empty(), x, Mode.TRAIN, new Rng(4)).y();
+    Tensor g = Autodiff.grad(t -> d.apply(Params.empty(), Params.empty(), t, Mode.TRAIN, new Rng(4)).y().sum(), x);
+    double[] yv = y.toDoubleArray(), gv = g.toDoubleArray(), xv = x.toDoubleArray();
+    for (int i = 0; i < gv.length; i++) assertEquals(yv[i] == 0 ? 0 : 1 / 0.75, gv[i], 1e-12);
+    for (int i = 0; i < gv.length; i++) assertEquals(xv[i] * gv[i], yv[i], 1e-12);
+  }
+
+  @Test
   void sequentialPrefixesChildrenAndThreadsState() {
     Sequential s = Sequential.of(new Linear(3, 4), new BatchNorm(4), new ReLU(), new Linear(4, 2, false));
     Params p = s.init(new Rng(1), DType.F64);
