@@ -1,0 +1,72 @@
+package arcus.nn;
+
+import arcus.core.Autodiff;
+import arcus.core.DType;
+import arcus.core.Params;
+import arcus.core.Rng;
+import arcus.core.Tensor;
+
+/**
+ * Batch normalisation over the channel axis of [N, C] or [N, C, H, W] input (Ioffe & Szegedy
+ * 2015), with PyTorch's conventions: TRAIN normalises with the batch mean and the biased
+ * variance, and moves the running statistics by {@code momentum} towards the batch mean and the
+ * unbiased variance; EVAL normalises with the running statistics.
+ *
+ * <p>Parameters {@code gamma} (ones) and {@code beta} (zeros), [C]. State {@code runningMean}
+ * (zeros) and {@code runningVar} (ones), [C]; the new state is computed from stop-gradient
+ * values so it never keeps an autodiff graph alive across steps.
+ */
+public record BatchNorm(int features, double eps, double momentum) implements Layer {
+  public BatchNorm {
+    Shapes.positive("BatchNorm", "features", features);
+    if (!(eps > 0)) throw new IllegalArgumentException("BatchNorm: eps must be > 0, got " + eps);
+    if (!(momentum >= 0 && momentum <= 1)) throw new IllegalArgumentException("BatchNorm: momentum must be in [0, 1], got " + momentum);
+  }
+
+  public BatchNorm(int features) {
+    this(features, 1e-5, 0.1);
+  }
+
+  @Override
+  public Params init(Rng rng, DType dtype) {
+    return Params.of("gamma", Init.constant(dtype, 1.0, features)).with("beta", Init.zeros(dtype, features));
+  }
+
+  @Override
+  public Params initState(DType dtype) {
+    return Params.of("runningMean", Init.zeros(dtype, features)).with("runningVar", Init.constant(dtype, 1.0, features));
+  }
+
+  @Override
+  public Output apply(Params params, Params state, Tensor x, Mode mode, Rng rng) {
+    Shapes.requireRank(toString(), x, 2, 4);
+    Shapes.requireDim(toString(), x, 1, features, "channels");
+    int rank = x.rank();
+    int[] axes = rank == 2 ? new int[] {0} : new int[] {0, 2, 3};
+    Tensor gamma = Shapes.channelView(params.get("gamma"), rank);
+    Tensor beta = Shapes.channelView(params.get("beta"), rank);
+    Tensor runningMean = state.get("runningMean");
+    Tensor runningVar = state.get("runningVar");
+    if (mode == Mode.EVAL) {
+      Tensor mean = Shapes.channelView(runningMean, rank);
+      Tensor var = Shapes.channelView(runningVar, rank);
+      return new Output(x.sub(mean).div(var.add(eps).sqrt()).mul(gamma).add(beta), state);
+    }
+    long n = x.size() / features;
+    if (n < 2) throw new IllegalArgumentException(this + ": training needs more than one value per channel, shape " + x.shape());
+    Tensor mean = x.mean(axes, true);
+    Tensor centred = x.sub(mean);
+    Tensor var = centred.square().mean(axes, true);
+    Tensor y = centred.div(var.add(eps).sqrt()).mul(gamma).add(beta);
+    Tensor batchMean = Autodiff.stopGradient(mean).reshape(features);
+    Tensor unbiasedVar = Autodiff.stopGradient(var).reshape(features).mul((double) n / (n - 1));
+    Params next = Params.of("runningMean", runningMean.mul(1 - momentum).add(batchMean.mul(momentum)))
+        .with("runningVar", runningVar.mul(1 - momentum).add(unbiasedVar.mul(momentum)));
+    return new Output(y, next.map(Autodiff::stopGradient));
+  }
+
+  @Override
+  public String toString() {
+    return "BatchNorm(" + features + ")";
+  }
+}

@@ -1,0 +1,103 @@
+package arcus.nn;
+
+import arcus.core.DType;
+import arcus.core.Params;
+import arcus.core.Rng;
+import arcus.core.Tensor;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+
+/**
+ * Layers applied in order. Child i's parameters and state live under the prefix
+ * {@code names.get(i) + "."}, so a weight reads e.g. {@code "3.weight"} or, with given names,
+ * {@code "conv1.weight"}. Each child gets its own rng split off the one passed in, in order, so
+ * results depend only on the seed.
+ */
+public record Sequential(List<String> names, List<Layer> layers) implements Layer {
+  public Sequential {
+    names = List.copyOf(names);
+    layers = List.copyOf(layers);
+    if (names.size() != layers.size())
+      throw new IllegalArgumentException("Sequential: " + names.size() + " names for " + layers.size() + " layers");
+    var seen = new HashSet<String>();
+    for (String n : names) {
+      if (n.isEmpty() || n.contains(".")) throw new IllegalArgumentException("Sequential: child name '" + n + "' must be non-empty and contain no '.'");
+      if (!seen.add(n)) throw new IllegalArgumentException("Sequential: duplicate child name '" + n + "'");
+    }
+  }
+
+  /** Children named "0", "1", .... */
+  public Sequential(List<Layer> layers) {
+    this(indexNames(layers.size()), layers);
+  }
+
+  public static Sequential of(Layer... layers) {
+    return new Sequential(List.of(layers));
+  }
+
+  /** Builds a Sequential with explicit names, added in order. */
+  public static final class Builder {
+    private final List<String> names = new ArrayList<>();
+    private final List<Layer> layers = new ArrayList<>();
+
+    public Builder add(String name, Layer layer) {
+      names.add(name);
+      layers.add(layer);
+      return this;
+    }
+
+    public Sequential build() {
+      return new Sequential(names, layers);
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  private static List<String> indexNames(int n) {
+    List<String> r = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) r.add(Integer.toString(i));
+    return r;
+  }
+
+  @Override
+  public Params init(Rng rng, DType dtype) {
+    Params p = Params.empty();
+    for (int i = 0; i < layers.size(); i++) p = p.merge(layers.get(i).init(rng.split(), dtype).prefixed(names.get(i)));
+    return p;
+  }
+
+  @Override
+  public Params initState(DType dtype) {
+    Params s = Params.empty();
+    for (int i = 0; i < layers.size(); i++) s = s.merge(layers.get(i).initState(dtype).prefixed(names.get(i)));
+    return s;
+  }
+
+  @Override
+  public Output apply(Params params, Params state, Tensor x, Mode mode, Rng rng) {
+    Tensor y = x;
+    Params next = Params.empty();
+    for (int i = 0; i < layers.size(); i++) {
+      String name = names.get(i);
+      Output o;
+      try {
+        o = layers.get(i).apply(params.sub(name), state.sub(name), y, mode, rng == null ? null : rng.split());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("layer '" + name + "': " + e.getMessage(), e);
+      }
+      y = o.y();
+      next = next.merge(o.state().prefixed(name));
+    }
+    return new Output(y, next);
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder b = new StringBuilder("Sequential[");
+    for (int i = 0; i < layers.size(); i++) b.append(i == 0 ? "" : ", ").append(names.get(i)).append(": ").append(layers.get(i));
+    return b.append(']').toString();
+  }
+}
