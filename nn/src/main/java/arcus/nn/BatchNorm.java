@@ -2,6 +2,7 @@ package arcus.nn;
 
 import arcus.core.Autodiff;
 import arcus.core.DType;
+import arcus.core.Fused;
 import arcus.core.Params;
 import arcus.core.Rng;
 import arcus.core.Tensor;
@@ -42,22 +43,20 @@ public record BatchNorm(int features, double eps, double momentum) implements La
     Shapes.requireRank(toString(), x, 2, 4);
     Shapes.requireDim(toString(), x, 1, features, "channels");
     int rank = x.rank();
-    int[] axes = rank == 2 ? new int[] {0} : new int[] {0, 2, 3};
-    Tensor gamma = Shapes.channelView(params.get("gamma"), rank);
-    Tensor beta = Shapes.channelView(params.get("beta"), rank);
     Tensor runningMean = state.get("runningMean");
     Tensor runningVar = state.get("runningVar");
     if (mode == Mode.EVAL) {
-      Tensor mean = Shapes.channelView(runningMean, rank);
-      Tensor var = Shapes.channelView(runningVar, rank);
-      return new Output(x.sub(mean).div(var.add(eps).sqrt()).mul(gamma).add(beta), state);
+      // fold the statistics into one scale and shift per channel: two passes over x, not five
+      Tensor scale = params.get("gamma").div(runningVar.add(eps).sqrt());
+      Tensor shift = params.get("beta").sub(runningMean.mul(scale));
+      return new Output(x.mul(Shapes.channelView(scale, rank)).add(Shapes.channelView(shift, rank)), state);
     }
     long n = x.size() / features;
     if (n < 2) throw new IllegalArgumentException(this + ": training needs more than one value per channel, shape " + x.shape());
-    Tensor mean = x.mean(axes, true);
-    Tensor centred = x.sub(mean);
-    Tensor var = centred.square().mean(axes, true);
-    Tensor y = centred.div(var.add(eps).sqrt()).mul(gamma).add(beta);
+    // the fused kernel (first-order gradients; Fused.batchNormComposed is the twin for higher orders)
+    Fused.BatchNormResult bn = Fused.batchNorm(x, params.get("gamma"), params.get("beta"), eps);
+    Tensor y = bn.y();
+    Tensor mean = bn.mean(), var = bn.var();
     Tensor batchMean = Autodiff.stopGradient(mean).reshape(features);
     Tensor unbiasedVar = Autodiff.stopGradient(var).reshape(features).mul((double) n / (n - 1));
     Params next = Params.of("runningMean", runningMean.mul(1 - momentum).add(batchMean.mul(momentum)))

@@ -1,6 +1,7 @@
 package arcus.nn;
 
 import arcus.core.DType;
+import arcus.core.Fused;
 import arcus.core.Params;
 import arcus.core.Rng;
 import arcus.core.Tensor;
@@ -28,6 +29,7 @@ public record PReLU(int channels, double init) implements Layer {
   public Output apply(Params params, Params state, Tensor x, Mode mode, Rng rng) {
     Shapes.requireRank(toString(), x, 2, 4);
     if (channels != 1) Shapes.requireDim(toString(), x, 1, channels, "channels");
+    if (channels == x.dim(1)) return new Output(Fused.prelu(x, params.get("slope")), state);
     Tensor a = Shapes.channelView(params.get("slope"), x.rank());
     return new Output(x.relu().add(a.mul(x.minimum(0.0))), state);
   }
