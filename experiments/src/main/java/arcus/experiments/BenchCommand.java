@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks: peak FLOPS, GEMM and conv2d kernels.",
-    subcommands = {BenchPeakCommand.class, BenchGemmCommand.class, BenchConv2dCommand.class})
+    subcommands = {BenchPeakCommand.class, BenchGemmCommand.class, BenchConv2dCommand.class, BenchTrainCommand.class})
 final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

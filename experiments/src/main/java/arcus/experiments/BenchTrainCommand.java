@@ -1,0 +1,74 @@
+package arcus.experiments;
+
+import arcus.core.DType;
+import arcus.core.Fn;
+import arcus.core.Params;
+import arcus.core.Rng;
+import arcus.core.Tensor;
+import arcus.core.cpu.Parallel;
+import arcus.nn.Head;
+import arcus.nn.Init;
+import arcus.nn.TrainStep;
+import arcus.nn.models.Model;
+import arcus.nn.models.Models;
+import arcus.nn.optim.Sgd;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code arcus bench train}: training throughput (forward + backward + SGD-momentum step) of a
+ * model on random inputs of the data set's shape, softmax head on top.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true,
+    description = "Training throughput in images/s (forward + backward + SGD momentum step).")
+final class BenchTrainCommand implements Runnable {
+  @Option(names = "--model", defaultValue = "lsoftmax-mnist", description = "model name (${DEFAULT-VALUE})")
+  String model;
+
+  @Option(names = "--batch", defaultValue = "256", description = "batch size (${DEFAULT-VALUE})")
+  int batch;
+
+  @Option(names = "--steps", defaultValue = "5", description = "timed steps (${DEFAULT-VALUE})")
+  int steps;
+
+  @Option(names = "--warmup", defaultValue = "2", description = "untimed warm-up steps (${DEFAULT-VALUE})")
+  int warmup;
+
+  @Option(names = "--threads", defaultValue = "2", description = "threads (${DEFAULT-VALUE})")
+  int threads;
+
+  @Option(names = "--classes", defaultValue = "10", description = "classes (${DEFAULT-VALUE})")
+  int classes;
+
+  @Override
+  public void run() {
+    Parallel.setThreads(threads);
+    Model m = Models.create(model, 0);
+    int[] in = m.inputShape();
+    int d = m.featureDim();
+    Head head = (p, f, y) -> Fn.crossEntropy(f.matmul(p.get("w")), y);
+    TrainStep step = new TrainStep(m.features(), head, new Sgd(0.9, false, 5e-4));
+    Rng rng = new Rng(1);
+    TrainStep.State state = step.init(rng, DType.F32, Params.of("w", Init.xavierUniform(rng, DType.F32, d, classes)));
+    int[] shape = new int[in.length + 1];
+    shape[0] = batch;
+    System.arraycopy(in, 0, shape, 1, in.length);
+    Tensor x = rng.normal(DType.F32, 0, 1, shape);
+    int[] labels = new int[batch];
+    for (int i = 0; i < batch; i++) labels[i] = rng.nextInt(classes);
+    TrainStep.State[] s = {state};
+    double seconds = BenchSupport.medianSeconds(warmup, steps, () -> s[0] = step.step(s[0], x, labels, 0.01, rng).state());
+    double ips = batch / seconds;
+    System.out.printf("%-16s batch %4d  threads %d  %.3f s/step  %.1f images/s%n", model, batch, threads, seconds, ips);
+    Map<String, Object> j = new LinkedHashMap<>();
+    j.put("bench", "train");
+    j.put("model", model);
+    j.put("batch", batch);
+    j.put("threads", threads);
+    j.put("seconds_per_step", seconds);
+    j.put("images_per_second", ips);
+    BenchSupport.printJson(j);
+  }
+}
