@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
     description = "Autodiff and margin-softmax losses in Java.",
     subcommands = {
       DemoCommand.class,
+      LossEvalCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
