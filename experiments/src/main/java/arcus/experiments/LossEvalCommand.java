@@ -51,6 +51,9 @@ public final class LossEvalCommand implements Callable<Integer> {
   private static final Set<String> FIELDS = Set.of("loss", "features", "weights", "labels", "params", "dtype", "centers");
 
   @Spec CommandSpec spec;
+
+  @picocli.CommandLine.Option(names = "--timing", description = "Print the time of each phase (read, parse, compute, write) to standard error.")
+  boolean timing;
   private final InputStream input;
 
   public LossEvalCommand() {
@@ -67,8 +70,13 @@ public final class LossEvalCommand implements Callable<Integer> {
     String result;
     int status = 0;
     try {
+      long t0 = System.nanoTime();
       String text = new String(input.readAllBytes(), StandardCharsets.UTF_8);
-      result = evaluate(text);
+      Timer timer = new Timer(timing ? spec.commandLine().getErr() : null, t0);
+      timer.lap("read");
+      result = evaluate(text, timer);
+      timer.lap("write");
+      timer.total();
     } catch (IllegalArgumentException e) {
       result = error(e.getMessage());
       status = MALFORMED;
@@ -92,8 +100,39 @@ public final class LossEvalCommand implements Callable<Integer> {
 
   /** The whole computation, from case text to result text; IllegalArgumentException for a bad case. */
   static String evaluate(String text) {
+    return evaluate(text, new Timer(null, System.nanoTime()));
+  }
+
+  /** Phase times on standard error for --timing (not part of the result). */
+  static final class Timer {
+    private final PrintWriter err;
+    private final long start;
+    private long last;
+
+    Timer(PrintWriter err, long start) {
+      this.err = err;
+      this.start = start;
+      this.last = start;
+    }
+
+    void lap(String phase) {
+      long now = System.nanoTime();
+      if (err != null) err.printf("loss-eval: %-8s %8.3f s%n", phase, (now - last) / 1e9);
+      last = now;
+    }
+
+    void total() {
+      if (err != null) {
+        err.printf("loss-eval: %-8s %8.3f s%n", "total", (System.nanoTime() - start) / 1e9);
+        err.flush();
+      }
+    }
+  }
+
+  static String evaluate(String text, Timer timer) {
     if (text.isBlank()) throw new JsonException("empty input: expected one JSON case on standard input");
     Object parsed = Json.parse(text);
+    timer.lap("parse");
     if (!(parsed instanceof Map<?, ?> raw)) throw new JsonException("the case must be a JSON object");
     @SuppressWarnings("unchecked")
     Map<String, Object> c = (Map<String, Object>) raw;
@@ -107,6 +146,7 @@ public final class LossEvalCommand implements Callable<Integer> {
     MarginLoss loss = Losses.create(lossName, params);
 
     JsonArrays feats = JsonArrays.of("features", require(c, "features"), 2);
+    timer.lap("check");
     int n = feats.shape()[0], d = feats.shape()[1];
     int[] labels = labels(require(c, "labels"), n);
 
@@ -151,9 +191,11 @@ public final class LossEvalCommand implements Callable<Integer> {
     List<Tensor> inputs = new ArrayList<>();
     inputs.add(x);
     inputs.addAll(p.tensors());
+    timer.lap("convert");
     var vg = Autodiff.valueAndGrad((List<Tensor> xs) -> loss.loss(xs.get(0), Params.of(names, xs.subList(1, xs.size())), labels), inputs);
     Params g = Params.of(names, vg.grad().subList(1, vg.grad().size()));
 
+    timer.lap("compute");
     Map<String, Object> out = new LinkedHashMap<>();
     double value = vg.value().item();
     if (!Double.isFinite(value)) throw new IllegalStateException("the loss is not finite (" + value + ")");
