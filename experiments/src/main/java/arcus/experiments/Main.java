@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       DemoCommand.class,
       BenchCommand.class,
+      LossEvalCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

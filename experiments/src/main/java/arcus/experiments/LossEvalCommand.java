@@ -1,0 +1,264 @@
+package arcus.experiments;
+
+import arcus.core.Autodiff;
+import arcus.core.DType;
+import arcus.core.Params;
+import arcus.core.Tensor;
+import arcus.experiments.json.Json;
+import arcus.experiments.json.JsonArrays;
+import arcus.experiments.json.JsonException;
+import arcus.losses.CenterLoss;
+import arcus.losses.EmSoftmax;
+import arcus.losses.Losses;
+import arcus.losses.MarginLoss;
+import arcus.losses.SimplexClassifier;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code arcus loss-eval}: one loss value and its gradients for a JSON case read from stdin. */
+@Command(
+    name = "loss-eval",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Reads ONE JSON case from standard input and prints the mean loss and its gradients as JSON.",
+      "",
+      "Input: {\"loss\": NAME, \"features\": N×d, \"weights\": d×C, \"labels\": [N ints], \"params\": {...}, \"dtype\": \"float64\"|\"float32\"}",
+      "  weights: d×C; for emsoftmax K×d×C; omitted for simplex (frozen simplex weights, d = C − 1, C = d + 1).",
+      "  center: weights are the base loss's weights (d×C) and an optional \"centers\" C×d (zeros when omitted);",
+      "          params: base (loss name, default softmax), center_weight, center_alpha, and the base's own params.",
+      "  softmax/l2softmax: params.bias = true or (softmax) a length-C array of initial bias values.",
+      "  params and dtype are optional (defaults: the loss's defaults, float64).",
+      "Output: {\"value\": L, \"grad_features\": N×d, \"grad_weights\": same layout as weights}",
+      "  plus \"grad_bias\" (length C) when a bias is used and \"grad_centers\" (C×d) for center loss.",
+      "A malformed case prints {\"error\": \"...\"} and exits with status 2.",
+      "Losses: softmax, normface, l2softmax, lsoftmax, sphereface, cosface, arcface, combined, wsoftmax,",
+      "  emsoftmax, pureangular, hinge, center, simplex. See docs/loss-eval.md and docs/losses.md."
+    })
+public final class LossEvalCommand implements Callable<Integer> {
+  static final int MALFORMED = 2;
+  private static final Set<String> FIELDS = Set.of("loss", "features", "weights", "labels", "params", "dtype", "centers");
+
+  @Spec CommandSpec spec;
+
+  @picocli.CommandLine.Option(names = "--timing", description = "Print the time of each phase (read, parse, compute, write) to standard error.")
+  boolean timing;
+  private final InputStream input;
+
+  public LossEvalCommand() {
+    this(System.in);
+  }
+
+  LossEvalCommand(InputStream input) {
+    this.input = input;
+  }
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    String result;
+    int status = 0;
+    try {
+      long t0 = System.nanoTime();
+      String text = new String(input.readAllBytes(), StandardCharsets.UTF_8);
+      Timer timer = new Timer(timing ? spec.commandLine().getErr() : null, t0);
+      timer.lap("read");
+      result = evaluate(text, timer);
+      timer.lap("write");
+      timer.total();
+    } catch (IllegalArgumentException e) {
+      result = error(e.getMessage());
+      status = MALFORMED;
+    } catch (IOException e) {
+      result = error("cannot read standard input: " + e.getMessage());
+      status = MALFORMED;
+    } catch (RuntimeException | OutOfMemoryError e) {
+      result = error("internal error: " + e);
+      status = 1;
+    }
+    out.println(result);
+    out.flush();
+    return status;
+  }
+
+  private static String error(String message) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("error", message == null ? "unknown error" : message);
+    return Json.write(m);
+  }
+
+  /** The whole computation, from case text to result text; IllegalArgumentException for a bad case. */
+  static String evaluate(String text) {
+    return evaluate(text, new Timer(null, System.nanoTime()));
+  }
+
+  /** Phase times on standard error for --timing (not part of the result). */
+  static final class Timer {
+    private final PrintWriter err;
+    private final long start;
+    private long last;
+
+    Timer(PrintWriter err, long start) {
+      this.err = err;
+      this.start = start;
+      this.last = start;
+    }
+
+    void lap(String phase) {
+      long now = System.nanoTime();
+      if (err != null) err.printf("loss-eval: %-8s %8.3f s%n", phase, (now - last) / 1e9);
+      last = now;
+    }
+
+    void total() {
+      if (err != null) {
+        err.printf("loss-eval: %-8s %8.3f s%n", "total", (System.nanoTime() - start) / 1e9);
+        err.flush();
+      }
+    }
+  }
+
+  static String evaluate(String text, Timer timer) {
+    if (text.isBlank()) throw new JsonException("empty input: expected one JSON case on standard input");
+    Object parsed = Json.parse(text);
+    timer.lap("parse");
+    if (!(parsed instanceof Map<?, ?> raw)) throw new JsonException("the case must be a JSON object");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> c = (Map<String, Object>) raw;
+    Set<String> unknown = new TreeSet<>(c.keySet());
+    unknown.removeAll(FIELDS);
+    if (!unknown.isEmpty()) throw new JsonException("unknown field(s) " + unknown + " (valid: " + new TreeSet<>(FIELDS) + ")");
+
+    String lossName = string(c, "loss", null);
+    DType dtype = dtype(c.get("dtype"));
+    Map<String, Object> params = params(c.get("params"));
+    MarginLoss loss = Losses.create(lossName, params);
+
+    JsonArrays feats = JsonArrays.of("features", require(c, "features"), 2);
+    timer.lap("check");
+    int n = feats.shape()[0], d = feats.shape()[1];
+    int[] labels = labels(require(c, "labels"), n);
+
+    MarginLoss core = loss instanceof CenterLoss cl ? cl.base() : loss;
+    Params p;
+    List<String> weightNames;
+    int[] weightShape = null;
+    int classes;
+    if (core instanceof SimplexClassifier) {
+      if (c.containsKey("weights")) throw new JsonException("weights: the simplex head has frozen weights; omit \"weights\" (C = d + 1)");
+      classes = d + 1;
+      p = Params.empty();
+      weightNames = List.of();
+    } else {
+      boolean em = core instanceof EmSoftmax;
+      JsonArrays w = JsonArrays.of("weights", require(c, "weights"), em ? 3 : 2);
+      weightShape = w.shape();
+      if (em && w.shape()[0] != ((EmSoftmax) core).k())
+        throw new JsonException("weights: emsoftmax with K = " + ((EmSoftmax) core).k() + " needs K×d×C weights, got " + w.shape()[0] + " classifiers");
+      int wd = w.shape()[em ? 1 : 0];
+      classes = w.shape()[em ? 2 : 1];
+      if (wd != d) throw new JsonException("weights: first dimension " + wd + " does not match the feature dimension d = " + d + (em ? " (expected K×d×C)" : " (expected d×C)"));
+      if (classes < 2) throw new JsonException("weights: need at least 2 classes, got C = " + classes);
+      p = core.params(Tensor.of(dtype, w.data(), w.shape()));
+      weightNames = em ? p.names().stream().filter(k -> k.startsWith("w")).toList() : List.of("w");
+    }
+    for (int i = 0; i < n; i++)
+      if (labels[i] >= classes) throw new JsonException("labels: label " + labels[i] + " at position " + i + " is out of range [0, " + classes + ")");
+    if (loss instanceof CenterLoss) {
+      Tensor centers;
+      if (c.containsKey("centers")) {
+        JsonArrays cs = JsonArrays.of("centers", c.get("centers"), 2);
+        if (cs.shape()[0] != classes || cs.shape()[1] != d)
+          throw new JsonException("centers: expected C×d = " + classes + "×" + d + ", got " + cs.shape()[0] + "×" + cs.shape()[1]);
+        centers = Tensor.of(dtype, cs.data(), cs.shape());
+      } else centers = Tensor.zeros(dtype, classes, d);
+      p = p.with(CenterLoss.CENTERS, centers);
+    } else if (c.containsKey("centers")) throw new JsonException("centers: only the center loss takes centers");
+
+    Tensor x = Tensor.of(dtype, feats.data(), n, d);
+    List<String> names = p.names();
+    List<Tensor> inputs = new ArrayList<>();
+    inputs.add(x);
+    inputs.addAll(p.tensors());
+    timer.lap("convert");
+    var vg = Autodiff.valueAndGrad((List<Tensor> xs) -> loss.loss(xs.get(0), Params.of(names, xs.subList(1, xs.size())), labels), inputs);
+    Params g = Params.of(names, vg.grad().subList(1, vg.grad().size()));
+
+    timer.lap("compute");
+    Map<String, Object> out = new LinkedHashMap<>();
+    double value = vg.value().item();
+    if (!Double.isFinite(value)) throw new IllegalStateException("the loss is not finite (" + value + ")");
+    out.put("value", value);
+    out.put("grad_features", array(vg.grad().get(0)));
+    if (weightShape != null) out.put("grad_weights", weightNames.size() == 1 ? array(g.get("w")) : stacked(weightNames, g, weightShape, dtype));
+    if (g.has("b")) out.put("grad_bias", array(g.get("b")));
+    if (g.has(CenterLoss.CENTERS)) out.put("grad_centers", array(g.get(CenterLoss.CENTERS)));
+    return Json.write(out);
+  }
+
+  private static Json.Raw array(Tensor t) {
+    return t.dtype() == DType.F32 ? Json.array(t.toFloatArray(), t.shape().dims()) : Json.array(t.toDoubleArray(), t.shape().dims());
+  }
+
+  private static Json.Raw stacked(List<String> names, Params g, int[] shape, DType dtype) {
+    List<Tensor> parts = new ArrayList<>();
+    for (String k : names) parts.add(g.get(k).reshape(1, shape[1], shape[2]));
+    return array(Tensor.concat(0, parts));
+  }
+
+  private static Object require(Map<String, Object> c, String field) {
+    Object v = c.get(field);
+    if (v == null) throw new JsonException("missing field \"" + field + "\"");
+    return v;
+  }
+
+  private static String string(Map<String, Object> c, String field, String dflt) {
+    Object v = c.get(field);
+    if (v == null) {
+      if (dflt == null) throw new JsonException("missing field \"" + field + "\"");
+      return dflt;
+    }
+    if (!(v instanceof String s)) throw new JsonException(field + ": expected a string");
+    return s;
+  }
+
+  private static DType dtype(Object v) {
+    if (v == null) return DType.F64;
+    if (v instanceof String s && (s.equals("float32") || s.equals("float64"))) return DType.parse(s);
+    throw new JsonException("dtype: expected \"float32\" or \"float64\", got " + (v instanceof String s ? "\"" + s + "\"" : Json.write(v)));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> params(Object v) {
+    if (v == null) return Map.of();
+    if (!(v instanceof Map<?, ?> m)) throw new JsonException("params: expected an object");
+    for (Map.Entry<?, ?> e : m.entrySet())
+      if (e.getValue() == Json.NULL) throw new JsonException("params: " + e.getKey() + " is null");
+    return (Map<String, Object>) m;
+  }
+
+  private static int[] labels(Object v, int n) {
+    if (!(v instanceof List<?> l)) throw new JsonException("labels: expected an array of integers");
+    if (l.size() != n) throw new JsonException("labels: " + l.size() + " labels for " + n + " feature rows");
+    int[] out = new int[n];
+    for (int i = 0; i < n; i++) {
+      Object e = l.get(i);
+      if (!(e instanceof Double d) || d != Math.rint(d) || Math.abs(d) > Integer.MAX_VALUE)
+        throw new JsonException("labels: element " + i + " is not an integer");
+      if (d < 0) throw new JsonException("labels: label " + d.intValue() + " at position " + i + " is negative");
+      out[i] = d.intValue();
+    }
+    return out;
+  }
+}

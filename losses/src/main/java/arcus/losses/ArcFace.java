@@ -1,0 +1,56 @@
+package arcus.losses;
+
+import arcus.core.DType;
+import arcus.core.Params;
+import arcus.core.Rng;
+import arcus.core.Tensor;
+
+/**
+ * ArcFace (Deng et al. 2019, "ArcFace: Additive Angular Margin Loss for Deep Face Recognition",
+ * Eq. 3): f_y = s cos(θ_y + m), f_j = s cos θ_j, with cos(θ + m) = cos θ cos m − sin θ sin m and
+ * sin θ = √(1 − cos²θ) taken on the clamped cos θ (so its true gradient is finite everywhere).
+ *
+ * <p>Fallback (the reference implementation's {@code th}/{@code mm}): where cos θ_y ≤ th = cos(π − m)
+ * the target is cos θ_y − mm with mm = sin(π − m)·m, which keeps it monotone in θ. With
+ * {@code easyMargin} the margin is applied only where cos θ_y > 0 and the target is cos θ_y elsewhere.
+ */
+public record ArcFace(double s, double m, boolean easyMargin) implements MarginLoss {
+  public ArcFace {
+    Check.positive("arcface", "s", s);
+    Check.finite("arcface", "m", m);
+  }
+
+  public ArcFace(double s, double m) {
+    this(s, m, false);
+  }
+
+  public double th() {
+    return Math.cos(Math.PI - m);
+  }
+
+  public double mm() {
+    return Math.sin(Math.PI - m) * m;
+  }
+
+  @Override
+  public Tensor logits(Tensor x, Params p, int[] labels) {
+    Tensor cos = scores(x, p);
+    Tensor cosY = cos.takeAlong(1, labels);
+    Tensor sinY = Geometry.clampCos(cosY).square().rsub(1.0).sqrt();
+    Tensor phi = cosY.mul(Math.cos(m)).sub(sinY.mul(Math.sin(m))); // cos(θ_y + m)
+    Tensor target = easyMargin
+        ? Tensor.where(cosY.gt(0.0), phi, cosY)
+        : Tensor.where(cosY.gt(th()), phi, cosY.sub(mm()));
+    return Geometry.withTarget(cos, target, labels).mul(s);
+  }
+
+  @Override
+  public Tensor scores(Tensor x, Params p) {
+    return Geometry.cosine(x, p.get("w"));
+  }
+
+  @Override
+  public Params init(Rng rng, DType dtype, int d, int c) {
+    return Params.of("w", Geometry.xavier(rng, dtype, d, c));
+  }
+}

@@ -1,0 +1,18 @@
+package arcus.losses;
+
+/** Hyper-parameter validation with messages that name the loss and the parameter. */
+final class Check {
+  private Check() {}
+
+  static void positive(String loss, String name, double v) {
+    if (!(v > 0) || Double.isInfinite(v)) throw new IllegalArgumentException(loss + ": " + name + " must be a positive finite number, got " + v);
+  }
+
+  static void nonNegative(String loss, String name, double v) {
+    if (!(v >= 0) || Double.isInfinite(v)) throw new IllegalArgumentException(loss + ": " + name + " must be a finite number ≥ 0, got " + v);
+  }
+
+  static void finite(String loss, String name, double v) {
+    if (!Double.isFinite(v)) throw new IllegalArgumentException(loss + ": " + name + " must be finite, got " + v);
+  }
+}

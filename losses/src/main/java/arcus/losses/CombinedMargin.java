@@ -1,0 +1,38 @@
+package arcus.losses;
+
+import arcus.core.DType;
+import arcus.core.Params;
+import arcus.core.Rng;
+import arcus.core.Tensor;
+
+/**
+ * The combined margin of InsightFace (Deng et al. 2019, ArcFace paper, Eq. 4):
+ * f_y = s (cos(m1 θ_y + m2) − m3), f_j = s cos θ_j, θ_y = arccos(clamped cos θ_y). No fallback:
+ * (1, 0, 0) is NormFace, (1, m, 0) ArcFace without its th/mm fallback, (1, 0, m) CosFace.
+ */
+public record CombinedMargin(double s, double m1, double m2, double m3) implements MarginLoss {
+  public CombinedMargin {
+    Check.positive("combined", "s", s);
+    Check.finite("combined", "m1", m1);
+    Check.finite("combined", "m2", m2);
+    Check.finite("combined", "m3", m3);
+  }
+
+  @Override
+  public Tensor logits(Tensor x, Params p, int[] labels) {
+    Tensor cos = scores(x, p);
+    Tensor theta = Geometry.angle(cos.takeAlong(1, labels));
+    Tensor target = theta.mul(m1).add(m2).cos().sub(m3);
+    return Geometry.withTarget(cos, target, labels).mul(s);
+  }
+
+  @Override
+  public Tensor scores(Tensor x, Params p) {
+    return Geometry.cosine(x, p.get("w"));
+  }
+
+  @Override
+  public Params init(Rng rng, DType dtype, int d, int c) {
+    return Params.of("w", Geometry.xavier(rng, dtype, d, c));
+  }
+}

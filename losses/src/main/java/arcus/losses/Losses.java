@@ -1,0 +1,165 @@
+package arcus.losses;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Builds a loss from its name and a map of hyper-parameters (the names of FORMULAS.md). Values
+ * may be numbers, booleans or strings; softmax's {@code bias} may also be a length-C array of
+ * numbers (a {@code double[]} or a {@code List} of numbers): the initial learned bias.
+ * Unknown names and parameters are rejected with the valid ones listed. Defaults: docs/losses.md.
+ */
+public final class Losses {
+  private Losses() {}
+
+  /** Every loss name with its valid parameter names, in documentation order. */
+  public static final Map<String, List<String>> PARAMETERS;
+
+  static {
+    Map<String, List<String>> m = new LinkedHashMap<>();
+    m.put("softmax", List.of("bias"));
+    m.put("normface", List.of("s"));
+    m.put("l2softmax", List.of("a", "bias"));
+    m.put("lsoftmax", List.of("m", "lambda"));
+    m.put("sphereface", List.of("m", "lambda"));
+    m.put("cosface", List.of("s", "m"));
+    m.put("arcface", List.of("s", "m", "easy_margin"));
+    m.put("combined", List.of("s", "m1", "m2", "m3"));
+    m.put("wsoftmax", List.of("alpha"));
+    m.put("emsoftmax", List.of("K", "m", "hsic_lambda", "combine"));
+    m.put("pureangular", List.of("S", "m"));
+    m.put("hinge", List.of("delta", "squared"));
+    m.put("center", List.of("base", "center_weight", "center_alpha"));
+    m.put("simplex", List.of("s"));
+    PARAMETERS = java.util.Collections.unmodifiableMap(m);
+  }
+
+  public static Set<String> names() {
+    return PARAMETERS.keySet();
+  }
+
+  public static MarginLoss create(String name, Map<String, ?> params) {
+    if (name == null || !PARAMETERS.containsKey(name))
+      throw new IllegalArgumentException("unknown loss '" + name + "' (valid: " + String.join(", ", PARAMETERS.keySet()) + ")");
+    Map<String, ?> ps = params == null ? Map.of() : params;
+    if (name.equals("center")) return center(ps);
+    checkKnown(name, ps.keySet(), PARAMETERS.get(name));
+    P p = new P(name, ps);
+    return switch (name) {
+      case "softmax" -> softmax(p);
+      case "normface" -> new NormFace(p.num("s", 30));
+      case "l2softmax" -> new L2Softmax(p.num("a", 16), p.bool("bias", false));
+      case "lsoftmax" -> new LSoftmax(p.integer("m", 4), p.num("lambda", 0));
+      case "sphereface" -> new SphereFace(p.integer("m", 4), p.num("lambda", 0));
+      case "cosface" -> new CosFace(p.num("s", 30), p.num("m", 0.35));
+      case "arcface" -> new ArcFace(p.num("s", 64), p.num("m", 0.5), p.bool("easy_margin", false));
+      case "combined" -> new CombinedMargin(p.num("s", 64), p.num("m1", 1), p.num("m2", 0.3), p.num("m3", 0.2));
+      case "wsoftmax" -> new WSoftmax(p.num("alpha", 0.5));
+      case "emsoftmax" -> new EmSoftmax(p.integer("K", 2), p.num("m", 0.3), p.num("hsic_lambda", 0.0), combine(p.str("combine", "mean")));
+      case "pureangular" -> new PureAngular(p.num("S", 30), p.num("m", 0.3));
+      case "hinge" -> new Hinge(p.num("delta", 1), p.bool("squared", false));
+      case "simplex" -> new SimplexClassifier(p.num("s", 30));
+      default -> throw new AssertionError(name);
+    };
+  }
+
+  /** Center loss: its own parameters, every other parameter goes to the base loss. */
+  private static MarginLoss center(Map<String, ?> ps) {
+    Map<String, Object> baseParams = new LinkedHashMap<>();
+    Map<String, Object> own = new LinkedHashMap<>();
+    ps.forEach((k, v) -> (PARAMETERS.get("center").contains(k) ? own : baseParams).put(k, v));
+    P p = new P("center", own);
+    String baseName = p.str("base", "softmax");
+    if (baseName.equals("center"))
+      throw new IllegalArgumentException("center: base must be another loss, got '" + baseName + "'");
+    MarginLoss base;
+    try {
+      base = create(baseName, baseParams);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("center (base " + baseName + "): " + e.getMessage(), e);
+    }
+    Object alpha = own.get("center_alpha");
+    return new CenterLoss(base, p.num("center_weight", 0.003), alpha == null ? null : p.num("center_alpha", 0.5));
+  }
+
+  private static MarginLoss softmax(P p) {
+    Object b = p.raw("bias");
+    if (b == null) return new Softmax();
+    if (b instanceof Boolean flag) return new Softmax(flag, null);
+    return new Softmax(true, p.array("bias"));
+  }
+
+  private static EmSoftmax.Combine combine(String s) {
+    return switch (s.toLowerCase(Locale.ROOT)) {
+      case "mean" -> EmSoftmax.Combine.MEAN;
+      case "sum" -> EmSoftmax.Combine.SUM;
+      default -> throw new IllegalArgumentException("emsoftmax: combine must be 'mean' or 'sum', got '" + s + "'");
+    };
+  }
+
+  private static void checkKnown(String loss, Set<String> given, List<String> valid) {
+    Set<String> unknown = new TreeSet<>();
+    for (String k : given) if (!valid.contains(k)) unknown.add(k);
+    if (!unknown.isEmpty())
+      throw new IllegalArgumentException(loss + ": unknown parameter" + (unknown.size() > 1 ? "s " : " ") + String.join(", ", unknown)
+          + " (valid: " + (valid.isEmpty() ? "none" : String.join(", ", valid)) + ")");
+  }
+
+  /** Typed access to one loss's parameter map, with messages naming the loss and parameter. */
+  private record P(String loss, Map<String, ?> map) {
+    Object raw(String k) {
+      return map.get(k);
+    }
+
+    double num(String k, double dflt) {
+      Object v = map.get(k);
+      if (v == null) return dflt;
+      if (v instanceof Number n) return n.doubleValue();
+      throw new IllegalArgumentException(loss + ": parameter " + k + " must be a number, got " + describe(v));
+    }
+
+    int integer(String k, int dflt) {
+      Object v = map.get(k);
+      if (v == null) return dflt;
+      if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) && Math.abs(n.doubleValue()) < Integer.MAX_VALUE) return n.intValue();
+      throw new IllegalArgumentException(loss + ": parameter " + k + " must be an integer, got " + describe(v));
+    }
+
+    boolean bool(String k, boolean dflt) {
+      Object v = map.get(k);
+      if (v == null) return dflt;
+      if (v instanceof Boolean b) return b;
+      throw new IllegalArgumentException(loss + ": parameter " + k + " must be true or false, got " + describe(v));
+    }
+
+    String str(String k, String dflt) {
+      Object v = map.get(k);
+      if (v == null) return dflt;
+      if (v instanceof String s) return s;
+      throw new IllegalArgumentException(loss + ": parameter " + k + " must be a string, got " + describe(v));
+    }
+
+    double[] array(String k) {
+      Object v = map.get(k);
+      if (v instanceof double[] d) return d.clone();
+      if (v instanceof List<?> l) {
+        List<Double> out = new ArrayList<>();
+        for (Object o : l) {
+          if (!(o instanceof Number n)) throw new IllegalArgumentException(loss + ": parameter " + k + " must be an array of numbers, got an element " + describe(o));
+          out.add(n.doubleValue());
+        }
+        return out.stream().mapToDouble(Double::doubleValue).toArray();
+      }
+      throw new IllegalArgumentException(loss + ": parameter " + k + " must be a boolean or an array of numbers, got " + describe(v));
+    }
+
+    private static String describe(Object v) {
+      return v instanceof String s ? "\"" + s + "\"" : String.valueOf(v);
+    }
+  }
+}

@@ -1,0 +1,57 @@
+package arcus.losses;
+
+import arcus.core.DType;
+import arcus.core.Params;
+import arcus.core.Rng;
+import arcus.core.Tensor;
+
+/**
+ * Plain softmax cross-entropy: f_j = w_jᵀx + b_j (FORMULAS.md, "softmax"). With {@code bias} the
+ * parameter tree holds {@code "b"} [C]; {@code initialBias} (optional, length C) is its initial
+ * value (zeros otherwise) and is what {@link #params(Tensor)} attaches to a bare weight tensor.
+ */
+public record Softmax(boolean bias, double[] initialBias) implements MarginLoss {
+  public Softmax {
+    if (initialBias != null) {
+      if (!bias) throw new IllegalArgumentException("softmax: an initial bias needs bias = true");
+      initialBias = initialBias.clone();
+    }
+  }
+
+  public Softmax() {
+    this(false, null);
+  }
+
+  public static Softmax withBias() {
+    return new Softmax(true, null);
+  }
+
+  @Override
+  public Tensor logits(Tensor x, Params p, int[] labels) {
+    return scores(x, p);
+  }
+
+  @Override
+  public Tensor scores(Tensor x, Params p) {
+    Tensor f = x.matmul(p.get("w"));
+    return bias ? f.add(p.get("b")) : f;
+  }
+
+  @Override
+  public Params init(Rng rng, DType dtype, int d, int c) {
+    Params p = Params.of("w", Geometry.xavier(rng, dtype, d, c));
+    return bias ? p.with("b", biasTensor(dtype, c)) : p;
+  }
+
+  @Override
+  public Params params(Tensor weights) {
+    Params p = Params.of("w", weights);
+    return bias ? p.with("b", biasTensor(weights.dtype(), weights.dim(1))) : p;
+  }
+
+  private Tensor biasTensor(DType dtype, int c) {
+    if (initialBias == null) return Tensor.zeros(dtype, c);
+    if (initialBias.length != c) throw new IllegalArgumentException("softmax: bias has length " + initialBias.length + " for " + c + " classes");
+    return Tensor.of(dtype, initialBias, c);
+  }
+}
