@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     version = "arcus 0.1.0",
     description = "Autodiff and margin-softmax losses in Java.",
     subcommands = {
-      DemoCommand.class,
+      TrainCommand.class,
       BenchCommand.class,
       LossEvalCommand.class,
       CommandLine.HelpCommand.class
@@ -27,7 +27,21 @@ public final class Main implements Runnable {
     System.exit(commandLine().execute(args));
   }
 
+  /**
+   * Errors a user can fix (bad option values, missing or corrupt data, an incompatible checkpoint)
+   * print one line naming the problem and exit with status 2; anything else is a bug and keeps
+   * its stack trace.
+   */
   public static CommandLine commandLine() {
-    return new CommandLine(new Main());
+    CommandLine cl = new CommandLine(new Main());
+    cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      if (e instanceof IllegalArgumentException || e instanceof IllegalStateException || e instanceof java.io.UncheckedIOException
+          || e instanceof UnsupportedOperationException || e.getClass().getName().startsWith("arcus.")) {
+        cmd.getErr().println("arcus " + cmd.getCommandName() + ": " + e.getMessage());
+        return 2;
+      }
+      throw e;
+    });
+    return cl;
   }
 }

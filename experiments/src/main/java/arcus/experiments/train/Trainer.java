@@ -1,0 +1,263 @@
+package arcus.experiments.train;
+
+import arcus.core.Autodiff;
+import arcus.core.Backend;
+import arcus.core.DType;
+import arcus.core.Params;
+import arcus.core.Rng;
+import arcus.core.Tensor;
+import arcus.core.cpu.Parallel;
+import arcus.experiments.report.ProgressBar;
+import arcus.gpu.Backends;
+import arcus.losses.CenterLoss;
+import arcus.losses.LSoftmax;
+import arcus.losses.LambdaSchedule;
+import arcus.losses.Losses;
+import arcus.losses.MarginLoss;
+import arcus.losses.SphereFace;
+import arcus.nn.Head;
+import arcus.nn.TrainStep;
+import arcus.nn.data.Augment;
+import arcus.nn.data.Batch;
+import arcus.nn.data.Batcher;
+import arcus.nn.data.Datasets;
+import arcus.nn.data.ImageDataset;
+import arcus.nn.data.Normalization;
+import arcus.nn.models.Model;
+import arcus.nn.models.Models;
+import arcus.nn.optim.Adam;
+import arcus.nn.optim.LrSchedule;
+import arcus.nn.optim.Optimizer;
+import arcus.nn.optim.Sgd;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The training loop behind {@code arcus train} and the paper experiments: a feature model with a
+ * margin-loss head, trained with minibatch SGD (or Adam) on an image data set, evaluated after
+ * every epoch with the loss's own test-time prediction rule.
+ */
+public final class Trainer {
+  private final TrainConfig cfg;
+  private final PrintStream log;
+  final Backend backend;
+  final DType dtype;
+  final ImageDataset train, test;
+  final Normalization norm;
+  final Model model;
+  final MarginLoss loss;
+  final MarginLoss warmup;
+  final int classes;
+  private final Optimizer optimizer;
+  private final LrSchedule schedule;
+  private final LambdaSchedule lambda;
+
+  /** Where a run stands: the train state, the step count and the finished epochs. */
+  public record Progress(TrainStep.State state, long step, int epochsDone, List<EpochMetrics> history) {}
+
+  public Trainer(TrainConfig cfg, PrintStream log) {
+    this.cfg = cfg;
+    this.log = log;
+    Parallel.setThreads(cfg.threads());
+    this.backend = Backends.byName(cfg.backend());
+    this.dtype = DType.parse(cfg.dtype());
+    ImageDataset tr = Datasets.load(cfg.dataset(), cfg.dataDir(), true);
+    ImageDataset te = Datasets.load(cfg.dataset(), cfg.dataDir(), false);
+    if (cfg.classes() > 0) {
+      if (cfg.classes() < 2 || cfg.classes() > tr.numClasses())
+        throw new IllegalArgumentException("--classes must be in [2, " + tr.numClasses() + "] for " + cfg.dataset() + ", got " + cfg.classes());
+      tr = tr.subset(cfg.classes());
+      te = te.subset(cfg.classes());
+    }
+    if (cfg.trainLimit() > 0 && cfg.trainLimit() < tr.n()) tr = tr.take(cfg.trainLimit());
+    if (cfg.testLimit() > 0 && cfg.testLimit() < te.n()) te = te.take(cfg.testLimit());
+    this.train = tr;
+    this.test = te;
+    this.classes = cfg.classes() > 0 ? cfg.classes() : tr.numClasses();
+    this.norm = Datasets.normalization(cfg.dataset());
+    this.model = Models.create(cfg.model(), cfg.featureDim());
+    int[] in = model.inputShape();
+    if (in[0] != tr.channels() || in[1] != tr.height() || in[2] != tr.width())
+      throw new IllegalArgumentException("model " + cfg.model() + " expects inputs " + java.util.Arrays.toString(in) + " but "
+          + cfg.dataset() + " images are [" + tr.channels() + ", " + tr.height() + ", " + tr.width() + "]");
+    this.loss = Losses.create(cfg.loss(), cfg.lossParams());
+    this.warmup = cfg.warmupLoss() == null || cfg.warmupEpochs() == 0 ? null : Losses.create(cfg.warmupLoss(), Map.of());
+    this.optimizer = switch (cfg.optimizer().toLowerCase(Locale.ROOT)) {
+      case "sgd" -> new Sgd(cfg.momentum(), false, cfg.weightDecay());
+      case "nesterov" -> new Sgd(cfg.momentum(), true, cfg.weightDecay());
+      case "adam" -> new Adam(0.9, 0.999, 1e-8, cfg.weightDecay());
+      default -> throw new IllegalArgumentException("--optimizer must be sgd, nesterov or adam, got '" + cfg.optimizer() + "'");
+    };
+    this.schedule = parseSchedule(cfg.lrSchedule(), cfg.lr(), (long) cfg.epochs() * Math.max(1, tr.n() / cfg.batch()));
+    this.lambda = switch (cfg.lambdaSchedule().toLowerCase(Locale.ROOT)) {
+      case "none" -> null;
+      case "lsoftmax" -> LambdaSchedule.LSOFTMAX;
+      case "sphereface" -> LambdaSchedule.SPHEREFACE;
+      default -> throw new IllegalArgumentException("--lambda-schedule must be none, lsoftmax or sphereface, got '" + cfg.lambdaSchedule() + "'");
+    };
+    if (lambda != null && !(loss instanceof LSoftmax || loss instanceof SphereFace))
+      throw new IllegalArgumentException("--lambda-schedule applies to lsoftmax and sphereface only, not " + cfg.loss());
+  }
+
+  static LrSchedule parseSchedule(String spec, double lr, long totalSteps) {
+    String[] p = spec.split(":");
+    try {
+      return switch (p[0].toLowerCase(Locale.ROOT)) {
+        case "constant" -> LrSchedule.constant(lr);
+        case "exp" -> LrSchedule.exponential(lr, Double.parseDouble(p[1]), Long.parseLong(p[2]), true);
+        case "multistep" -> {
+          List<Long> ms = new ArrayList<>();
+          for (String s : p[2].split(",")) ms.add(Long.parseLong(s.trim()));
+          yield LrSchedule.multiStep(lr, ms, Double.parseDouble(p[1]));
+        }
+        case "cosine" -> LrSchedule.cosine(lr, Math.max(1, totalSteps), 0, 0);
+        default -> throw new IllegalArgumentException("unknown schedule");
+      };
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("--lr-schedule '" + spec + "' is not one of constant, exp:RATE:STEPS, multistep:GAMMA:S1,S2,..., cosine");
+    }
+  }
+
+  public int featureDim() {
+    return model.featureDim();
+  }
+
+  /** A fresh state, or the one saved in --resume. */
+  public Progress start() {
+    Rng rng = new Rng(cfg.seed());
+    Rng modelRng = rng.split(), headRng = rng.split();
+    Params head = loss.init(headRng, dtype, model.featureDim(), classes);
+    TrainStep.State s = new TrainStep(model.features(), headFor(loss, 0, null), optimizer).init(modelRng, dtype, head);
+    s = toBackend(s);
+    if (cfg.resume() != null) return RunCheckpoint.load(cfg.resume(), this, s);
+    return new Progress(s, 0, 0, new ArrayList<>());
+  }
+
+  private TrainStep.State toBackend(TrainStep.State s) {
+    if (backend == arcus.core.cpu.CpuBackend.INSTANCE) return s;
+    return new TrainStep.State(s.params().map(t -> t.to(backend)), s.modelState().map(t -> t.to(backend)),
+        new arcus.nn.optim.OptState(s.optState().step(), s.optState().slots().map(t -> t.to(backend))));
+  }
+
+  String checkpointModelId() {
+    return cfg.model() + "/d" + model.featureDim() + "/" + cfg.loss() + "/C" + classes + "/" + dtype;
+  }
+
+  /** The head for one step: λ annealed for L-Softmax/SphereFace, features captured for the center-loss update. */
+  private Head headFor(MarginLoss l, long step, Tensor[] capture) {
+    MarginLoss at = l;
+    if (lambda != null && l instanceof LSoftmax ls) at = ls.withLambda(lambda.lambda(step));
+    if (lambda != null && l instanceof SphereFace sf) at = sf.withLambda(lambda.lambda(step));
+    MarginLoss fin = at;
+    return (p, f, y) -> {
+      if (capture != null) capture[0] = Autodiff.stopGradient(f);
+      return fin.loss(f, p, y);
+    };
+  }
+
+  /** Runs the remaining epochs, calling {@code afterEpoch} with the progress after each one. */
+  public Progress run(Progress p, java.util.function.Consumer<Progress> afterEpoch) {
+    Batcher batcher = new Batcher(train, cfg.batch(), true, true, cfg.seed(), cfg.augment() ? Augment.CIFAR : Augment.NONE, norm);
+    TrainStep.State state = p.state();
+    long step = p.step();
+    List<EpochMetrics> history = new ArrayList<>(p.history());
+    Rng dropout = new Rng(cfg.seed() ^ 0x5DEECE66DL);
+    for (int epoch = p.epochsDone(); epoch < cfg.epochs(); epoch++) {
+      boolean warm = warmup != null && epoch < cfg.warmupEpochs();
+      MarginLoss active = warm ? warmup : loss;
+      String name = warm ? cfg.warmupLoss() : cfg.loss();
+      int steps = batcher.batchesPerEpoch();
+      ProgressBar bar = new ProgressBar(log, String.format("epoch %d/%d %s", epoch + 1, cfg.epochs(), name), steps,
+          ProgressBar.isTerminal(), 10, System::nanoTime);
+      long t0 = System.nanoTime();
+      double lossSum = 0;
+      int done = 0;
+      double lr = schedule.lr(step);
+      Iterator<Batch> it = batcher.epoch(epoch);
+      while (it.hasNext()) {
+        Batch b = it.next();
+        Tensor x = toTensor(b);
+        lr = schedule.lr(step);
+        Tensor[] captured = new Tensor[1];
+        boolean centerRule = active instanceof CenterLoss cl && cl.centerAlpha() != null;
+        TrainStep ts = new TrainStep(model.features(), headFor(active, step, centerRule ? captured : null), optimizer);
+        TrainStep.Result r = ts.step(state, x, b.labels(), lr, dropout);
+        if (!Double.isFinite(r.loss()))
+          throw new IllegalStateException("the loss became " + r.loss() + " at step " + step + " (epoch " + (epoch + 1) + "); lower --lr or check --loss-param");
+        state = r.state();
+        if (centerRule) state = updateCenters(state, (CenterLoss) active, captured[0], b.labels());
+        lossSum += r.loss();
+        done++;
+        step++;
+        bar.update(done, r.loss(), b.size());
+      }
+      bar.finish();
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      double ips = (double) done * cfg.batch() / seconds;
+      double testAcc = accuracy(state, test, active, Integer.MAX_VALUE);
+      double trainAcc = accuracy(state, train, active, cfg.trainEvalLimit());
+      EpochMetrics m = new EpochMetrics(epoch + 1, step, name, lr, lossSum / Math.max(1, done), trainAcc, testAcc, seconds, ips);
+      history.add(m);
+      log.printf(Locale.ROOT, "epoch %d: loss %.4f  train acc %.4f  test acc %.4f  %.0f s  %.1f images/s%n",
+          m.epoch(), m.trainLoss(), m.trainAccuracy(), m.testAccuracy(), m.seconds(), m.imagesPerSecond());
+      p = new Progress(state, step, epoch + 1, List.copyOf(history));
+      afterEpoch.accept(p);
+    }
+    return p;
+  }
+
+  private static TrainStep.State updateCenters(TrainStep.State s, CenterLoss cl, Tensor features, int[] labels) {
+    String name = "head." + CenterLoss.CENTERS;
+    Tensor c = CenterLoss.updateCenters(s.params().get(name), features, labels, cl.centerAlpha());
+    return new TrainStep.State(s.params().with(name, c), s.modelState(), s.optState());
+  }
+
+  Tensor toTensor(Batch b) {
+    Tensor t = Tensor.of(backend, b.x(), b.size(), b.c(), b.h(), b.w());
+    return dtype == DType.F32 ? t : t.to(dtype);
+  }
+
+  /** Accuracy of the loss's prediction rule on the first {@code limit} images, model in EVAL mode. */
+  public double accuracy(TrainStep.State s, ImageDataset data, MarginLoss rule, int limit) {
+    int n = Math.min(limit, data.n());
+    if (n <= 0) return Double.NaN;
+    Batcher in = Batcher.inOrder(n < data.n() ? data.take(n) : data, 500, norm);
+    int correct = 0;
+    Iterator<Batch> it = in.epoch(0);
+    Params mp = s.modelParams(), hp = s.headParams();
+    while (it.hasNext()) {
+      Batch b = it.next();
+      Tensor f = model.features().forward(mp, s.modelState(), toTensor(b));
+      int[] pred = rule.predict(f, hp);
+      for (int i = 0; i < b.size(); i++) if (pred[i] == b.labels()[i]) correct++;
+    }
+    return (double) correct / n;
+  }
+
+  /** Features [n, d] of the first n images of a data set and their labels, model in EVAL mode. */
+  public Tensor features(TrainStep.State s, ImageDataset data, int n, int[] labelsOut) {
+    Batcher in = Batcher.inOrder(data.take(Math.min(n, data.n())), 500, norm);
+    List<Tensor> parts = new ArrayList<>();
+    int at = 0;
+    Iterator<Batch> it = in.epoch(0);
+    while (it.hasNext()) {
+      Batch b = it.next();
+      parts.add(model.features().forward(s.modelParams(), s.modelState(), toTensor(b)));
+      System.arraycopy(b.labels(), 0, labelsOut, at, b.size());
+      at += b.size();
+    }
+    return parts.size() == 1 ? parts.get(0) : Tensor.concat(0, parts);
+  }
+
+  public TrainConfig config() {
+    return cfg;
+  }
+
+  public Optimizer optimizer() {
+    return optimizer;
+  }
+}
