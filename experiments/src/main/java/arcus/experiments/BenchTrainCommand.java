@@ -69,6 +69,7 @@ final class BenchTrainCommand implements Runnable {
     j.put("threads", threads);
     j.put("seconds_per_step", seconds);
     j.put("images_per_second", ips);
+    j.put("peak_rss_bytes", arcus.experiments.report.PeakRss.bytes());
     BenchSupport.printJson(j);
   }
 }

@@ -74,8 +74,8 @@ final class RunReport {
   private static String markdown(TrainConfig cfg, Map<String, Object> s, List<EpochMetrics> h) {
     StringBuilder md = new StringBuilder();
     md.append("# Arcus training run\n\n");
-    md.append(String.format(Locale.ROOT, "%s on %s with the **%s** loss %s.%n%n", cfg.model(), cfg.dataset(), cfg.loss(),
-        cfg.lossParams().isEmpty() ? "" : cfg.lossParams().toString()));
+    md.append(String.format(Locale.ROOT, "%s on %s with the **%s** loss%s.%n%n", cfg.model(), cfg.dataset(), cfg.loss(),
+        cfg.lossParams().isEmpty() ? "" : " " + cfg.lossParams()));
     md.append("## Result\n\n| metric | value |\n|---|---|\n");
     row(md, "test accuracy", pct(s.get("test_accuracy")));
     row(md, "train accuracy (EVAL mode, first " + cfg.trainEvalLimit() + " training images)", pct(s.get("train_accuracy")));
