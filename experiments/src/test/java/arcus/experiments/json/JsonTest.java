@@ -40,6 +40,20 @@ class JsonTest {
   }
 
   @Test
+  void numbersParseExactlyLikeParseDouble() {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+    List<String> texts = new java.util.ArrayList<>(List.of("0", "-0", "0.1", "1e22", "1e23", "123456789012345678901234", "-2.5E-3",
+        "0.000001", "4.9e-324", "1.7976931348623157e308", "0.30000000000000004", "9007199254740993", "1.00000000000000011102230246251565404236316680908203125"));
+    for (int i = 0; i < 2000; i++) {
+      double d = (r.nextDouble() - 0.5) * Math.pow(10, r.nextInt(-30, 30));
+      texts.add(Double.toString(d));
+      texts.add(Float.toString((float) d));
+      texts.add(String.format(java.util.Locale.ROOT, "%.5f", d));
+    }
+    for (String t : texts) assertEquals(Double.parseDouble(t), (Double) Json.parse(t), t);
+  }
+
+  @Test
   void arraysMustBeRectangular() {
     JsonException e = assertThrows(JsonException.class, () -> JsonArrays.of("x", Json.parse("[[1, 2], [3]]"), 2));
     assertEquals("x[1]: ragged array, has 1 elements where 2 were expected", e.getMessage());
