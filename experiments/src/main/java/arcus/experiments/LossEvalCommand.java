@@ -148,6 +148,11 @@ public final class LossEvalCommand implements Callable<Integer> {
     String lossName = string(c, "loss", null);
     DType dtype = dtype(c.get("dtype"));
     Map<String, Object> params = params(c.get("params"));
+    boolean emCase = "emsoftmax".equals(lossName) || "center".equals(lossName) && "emsoftmax".equals(params.get("base"));
+    if (emCase && !params.containsKey("K") && c.get("weights") instanceof List<?> stacked && !stacked.isEmpty()) {
+      params = new LinkedHashMap<>(params); // K defaults to the number of stacked classifiers given
+      params.put("K", (double) stacked.size());
+    }
     MarginLoss loss = Losses.create(lossName, params);
 
     JsonArrays feats = JsonArrays.of("features", require(c, "features"), 2);

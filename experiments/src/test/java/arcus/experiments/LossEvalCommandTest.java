@@ -105,6 +105,13 @@ class LossEvalCommandTest {
   }
 
   @Test
+  void emSoftmaxTakesKFromTheStackedWeights() {
+    Map<String, Object> r = ok("{\"loss\": \"emsoftmax\", \"features\": " + FEATURES + ", \"weights\": [" + WEIGHTS + ", " + WEIGHTS + ", " + WEIGHTS
+        + "], \"labels\": [0, 2, 1], \"params\": {\"m\": 0.2, \"hsic_lambda\": 0.5, \"combine\": \"sum\"}}");
+    assertEquals(3, ((List<?>) r.get("grad_weights")).size());
+  }
+
+  @Test
   void registeredInMain() {
     assertTrue(Main.commandLine().getSubcommands().containsKey("loss-eval"));
   }

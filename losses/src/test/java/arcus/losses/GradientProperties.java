@@ -98,7 +98,7 @@ class GradientProperties {
     return xs -> loss.loss(xs.get(0), Params.of(names, xs.subList(1, xs.size())), labels);
   }
 
-  @Property(tries = 400)
+  @Property(tries = 1000)
   void gradientMatchesCentralDifferences(
       @ForAll("lossCases") Case c,
       @ForAll @IntRange(min = 1, max = 5) int n,
