@@ -32,19 +32,24 @@ import picocli.CommandLine.Spec;
     name = "loss-eval",
     mixinStandardHelpOptions = true,
     description = {
-      "Reads ONE JSON case from standard input and prints the mean loss and its gradients as JSON.",
+      "Reads ONE JSON case from standard input and prints the mean loss and its",
+      "gradients as JSON (details: docs/loss-eval.md, docs/losses.md).",
       "",
-      "Input: {\"loss\": NAME, \"features\": N×d, \"weights\": d×C, \"labels\": [N ints], \"params\": {...}, \"dtype\": \"float64\"|\"float32\"}",
-      "  weights: d×C; for emsoftmax K×d×C; omitted for simplex (frozen simplex weights, d = C − 1, C = d + 1).",
-      "  center: weights are the base loss's weights (d×C) and an optional \"centers\" C×d (zeros when omitted);",
-      "          params: base (loss name, default softmax), center_weight, center_alpha, and the base's own params.",
-      "  softmax/l2softmax: params.bias = true or (softmax) a length-C array of initial bias values.",
-      "  params and dtype are optional (defaults: the loss's defaults, float64).",
-      "Output: {\"value\": L, \"grad_features\": N×d, \"grad_weights\": same layout as weights}",
-      "  plus \"grad_bias\" (length C) when a bias is used and \"grad_centers\" (C×d) for center loss.",
+      "Input:  {\"loss\": NAME, \"features\": N×d, \"weights\": d×C,",
+      "         \"labels\": [N ints], \"params\": {...}, \"dtype\": \"float64\"}",
+      "  weights    d×C; emsoftmax K×d×C; simplex: omit (frozen, C = d + 1)",
+      "  center     weights = the base loss's d×C, optional \"centers\" C×d (zeros);",
+      "             params: base (default softmax), center_weight, center_alpha,",
+      "             and the base loss's own parameters",
+      "  bias       softmax/l2softmax: params.bias = true, or (softmax) a length-C",
+      "             array of bias values",
+      "  params and dtype are optional (defaults: the loss's, float64).",
+      "Output: {\"value\": L, \"grad_features\": N×d, \"grad_weights\": as weights}",
+      "  plus \"grad_bias\" [C] with a bias, \"grad_centers\" C×d for center loss.",
       "A malformed case prints {\"error\": \"...\"} and exits with status 2.",
-      "Losses: softmax, normface, l2softmax, lsoftmax, sphereface, cosface, arcface, combined, wsoftmax,",
-      "  emsoftmax, pureangular, hinge, center, simplex. See docs/loss-eval.md and docs/losses.md."
+      "Losses: softmax normface l2softmax lsoftmax sphereface cosface arcface",
+      "  combined wsoftmax emsoftmax pureangular hinge center simplex",
+      ""
     })
 public final class LossEvalCommand implements Callable<Integer> {
   static final int MALFORMED = 2;
@@ -52,7 +57,7 @@ public final class LossEvalCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @picocli.CommandLine.Option(names = "--timing", description = "Print the time of each phase (read, parse, compute, write) to standard error.")
+  @picocli.CommandLine.Option(names = "--timing", description = "Print the time of each phase to standard error.")
   boolean timing;
   private final InputStream input;
 
@@ -143,6 +148,11 @@ public final class LossEvalCommand implements Callable<Integer> {
     String lossName = string(c, "loss", null);
     DType dtype = dtype(c.get("dtype"));
     Map<String, Object> params = params(c.get("params"));
+    boolean emCase = "emsoftmax".equals(lossName) || "center".equals(lossName) && "emsoftmax".equals(params.get("base"));
+    if (emCase && !params.containsKey("K") && c.get("weights") instanceof List<?> stacked && !stacked.isEmpty()) {
+      params = new LinkedHashMap<>(params); // K defaults to the number of stacked classifiers given
+      params.put("K", (double) stacked.size());
+    }
     MarginLoss loss = Losses.create(lossName, params);
 
     JsonArrays feats = JsonArrays.of("features", require(c, "features"), 2);

@@ -26,6 +26,27 @@ public record Softmax(boolean bias, double[] initialBias) implements MarginLoss 
     return new Softmax(true, null);
   }
 
+  /** Compares the bias values, not the array reference (a record's default would). */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Softmax other && bias == other.bias && java.util.Arrays.equals(initialBias, other.initialBias);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * Boolean.hashCode(bias) + java.util.Arrays.hashCode(initialBias);
+  }
+
+  @Override
+  public String toString() {
+    return "Softmax[bias=" + bias + (initialBias == null ? "" : ", initialBias=" + java.util.Arrays.toString(initialBias)) + "]";
+  }
+
+  @Override
+  public double[] initialBias() {
+    return initialBias == null ? null : initialBias.clone();
+  }
+
   @Override
   public Tensor logits(Tensor x, Params p, int[] labels) {
     return scores(x, p);

@@ -194,26 +194,72 @@ public final class Json {
     }
   }
 
+  private static final double[] POW10 = new double[23];
+
+  static {
+    POW10[0] = 1;
+    for (int i = 1; i < POW10.length; i++) POW10[i] = POW10[i - 1] * 10;
+  }
+
   private Double number() {
     int start = pos;
-    if (s.charAt(pos) == '-') pos++;
+    boolean negative = s.charAt(pos) == '-';
+    if (negative) pos++;
     if (pos >= s.length()) throw error("incomplete number");
+    // Clinger's fast path: up to 15 significant digits and a power of ten ≤ 22 are exact doubles,
+    // so one multiplication or division is correctly rounded; anything else goes to parseDouble.
+    long mantissa = 0;
+    int significant = 0, scale = 0;
     char c = s.charAt(pos);
     if (c == '0') {
       pos++;
       if (pos < s.length() && Character.isDigit(s.charAt(pos))) throw error("leading zero in number");
-    } else if (c >= '1' && c <= '9') digits();
-    else throw error("invalid number");
+    } else if (c >= '1' && c <= '9') {
+      while (pos < s.length() && (c = s.charAt(pos)) >= '0' && c <= '9') {
+        if (significant < 18) {
+          mantissa = mantissa * 10 + (c - '0');
+          significant++;
+        } else {
+          significant++;
+          scale++;
+        }
+        pos++;
+      }
+    } else throw error("invalid number");
     if (pos < s.length() && s.charAt(pos) == '.') {
       pos++;
-      if (digits() == 0) throw error("digits expected after the decimal point");
+      int n = 0;
+      while (pos < s.length() && (c = s.charAt(pos)) >= '0' && c <= '9') {
+        if (significant < 18) {
+          if (mantissa != 0 || c != '0') significant++;
+          mantissa = mantissa * 10 + (c - '0');
+          scale--;
+        } else significant++;
+        pos++;
+        n++;
+      }
+      if (n == 0) throw error("digits expected after the decimal point");
     }
+    int exp = 0;
     if (pos < s.length() && (s.charAt(pos) == 'e' || s.charAt(pos) == 'E')) {
       pos++;
-      if (pos < s.length() && (s.charAt(pos) == '+' || s.charAt(pos) == '-')) pos++;
-      if (digits() == 0) throw error("digits expected in the exponent");
+      boolean negExp = false;
+      if (pos < s.length() && (s.charAt(pos) == '+' || s.charAt(pos) == '-')) negExp = s.charAt(pos++) == '-';
+      int n = 0;
+      while (pos < s.length() && (c = s.charAt(pos)) >= '0' && c <= '9') {
+        if (exp < 100000) exp = exp * 10 + (c - '0');
+        pos++;
+        n++;
+      }
+      if (n == 0) throw error("digits expected in the exponent");
+      if (negExp) exp = -exp;
     }
-    double v = Double.parseDouble(s.substring(start, pos));
+    int e10 = scale + exp;
+    double v;
+    if (significant <= 15 && e10 >= -22 && e10 <= 22) {
+      v = e10 >= 0 ? mantissa * POW10[e10] : mantissa / POW10[-e10];
+      if (negative) v = -v;
+    } else v = Double.parseDouble(s.substring(start, pos));
     if (Double.isInfinite(v)) {
       pos = start;
       throw error("number out of range: " + s.substring(start, Math.min(s.length(), start + 30)));
