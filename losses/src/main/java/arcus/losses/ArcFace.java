@@ -14,7 +14,7 @@ import arcus.core.Tensor;
  * the target is cos θ_y − mm with mm = sin(π − m)·m, which keeps it monotone in θ. With
  * {@code easyMargin} the margin is applied only where cos θ_y > 0 and the target is cos θ_y elsewhere.
  */
-public record ArcFace(double s, double m, boolean easyMargin) implements MarginLoss {
+public record ArcFace(double s, double m, boolean easyMargin) implements CosineHead {
   public ArcFace {
     Check.positive("arcface", "s", s);
     Check.finite("arcface", "m", m);
@@ -42,15 +42,5 @@ public record ArcFace(double s, double m, boolean easyMargin) implements MarginL
         ? Tensor.where(cosY.gt(0.0), phi, cosY)
         : Tensor.where(cosY.gt(th()), phi, cosY.sub(mm()));
     return Geometry.withTarget(cos, target, labels).mul(s);
-  }
-
-  @Override
-  public Tensor scores(Tensor x, Params p) {
-    return Geometry.cosine(x, p.get("w"));
-  }
-
-  @Override
-  public Params init(Rng rng, DType dtype, int d, int c) {
-    return Params.of("w", Geometry.xavier(rng, dtype, d, c));
   }
 }

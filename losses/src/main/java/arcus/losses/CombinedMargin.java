@@ -10,7 +10,7 @@ import arcus.core.Tensor;
  * f_y = s (cos(m1 θ_y + m2) − m3), f_j = s cos θ_j, θ_y = arccos(clamped cos θ_y). No fallback:
  * (1, 0, 0) is NormFace, (1, m, 0) ArcFace without its th/mm fallback, (1, 0, m) CosFace.
  */
-public record CombinedMargin(double s, double m1, double m2, double m3) implements MarginLoss {
+public record CombinedMargin(double s, double m1, double m2, double m3) implements CosineHead {
   public CombinedMargin {
     Check.positive("combined", "s", s);
     Check.finite("combined", "m1", m1);
@@ -24,15 +24,5 @@ public record CombinedMargin(double s, double m1, double m2, double m3) implemen
     Tensor theta = Geometry.angle(cos.takeAlong(1, labels));
     Tensor target = theta.mul(m1).add(m2).cos().sub(m3);
     return Geometry.withTarget(cos, target, labels).mul(s);
-  }
-
-  @Override
-  public Tensor scores(Tensor x, Params p) {
-    return Geometry.cosine(x, p.get("w"));
-  }
-
-  @Override
-  public Params init(Rng rng, DType dtype, int d, int c) {
-    return Params.of("w", Geometry.xavier(rng, dtype, d, c));
   }
 }

@@ -9,7 +9,7 @@ import arcus.core.Tensor;
  * CosFace / AM-Softmax (Wang et al. 2018, "CosFace: Large Margin Cosine Loss", Eq. 4; "Additive
  * Margin Softmax", Eq. 3): f_y = s (cos θ_y − m), f_j = s cos θ_j.
  */
-public record CosFace(double s, double m) implements MarginLoss {
+public record CosFace(double s, double m) implements CosineHead {
   public CosFace {
     Check.positive("cosface", "s", s);
     Check.finite("cosface", "m", m);
@@ -20,15 +20,5 @@ public record CosFace(double s, double m) implements MarginLoss {
     Tensor cos = scores(x, p);
     Tensor target = cos.takeAlong(1, labels).sub(m);
     return Geometry.withTarget(cos, target, labels).mul(s);
-  }
-
-  @Override
-  public Tensor scores(Tensor x, Params p) {
-    return Geometry.cosine(x, p.get("w"));
-  }
-
-  @Override
-  public Params init(Rng rng, DType dtype, int d, int c) {
-    return Params.of("w", Geometry.xavier(rng, dtype, d, c));
   }
 }

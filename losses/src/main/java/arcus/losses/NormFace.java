@@ -9,7 +9,7 @@ import arcus.core.Tensor;
  * NormFace (Wang et al. 2017, "NormFace: L2 Hypersphere Embedding for Face Verification", Eq. 5):
  * features and weights L2-normalised, f_j = s cos θ_j.
  */
-public record NormFace(double s) implements MarginLoss {
+public record NormFace(double s) implements CosineHead {
   public NormFace {
     Check.positive("normface", "s", s);
   }
@@ -17,15 +17,5 @@ public record NormFace(double s) implements MarginLoss {
   @Override
   public Tensor logits(Tensor x, Params p, int[] labels) {
     return scores(x, p).mul(s);
-  }
-
-  @Override
-  public Tensor scores(Tensor x, Params p) {
-    return Geometry.cosine(x, p.get("w"));
-  }
-
-  @Override
-  public Params init(Rng rng, DType dtype, int d, int c) {
-    return Params.of("w", Geometry.xavier(rng, dtype, d, c));
   }
 }

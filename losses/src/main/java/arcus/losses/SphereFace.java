@@ -10,7 +10,7 @@ import arcus.core.Tensor;
  * Recognition", Eq. 7, with the λ blending of its released training code): weights L2-normalised,
  * no bias, f_y = ‖x‖ (λ cos θ_y + ψ(θ_y)) / (1 + λ), f_j = ‖x‖ cos θ_j; ψ as in L-Softmax.
  */
-public record SphereFace(int m, double lambda) implements MarginLoss {
+public record SphereFace(int m, double lambda) implements CosineHead {
   public SphereFace {
     if (m < 1) throw new IllegalArgumentException("sphereface: m must be an integer ≥ 1, got " + m);
     Check.nonNegative("sphereface", "lambda", lambda);
@@ -28,15 +28,5 @@ public record SphereFace(int m, double lambda) implements MarginLoss {
     Tensor cosY = cos.takeAlong(1, labels);
     Tensor target = normX.mul(cosY.mul(lambda).add(Psi.psi(cosY, m))).div(1 + lambda);
     return Geometry.withTarget(f, target, labels);
-  }
-
-  @Override
-  public Tensor scores(Tensor x, Params p) {
-    return Geometry.cosine(x, p.get("w"));
-  }
-
-  @Override
-  public Params init(Rng rng, DType dtype, int d, int c) {
-    return Params.of("w", Geometry.xavier(rng, dtype, d, c));
   }
 }

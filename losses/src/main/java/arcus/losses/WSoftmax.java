@@ -16,7 +16,7 @@ import arcus.core.Tensor;
  * w̃_jᵀx = (ŵ_jᵀx + α ŵ_yᵀx) / ‖ŵ_j + α ŵ_y‖. At j = y the formula gives ŵ_yᵀx as well.
  * Test-time scores: cos θ_j.
  */
-public record WSoftmax(double alpha) implements MarginLoss {
+public record WSoftmax(double alpha) implements CosineHead {
   public WSoftmax {
     Check.nonNegative("wsoftmax", "alpha", alpha);
   }
@@ -30,15 +30,5 @@ public record WSoftmax(double alpha) implements MarginLoss {
     Tensor norm = gram.mul(2 * alpha).add(1 + alpha * alpha).add(Geometry.NORM_EPS * Geometry.NORM_EPS).sqrt();
     Tensor biased = z.add(zy.mul(alpha)).div(norm);
     return Geometry.withTarget(biased, zy.reshape(-1), labels);
-  }
-
-  @Override
-  public Tensor scores(Tensor x, Params p) {
-    return Geometry.cosine(x, p.get("w"));
-  }
-
-  @Override
-  public Params init(Rng rng, DType dtype, int d, int c) {
-    return Params.of("w", Geometry.xavier(rng, dtype, d, c));
   }
 }
