@@ -1,8 +1,6 @@
 package arcus.losses;
 
-import arcus.core.DType;
 import arcus.core.Params;
-import arcus.core.Rng;
 import arcus.core.Tensor;
 
 /**
