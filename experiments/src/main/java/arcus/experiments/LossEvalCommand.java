@@ -202,19 +202,25 @@ public final class LossEvalCommand implements Callable<Integer> {
     inputs.add(x);
     inputs.addAll(p.tensors());
     timer.lap("convert");
-    var vg = Autodiff.valueAndGrad((List<Tensor> xs) -> loss.loss(xs.get(0), Params.of(names, xs.subList(1, xs.size())), labels), inputs);
-    Params g = Params.of(names, vg.grad().subList(1, vg.grad().size()));
+    // the case is valid from here on: a failure now is Arcus's, not the input's (status 1, not 2)
+    try {
+      var vg = Autodiff.valueAndGrad((List<Tensor> xs) -> loss.loss(xs.get(0), Params.of(names, xs.subList(1, xs.size())), labels), inputs);
+      Params g = Params.of(names, vg.grad().subList(1, vg.grad().size()));
 
-    timer.lap("compute");
-    Map<String, Object> out = new LinkedHashMap<>();
-    double value = vg.value().item();
-    if (!Double.isFinite(value)) throw new IllegalStateException("the loss is not finite (" + value + ")");
-    out.put("value", value);
-    out.put("grad_features", array(vg.grad().get(0)));
-    if (weightShape != null) out.put("grad_weights", weightNames.size() == 1 ? array(g.get("w")) : stacked(weightNames, g, weightShape, dtype));
-    if (g.has("b")) out.put("grad_bias", array(g.get("b")));
-    if (g.has(CenterLoss.CENTERS)) out.put("grad_centers", array(g.get(CenterLoss.CENTERS)));
-    return Json.write(out);
+      timer.lap("compute");
+      Map<String, Object> out = new LinkedHashMap<>();
+      double value = vg.value().item();
+      if (!Double.isFinite(value)) throw new IllegalStateException("the loss is not finite (" + value + ")");
+      out.put("value", value);
+      out.put("grad_features", array(vg.grad().get(0)));
+      // grad_weights has the layout the weights came in: d×C, or K×d×C for EM-Softmax (any K, 1 included)
+      if (weightShape != null) out.put("grad_weights", weightShape.length == 2 ? array(g.get(weightNames.get(0))) : stacked(weightNames, g, weightShape, dtype));
+      if (g.has("b")) out.put("grad_bias", array(g.get("b")));
+      if (g.has(CenterLoss.CENTERS)) out.put("grad_centers", array(g.get(CenterLoss.CENTERS)));
+      return Json.write(out);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
   }
 
   private static Json.Raw array(Tensor t) {

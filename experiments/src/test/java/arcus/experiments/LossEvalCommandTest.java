@@ -112,6 +112,14 @@ class LossEvalCommandTest {
   }
 
   @Test
+  void emSoftmaxWithOneClassifierKeepsTheStackedLayout() {
+    // found by tools/crosscheck: K = 1 used to look for a weight named "w" and fail
+    Map<String, Object> r = ok("{\"loss\": \"emsoftmax\", \"features\": [[1, 2]], \"weights\": [[[1, 0], [0, 1]]], \"labels\": [0], \"params\": {\"K\": 1}}");
+    assertEquals(Math.log(Math.exp(0.7) + Math.exp(2)) - 0.7, ((Number) r.get("value")).doubleValue(), 1e-12);
+    assertEquals(1, ((List<?>) r.get("grad_weights")).size());
+  }
+
+  @Test
   void registeredInMain() {
     assertTrue(Main.commandLine().getSubcommands().containsKey("loss-eval"));
   }
