@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "features-2d", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Paper 001's 2-D feature visualisation: trains each loss with feature dimension 2 (or loads --run",
-        "folders with d = 2) and scatter-plots the test features by class with the class weight directions."})
+        "folders with d = 2) and scatter-plots the test features by class with the class weight directions.",
+        "The model defaults to lsoftmax-mnist here (LeNet's final ReLU kills 2-D features)."})
 final class Features2dCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -44,6 +45,9 @@ final class Features2dCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     var log = System.out;
+    // LeNet ends in a ReLU: with two units its features die (all exactly 0), so this experiment
+    // defaults to the L-Softmax MNIST net (PReLU + batch norm after the FC layer).
+    if (!spec.commandLine().getParseResult().hasMatchedOption("--model")) train.model = "lsoftmax-mnist";
     ExperimentReport.mkdirs(out);
     List<String> labels = new ArrayList<>();
     List<String> sources = new ArrayList<>();
@@ -105,8 +109,8 @@ final class Features2dCommand implements Callable<Integer> {
     settings.put("points", points == 0 ? "all" : points);
     String notes = "features.csv holds every plotted point (loss, test index, label, f1, f2). The lines are the directions of"
         + " the class weights w_j (EM-Softmax: the sum of its classifiers; simplex: the simplex columns), drawn to the edge."
-        + " LeNet ends in a ReLU, so its 2-D features lie in the first quadrant (and some are exactly 0); use"
-        + " `--model lsoftmax-mnist` (PReLU + batch norm after the FC) for the paper's full-circle picture.";
+        + " The model defaults to lsoftmax-mnist (PReLU + batch norm after the FC): LeNet ends in a ReLU, and with two"
+        + " units its features collapse to exactly 0 (zero_features counts them).";
     ExperimentReport.write(out, log, "features-2d", "2-D feature visualisation (paper 001)",
         ExperimentReport.command("features-2d", spec.commandLine().getParseResult().originalArgs()), settings,
         List.of("loss", "model", "points", "test_accuracy", "mean_angle_test_deg", "zero_features", "run"), rows,
