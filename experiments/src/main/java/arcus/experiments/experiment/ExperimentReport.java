@@ -26,9 +26,13 @@ final class ExperimentReport {
     }
   }
 
-  /** The command line that reproduces this run, as typed (defaults are listed under settings). */
+  /**
+   * The command line that reproduces this run, as typed (defaults are listed under settings);
+   * {@code args} are picocli's original arguments, which start at the top command's.
+   */
   static String command(String sub, List<String> args) {
-    StringBuilder sb = new StringBuilder("bin/arcus experiment ").append(sub);
+    StringBuilder sb = new StringBuilder("bin/arcus");
+    if (args.isEmpty() || !args.get(0).equals("experiment")) sb.append(" experiment ").append(sub);
     for (String a : args) sb.append(' ').append(a.matches("[A-Za-z0-9_./=:,+@-]+") ? a : "'" + a.replace("'", "'\\''") + "'");
     return sb.toString();
   }
