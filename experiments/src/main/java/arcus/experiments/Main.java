@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       TrainCommand.class,
       BenchCommand.class,
       LossEvalCommand.class,
+      arcus.experiments.experiment.ExperimentCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

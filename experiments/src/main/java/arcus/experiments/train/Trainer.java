@@ -257,6 +257,26 @@ public final class Trainer {
     return cfg;
   }
 
+  /** The training images after --classes and --train-limit (for the paper experiments). */
+  public ImageDataset trainData() {
+    return train;
+  }
+
+  /** The test images after --classes and --test-limit. */
+  public ImageDataset testData() {
+    return test;
+  }
+
+  /** The loss head (whose parameters hold the class weights). */
+  public MarginLoss loss() {
+    return loss;
+  }
+
+  /** The number of classes the head was built for. */
+  public int classes() {
+    return classes;
+  }
+
   public Optimizer optimizer() {
     return optimizer;
   }

@@ -1,0 +1,73 @@
+package arcus.experiments.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SweepTest {
+  @Test
+  void intSpecRangesAndExpressionsInK() {
+    assertEquals(List.of(5, 6, 7, 8, 9, 10), IntSpec.parse("5..10"));
+    assertEquals(List.of(7, 8, 9, 10, 11, 12, 20, 50), IntSpec.parse("k-3..k+2,2k,5k", 10));
+    assertEquals(List.of(2, 4, 3), IntSpec.parse("2,4,2,3"));
+    assertThrows(IllegalArgumentException.class, () -> IntSpec.parse("k"));
+    assertThrows(IllegalArgumentException.class, () -> IntSpec.parse("x..3"));
+    assertThrows(IllegalArgumentException.class, () -> IntSpec.parse("5..2"));
+  }
+
+  @Test
+  void lossSpecs() {
+    List<LossSpec> l = LossSpec.parseList("softmax,wsoftmax:alpha=1,emsoftmax:K=2:m=0.3");
+    assertEquals(3, l.size());
+    assertEquals(Map.of("alpha", 1L), l.get(1).params());
+    assertEquals("emsoftmax(K=2,m=0.3)", l.get(2).label());
+    assertThrows(IllegalArgumentException.class, () -> LossSpec.parse("wsoftmax:alpha"));
+  }
+
+  @Test
+  void fcUnitsSweepBuildsEveryKDimAndLossSimplexOnlyAtKMinusOne() {
+    var plan = FcUnitsCommand.plan(List.of(5), "k-3..k+1,2k", LossSpec.parseList("softmax,simplex"));
+    List<String> got = plan.stream().map(FcUnitsCommand.Planned::name).toList();
+    assertEquals(List.of("softmax-k5-d2", "softmax-k5-d3", "softmax-k5-d4", "simplex-k5-d4", "softmax-k5-d5", "softmax-k5-d6",
+        "softmax-k5-d10"), got);
+  }
+
+  @Test
+  void fcUnitsSweepDropsDimensionsBelowOneAndCoversSeveralK() {
+    var plan = FcUnitsCommand.plan(List.of(2, 3), "k-3..k", LossSpec.parseList("wsoftmax"));
+    List<String> got = plan.stream().map(p -> p.k() + ":" + p.d()).toList();
+    assertEquals(List.of("2:1", "2:2", "3:1", "3:2", "3:3"), got);
+    assertThrows(IllegalArgumentException.class, () -> FcUnitsCommand.plan(List.of(3), "k-5..k-3", LossSpec.parseList("softmax")));
+  }
+
+  @Test
+  void fcUnitsConfigsCarryKDAndLoss() {
+    var opts = new TrainOptions();
+    var p = FcUnitsCommand.plan(List.of(5), "4", LossSpec.parseList("wsoftmax:alpha=1")).get(0);
+    var cfg = opts.config(java.nio.file.Path.of("o").resolve(p.name()), p.loss(), p.d(), p.k());
+    assertEquals(5, cfg.classes());
+    assertEquals(4, cfg.featureDim());
+    assertEquals("wsoftmax", cfg.loss());
+    assertEquals(Map.of("alpha", 1L), cfg.lossParams());
+    assertEquals("lenet", cfg.model());
+    assertEquals(2000, cfg.trainLimit());
+  }
+
+  @Test
+  void fcParametersCountTheFcLayerAndTheHead() {
+    // LeNet: fc is 800 -> d (800 d + d), the softmax head d × k; the fixed simplex head adds nothing
+    assertEquals(800 * 4 + 4 + 4 * 5, FcUnitsCommand.fcParameters("lenet", 4, LossSpec.parse("softmax"), 5));
+    assertEquals(800 * 4 + 4, FcUnitsCommand.fcParameters("lenet", 4, LossSpec.parse("simplex"), 5));
+  }
+
+  @Test
+  void configRoundTripsThroughToMap() {
+    var cfg = new TrainOptions().config(java.nio.file.Path.of("x"), LossSpec.parse("wsoftmax:alpha=0.5"), 3, 4);
+    @SuppressWarnings("unchecked")
+    var m = (Map<String, Object>) arcus.experiments.report.Json.parse(arcus.experiments.report.Json.write(cfg.toMap()));
+    assertEquals(cfg, Configs.fromMap(m));
+  }
+}
