@@ -10,8 +10,8 @@ import jdk.incubator.vector.VectorSpecies;
  * dimensions. op(A) is A^T when {@code transA}, in which case A is stored [k x m] (lda >= m),
  * otherwise [m x k] (lda >= k); op(B) likewise is stored [n x k] when {@code transB}.
  *
- * <p>The float path follows the BLIS/Goto structure: B is packed into KC x NR panels that stay
- * in L1 while the micro-kernel streams a KC x MR panel of packed A out of L2. Packing absorbs
+ * <p>The float path follows the BLIS/Goto structure: B is packed into KC x NR panels that stream
+ * from L2 while one KC x MR micro-panel of packed A stays in L1 (see {@link #serial}). Packing absorbs
  * all four transpose cases and zero-pads the edges, so the micro-kernel always sees one layout
  * and always computes a full MR x NR tile; only the write-back distinguishes edge tiles.
  */
@@ -24,12 +24,13 @@ final class Gemm {
   static final int MR = 6;
   /** Columns of the register tile: two vectors. */
   static final int NR = 2 * L;
-  /** Depth of a packed panel: a KC x NR panel of B (16 KiB at NR=16) lives in the 32 KiB L1d. */
-  static final int KC = 256;
-  /** Rows of packed A per block: MC x KC pre-broadcast vectors (384 KiB at L=8) fit the 512 KiB L2. */
-  static final int MC = 48;
+  /**
+   * Depth of a packed panel: the MR x KC pre-broadcast A micro-panel (24 KiB at KC=128) and one
+   * KC x NR micro-panel of B (8 KiB) share the 32 KiB L1d. Tunable for experiments only.
+   */
+  static final int KC = Integer.getInteger("arcus.gemm.kc", 128);
   /** Columns of packed B per block; bounds the packed-B buffer (KC x NC floats, 1 MiB) to L3. */
-  static final int NC = 1024;
+  static final int NC = Integer.getInteger("arcus.gemm.nc", 1024);
   /** Below this many multiply-adds, packing costs more than it saves. */
   static final long SMALL = 32L * 32 * 32;
 
@@ -78,37 +79,58 @@ final class Gemm {
     }
   }
 
+  /**
+   * Per-thread packing buffers, reused across calls: a conv pass calls the GEMM once per image
+   * group, and allocating (and zeroing) ~1 MiB of panels each time showed up in profiles.
+   * {@link #serial} never re-enters itself on one thread, so one set per thread suffices.
+   */
+  private static final class Scratch {
+    float[] bp = new float[0];
+    float[] ap = new float[KC * MR * L];
+    final float[] edge = new float[MR * NR];
+
+    float[] bp(int len) {
+      if (bp.length < len) bp = new float[len];
+      return bp;
+    }
+  }
+
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+  /**
+   * Loop order jc, pc, ir, jr: one MR x KC micro-panel of pre-broadcast A (KC*MR*L floats,
+   * 24 KiB at KC=128) is packed right before it is used against every B micro-panel of the
+   * block, so it stays in L1 while the B micro-panels (8 KiB each) stream from L2. With the
+   * previous ic/jr/ir order the 48 KiB A micro-panels were re-read from L2 for every B panel
+   * at 192 bytes per 12 FMAs, which is the whole L2-to-L1 bandwidth.
+   */
   private static void serial(boolean transA, boolean transB, int m, int n, int k,
                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                              float[] c, int cOff, int ldc, boolean accumulate) {
     int ncMax = Math.min(NC, roundUp(n, NR));
-    int mcMax = Math.min(MC, roundUp(m, MR));
     int kcMax = Math.min(KC, k);
-    float[] bp = new float[kcMax * ncMax];
-    float[] ap = new float[kcMax * mcMax * L];
-    float[] edge = new float[MR * NR];
+    Scratch s = SCRATCH.get();
+    float[] bp = s.bp(kcMax * ncMax);
+    float[] ap = s.ap;
+    float[] edge = s.edge;
     for (int jc = 0; jc < n; jc += NC) {
       int nc = Math.min(NC, n - jc);
       for (int pc = 0; pc < k; pc += KC) {
         int kc = Math.min(KC, k - pc);
         boolean overwrite = !accumulate && pc == 0;
         packB(transB, b, bOff, ldb, pc, jc, kc, nc, bp);
-        for (int ic = 0; ic < m; ic += MC) {
-          int mc = Math.min(MC, m - ic);
-          packA(transA, a, aOff, lda, ic, pc, mc, kc, ap);
+        for (int ir = 0; ir < m; ir += MR) {
+          int mr = Math.min(MR, m - ir);
+          packA(transA, a, aOff, lda, ir, pc, mr, kc, ap);
           for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
-            int bo = jr * kc;
-            for (int ir = 0; ir < mc; ir += MR) {
-              int mr = Math.min(MR, mc - ir);
-              int co = cOff + (ic + ir) * ldc + jc + jr;
-              if (mr == MR && nr == NR) {
-                kernel(kc, ap, ir * kc * L, bp, bo, c, co, ldc, overwrite);
-              } else {
-                // Edge tiles go through a scratch tile so the hot kernel stays small enough to inline.
-                kernel(kc, ap, ir * kc * L, bp, bo, edge, 0, NR, true);
-                addEdge(edge, c, co, ldc, mr, nr, overwrite);
-              }
+            int co = cOff + ir * ldc + jc + jr;
+            if (mr == MR && nr == NR) {
+              kernel(kc, ap, 0, bp, jr * kc, c, co, ldc, overwrite);
+            } else {
+              // Edge tiles go through a scratch tile so the hot kernel stays small enough to inline.
+              kernel(kc, ap, 0, bp, jr * kc, edge, 0, NR, true);
+              addEdge(edge, c, co, ldc, mr, nr, overwrite);
             }
           }
         }
@@ -151,7 +173,7 @@ final class Gemm {
    * every element pre-broadcast to a full vector. C2 lowers a scalar broadcast through a
    * register shuffle that competes with the FMAs for ports (measured: 39 vs 64 GFLOP/s in the
    * kernel alone); a plain vector load costs only a load slot, and the 8x larger panel is paid
-   * for by a smaller MC.
+   * for by packing one micro-panel at a time, right before it is used (see {@link #serial}).
    */
   private static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int pc, int mc, int kc, float[] ap) {
     FloatVector zero = FloatVector.zero(FS);
