@@ -19,7 +19,7 @@ final class ConvKernels {
   }
 
   /** Geometry shared by the three float passes, so they agree on the lowering. */
-  private record Geom(int n, int c, int h, int w, int oc, int kh, int kw, int sH, int sW, int pH, int pW,
+  record Geom(int n, int c, int h, int w, int oc, int kh, int kw, int sH, int sW, int pH, int pW,
                       int dH, int dW, int oh, int ow) {
     static Geom of(int n, int c, int h, int w, int oc, int kh, int kw, int sH, int sW, int pH, int pW, int dH, int dW) {
       int oh = outDim(h, kh, sH, pH, dH), ow = outDim(w, kw, sW, pW, dW);
@@ -75,7 +75,45 @@ final class ConvKernels {
   static void conv2dBackwardInput(float[] gy, int n, int c, int h, int w, float[] wt, int oc, int kh, int kw,
                                   int strideH, int strideW, int padH, int padW, int dilH, int dilW, float[] gx) {
     Geom g = Geom.of(n, c, h, w, oc, kh, kw, strideH, strideW, padH, padW, dilH, dilW);
-    int ohw = g.ohw(), ckk = g.ckk();
+    if (flippable(g)) {
+      backwardInputFlipped(g, gy, wt, gx);
+    } else {
+      backwardInputCol2im(g, gy, wt, gx);
+    }
+  }
+
+  /**
+   * Whether the input gradient can run as a forward convolution of gy with the flipped kernel:
+   * stride 1, dilation 1, padding at most k-1 (so the flipped padding k-1-p is not negative),
+   * not pointwise (that is a plain GEMM already), and enough input channels to fill the GEMM's
+   * 6-row register tile (with c < 6 most of every tile would be padding).
+   */
+  static boolean flippable(Geom g) {
+    return g.sH == 1 && g.sW == 1 && g.dH == 1 && g.dW == 1 && g.pH <= g.kh - 1 && g.pW <= g.kw - 1
+        && !g.pointwise() && g.c >= Gemm.MR;
+  }
+
+  /**
+   * dx = conv2d(gy, W') with W'[ci][o][kh-1-ki][kw-1-kj] = W[o][ci][ki][kj] and padding k-1-p:
+   * one im2col + GEMM with depth oc*kh*kw per image, instead of a depth-oc GEMM into a
+   * [c*kh*kw, oh*ow] column matrix followed by the col2im scatter-add (and zeroing dx first).
+   */
+  static void backwardInputFlipped(Geom g, float[] gy, float[] wt, float[] gx) {
+    int c = g.c, oc = g.oc, kh = g.kh, kw = g.kw;
+    float[] wf = new float[c * oc * kh * kw];
+    for (int o = 0; o < oc; o++) {
+      for (int ci = 0; ci < c; ci++) {
+        for (int ki = 0; ki < kh; ki++) {
+          int src = ((o * c + ci) * kh + ki) * kw, dst = ((ci * oc + o) * kh + (kh - 1 - ki)) * kw + kw - 1;
+          for (int kj = 0; kj < kw; kj++) wf[dst - kj] = wt[src + kj];
+        }
+      }
+    }
+    conv2dForward(gy, g.n, oc, g.oh, g.ow, wf, c, kh, kw, 1, 1, kh - 1 - g.pH, kw - 1 - g.pW, 1, 1, gx);
+  }
+
+  static void backwardInputCol2im(Geom g, float[] gy, float[] wt, float[] gx) {
+    int ohw = g.ohw(), ckk = g.ckk(), oc = g.oc;
     forImages(g, (img, col) -> {
       int gyOff = img * g.imageOut(), gxOff = img * g.imageIn();
       if (col == null) {
