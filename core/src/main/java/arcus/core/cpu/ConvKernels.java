@@ -187,7 +187,8 @@ final class ConvKernels {
             int src = xOff + (ci * g.h + iy) * g.w - t;
             Arrays.fill(col, dst, dst + lo, 0f);
             if (g.sW == 1) {
-              System.arraycopy(x, src + lo, col, dst + lo, hi - lo);
+              // Guarded: with padding wider than the output, lo = ow < t and src + lo < 0.
+              if (hi > lo) System.arraycopy(x, src + lo, col, dst + lo, hi - lo);
             } else {
               for (int ox = lo; ox < hi; ox++) col[dst + ox] = x[src + ox * g.sW];
             }

@@ -138,32 +138,39 @@ final class Gemm {
     }
   }
 
-  /** Packs op(B)[pc:pc+kc, jc:jc+nc] as NR-wide panels, each stored k-major, zero-padded. */
+  /**
+   * Packs op(B)[pc:pc+kc, jc:jc+nc] as NR-wide panels, each stored k-major, zero-padded. The
+   * untransposed case walks B row by row (full panels first, then the ragged last one) so the
+   * reads stream sequentially: walking panel by panel read kc rows at stride ldb, which for a
+   * conv's im2col matrix (written just before, mostly out of L2) defeated the prefetcher.
+   */
   private static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int jc, int kc, int nc, float[] bp) {
+    if (!transB) {
+      int full = nc / NR * NR, panel = kc * NR;
+      for (int p = 0; p < kc; p++) {
+        int src = bOff + (pc + p) * ldb + jc;
+        int dst = p * NR;
+        for (int jr = 0; jr < full; jr += NR, dst += panel) {
+          FloatVector.fromArray(FS, b, src + jr).intoArray(bp, dst);
+          FloatVector.fromArray(FS, b, src + jr + L).intoArray(bp, dst + L);
+        }
+        if (full < nc) {
+          int nr = nc - full;
+          for (int j = 0; j < nr; j++) bp[dst + j] = b[src + full + j];
+          for (int j = nr; j < NR; j++) bp[dst + j] = 0f;
+        }
+      }
+      return;
+    }
     for (int jr = 0; jr < nc; jr += NR) {
       int nr = Math.min(NR, nc - jr);
       int dst = jr * kc;
-      if (!transB) {
-        int src = bOff + pc * ldb + jc + jr;
-        if (nr == NR) {
-          for (int p = 0; p < kc; p++, src += ldb, dst += NR) {
-            FloatVector.fromArray(FS, b, src).intoArray(bp, dst);
-            FloatVector.fromArray(FS, b, src + L).intoArray(bp, dst + L);
-          }
-        } else {
-          for (int p = 0; p < kc; p++, src += ldb, dst += NR) {
-            for (int j = 0; j < nr; j++) bp[dst + j] = b[src + j];
-            for (int j = nr; j < NR; j++) bp[dst + j] = 0f;
-          }
-        }
-      } else {
-        for (int j = 0; j < nr; j++) {
-          int src = bOff + (jc + jr + j) * ldb + pc;
-          for (int p = 0; p < kc; p++) bp[dst + p * NR + j] = b[src + p];
-        }
-        for (int j = nr; j < NR; j++) {
-          for (int p = 0; p < kc; p++) bp[dst + p * NR + j] = 0f;
-        }
+      for (int j = 0; j < nr; j++) {
+        int src = bOff + (jc + jr + j) * ldb + pc;
+        for (int p = 0; p < kc; p++) bp[dst + p * NR + j] = b[src + p];
+      }
+      for (int j = nr; j < NR; j++) {
+        for (int p = 0; p < kc; p++) bp[dst + p * NR + j] = 0f;
       }
     }
   }
@@ -253,10 +260,24 @@ final class Gemm {
   }
 
   private static void addEdge(float[] edge, float[] c, int co, int ldc, int mr, int nr, boolean overwrite) {
-    for (int i = 0; i < mr; i++) {
-      int row = co + i * ldc;
-      for (int j = 0; j < nr; j++) {
-        c[row + j] = overwrite ? edge[i * NR + j] : c[row + j] + edge[i * NR + j];
+    if (nr == NR) {
+      // Short tile (the last rows of m): whole-vector rows.
+      for (int i = 0; i < mr; i++) {
+        int row = co + i * ldc;
+        FloatVector e0 = FloatVector.fromArray(FS, edge, i * NR), e1 = FloatVector.fromArray(FS, edge, i * NR + L);
+        if (!overwrite) {
+          e0 = e0.add(FloatVector.fromArray(FS, c, row));
+          e1 = e1.add(FloatVector.fromArray(FS, c, row + L));
+        }
+        e0.intoArray(c, row);
+        e1.intoArray(c, row + L);
+      }
+    } else if (overwrite) {
+      for (int i = 0; i < mr; i++) System.arraycopy(edge, i * NR, c, co + i * ldc, nr);
+    } else {
+      for (int i = 0; i < mr; i++) {
+        int row = co + i * ldc;
+        for (int j = 0; j < nr; j++) c[row + j] += edge[i * NR + j];
       }
     }
   }
