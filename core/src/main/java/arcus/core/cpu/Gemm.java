@@ -43,8 +43,20 @@ final class Gemm {
     if ((long) m * n * k < SMALL) {
       sgemmSmall(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
     } else {
-      sgemmPacked(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+      sgemmPacked(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, null, c, cOff, ldc, accumulate);
     }
+  }
+
+  /**
+   * Like {@link #sgemm} but the stored rows of B sit at arbitrary offsets: stored row r starts at
+   * {@code bOff + bRows[r]} (rows are k-indexed when B is untransposed, n-indexed when
+   * {@code transB}). A stride-1 convolution uses this to read its im2col matrix straight out
+   * of a padded image, where the row for (ci, ki, kj) is the image shifted by (ki, kj).
+   */
+  static void sgemmRows(boolean transA, boolean transB, int m, int n, int k,
+                        float[] a, int aOff, int lda, float[] b, int bOff, int[] bRows,
+                        float[] c, int cOff, int ldc, boolean accumulate) {
+    sgemmPacked(transA, transB, m, n, k, a, aOff, lda, b, bOff, 0, bRows, c, cOff, ldc, accumulate);
   }
 
   /**
@@ -57,6 +69,12 @@ final class Gemm {
   static void sgemmPacked(boolean transA, boolean transB, int m, int n, int k,
                           float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                           float[] c, int cOff, int ldc, boolean accumulate) {
+    sgemmPacked(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, null, c, cOff, ldc, accumulate);
+  }
+
+  private static void sgemmPacked(boolean transA, boolean transB, int m, int n, int k,
+                                  float[] a, int aOff, int lda, float[] b, int bOff, int ldb, int[] bRows,
+                                  float[] c, int cOff, int ldc, boolean accumulate) {
     if (m <= 0 || n <= 0) return;
     if (k <= 0) {
       if (!accumulate) zero(c, cOff, ldc, m, n);
@@ -67,14 +85,15 @@ final class Gemm {
       int blocks = (n + NR - 1) / NR;
       Parallel.forRange(blocks, 4, (from, to) -> {
         int j0 = from * NR, j1 = Math.min(n, to * NR);
-        int bo = transB ? bOff + j0 * ldb : bOff + j0;
-        serial(transA, transB, m, j1 - j0, k, a, aOff, lda, b, bo, ldb, c, cOff + j0, ldc, accumulate);
+        int bo = transB ? (bRows == null ? bOff + j0 * ldb : bOff) : bOff + j0;
+        int row0 = transB && bRows != null ? j0 : 0;
+        serial(transA, transB, m, j1 - j0, k, a, aOff, lda, b, bo, ldb, bRows, row0, c, cOff + j0, ldc, accumulate);
       });
     } else {
       Parallel.forRange(rowBlocks, 4, (from, to) -> {
         int i0 = from * MR, i1 = Math.min(m, to * MR);
         int ao = transA ? aOff + i0 : aOff + i0 * lda;
-        serial(transA, transB, i1 - i0, n, k, a, ao, lda, b, bOff, ldb, c, cOff + i0 * ldc, ldc, accumulate);
+        serial(transA, transB, i1 - i0, n, k, a, ao, lda, b, bOff, ldb, bRows, 0, c, cOff + i0 * ldc, ldc, accumulate);
       });
     }
   }
@@ -105,7 +124,7 @@ final class Gemm {
    * at 192 bytes per 12 FMAs, which is the whole L2-to-L1 bandwidth.
    */
   private static void serial(boolean transA, boolean transB, int m, int n, int k,
-                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb, int[] bRows, int bRow0,
                              float[] c, int cOff, int ldc, boolean accumulate) {
     int ncMax = Math.min(NC, roundUp(n, NR));
     int kcMax = Math.min(KC, k);
@@ -118,7 +137,7 @@ final class Gemm {
       for (int pc = 0; pc < k; pc += KC) {
         int kc = Math.min(KC, k - pc);
         boolean overwrite = !accumulate && pc == 0;
-        packB(transB, b, bOff, ldb, pc, jc, kc, nc, bp);
+        packB(transB, b, bOff, ldb, bRows, bRow0, pc, jc, kc, nc, bp);
         for (int ir = 0; ir < m; ir += MR) {
           int mr = Math.min(MR, m - ir);
           packA(transA, a, aOff, lda, ir, pc, mr, kc, ap);
@@ -144,11 +163,12 @@ final class Gemm {
    * reads stream sequentially: walking panel by panel read kc rows at stride ldb, which for a
    * conv's im2col matrix (written just before, mostly out of L2) defeated the prefetcher.
    */
-  private static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int jc, int kc, int nc, float[] bp) {
+  private static void packB(boolean transB, float[] b, int bOff, int ldb, int[] bRows, int bRow0,
+                            int pc, int jc, int kc, int nc, float[] bp) {
     if (!transB) {
       int full = nc / NR * NR, panel = kc * NR;
       for (int p = 0; p < kc; p++) {
-        int src = bOff + (pc + p) * ldb + jc;
+        int src = bOff + (bRows == null ? (pc + p) * ldb : bRows[bRow0 + pc + p]) + jc;
         int dst = p * NR;
         for (int jr = 0; jr < full; jr += NR, dst += panel) {
           FloatVector.fromArray(FS, b, src + jr).intoArray(bp, dst);
@@ -166,7 +186,8 @@ final class Gemm {
       int nr = Math.min(NR, nc - jr);
       int dst = jr * kc;
       for (int j = 0; j < nr; j++) {
-        int src = bOff + (jc + jr + j) * ldb + pc;
+        int r = jc + jr + j;
+        int src = bOff + (bRows == null ? r * ldb : bRows[bRow0 + r]) + pc;
         for (int p = 0; p < kc; p++) bp[dst + p * NR + j] = b[src + p];
       }
       for (int j = nr; j < NR; j++) {

@@ -114,6 +114,26 @@ class ConvKernelsProperties {
     assertClose(want, col2im, s.oc * s.kh * s.kw);
   }
 
+  /** Stride-1 shapes (the shifted-view path), with dilation and padding up to and past the kernel. */
+  @Provide
+  Arbitrary<Shape> stride1Shapes() {
+    return Combinators.combine(
+            Arbitraries.integers().between(1, 3), Arbitraries.integers().between(1, 12),
+            Arbitraries.integers().between(1, 16), Arbitraries.integers().between(1, 16),
+            Arbitraries.integers().between(1, 20), Arbitraries.of(1, 2, 3, 5), Arbitraries.of(1, 3),
+            Arbitraries.integers().between(0, 3))
+        .flatAs((n, c, h, w, oc, kh, kw, p) -> Arbitraries.integers().between(1, 2)
+            .map(d -> new Shape(n, c, h, w, oc, kh, kw, 1, 1, p, Math.max(0, p - 1), d, 3 - d)))
+        .filter(s -> s.oh() > 0 && s.ow() > 0);
+  }
+
+  @Property(tries = 60)
+  void stride1PassesMatchReference(@ForAll("stride1Shapes") Shape s, @ForAll long seed) {
+    ConvKernels.Geom g = ConvKernels.Geom.of(s.n, s.c, s.h, s.w, s.oc, s.kh, s.kw, s.sH, s.sW, s.pH, s.pW, s.dH, s.dW);
+    if (s.kh * s.kw > 1) assertTrue(ConvKernels.shiftable(g));
+    floatPassesMatchReference(s, seed);
+  }
+
   static double[] refForward(Shape s, double[] x, double[] wt) {
     double[] y = new double[s.yLen()];
     int oh = s.oh(), ow = s.ow();
