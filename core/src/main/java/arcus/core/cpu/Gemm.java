@@ -129,7 +129,7 @@ final class Gemm {
     int ncMax = Math.min(NC, roundUp(n, NR));
     int kcMax = Math.min(KC, k);
     Scratch s = SCRATCH.get();
-    float[] bp = s.bp(kcMax * ncMax);
+    float[] bp = s.bp(ncMax / NR * panelStride(kcMax));
     float[] ap = s.ap;
     float[] edge = s.edge;
     for (int jc = 0; jc < n; jc += NC) {
@@ -145,16 +145,25 @@ final class Gemm {
             int nr = Math.min(NR, nc - jr);
             int co = cOff + ir * ldc + jc + jr;
             if (mr == MR && nr == NR) {
-              kernel(kc, ap, 0, bp, jr * kc, c, co, ldc, overwrite);
+              kernel(kc, ap, 0, bp, jr / NR * panelStride(kc), c, co, ldc, overwrite);
             } else {
               // Edge tiles go through a scratch tile so the hot kernel stays small enough to inline.
-              kernel(kc, ap, 0, bp, jr * kc, edge, 0, NR, true);
+              kernel(kc, ap, 0, bp, jr / NR * panelStride(kc), edge, 0, NR, true);
               addEdge(edge, c, co, ldc, mr, nr, overwrite);
             }
           }
         }
       }
     }
+  }
+
+  /**
+   * Distance between packed B panels: kc*NR floats plus one extra row. At kc = 128 a bare panel
+   * is exactly 8 KiB, so packing one row of B into every panel hit a single L1 set (and few L2
+   * sets) over and over; the 64-byte skew spreads those stores over consecutive sets.
+   */
+  static int panelStride(int kc) {
+    return kc * NR + NR;
   }
 
   /**
@@ -166,7 +175,7 @@ final class Gemm {
   private static void packB(boolean transB, float[] b, int bOff, int ldb, int[] bRows, int bRow0,
                             int pc, int jc, int kc, int nc, float[] bp) {
     if (!transB) {
-      int full = nc / NR * NR, panel = kc * NR;
+      int full = nc / NR * NR, panel = panelStride(kc);
       for (int p = 0; p < kc; p++) {
         int src = bOff + (bRows == null ? (pc + p) * ldb : bRows[bRow0 + pc + p]) + jc;
         int dst = p * NR;
@@ -184,7 +193,7 @@ final class Gemm {
     }
     for (int jr = 0; jr < nc; jr += NR) {
       int nr = Math.min(NR, nc - jr);
-      int dst = jr * kc;
+      int dst = jr / NR * panelStride(kc);
       for (int j = 0; j < nr; j++) {
         int r = jc + jr + j;
         int src = bOff + (bRows == null ? r * ldb : bRows[bRow0 + r]) + pc;
