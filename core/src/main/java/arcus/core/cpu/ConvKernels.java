@@ -19,7 +19,7 @@ final class ConvKernels {
   }
 
   /** Geometry shared by the three float passes, so they agree on the lowering. */
-  private record Geom(int n, int c, int h, int w, int oc, int kh, int kw, int sH, int sW, int pH, int pW,
+  record Geom(int n, int c, int h, int w, int oc, int kh, int kw, int sH, int sW, int pH, int pW,
                       int dH, int dW, int oh, int ow) {
     static Geom of(int n, int c, int h, int w, int oc, int kh, int kw, int sH, int sW, int pH, int pW, int dH, int dW) {
       int oh = outDim(h, kh, sH, pH, dH), ow = outDim(w, kw, sW, pW, dW);
@@ -60,6 +60,19 @@ final class ConvKernels {
                             int strideH, int strideW, int padH, int padW, int dilH, int dilW, float[] y) {
     Geom g = Geom.of(n, c, h, w, oc, kh, kw, strideH, strideW, padH, padW, dilH, dilW);
     int ohw = g.ohw(), ckk = g.ckk();
+    if (shiftable(g)) {
+      Shifted sh = Shifted.of(g);
+      int cols = sh.cols();
+      forImages(g.n, sh.len(), oc * cols, (img, xp, tmp) -> {
+        sh.pad(x, img * g.imageIn(), xp);
+        Gemm.sgemmRows(false, false, oc, cols, ckk, wt, 0, ckk, xp, 0, sh.rows(), tmp, 0, cols, false);
+        int yOff = img * g.imageOut();
+        for (int o = 0; o < oc; o++) {
+          for (int oy = 0; oy < g.oh; oy++) System.arraycopy(tmp, o * cols + oy * sh.wp(), y, yOff + (o * g.oh + oy) * g.ow, g.ow);
+        }
+      });
+      return;
+    }
     forImages(g, (img, col) -> {
       float[] src = x;
       int off = img * g.imageIn();
@@ -75,7 +88,45 @@ final class ConvKernels {
   static void conv2dBackwardInput(float[] gy, int n, int c, int h, int w, float[] wt, int oc, int kh, int kw,
                                   int strideH, int strideW, int padH, int padW, int dilH, int dilW, float[] gx) {
     Geom g = Geom.of(n, c, h, w, oc, kh, kw, strideH, strideW, padH, padW, dilH, dilW);
-    int ohw = g.ohw(), ckk = g.ckk();
+    if (flippable(g)) {
+      backwardInputFlipped(g, gy, wt, gx);
+    } else {
+      backwardInputCol2im(g, gy, wt, gx);
+    }
+  }
+
+  /**
+   * Whether the input gradient can run as a forward convolution of gy with the flipped kernel:
+   * stride 1, dilation 1, padding at most k-1 (so the flipped padding k-1-p is not negative),
+   * not pointwise (that is a plain GEMM already), and enough input channels to fill the GEMM's
+   * 6-row register tile (with c < 6 most of every tile would be padding).
+   */
+  static boolean flippable(Geom g) {
+    return g.sH == 1 && g.sW == 1 && g.dH == 1 && g.dW == 1 && g.pH <= g.kh - 1 && g.pW <= g.kw - 1
+        && !g.pointwise() && g.c >= Gemm.MR;
+  }
+
+  /**
+   * dx = conv2d(gy, W') with W'[ci][o][kh-1-ki][kw-1-kj] = W[o][ci][ki][kj] and padding k-1-p:
+   * one im2col + GEMM with depth oc*kh*kw per image, instead of a depth-oc GEMM into a
+   * [c*kh*kw, oh*ow] column matrix followed by the col2im scatter-add (and zeroing dx first).
+   */
+  static void backwardInputFlipped(Geom g, float[] gy, float[] wt, float[] gx) {
+    int c = g.c, oc = g.oc, kh = g.kh, kw = g.kw;
+    float[] wf = new float[c * oc * kh * kw];
+    for (int o = 0; o < oc; o++) {
+      for (int ci = 0; ci < c; ci++) {
+        for (int ki = 0; ki < kh; ki++) {
+          int src = ((o * c + ci) * kh + ki) * kw, dst = ((ci * oc + o) * kh + (kh - 1 - ki)) * kw + kw - 1;
+          for (int kj = 0; kj < kw; kj++) wf[dst - kj] = wt[src + kj];
+        }
+      }
+    }
+    conv2dForward(gy, g.n, oc, g.oh, g.ow, wf, c, kh, kw, 1, 1, kh - 1 - g.pH, kw - 1 - g.pW, 1, 1, gx);
+  }
+
+  static void backwardInputCol2im(Geom g, float[] gy, float[] wt, float[] gx) {
+    int ohw = g.ohw(), ckk = g.ckk(), oc = g.oc;
     forImages(g, (img, col) -> {
       int gyOff = img * g.imageOut(), gxOff = img * g.imageIn();
       if (col == null) {
@@ -98,6 +149,31 @@ final class ConvKernels {
     int ohw = g.ohw(), ckk = g.ckk(), wLen = oc * ckk;
     Arrays.fill(gw, 0, wLen, 0f);
     Object lock = new Object();
+    if (shiftable(g)) {
+      // gw = sum over images of gy' * B^T, with gy' = gy spread to the padded width (zeros in the
+      // garbage columns, written once: only the valid cells are ever copied in) and B the
+      // shifted-row view of the padded image; depth oh*wp per image.
+      Shifted sh = Shifted.of(g);
+      int cols = sh.cols();
+      Parallel.forRange(g.n, 1, (from, to) -> {
+        float[] partial = from == 0 && to == g.n ? gw : new float[wLen];
+        float[] xp = new float[sh.len()], gyp = new float[g.oc * cols];
+        for (int img = from; img < to; img++) {
+          sh.pad(x, img * g.imageIn(), xp);
+          int gyOff = img * g.imageOut();
+          for (int o = 0; o < g.oc; o++) {
+            for (int oy = 0; oy < g.oh; oy++) System.arraycopy(gy, gyOff + (o * g.oh + oy) * g.ow, gyp, o * cols + oy * sh.wp(), g.ow);
+          }
+          Gemm.sgemmRows(false, true, g.oc, ckk, cols, gyp, 0, cols, xp, 0, sh.rows(), partial, 0, ckk, img > from);
+        }
+        if (partial != gw) {
+          synchronized (lock) {
+            for (int i = 0; i < wLen; i++) gw[i] += partial[i];
+          }
+        }
+      });
+      return;
+    }
     if (g.n >= Parallel.threads()) {
       Parallel.forRange(g.n, 1, (from, to) -> {
         float[] partial = new float[wLen];
@@ -125,6 +201,63 @@ final class ConvKernels {
     Gemm.sgemm(false, true, g.oc, ckk, ohw, gy, img * g.imageOut(), ohw, src, off, ohw, acc, 0, ckk, accumulate);
   }
 
+  /** Stride 1 (any padding and dilation), not pointwise: the im2col matrix is a shifted view. */
+  static boolean shiftable(Geom g) {
+    return g.sH == 1 && g.sW == 1 && !g.pointwise();
+  }
+
+  /**
+   * A stride-1 convolution over a zero-padded copy xp [c, hp, wp] of the image, computed on the
+   * padded width: output column j = oy*wp + ox for ox in [0, wp), of which the last wp - ow of
+   * every row are garbage and dropped. Then the im2col row for (ci, ki, kj) is xp read from
+   * ci*hp*wp + ki*dH*wp + kj*dW on, contiguously: the GEMM packs straight from xp (no im2col
+   * buffer written out of cache and read back) at the price of (wp - ow)/ow extra columns
+   * (7% at 28x28 with pad 1). The tail slack keeps the garbage columns of the last rows in range.
+   */
+  record Shifted(int hp, int wp, int len, int[] rows, Geom g) {
+    static Shifted of(Geom g) {
+      int hp = g.h + 2 * g.pH, wp = g.w + 2 * g.pW, plane = hp * wp;
+      int[] rows = new int[g.ckk()];
+      for (int ci = 0; ci < g.c; ci++) {
+        for (int ki = 0; ki < g.kh; ki++) {
+          for (int kj = 0; kj < g.kw; kj++) rows[(ci * g.kh + ki) * g.kw + kj] = ci * plane + ki * g.dH * wp + kj * g.dW;
+        }
+      }
+      return new Shifted(hp, wp, g.c * plane + (g.kw - 1) * g.dW, rows, g);
+    }
+
+    /** GEMM columns: oh rows of the padded width. */
+    int cols() {
+      return g.oh * wp;
+    }
+
+    /** Copies the image's interior into xp; the border is never written, so it stays zero. */
+    void pad(float[] x, int xOff, float[] xp) {
+      for (int ci = 0; ci < g.c; ci++) {
+        int dst = ci * hp * wp + g.pH * wp + g.pW, src = xOff + ci * g.h * g.w;
+        for (int iy = 0; iy < g.h; iy++, dst += wp, src += g.w) System.arraycopy(x, src, xp, dst, g.w);
+      }
+    }
+  }
+
+  @FunctionalInterface
+  private interface ScratchBody {
+    void run(int img, float[] s1, float[] s2);
+  }
+
+  /** Images split over threads (or one by one with a parallel GEMM), two zeroed scratch buffers per thread. */
+  private static void forImages(int n, int len1, int len2, ScratchBody body) {
+    if (n >= Parallel.threads()) {
+      Parallel.forRange(n, 1, (from, to) -> {
+        float[] s1 = new float[len1], s2 = new float[len2];
+        for (int img = from; img < to; img++) body.run(img, s1, s2);
+      });
+    } else {
+      float[] s1 = new float[len1], s2 = new float[len2];
+      for (int img = 0; img < n; img++) body.run(img, s1, s2);
+    }
+  }
+
   /**
    * col[(ci*kh + ki)*kw + kj][oy*ow + ox] = x[ci][oy*sH - pH + ki*dH][ox*sW - pW + kj*dW], zero
    * outside the image. The valid ox range of each row is computed up front so the inner copy is
@@ -149,7 +282,8 @@ final class ConvKernels {
             int src = xOff + (ci * g.h + iy) * g.w - t;
             Arrays.fill(col, dst, dst + lo, 0f);
             if (g.sW == 1) {
-              System.arraycopy(x, src + lo, col, dst + lo, hi - lo);
+              // Guarded: with padding wider than the output, lo = ow < t and src + lo < 0.
+              if (hi > lo) System.arraycopy(x, src + lo, col, dst + lo, hi - lo);
             } else {
               for (int ox = lo; ox < hi; ox++) col[dst + ox] = x[src + ox * g.sW];
             }

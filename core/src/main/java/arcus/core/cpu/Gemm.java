@@ -10,8 +10,8 @@ import jdk.incubator.vector.VectorSpecies;
  * dimensions. op(A) is A^T when {@code transA}, in which case A is stored [k x m] (lda >= m),
  * otherwise [m x k] (lda >= k); op(B) likewise is stored [n x k] when {@code transB}.
  *
- * <p>The float path follows the BLIS/Goto structure: B is packed into KC x NR panels that stay
- * in L1 while the micro-kernel streams a KC x MR panel of packed A out of L2. Packing absorbs
+ * <p>The float path follows the BLIS/Goto structure: B is packed into KC x NR panels that stream
+ * from L2 while one KC x MR micro-panel of packed A stays in L1 (see {@link #serial}). Packing absorbs
  * all four transpose cases and zero-pads the edges, so the micro-kernel always sees one layout
  * and always computes a full MR x NR tile; only the write-back distinguishes edge tiles.
  */
@@ -24,12 +24,13 @@ final class Gemm {
   static final int MR = 6;
   /** Columns of the register tile: two vectors. */
   static final int NR = 2 * L;
-  /** Depth of a packed panel: a KC x NR panel of B (16 KiB at NR=16) lives in the 32 KiB L1d. */
-  static final int KC = 256;
-  /** Rows of packed A per block: MC x KC pre-broadcast vectors (384 KiB at L=8) fit the 512 KiB L2. */
-  static final int MC = 48;
+  /**
+   * Depth of a packed panel: the MR x KC pre-broadcast A micro-panel (24 KiB at KC=128) and one
+   * KC x NR micro-panel of B (8 KiB) share the 32 KiB L1d. Tunable for experiments only.
+   */
+  static final int KC = Integer.getInteger("arcus.gemm.kc", 128);
   /** Columns of packed B per block; bounds the packed-B buffer (KC x NC floats, 1 MiB) to L3. */
-  static final int NC = 1024;
+  static final int NC = Integer.getInteger("arcus.gemm.nc", 1024);
   /** Below this many multiply-adds, packing costs more than it saves. */
   static final long SMALL = 32L * 32 * 32;
 
@@ -42,8 +43,20 @@ final class Gemm {
     if ((long) m * n * k < SMALL) {
       sgemmSmall(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
     } else {
-      sgemmPacked(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+      sgemmPacked(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, null, c, cOff, ldc, accumulate);
     }
+  }
+
+  /**
+   * Like {@link #sgemm} but the stored rows of B sit at arbitrary offsets: stored row r starts at
+   * {@code bOff + bRows[r]} (rows are k-indexed when B is untransposed, n-indexed when
+   * {@code transB}). A stride-1 convolution uses this to read its im2col matrix straight out
+   * of a padded image, where the row for (ci, ki, kj) is the image shifted by (ki, kj).
+   */
+  static void sgemmRows(boolean transA, boolean transB, int m, int n, int k,
+                        float[] a, int aOff, int lda, float[] b, int bOff, int[] bRows,
+                        float[] c, int cOff, int ldc, boolean accumulate) {
+    sgemmPacked(transA, transB, m, n, k, a, aOff, lda, b, bOff, 0, bRows, c, cOff, ldc, accumulate);
   }
 
   /**
@@ -56,6 +69,12 @@ final class Gemm {
   static void sgemmPacked(boolean transA, boolean transB, int m, int n, int k,
                           float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                           float[] c, int cOff, int ldc, boolean accumulate) {
+    sgemmPacked(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, null, c, cOff, ldc, accumulate);
+  }
+
+  private static void sgemmPacked(boolean transA, boolean transB, int m, int n, int k,
+                                  float[] a, int aOff, int lda, float[] b, int bOff, int ldb, int[] bRows,
+                                  float[] c, int cOff, int ldc, boolean accumulate) {
     if (m <= 0 || n <= 0) return;
     if (k <= 0) {
       if (!accumulate) zero(c, cOff, ldc, m, n);
@@ -66,49 +85,71 @@ final class Gemm {
       int blocks = (n + NR - 1) / NR;
       Parallel.forRange(blocks, 4, (from, to) -> {
         int j0 = from * NR, j1 = Math.min(n, to * NR);
-        int bo = transB ? bOff + j0 * ldb : bOff + j0;
-        serial(transA, transB, m, j1 - j0, k, a, aOff, lda, b, bo, ldb, c, cOff + j0, ldc, accumulate);
+        int bo = transB ? (bRows == null ? bOff + j0 * ldb : bOff) : bOff + j0;
+        int row0 = transB && bRows != null ? j0 : 0;
+        serial(transA, transB, m, j1 - j0, k, a, aOff, lda, b, bo, ldb, bRows, row0, c, cOff + j0, ldc, accumulate);
       });
     } else {
       Parallel.forRange(rowBlocks, 4, (from, to) -> {
         int i0 = from * MR, i1 = Math.min(m, to * MR);
         int ao = transA ? aOff + i0 : aOff + i0 * lda;
-        serial(transA, transB, i1 - i0, n, k, a, ao, lda, b, bOff, ldb, c, cOff + i0 * ldc, ldc, accumulate);
+        serial(transA, transB, i1 - i0, n, k, a, ao, lda, b, bOff, ldb, bRows, 0, c, cOff + i0 * ldc, ldc, accumulate);
       });
     }
   }
 
+  /**
+   * Per-thread packing buffers, reused across calls: a conv pass calls the GEMM once per image
+   * group, and allocating (and zeroing) ~1 MiB of panels each time showed up in profiles.
+   * {@link #serial} never re-enters itself on one thread, so one set per thread suffices.
+   */
+  private static final class Scratch {
+    float[] bp = new float[0];
+    float[] ap = new float[KC * MR * L];
+    final float[] edge = new float[MR * NR];
+
+    float[] bp(int len) {
+      if (bp.length < len) bp = new float[len];
+      return bp;
+    }
+  }
+
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+  /**
+   * Loop order jc, pc, ir, jr: one MR x KC micro-panel of pre-broadcast A (KC*MR*L floats,
+   * 24 KiB at KC=128) is packed right before it is used against every B micro-panel of the
+   * block, so it stays in L1 while the B micro-panels (8 KiB each) stream from L2. With the
+   * previous ic/jr/ir order the 48 KiB A micro-panels were re-read from L2 for every B panel
+   * at 192 bytes per 12 FMAs, which is the whole L2-to-L1 bandwidth.
+   */
   private static void serial(boolean transA, boolean transB, int m, int n, int k,
-                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb, int[] bRows, int bRow0,
                              float[] c, int cOff, int ldc, boolean accumulate) {
     int ncMax = Math.min(NC, roundUp(n, NR));
-    int mcMax = Math.min(MC, roundUp(m, MR));
     int kcMax = Math.min(KC, k);
-    float[] bp = new float[kcMax * ncMax];
-    float[] ap = new float[kcMax * mcMax * L];
-    float[] edge = new float[MR * NR];
+    Scratch s = SCRATCH.get();
+    float[] bp = s.bp(ncMax / NR * panelStride(kcMax));
+    float[] ap = s.ap;
+    float[] edge = s.edge;
     for (int jc = 0; jc < n; jc += NC) {
       int nc = Math.min(NC, n - jc);
       for (int pc = 0; pc < k; pc += KC) {
         int kc = Math.min(KC, k - pc);
         boolean overwrite = !accumulate && pc == 0;
-        packB(transB, b, bOff, ldb, pc, jc, kc, nc, bp);
-        for (int ic = 0; ic < m; ic += MC) {
-          int mc = Math.min(MC, m - ic);
-          packA(transA, a, aOff, lda, ic, pc, mc, kc, ap);
+        packB(transB, b, bOff, ldb, bRows, bRow0, pc, jc, kc, nc, bp);
+        for (int ir = 0; ir < m; ir += MR) {
+          int mr = Math.min(MR, m - ir);
+          packA(transA, a, aOff, lda, ir, pc, mr, kc, ap);
           for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
-            int bo = jr * kc;
-            for (int ir = 0; ir < mc; ir += MR) {
-              int mr = Math.min(MR, mc - ir);
-              int co = cOff + (ic + ir) * ldc + jc + jr;
-              if (mr == MR && nr == NR) {
-                kernel(kc, ap, ir * kc * L, bp, bo, c, co, ldc, overwrite);
-              } else {
-                // Edge tiles go through a scratch tile so the hot kernel stays small enough to inline.
-                kernel(kc, ap, ir * kc * L, bp, bo, edge, 0, NR, true);
-                addEdge(edge, c, co, ldc, mr, nr, overwrite);
-              }
+            int co = cOff + ir * ldc + jc + jr;
+            if (mr == MR && nr == NR) {
+              kernel(kc, ap, 0, bp, jr / NR * panelStride(kc), c, co, ldc, overwrite);
+            } else {
+              // Edge tiles go through a scratch tile so the hot kernel stays small enough to inline.
+              kernel(kc, ap, 0, bp, jr / NR * panelStride(kc), edge, 0, NR, true);
+              addEdge(edge, c, co, ldc, mr, nr, overwrite);
             }
           }
         }
@@ -116,32 +157,50 @@ final class Gemm {
     }
   }
 
-  /** Packs op(B)[pc:pc+kc, jc:jc+nc] as NR-wide panels, each stored k-major, zero-padded. */
-  private static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int jc, int kc, int nc, float[] bp) {
+  /**
+   * Distance between packed B panels: kc*NR floats plus one extra row. At kc = 128 a bare panel
+   * is exactly 8 KiB, so packing one row of B into every panel hit a single L1 set (and few L2
+   * sets) over and over; the 64-byte skew spreads those stores over consecutive sets.
+   */
+  static int panelStride(int kc) {
+    return kc * NR + NR;
+  }
+
+  /**
+   * Packs op(B)[pc:pc+kc, jc:jc+nc] as NR-wide panels, each stored k-major, zero-padded. The
+   * untransposed case walks B row by row (full panels first, then the ragged last one) so the
+   * reads stream sequentially: walking panel by panel read kc rows at stride ldb, which for a
+   * conv's im2col matrix (written just before, mostly out of L2) defeated the prefetcher.
+   */
+  private static void packB(boolean transB, float[] b, int bOff, int ldb, int[] bRows, int bRow0,
+                            int pc, int jc, int kc, int nc, float[] bp) {
+    if (!transB) {
+      int full = nc / NR * NR, panel = panelStride(kc);
+      for (int p = 0; p < kc; p++) {
+        int src = bOff + (bRows == null ? (pc + p) * ldb : bRows[bRow0 + pc + p]) + jc;
+        int dst = p * NR;
+        for (int jr = 0; jr < full; jr += NR, dst += panel) {
+          FloatVector.fromArray(FS, b, src + jr).intoArray(bp, dst);
+          FloatVector.fromArray(FS, b, src + jr + L).intoArray(bp, dst + L);
+        }
+        if (full < nc) {
+          int nr = nc - full;
+          for (int j = 0; j < nr; j++) bp[dst + j] = b[src + full + j];
+          for (int j = nr; j < NR; j++) bp[dst + j] = 0f;
+        }
+      }
+      return;
+    }
     for (int jr = 0; jr < nc; jr += NR) {
       int nr = Math.min(NR, nc - jr);
-      int dst = jr * kc;
-      if (!transB) {
-        int src = bOff + pc * ldb + jc + jr;
-        if (nr == NR) {
-          for (int p = 0; p < kc; p++, src += ldb, dst += NR) {
-            FloatVector.fromArray(FS, b, src).intoArray(bp, dst);
-            FloatVector.fromArray(FS, b, src + L).intoArray(bp, dst + L);
-          }
-        } else {
-          for (int p = 0; p < kc; p++, src += ldb, dst += NR) {
-            for (int j = 0; j < nr; j++) bp[dst + j] = b[src + j];
-            for (int j = nr; j < NR; j++) bp[dst + j] = 0f;
-          }
-        }
-      } else {
-        for (int j = 0; j < nr; j++) {
-          int src = bOff + (jc + jr + j) * ldb + pc;
-          for (int p = 0; p < kc; p++) bp[dst + p * NR + j] = b[src + p];
-        }
-        for (int j = nr; j < NR; j++) {
-          for (int p = 0; p < kc; p++) bp[dst + p * NR + j] = 0f;
-        }
+      int dst = jr / NR * panelStride(kc);
+      for (int j = 0; j < nr; j++) {
+        int r = jc + jr + j;
+        int src = bOff + (bRows == null ? r * ldb : bRows[bRow0 + r]) + pc;
+        for (int p = 0; p < kc; p++) bp[dst + p * NR + j] = b[src + p];
+      }
+      for (int j = nr; j < NR; j++) {
+        for (int p = 0; p < kc; p++) bp[dst + p * NR + j] = 0f;
       }
     }
   }
@@ -151,7 +210,7 @@ final class Gemm {
    * every element pre-broadcast to a full vector. C2 lowers a scalar broadcast through a
    * register shuffle that competes with the FMAs for ports (measured: 39 vs 64 GFLOP/s in the
    * kernel alone); a plain vector load costs only a load slot, and the 8x larger panel is paid
-   * for by a smaller MC.
+   * for by packing one micro-panel at a time, right before it is used (see {@link #serial}).
    */
   private static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int pc, int mc, int kc, float[] ap) {
     FloatVector zero = FloatVector.zero(FS);
@@ -231,10 +290,24 @@ final class Gemm {
   }
 
   private static void addEdge(float[] edge, float[] c, int co, int ldc, int mr, int nr, boolean overwrite) {
-    for (int i = 0; i < mr; i++) {
-      int row = co + i * ldc;
-      for (int j = 0; j < nr; j++) {
-        c[row + j] = overwrite ? edge[i * NR + j] : c[row + j] + edge[i * NR + j];
+    if (nr == NR) {
+      // Short tile (the last rows of m): whole-vector rows.
+      for (int i = 0; i < mr; i++) {
+        int row = co + i * ldc;
+        FloatVector e0 = FloatVector.fromArray(FS, edge, i * NR), e1 = FloatVector.fromArray(FS, edge, i * NR + L);
+        if (!overwrite) {
+          e0 = e0.add(FloatVector.fromArray(FS, c, row));
+          e1 = e1.add(FloatVector.fromArray(FS, c, row + L));
+        }
+        e0.intoArray(c, row);
+        e1.intoArray(c, row + L);
+      }
+    } else if (overwrite) {
+      for (int i = 0; i < mr; i++) System.arraycopy(edge, i * NR, c, co + i * ldc, nr);
+    } else {
+      for (int i = 0; i < mr; i++) {
+        int row = co + i * ldc;
+        for (int j = 0; j < nr; j++) c[row + j] += edge[i * NR + j];
       }
     }
   }

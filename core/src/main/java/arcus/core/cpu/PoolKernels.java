@@ -135,6 +135,17 @@ final class PoolKernels {
    */
   private static int argmax(float[] x, int xb, int h, int w, int hs, int kh, int ws, int kw) {
     int y0 = Math.max(hs, 0), y1 = Math.min(hs + kh, h), x0 = Math.max(ws, 0), x1 = Math.min(ws + kw, w);
+    if (y1 - y0 == 2 && x1 - x0 == 2) {
+      // A whole 2x2 window (the common 2x2/2 pool), unrolled: same first-max and NaN rules.
+      int i = xb + y0 * w + x0, best = i;
+      float bv = x[i], v = x[i + 1];
+      if (v > bv || (v != v && bv == bv)) { best = i + 1; bv = v; }
+      v = x[i + w];
+      if (v > bv || (v != v && bv == bv)) { best = i + w; bv = v; }
+      v = x[i + w + 1];
+      if (v > bv || (v != v && bv == bv)) best = i + w + 1;
+      return best;
+    }
     int best = -1;
     float bv = Float.NEGATIVE_INFINITY;
     for (int iy = y0; iy < y1; iy++) {

@@ -1,6 +1,7 @@
 package arcus.core.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import net.jqwik.api.Arbitraries;
@@ -84,6 +85,53 @@ class ConvKernelsProperties {
     double tol = 1e-4 * Math.sqrt(s.yLen()) * Math.sqrt(s.c * s.kh * s.kw + 1) + 1e-5;
     assertEquals(yy, dot(gx, x), tol);
     assertEquals(yy, dot(gw, wt), tol);
+  }
+
+  /** Stride-1, dilation-1 shapes with enough input channels that the flipped-kernel path runs. */
+  @Provide
+  Arbitrary<Shape> flippableShapes() {
+    return Combinators.combine(
+            Arbitraries.integers().between(1, 3), Arbitraries.integers().between(Gemm.MR, 14),
+            Arbitraries.integers().between(1, 12), Arbitraries.integers().between(1, 12),
+            Arbitraries.integers().between(1, 9), Arbitraries.of(1, 2, 3, 5), Arbitraries.of(1, 3),
+            Arbitraries.integers().between(0, 4))
+        .as((n, c, h, w, oc, kh, kw, p) -> new Shape(n, c, h, w, oc, kh, kw, 1, 1, Math.min(p, kh - 1), Math.min(p / 2, kw - 1), 1, 1))
+        .filter(s -> s.oh() > 0 && s.ow() > 0);
+  }
+
+  /** The flipped-kernel input gradient against the col2im path and the direct reference. */
+  @Property(tries = 60)
+  void flippedInputGradientMatchesCol2im(@ForAll("flippableShapes") Shape s, @ForAll long seed) {
+    Random r = new Random(seed);
+    float[] wt = GemmProperties.randomF(r, s.wLen()), gy = GemmProperties.randomF(r, s.yLen());
+    ConvKernels.Geom g = ConvKernels.Geom.of(s.n, s.c, s.h, s.w, s.oc, s.kh, s.kw, s.sH, s.sW, s.pH, s.pW, s.dH, s.dW);
+    float[] flipped = GemmProperties.randomF(r, s.xLen()), col2im = GemmProperties.randomF(r, s.xLen());
+    if (s.kh * s.kw > 1) assertTrue(ConvKernels.flippable(g), s.toString());
+    ConvKernels.backwardInputFlipped(g, gy, wt, flipped);
+    ConvKernels.backwardInputCol2im(g, gy, wt, col2im);
+    double[] want = refBackwardInput(s, GemmProperties.toD(gy), GemmProperties.toD(wt));
+    assertClose(want, flipped, s.oc * s.kh * s.kw);
+    assertClose(want, col2im, s.oc * s.kh * s.kw);
+  }
+
+  /** Stride-1 shapes (the shifted-view path), with dilation and padding up to and past the kernel. */
+  @Provide
+  Arbitrary<Shape> stride1Shapes() {
+    return Combinators.combine(
+            Arbitraries.integers().between(1, 3), Arbitraries.integers().between(1, 12),
+            Arbitraries.integers().between(1, 16), Arbitraries.integers().between(1, 16),
+            Arbitraries.integers().between(1, 20), Arbitraries.of(1, 2, 3, 5), Arbitraries.of(1, 3),
+            Arbitraries.integers().between(0, 3))
+        .flatAs((n, c, h, w, oc, kh, kw, p) -> Arbitraries.integers().between(1, 2)
+            .map(d -> new Shape(n, c, h, w, oc, kh, kw, 1, 1, p, Math.max(0, p - 1), d, 3 - d)))
+        .filter(s -> s.oh() > 0 && s.ow() > 0);
+  }
+
+  @Property(tries = 60)
+  void stride1PassesMatchReference(@ForAll("stride1Shapes") Shape s, @ForAll long seed) {
+    ConvKernels.Geom g = ConvKernels.Geom.of(s.n, s.c, s.h, s.w, s.oc, s.kh, s.kw, s.sH, s.sW, s.pH, s.pW, s.dH, s.dW);
+    if (s.kh * s.kw > 1) assertTrue(ConvKernels.shiftable(g));
+    floatPassesMatchReference(s, seed);
   }
 
   static double[] refForward(Shape s, double[] x, double[] wt) {

@@ -3,7 +3,12 @@ package arcus.core.cpu;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.util.Random;
+import net.jqwik.api.Assume;
+import net.jqwik.api.Example;
+import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -89,6 +94,31 @@ class PoolKernelsProperties {
   }
 
   /** Forward (y) or backward (gx) of max or average pooling, one window cell at a time. */
+  /** 2x2/2 windows (the unrolled path) on values with many ties: the gradient goes to the first max. */
+  @Property(tries = 60)
+  void floatMaxPool2x2WithTiesMatchesReference(@ForAll @IntRange(min = 1, max = 9) int h, @ForAll @IntRange(min = 1, max = 9) int w,
+                                               @ForAll boolean ceil, @ForAll long seed) {
+    Assume.that(h >= 2 && w >= 2);
+    Geo g = new Geo(2, 3, h, w, 2, 2, 2, 2, 0, 0, ceil);
+    Random r = new Random(seed);
+    float[] x = new float[g.xLen()], gy = GemmProperties.randomF(r, g.yLen());
+    for (int i = 0; i < x.length; i++) x[i] = r.nextInt(3) - 1;
+    float[] y = new float[g.yLen()], gx = new float[g.xLen()];
+    PoolKernels.maxPool2dForward(x, g.n, g.c, g.h, g.w, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.ceil, y);
+    assertClose(ref(g, GemmProperties.toD(x), GemmProperties.toD(gy), true, false), y);
+    PoolKernels.maxPool2dBackward(x, g.n, g.c, g.h, g.w, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.ceil, gy, gx);
+    assertClose(ref(g, GemmProperties.toD(x), GemmProperties.toD(gy), true, true), gx);
+  }
+
+  @Example
+  void floatMaxPool2x2NaNWinsAndStays() {
+    float[] x = {1f, Float.NaN, 3f, Float.NaN}, y = new float[1], gx = new float[4];
+    PoolKernels.maxPool2dForward(x, 1, 1, 2, 2, 2, 2, 2, 2, 0, 0, false, y);
+    assertTrue(Float.isNaN(y[0]));
+    PoolKernels.maxPool2dBackward(x, 1, 1, 2, 2, 2, 2, 2, 2, 0, 0, false, new float[] {5f}, gx);
+    assertArrayEquals(new float[] {0f, 5f, 0f, 0f}, gx);
+  }
+
   static double[] ref(Geo g, double[] x, double[] gy, boolean max, boolean backward) {
     int oh = g.oh(), ow = g.ow();
     double[] out = new double[backward ? g.xLen() : g.yLen()];
