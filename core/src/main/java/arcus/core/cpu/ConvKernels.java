@@ -143,12 +143,19 @@ final class ConvKernels {
    * The weight gradient sums over images, so each thread accumulates its images into a private
    * buffer and the buffers are added into {@code gw} at the end (a short critical section).
    */
+  private static void addInOrder(java.util.NavigableMap<Integer, float[]> partials, float[] gw, int len) {
+    for (float[] part : partials.values())
+      for (int i = 0; i < len; i++) gw[i] += part[i];
+  }
+
   static void conv2dBackwardWeight(float[] x, int n, int c, int h, int w, float[] gy, int oc, int kh, int kw,
                                    int strideH, int strideW, int padH, int padW, int dilH, int dilW, float[] gw) {
     Geom g = Geom.of(n, c, h, w, oc, kh, kw, strideH, strideW, padH, padW, dilH, dilW);
     int ohw = g.ohw(), ckk = g.ckk(), wLen = oc * ckk;
     Arrays.fill(gw, 0, wLen, 0f);
-    Object lock = new Object();
+    // per-thread partial sums, added in the order of their image ranges once all are done, so the
+    // result depends on the thread count only, never on which thread finished first
+    java.util.concurrent.ConcurrentSkipListMap<Integer, float[]> partials = new java.util.concurrent.ConcurrentSkipListMap<>();
     if (shiftable(g)) {
       // gw = sum over images of gy' * B^T, with gy' = gy spread to the padded width (zeros in the
       // garbage columns, written once: only the valid cells are ever copied in) and B the
@@ -166,12 +173,9 @@ final class ConvKernels {
           }
           Gemm.sgemmRows(false, true, g.oc, ckk, cols, gyp, 0, cols, xp, 0, sh.rows(), partial, 0, ckk, img > from);
         }
-        if (partial != gw) {
-          synchronized (lock) {
-            for (int i = 0; i < wLen; i++) gw[i] += partial[i];
-          }
-        }
+        if (partial != gw) partials.put(from, partial);
       });
+      addInOrder(partials, gw, wLen);
       return;
     }
     if (g.n >= Parallel.threads()) {
@@ -179,10 +183,9 @@ final class ConvKernels {
         float[] partial = new float[wLen];
         float[] col = g.pointwise() ? null : new float[ckk * ohw];
         for (int img = from; img < to; img++) weightGradImage(g, x, gy, img, col, partial, img > from);
-        synchronized (lock) {
-          for (int i = 0; i < wLen; i++) gw[i] += partial[i];
-        }
+        partials.put(from, partial);
       });
+      addInOrder(partials, gw, wLen);
     } else {
       float[] col = g.pointwise() ? null : new float[ckk * ohw];
       for (int img = 0; img < g.n; img++) weightGradImage(g, x, gy, img, col, gw, true);
