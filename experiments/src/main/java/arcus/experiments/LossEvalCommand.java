@@ -100,7 +100,7 @@ public final class LossEvalCommand implements Callable<Integer> {
   private static String error(String message) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("error", message == null ? "unknown error" : message);
-    return Json.write(m);
+    return Json.writeLine(m);
   }
 
   /** The whole computation, from case text to result text; IllegalArgumentException for a bad case. */
@@ -136,7 +136,7 @@ public final class LossEvalCommand implements Callable<Integer> {
 
   static String evaluate(String text, Timer timer) {
     if (text.isBlank()) throw new JsonException("empty input: expected one JSON case on standard input");
-    Object parsed = Json.parse(text);
+    Object parsed = Json.parse("standard input", text);
     timer.lap("parse");
     if (!(parsed instanceof Map<?, ?> raw)) throw new JsonException("the case must be a JSON object");
     @SuppressWarnings("unchecked")
@@ -146,12 +146,12 @@ public final class LossEvalCommand implements Callable<Integer> {
     if (!unknown.isEmpty()) throw new JsonException("unknown field(s) " + unknown + " (valid: " + new TreeSet<>(FIELDS) + ")");
 
     String lossName = string(c, "loss", null);
-    DType dtype = dtype(c.get("dtype"));
-    Map<String, Object> params = params(c.get("params"));
+    DType dtype = dtype(c);
+    Map<String, Object> params = c.containsKey("params") ? params(c.get("params")) : Map.of();
     boolean emCase = "emsoftmax".equals(lossName) || "center".equals(lossName) && "emsoftmax".equals(params.get("base"));
     if (emCase && !params.containsKey("K") && c.get("weights") instanceof List<?> stacked && !stacked.isEmpty()) {
       params = new LinkedHashMap<>(params); // K defaults to the number of stacked classifiers given
-      params.put("K", (double) stacked.size());
+      params.put("K", (long) stacked.size());
     }
     MarginLoss loss = Losses.create(lossName, params);
 
@@ -212,55 +212,76 @@ public final class LossEvalCommand implements Callable<Integer> {
       double value = vg.value().item();
       if (!Double.isFinite(value)) throw new IllegalStateException("the loss is not finite (" + value + ")");
       out.put("value", value);
-      out.put("grad_features", array(vg.grad().get(0)));
+      out.put("grad_features", array("grad_features", vg.grad().get(0)));
       // grad_weights has the layout the weights came in: d×C, or K×d×C for EM-Softmax (any K, 1 included)
-      if (weightShape != null) out.put("grad_weights", weightShape.length == 2 ? array(g.get(weightNames.get(0))) : stacked(weightNames, g, weightShape, dtype));
-      if (g.has("b")) out.put("grad_bias", array(g.get("b")));
-      if (g.has(CenterLoss.CENTERS)) out.put("grad_centers", array(g.get(CenterLoss.CENTERS)));
-      return Json.write(out);
+      if (weightShape != null)
+        out.put("grad_weights", array("grad_weights", weightShape.length == 2 ? g.get(weightNames.get(0)) : stacked(weightNames, g, weightShape)));
+      if (g.has("b")) out.put("grad_bias", array("grad_bias", g.get("b")));
+      if (g.has(CenterLoss.CENTERS)) out.put("grad_centers", array("grad_centers", g.get(CenterLoss.CENTERS)));
+      return Json.writeLine(out);
     } catch (IllegalArgumentException e) {
       throw new IllegalStateException(e.getMessage(), e);
     }
   }
 
-  private static Json.Raw array(Tensor t) {
-    return t.dtype() == DType.F32 ? Json.array(t.toFloatArray(), t.shape().dims()) : Json.array(t.toDoubleArray(), t.shape().dims());
+  /**
+   * A gradient as a JSON array in its dtype's precision. JSON has no NaN or infinity (the writer
+   * would put null), so a non-finite gradient is an internal failure, reported as such.
+   */
+  private static Json.NumberArray array(String name, Tensor t) {
+    int[] dims = t.shape().dims();
+    if (t.dtype() == DType.F32) {
+      float[] a = t.toFloatArray();
+      for (int i = 0; i < a.length; i++) if (!Float.isFinite(a[i])) throw notFinite(name, a[i], i, dims);
+      return Json.array(a, dims);
+    }
+    double[] a = t.toDoubleArray();
+    for (int i = 0; i < a.length; i++) if (!Double.isFinite(a[i])) throw notFinite(name, a[i], i, dims);
+    return Json.array(a, dims);
   }
 
-  private static Json.Raw stacked(List<String> names, Params g, int[] shape, DType dtype) {
+  private static IllegalStateException notFinite(String name, double v, int flat, int[] dims) {
+    StringBuilder at = new StringBuilder();
+    for (int a = dims.length - 1; a >= 0; a--) {
+      at.insert(0, "[" + flat % dims[a] + "]");
+      flat /= dims[a];
+    }
+    return new IllegalStateException(name + at + " is not finite (" + v + ")");
+  }
+
+  private static Tensor stacked(List<String> names, Params g, int[] shape) {
     List<Tensor> parts = new ArrayList<>();
     for (String k : names) parts.add(g.get(k).reshape(1, shape[1], shape[2]));
-    return array(Tensor.concat(0, parts));
+    return Tensor.concat(0, parts);
   }
 
+  /** The field's value, which may be null (JSON null: the converters name it); missing is an error. */
   private static Object require(Map<String, Object> c, String field) {
-    Object v = c.get(field);
-    if (v == null) throw new JsonException("missing field \"" + field + "\"");
-    return v;
+    if (!c.containsKey(field)) throw new JsonException("missing field \"" + field + "\"");
+    return c.get(field);
   }
 
   private static String string(Map<String, Object> c, String field, String dflt) {
-    Object v = c.get(field);
-    if (v == null) {
+    if (!c.containsKey(field)) {
       if (dflt == null) throw new JsonException("missing field \"" + field + "\"");
       return dflt;
     }
-    if (!(v instanceof String s)) throw new JsonException(field + ": expected a string");
+    if (!(c.get(field) instanceof String s)) throw new JsonException(field + ": expected a string");
     return s;
   }
 
-  private static DType dtype(Object v) {
-    if (v == null) return DType.F64;
+  private static DType dtype(Map<String, Object> c) {
+    if (!c.containsKey("dtype")) return DType.F64;
+    Object v = c.get("dtype");
     if (v instanceof String s && (s.equals("float32") || s.equals("float64"))) return DType.parse(s);
-    throw new JsonException("dtype: expected \"float32\" or \"float64\", got " + (v instanceof String s ? "\"" + s + "\"" : Json.write(v)));
+    throw new JsonException("dtype: expected \"float32\" or \"float64\", got " + (v instanceof String s ? "\"" + s + "\"" : Json.writeLine(v)));
   }
 
   @SuppressWarnings("unchecked")
   private static Map<String, Object> params(Object v) {
-    if (v == null) return Map.of();
     if (!(v instanceof Map<?, ?> m)) throw new JsonException("params: expected an object");
     for (Map.Entry<?, ?> e : m.entrySet())
-      if (e.getValue() == Json.NULL) throw new JsonException("params: " + e.getKey() + " is null");
+      if (e.getValue() == null) throw new JsonException("params: " + e.getKey() + " is null");
     return (Map<String, Object>) m;
   }
 
@@ -269,11 +290,12 @@ public final class LossEvalCommand implements Callable<Integer> {
     if (l.size() != n) throw new JsonException("labels: " + l.size() + " labels for " + n + " feature rows");
     int[] out = new int[n];
     for (int i = 0; i < n; i++) {
-      Object e = l.get(i);
-      if (!(e instanceof Double d) || d != Math.rint(d) || Math.abs(d) > Integer.MAX_VALUE)
-        throw new JsonException("labels: element " + i + " is not an integer");
-      if (d < 0) throw new JsonException("labels: label " + d.intValue() + " at position " + i + " is negative");
-      out[i] = d.intValue();
+      // whole numbers parse as Long; 1.0 or 1e0 (a Double) is accepted as the integer it denotes
+      if (!(l.get(i) instanceof Number num)) throw new JsonException("labels: element " + i + " is not an integer");
+      double d = num.doubleValue();
+      if (d != Math.rint(d) || Math.abs(d) > Integer.MAX_VALUE) throw new JsonException("labels: element " + i + " is not an integer");
+      if (d < 0) throw new JsonException("labels: label " + (int) d + " at position " + i + " is negative");
+      out[i] = (int) d;
     }
     return out;
   }

@@ -42,11 +42,15 @@ class LossEvalCommandTest {
     return (Map<String, Object>) Json.parse(r.out());
   }
 
+  static double num(Object o) {
+    return ((Number) o).doubleValue(); // whole numbers parse as Long
+  }
+
   @SuppressWarnings("unchecked")
   static double at(Object nested, int... idx) {
     Object o = nested;
     for (int i : idx) o = ((List<Object>) o).get(i);
-    return (Double) o;
+    return num(o);
   }
 
   @Test
@@ -58,7 +62,7 @@ class LossEvalCommandTest {
     int[] labels = {0, 2, 1};
     ArcFace loss = new ArcFace(64, 0.5, false);
     var vg = Autodiff.valueAndGrad((List<Tensor> in) -> loss.loss(in.get(0), in.get(1), labels), List.of(x, w));
-    assertEquals(vg.value().item(), (Double) r.get("value"), 1e-12);
+    assertEquals(vg.value().item(), num(r.get("value")), 1e-12);
     for (int i = 0; i < 3; i++)
       for (int j = 0; j < 2; j++) assertEquals(vg.grad().get(0).get(i, j), at(r.get("grad_features"), i, j), 1e-12);
     for (int i = 0; i < 2; i++)
@@ -75,7 +79,7 @@ class LossEvalCommandTest {
         default -> "\"weights\": " + WEIGHTS + ", ";
       };
       Map<String, Object> r = ok("{\"loss\": \"" + name + "\", \"features\": " + FEATURES + ", " + weights + "\"labels\": [0, 2, 1], \"dtype\": \"float32\"}");
-      assertTrue(Double.isFinite((Double) r.get("value")), name);
+      assertTrue(Double.isFinite(num(r.get("value"))), name);
       assertEquals(3, ((List<?>) r.get("grad_features")).size(), name);
       if (name.equals("emsoftmax")) assertEquals(2, ((List<?>) r.get("grad_weights")).size());
       if (name.equals("simplex")) assertFalse(r.containsKey("grad_weights"));
@@ -91,7 +95,7 @@ class LossEvalCommandTest {
     Tensor w = Tensor.of(new double[] {1, 0, -1, 0, 1, 0.5}, 2, 3);
     Tensor b = Tensor.of(new double[] {0.1, -0.2, 0.3}, 3);
     var vg = Autodiff.valueAndGrad((List<Tensor> in) -> arcus.core.Fn.crossEntropy(x.matmul(w).add(in.get(0)), new int[] {0, 2, 1}), List.of(b));
-    assertEquals(vg.value().item(), (Double) r.get("value"), 1e-12);
+    assertEquals(vg.value().item(), num(r.get("value")), 1e-12);
     for (int j = 0; j < 3; j++) assertEquals(vg.grad().get(0).get(j), at(r.get("grad_bias"), j), 1e-12);
   }
 
@@ -117,6 +121,20 @@ class LossEvalCommandTest {
     Map<String, Object> r = ok("{\"loss\": \"emsoftmax\", \"features\": [[1, 2]], \"weights\": [[[1, 0], [0, 1]]], \"labels\": [0], \"params\": {\"K\": 1}}");
     assertEquals(Math.log(Math.exp(0.7) + Math.exp(2)) - 0.7, ((Number) r.get("value")).doubleValue(), 1e-12);
     assertEquals(1, ((List<?>) r.get("grad_weights")).size());
+  }
+
+  @Test
+  void wholeLabelsMayBeWrittenAsDecimals() {
+    String c = "{\"loss\": \"softmax\", \"features\": [[1, 2]], \"weights\": [[1, 0], [0, 1]], \"labels\": [%s]}";
+    assertEquals(run(c.formatted("1")).out(), run(c.formatted("1.0")).out());
+    assertEquals(run(c.formatted("1")).out(), run(c.formatted("1e0")).out());
+  }
+
+  @Test
+  void outputIsOneLineWithSpacesAndFloatPrecision() {
+    Result r = run("{\"loss\": \"softmax\", \"features\": [[0, 0]], \"weights\": [[1, 0], [0, 1]], \"labels\": [0], \"params\": {\"bias\": true}, \"dtype\": \"float32\"}");
+    assertEquals("{\"value\": 0.6931471824645996, \"grad_features\": [[-0.5, 0.5]], \"grad_weights\": [[0, 0], [0, 0]], \"grad_bias\": [-0.5, 0.5]}\n",
+        r.out().replace("\r\n", "\n"));
   }
 
   @Test
@@ -148,6 +166,15 @@ class LossEvalCommandTest {
     "centers shape | {\"loss\": \"center\", \"features\": [[1, 2]], \"weights\": [[1, 0], [0, 1]], \"labels\": [0], \"centers\": [[1, 2]]} | centers",
     "one class | {\"loss\": \"softmax\", \"features\": [[1, 2]], \"weights\": [[1], [0]], \"labels\": [0]} | 2 classes",
     "huge number | {\"loss\": \"softmax\", \"features\": [[1e999, 2]], \"weights\": [[1, 0], [0, 1]], \"labels\": [0]} | out of range",
+    "null loss | {\"loss\": null, \"features\": [[1, 2]], \"weights\": [[1, 0], [0, 1]], \"labels\": [0]} | loss: expected a string",
+    "null features | {\"loss\": \"softmax\", \"features\": null, \"weights\": [[1, 0], [0, 1]], \"labels\": [0]} | features: expected a 2-dimensional array",
+    "null element | {\"loss\": \"softmax\", \"features\": [[1, null]], \"weights\": [[1, 0], [0, 1]], \"labels\": [0]} | features[0][1]: expected a number, got null",
+    "null dtype | {\"loss\": \"softmax\", \"features\": [[1, 2]], \"weights\": [[1, 0], [0, 1]], \"labels\": [0], \"dtype\": null} | got null",
+    "null params | {\"loss\": \"softmax\", \"features\": [[1, 2]], \"weights\": [[1, 0], [0, 1]], \"labels\": [0], \"params\": null} | params: expected an object",
+    "null parameter | {\"loss\": \"arcface\", \"features\": [[1, 2]], \"weights\": [[1, 0], [0, 1]], \"labels\": [0], \"params\": {\"s\": null}} | params: s is null",
+    "null centers | {\"loss\": \"center\", \"features\": [[1, 2]], \"weights\": [[1, 0], [0, 1]], \"labels\": [0], \"centers\": null} | centers: expected",
+    "null simplex weights | {\"loss\": \"simplex\", \"features\": [[1, 2]], \"weights\": null, \"labels\": [0]} | omit",
+    "huge label | {\"loss\": \"softmax\", \"features\": [[1, 2]], \"weights\": [[1, 0], [0, 1]], \"labels\": [3000000000]} | not an integer",
   })
   void malformedCaseExitsWith2AndNamesTheProblem(String what, String stdin, String expected) {
     Result r = run(stdin);

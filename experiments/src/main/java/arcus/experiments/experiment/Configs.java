@@ -1,6 +1,6 @@
 package arcus.experiments.experiment;
 
-import arcus.experiments.report.Json;
+import arcus.experiments.json.Json;
 import arcus.experiments.train.TrainConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,7 +1,7 @@
 package arcus.experiments.experiment;
 
 import arcus.experiments.report.Csv;
-import arcus.experiments.report.Json;
+import arcus.experiments.json.Json;
 import arcus.nn.io.AtomicFiles;
 import java.io.IOException;
 import java.io.PrintStream;

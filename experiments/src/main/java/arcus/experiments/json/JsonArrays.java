@@ -35,8 +35,9 @@ public record JsonArrays(double[] data, int[] shape) {
       where.append('[').append(i).append(']');
       Object e = l.get(i);
       if (axis == dims.length - 1) {
-        if (!(e instanceof Double d)) throw new JsonException(field + where + ": expected a number, got " + describe(e));
-        out[pos[0]++] = d;
+        if (e instanceof Double d) out[pos[0]++] = d; // most elements: checked first, unboxed directly
+        else if (e instanceof Number num) out[pos[0]++] = num.doubleValue(); // whole numbers parse as Long
+        else throw new JsonException(field + where + ": expected a number, got " + describe(e));
       } else fill(field, e, dims, axis + 1, out, pos, where);
       where.setLength(mark);
     }

@@ -1,6 +1,6 @@
 package arcus.experiments.train;
 
-import arcus.experiments.report.Json;
+import arcus.experiments.json.Json;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -3,7 +3,7 @@ package arcus.experiments.train;
 import arcus.core.DType;
 import arcus.core.Params;
 import arcus.core.Tensor;
-import arcus.experiments.report.Json;
+import arcus.experiments.json.Json;
 import arcus.nn.TrainStep;
 import arcus.nn.io.CheckpointData;
 import arcus.nn.io.Checkpoints;

@@ -1,7 +1,7 @@
 package arcus.experiments.train;
 
 import arcus.experiments.report.Csv;
-import arcus.experiments.report.Json;
+import arcus.experiments.json.Json;
 import arcus.experiments.report.LinePlot;
 import arcus.experiments.report.PeakRss;
 import arcus.nn.io.AtomicFiles;

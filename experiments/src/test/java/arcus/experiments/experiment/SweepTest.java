@@ -67,7 +67,7 @@ class SweepTest {
   void configRoundTripsThroughToMap() {
     var cfg = new TrainOptions().config(java.nio.file.Path.of("x"), LossSpec.parse("wsoftmax:alpha=0.5"), 3, 4);
     @SuppressWarnings("unchecked")
-    var m = (Map<String, Object>) arcus.experiments.report.Json.parse(arcus.experiments.report.Json.write(cfg.toMap()));
+    var m = (Map<String, Object>) arcus.experiments.json.Json.parse(arcus.experiments.json.Json.write(cfg.toMap()));
     assertEquals(cfg, Configs.fromMap(m));
   }
 }
