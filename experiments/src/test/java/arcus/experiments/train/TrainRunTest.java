@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import arcus.experiments.report.Json;
+import arcus.experiments.json.Json;
 import arcus.nn.io.CheckpointData;
 import arcus.nn.io.Checkpoints;
 import arcus.nn.io.NamedArray;
