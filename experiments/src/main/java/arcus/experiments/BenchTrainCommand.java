@@ -1,13 +1,14 @@
 package arcus.experiments;
 
 import arcus.core.DType;
-import arcus.core.Fn;
+import arcus.core.Autodiff;
 import arcus.core.Params;
 import arcus.core.Rng;
 import arcus.core.Tensor;
 import arcus.core.cpu.Parallel;
 import arcus.nn.Head;
-import arcus.nn.Init;
+import arcus.losses.Losses;
+import arcus.losses.MarginLoss;
 import arcus.nn.TrainStep;
 import arcus.nn.models.Model;
 import arcus.nn.models.Models;
@@ -42,16 +43,24 @@ final class BenchTrainCommand implements Runnable {
   @Option(names = "--classes", defaultValue = "10", description = "classes (${DEFAULT-VALUE})")
   int classes;
 
+  @Option(names = "--loss", defaultValue = "softmax", description = "loss head (${DEFAULT-VALUE}); its own forward+backward is also timed alone")
+  String loss;
+
+  @Option(names = "--loss-param", description = "loss hyper-parameter k=v, repeatable")
+  java.util.List<String> lossParams = new java.util.ArrayList<>();
+
   @Override
   public void run() {
     Parallel.setThreads(threads);
     Model m = Models.create(model, 0);
     int[] in = m.inputShape();
     int d = m.featureDim();
-    Head head = (p, f, y) -> Fn.crossEntropy(f.matmul(p.get("w")), y);
+    MarginLoss ml = Losses.create(loss, LossParams.parse(lossParams));
+    Head head = (p, f, y) -> ml.loss(f, p, y);
     TrainStep step = new TrainStep(m.features(), head, new Sgd(0.9, false, 5e-4));
     Rng rng = new Rng(1);
-    TrainStep.State state = step.init(rng, DType.F32, Params.of("w", Init.xavierUniform(rng, DType.F32, d, classes)));
+    Params headParams = ml.init(rng.split(), DType.F32, d, classes);
+    TrainStep.State state = step.init(rng, DType.F32, headParams);
     int[] shape = new int[in.length + 1];
     shape[0] = batch;
     System.arraycopy(in, 0, shape, 1, in.length);
@@ -61,7 +70,15 @@ final class BenchTrainCommand implements Runnable {
     TrainStep.State[] s = {state};
     double seconds = BenchSupport.medianSeconds(warmup, steps, () -> s[0] = step.step(s[0], x, labels, 0.01, rng).state());
     double ips = batch / seconds;
-    System.out.printf("%-16s batch %4d  threads %d  %.3f s/step  %.1f images/s%n", model, batch, threads, seconds, ips);
+    // the loss head alone (forward + backward w.r.t. features and its weights), on features of the same shape
+    Tensor feats = rng.normal(DType.F32, 0, 1, batch, d);
+    java.util.List<String> names = headParams.names();
+    java.util.List<Tensor> headIn = new java.util.ArrayList<>(headParams.tensors());
+    headIn.add(feats);
+    double headSeconds = BenchSupport.medianSeconds(5, Math.max(10, steps), () -> Autodiff.valueAndGrad(
+        (java.util.List<Tensor> xs) -> ml.loss(xs.get(xs.size() - 1), Params.of(names, xs.subList(0, xs.size() - 1)), labels), headIn));
+    System.out.printf("%-16s batch %4d  threads %d  %.3f s/step  %.1f images/s  (%s head alone: %.2f ms, %.2f%% of the step)%n",
+        model, batch, threads, seconds, ips, loss, headSeconds * 1e3, 100 * headSeconds / seconds);
     Map<String, Object> j = new LinkedHashMap<>();
     j.put("bench", "train");
     j.put("model", model);
@@ -69,6 +86,9 @@ final class BenchTrainCommand implements Runnable {
     j.put("threads", threads);
     j.put("seconds_per_step", seconds);
     j.put("images_per_second", ips);
+    j.put("loss", loss);
+    j.put("head_seconds", headSeconds);
+    j.put("head_share", headSeconds / seconds);
     j.put("peak_rss_bytes", arcus.experiments.report.PeakRss.bytes());
     BenchSupport.printJson(j);
   }
