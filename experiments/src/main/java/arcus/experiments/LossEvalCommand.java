@@ -60,6 +60,8 @@ public final class LossEvalCommand implements Callable<Integer> {
   @picocli.CommandLine.Option(names = "--timing", description = "Print the time of each phase to standard error.")
   boolean timing;
   private final InputStream input;
+  /** Compiles the kernels on the idle core while this thread parses; stopped before the real work. */
+  private Thread warmup;
 
   public LossEvalCommand() {
     this(System.in);
@@ -74,12 +76,13 @@ public final class LossEvalCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     String result;
     int status = 0;
+    warmup = KernelWarmup.start();
     try {
       long t0 = System.nanoTime();
       String text = new String(input.readAllBytes(), StandardCharsets.UTF_8);
       Timer timer = new Timer(timing ? spec.commandLine().getErr() : null, t0);
       timer.lap("read");
-      result = evaluate(text, timer);
+      result = evaluate(text, timer, this::stopWarmup);
       timer.lap("write");
       timer.total();
     } catch (IllegalArgumentException e) {
@@ -97,6 +100,16 @@ public final class LossEvalCommand implements Callable<Integer> {
     return status;
   }
 
+  private void stopWarmup() {
+    if (warmup == null) return;
+    warmup.interrupt();
+    try {
+      warmup.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   private static String error(String message) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("error", message == null ? "unknown error" : message);
@@ -105,7 +118,7 @@ public final class LossEvalCommand implements Callable<Integer> {
 
   /** The whole computation, from case text to result text; IllegalArgumentException for a bad case. */
   static String evaluate(String text) {
-    return evaluate(text, new Timer(null, System.nanoTime()));
+    return evaluate(text, new Timer(null, System.nanoTime()), () -> {});
   }
 
   /** Phase times on standard error for --timing (not part of the result). */
@@ -134,7 +147,7 @@ public final class LossEvalCommand implements Callable<Integer> {
     }
   }
 
-  static String evaluate(String text, Timer timer) {
+  static String evaluate(String text, Timer timer, Runnable beforeCompute) {
     if (text.isBlank()) throw new JsonException("empty input: expected one JSON case on standard input");
     Object parsed = Json.parse("standard input", text);
     timer.lap("parse");
@@ -202,6 +215,7 @@ public final class LossEvalCommand implements Callable<Integer> {
     inputs.add(x);
     inputs.addAll(p.tensors());
     timer.lap("convert");
+    beforeCompute.run();
     // the case is valid from here on: a failure now is Arcus's, not the input's (status 1, not 2)
     try {
       var vg = Autodiff.valueAndGrad((List<Tensor> xs) -> loss.loss(xs.get(0), Params.of(names, xs.subList(1, xs.size())), labels), inputs);
