@@ -10,8 +10,6 @@ import java.util.Arrays;
 final class Ops {
   private Ops() {}
 
-  private static final Tensor[] NONE = new Tensor[0];
-
   /** Wraps a kernel result as a tensor, recording a node when an input is being traced. */
   static Tensor result(String op, Shape shape, DType dtype, Storage s, Node.Vjp vjp, Tensor... inputs) {
     Trace[] traces = Node.openTraces(inputs);
@@ -432,7 +430,4 @@ final class Ops {
     return result("maxPool2dGather", out, x.dtype, s, (g, y, need) -> new Tensor[] {pool2dBackward(PoolKind.MAX, x, g, spec)}, c0);
   }
 
-  static Tensor[] none() {
-    return NONE;
-  }
 }
