@@ -429,5 +429,4 @@ final class Ops {
     Shape out = Shape.of(x.dim(0), x.dim(1), spec.outH(x.dim(2)), spec.outW(x.dim(3)));
     return result("maxPool2dGather", out, x.dtype, s, (g, y, need) -> new Tensor[] {pool2dBackward(PoolKind.MAX, x, g, spec)}, c0);
   }
-
 }
