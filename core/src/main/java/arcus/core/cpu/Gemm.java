@@ -2,7 +2,6 @@ package arcus.core.cpu;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -356,7 +355,7 @@ final class Gemm {
       for (; p <= len - L; p += L) {
         acc = FloatVector.fromArray(FS, x, xo + p).fma(FloatVector.fromArray(FS, y, yo + p), acc);
       }
-      s = acc.reduceLanes(VectorOperators.ADD);
+      s = Lanes.sum(acc);
     }
     for (; p < len; p++) s = Math.fma(x[xo + p], y[yo + p], s);
     return s;

@@ -40,7 +40,7 @@ final class NormKernels {
       FloatVector d = FloatVector.fromArray(FS, x, off + i).sub(mv);
       acc = d.fma(d, acc);
     }
-    double r = acc.reduceLanes(VectorOperators.ADD);
+    double r = Lanes.sum(acc);
     for (; i < len; i++) {
       double d = x[off + i] - m;
       r += d * d;
@@ -88,7 +88,7 @@ final class NormKernels {
     FloatVector acc = FloatVector.zero(FS), mv = FloatVector.broadcast(FS, m);
     for (; i < upper; i += FS.length())
       acc = FloatVector.fromArray(FS, x, off + i).sub(mv).fma(FloatVector.fromArray(FS, g, off + i), acc);
-    double r = acc.reduceLanes(VectorOperators.ADD);
+    double r = Lanes.sum(acc);
     for (; i < len; i++) r += (double) g[off + i] * (x[off + i] - m);
     return r;
   }
@@ -176,7 +176,7 @@ final class NormKernels {
             gv.blend(gv.mul(av), neg).intoArray(dx, off + i);
             acc = acc.add(gv.mul(v).blend(0f, neg.not()));
           }
-          da += acc.reduceLanes(VectorOperators.ADD);
+          da += Lanes.sum(acc);
           for (; i < s; i++) {
             float v = x[off + i], gv = g[off + i];
             dx[off + i] = v < 0 ? a * gv : gv;

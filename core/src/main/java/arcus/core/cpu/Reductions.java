@@ -55,7 +55,7 @@ final class Reductions {
     int i = 0, upper = fs.loopBound(len);
     FloatVector acc = FloatVector.zero(fs);
     for (; i < upper; i += fs.length()) acc = acc.add(FloatVector.fromArray(fs, x, off + i));
-    float s = acc.reduceLanes(VectorOperators.ADD);
+    float s = Lanes.sum(acc);
     for (; i < len; i++) s += x[off + i];
     return s;
   }

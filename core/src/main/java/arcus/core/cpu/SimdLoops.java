@@ -13,6 +13,14 @@ import jdk.incubator.vector.VectorSpecies;
  * Each method handles the three inner-stride patterns of a broadcast run — both operands
  * contiguous (1, 1), or one of them a broadcast scalar (1, 0) / (0, 1) — and leaves the tail
  * and any other pattern to the caller's scalar loop by returning how far it got.
+ *
+ * <p>The transcendental functions (exp, log, sin, cos, acos, tanh, sigmoid, pow) are computed
+ * per lane with {@code Math} in double and rounded to float, never with the Vector API's
+ * {@code lanewise(EXP)} and friends: those run the JDK's Java fallback until C2 compiles the
+ * loop and a different (SVML) implementation afterwards, so the same input gave different bits
+ * before and after warm-up, and a run resumed from a checkpoint (a fresh JVM) did not reproduce
+ * the uninterrupted run. {@code Math}'s functions give the same bits in the interpreter, C1 and
+ * C2, and these loops match the scalar reference exactly.
  */
 final class SimdLoops {
   private SimdLoops() {}
@@ -33,16 +41,10 @@ final class SimdLoops {
         }
       }
       case EXP -> {
-        for (; i < upper; i += step) {
-          FloatVector v = FloatVector.fromArray(FS, x, i);
-          v.lanewise(VectorOperators.EXP).intoArray(y, i);
-        }
+        for (; i < to; i++) y[i] = (float) Math.exp(x[i]);
       }
       case LOG -> {
-        for (; i < upper; i += step) {
-          FloatVector v = FloatVector.fromArray(FS, x, i);
-          v.lanewise(VectorOperators.LOG).intoArray(y, i);
-        }
+        for (; i < to; i++) y[i] = (float) Math.log(x[i]);
       }
       case SQRT -> {
         for (; i < upper; i += step) {
@@ -57,34 +59,19 @@ final class SimdLoops {
         }
       }
       case SIN -> {
-        for (; i < upper; i += step) {
-          FloatVector v = FloatVector.fromArray(FS, x, i);
-          v.lanewise(VectorOperators.SIN).intoArray(y, i);
-        }
+        for (; i < to; i++) y[i] = (float) Math.sin(x[i]);
       }
       case COS -> {
-        for (; i < upper; i += step) {
-          FloatVector v = FloatVector.fromArray(FS, x, i);
-          v.lanewise(VectorOperators.COS).intoArray(y, i);
-        }
+        for (; i < to; i++) y[i] = (float) Math.cos(x[i]);
       }
       case ACOS -> {
-        for (; i < upper; i += step) {
-          FloatVector v = FloatVector.fromArray(FS, x, i);
-          v.lanewise(VectorOperators.ACOS).intoArray(y, i);
-        }
+        for (; i < to; i++) y[i] = (float) Math.acos(x[i]);
       }
       case TANH -> {
-        for (; i < upper; i += step) {
-          FloatVector v = FloatVector.fromArray(FS, x, i);
-          v.lanewise(VectorOperators.TANH).intoArray(y, i);
-        }
+        for (; i < to; i++) y[i] = (float) Math.tanh(x[i]);
       }
       case SIGMOID -> {
-        for (; i < upper; i += step) {
-          FloatVector v = FloatVector.fromArray(FS, x, i);
-          ONE.div(v.neg().lanewise(VectorOperators.EXP).add(1f)).intoArray(y, i);
-        }
+        for (; i < to; i++) y[i] = (float) Elementwise.sunary(UnaryOp.SIGMOID, x[i]);
       }
       case RELU -> {
         for (; i < upper; i += step) {
@@ -110,7 +97,7 @@ final class SimdLoops {
       case SUB -> sub(a, ao, as, b, bo, bs, out, oo, len);
       case MUL -> mul(a, ao, as, b, bo, bs, out, oo, len);
       case DIV -> div(a, ao, as, b, bo, bs, out, oo, len);
-      case POW -> pow(a, ao, as, b, bo, bs, out, oo, len);
+      case POW -> 0; // scalar Math.pow in the caller: see the class comment
       case MAX -> max(a, ao, as, b, bo, bs, out, oo, len);
       case MIN -> min(a, ao, as, b, bo, bs, out, oo, len);
       case GT -> gt(a, ao, as, b, bo, bs, out, oo, len);
@@ -209,29 +196,6 @@ final class SimdLoops {
       for (; i < upper; i += step) {
         FloatVector y = FloatVector.fromArray(FS, b, bo + i);
         x.div(y).intoArray(out, oo + i);
-      }
-    }
-    return i;
-  }
-
-  private static int pow(float[] a, int ao, int as, float[] b, int bo, int bs, float[] out, int oo, int len) {
-    int upper = FS.loopBound(len), step = FS.length(), i = 0;
-    if (as == 1 && bs == 1) {
-      for (; i < upper; i += step) {
-        FloatVector x = FloatVector.fromArray(FS, a, ao + i), y = FloatVector.fromArray(FS, b, bo + i);
-        x.pow(y).intoArray(out, oo + i);
-      }
-    } else if (bs == 0) {
-      FloatVector y = FloatVector.broadcast(FS, b[bo]);
-      for (; i < upper; i += step) {
-        FloatVector x = FloatVector.fromArray(FS, a, ao + i);
-        x.pow(y).intoArray(out, oo + i);
-      }
-    } else {
-      FloatVector x = FloatVector.broadcast(FS, a[ao]);
-      for (; i < upper; i += step) {
-        FloatVector y = FloatVector.fromArray(FS, b, bo + i);
-        x.pow(y).intoArray(out, oo + i);
       }
     }
     return i;
