@@ -493,8 +493,9 @@ public final class Json {
     /**
      * A number, read in one pass: whole numbers of up to 18 digits become a Long directly; others
      * with up to 15 significant digits and a power of ten within ±22 take Clinger's fast path (both
-     * are exact doubles, so one multiplication or division rounds correctly); anything else goes to
-     * {@link Long#parseLong} or {@link Double#parseDouble}.
+     * are exact doubles, so one multiplication or division rounds correctly); other fractions go
+     * through {@link EiselLemire}, exact too; what it cannot decide (exact half-way cases,
+     * subnormals, overflow) goes to {@link Long#parseLong} or {@link Double#parseDouble}.
      */
     Object number() {
       int start = pos;
@@ -572,6 +573,17 @@ public final class Json {
       if (!integral && significant <= 15 && e10 >= -22 && e10 <= 22) {
         double v = e10 >= 0 ? mantissa * POW10[e10] : mantissa / POW10[-e10];
         return negative ? -v : v;
+      }
+      if (!integral) {
+        // Eisel–Lemire; with more than 18 significant digits the kept ones bracket the value
+        // between mantissa and mantissa + 1 units, and only an agreement of both is taken.
+        double v = EiselLemire.toDouble(mantissa, e10, negative);
+        if (significant > 18 && v == v && EiselLemire.toDouble(mantissa + 1, e10, negative) != v) {
+          v = Double.NaN;
+        }
+        if (v == v) {
+          return v;
+        }
       }
       return slowNumber(start, integral);
     }
