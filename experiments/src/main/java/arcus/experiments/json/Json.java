@@ -269,6 +269,40 @@ public final class Json {
     return (Map<String, Object>) v;
   }
 
+  /**
+   * A parsed array of numbers held unboxed. Reading it gives what the general parser would have
+   * given ({@code Long} for a whole number, else {@code Double}); {@link JsonArrays} copies the
+   * values out directly. Unmodifiable.
+   */
+  static final class NumberList extends java.util.AbstractList<Object> implements java.util.RandomAccess {
+    private final double[] values;
+    private final boolean[] whole; // null when no element is a whole number
+
+    NumberList(double[] values, boolean[] whole) {
+      this.values = values;
+      this.whole = whole;
+    }
+
+    @Override
+    public Object get(int i) {
+      java.util.Objects.checkIndex(i, values.length);
+      if (whole != null && whole[i]) {
+        return Long.valueOf((long) values[i]);
+      }
+      return Double.valueOf(values[i]);
+    }
+
+    @Override
+    public int size() {
+      return values.length;
+    }
+
+    /** Copies the values, as doubles, into {@code out} from {@code at}. */
+    void copyTo(double[] out, int at) {
+      System.arraycopy(values, 0, out, at, values.length);
+    }
+  }
+
   private static final class Parser {
     private static final int MAX_DEPTH = 512;
     /** Powers of ten that are exact doubles (10^22 is the largest). */
@@ -395,8 +429,15 @@ public final class Json {
 
     List<Object> array(int depth) {
       pos++;
-      List<Object> l = new ArrayList<>();
       ws();
+      char first = peek();
+      if (first == '-' || (first >= '0' && first <= '9')) {
+        List<Object> numbers = numberArray();
+        if (numbers != null) {
+          return numbers;
+        }
+      }
+      List<Object> l = new ArrayList<>();
       if (peek() == ']') {
         pos++;
         return l;
@@ -414,6 +455,61 @@ public final class Json {
           pos--;
           throw error("expected ',' or ']' but found " + describe());
         }
+      }
+    }
+
+    /** Whole numbers beyond ±2^53 would not survive a double: they take the boxed path. */
+    private static final long EXACT_LIMIT = 1L << 53;
+
+    /**
+     * An array made only of numbers, read into a {@code double[]} without boxing (the shape of the
+     * large feature and weight matrices of a loss-eval case). Returns null, with the position back
+     * at the first element, when an element is something else or a whole number too large for a
+     * double; the caller then reads the array the general way. A malformed array fails here with
+     * the same message the general path gives.
+     */
+    private List<Object> numberArray() {
+      int start = pos;
+      double[] values = new double[16];
+      boolean[] whole = null;
+      int n = 0;
+      while (true) {
+        char c = peek();
+        if (!(c == '-' || (c >= '0' && c <= '9'))) {
+          pos = start;
+          return null;
+        }
+        boolean isWhole = scanNumber();
+        if (isWhole && (numLong > EXACT_LIMIT || numLong < -EXACT_LIMIT)) {
+          pos = start;
+          return null;
+        }
+        if (n == values.length) {
+          values = java.util.Arrays.copyOf(values, n * 2);
+          if (whole != null) {
+            whole = java.util.Arrays.copyOf(whole, n * 2);
+          }
+        }
+        if (isWhole) {
+          if (whole == null) {
+            whole = new boolean[values.length];
+          }
+          whole[n] = true;
+          values[n++] = numLong;
+        } else {
+          values[n++] = numDouble;
+        }
+        ws();
+        c = peek();
+        pos++;
+        if (c == ']') {
+          return new NumberList(java.util.Arrays.copyOf(values, n), whole == null ? null : java.util.Arrays.copyOf(whole, n));
+        }
+        if (c != ',') {
+          pos--;
+          throw error("expected ',' or ']' but found " + describe());
+        }
+        ws();
       }
     }
 
@@ -498,6 +594,18 @@ public final class Json {
      * subnormals, overflow) goes to {@link Long#parseLong} or {@link Double#parseDouble}.
      */
     Object number() {
+      if (scanNumber()) {
+        return Long.valueOf(numLong);
+      }
+      return Double.valueOf(numDouble);
+    }
+
+    /** The number read by {@link #scanNumber}: a whole one in numLong, any other in numDouble. */
+    long numLong;
+    double numDouble;
+
+    /** Reads a number without boxing it; true when it is a whole number (numLong), else numDouble. */
+    boolean scanNumber() {
       int start = pos;
       boolean negative = peek() == '-';
       if (negative) {
@@ -567,12 +675,14 @@ public final class Json {
         }
       }
       if (integral && significant <= 18) {
-        return negative ? -mantissa : mantissa;
+        numLong = negative ? -mantissa : mantissa;
+        return true;
       }
       int e10 = scale + exp;
       if (!integral && significant <= 15 && e10 >= -22 && e10 <= 22) {
         double v = e10 >= 0 ? mantissa * POW10[e10] : mantissa / POW10[-e10];
-        return negative ? -v : v;
+        numDouble = negative ? -v : v;
+        return false;
       }
       if (!integral) {
         // Eisel–Lemire; with more than 18 significant digits the kept ones bracket the value
@@ -582,10 +692,17 @@ public final class Json {
           v = Double.NaN;
         }
         if (v == v) {
-          return v;
+          numDouble = v;
+          return false;
         }
       }
-      return slowNumber(start, integral);
+      Object slow = slowNumber(start, integral);
+      if (slow instanceof Long l) {
+        numLong = l;
+        return true;
+      }
+      numDouble = (Double) slow;
+      return false;
     }
 
     /** The rare numbers off the fast paths, kept out of {@link #number} so that it stays small. */

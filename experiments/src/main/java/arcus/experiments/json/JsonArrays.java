@@ -22,25 +22,34 @@ public record JsonArrays(double[] data, int[] shape) {
     for (int d : dims) size *= d;
     if (size > Integer.MAX_VALUE - 8) throw new JsonException(field + ": too large");
     double[] data = new double[(int) size];
-    fill(field, v, dims, 0, data, new int[] {0}, new StringBuilder());
+    fill(field, v, dims, 0, data, new int[] {0}, new int[dims.length]);
     return new JsonArrays(data, dims);
   }
 
-  private static void fill(String field, Object v, int[] dims, int axis, double[] out, int[] pos, StringBuilder where) {
-    if (!(v instanceof List<?> l)) throw new JsonException(field + where + ": expected an array, got " + describe(v));
+  private static void fill(String field, Object v, int[] dims, int axis, double[] out, int[] pos, int[] index) {
+    if (!(v instanceof List<?> l)) throw new JsonException(field + where(index, axis) + ": expected an array, got " + describe(v));
     if (l.size() != dims[axis])
-      throw new JsonException(field + where + ": ragged array, has " + l.size() + " elements where " + dims[axis] + " were expected");
-    int mark = where.length();
+      throw new JsonException(field + where(index, axis) + ": ragged array, has " + l.size() + " elements where " + dims[axis] + " were expected");
+    if (axis == dims.length - 1 && l instanceof Json.NumberList numbers) { // parsed unboxed: all numbers
+      numbers.copyTo(out, pos[0]);
+      pos[0] += numbers.size();
+      return;
+    }
     for (int i = 0; i < l.size(); i++) {
-      where.append('[').append(i).append(']');
+      index[axis] = i;
       Object e = l.get(i);
       if (axis == dims.length - 1) {
-        if (e instanceof Double d) out[pos[0]++] = d; // most elements: checked first, unboxed directly
-        else if (e instanceof Number num) out[pos[0]++] = num.doubleValue(); // whole numbers parse as Long
-        else throw new JsonException(field + where + ": expected a number, got " + describe(e));
-      } else fill(field, e, dims, axis + 1, out, pos, where);
-      where.setLength(mark);
+        if (e instanceof Number num) out[pos[0]++] = num.doubleValue();
+        else throw new JsonException(field + where(index, axis + 1) + ": expected a number, got " + describe(e));
+      } else fill(field, e, dims, axis + 1, out, pos, index);
     }
+  }
+
+  /** "[i][j]..." for the first {@code depth} indices: the position named in an error. */
+  private static String where(int[] index, int depth) {
+    StringBuilder sb = new StringBuilder();
+    for (int a = 0; a < depth; a++) sb.append('[').append(index[a]).append(']');
+    return sb.toString();
   }
 
   static String describe(Object v) {

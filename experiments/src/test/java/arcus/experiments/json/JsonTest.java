@@ -58,6 +58,26 @@ class JsonTest {
   }
 
   @Test
+  void numberArraysReadUnboxedGiveWhatTheGeneralPathGives() {
+    Object a = Json.parse("[1, 2.5, -0, 9007199254740992, -1e2, 0.1]");
+    assertEquals(Json.NumberList.class, a.getClass());
+    assertEquals(List.of(1L, 2.5, 0L, 9007199254740992L, -100.0, 0.1), a);
+    assertEquals(Long.class, ((List<?>) a).get(2).getClass());
+    // beyond 2^53 a whole number is kept exact, so that array takes the general path
+    assertEquals(List.of(1.5, 9007199254740993L), Json.parse("[1.5, 9007199254740993]"));
+    assertEquals(List.of(1.5, "a", List.of(2L)), Json.parse("[1.5, \"a\", [2]]"));
+    assertEquals(List.of(List.of(0.5, 1L), List.of()), Json.parse("[[0.5, 1], []]"));
+    var e = assertThrows(JsonException.class, () -> Json.parse("[1.5 2]"));
+    assertTrue(e.getMessage().contains("expected ',' or ']' but found '2' at line 1, column 6"), e.getMessage());
+    e = assertThrows(JsonException.class, () -> Json.parse("[1.5,]"));
+    assertTrue(e.getMessage().contains("unexpected ']', expected a value"), e.getMessage());
+    e = assertThrows(JsonException.class, () -> Json.parse("[1.5, 01]"));
+    assertTrue(e.getMessage().contains("leading zero"), e.getMessage());
+    e = assertThrows(JsonException.class, () -> Json.parse("[1.5, 2"));
+    assertTrue(e.getMessage().contains("end of input"), e.getMessage());
+  }
+
+  @Test
   void prettyOutputIsIndented() {
     assertEquals("{\n  \"a\": [\n    1,\n    2\n  ],\n  \"b\": {}\n}\n",
         Json.writePretty(Json.obj("a", List.of(1, 2), "b", Map.of())));
