@@ -77,14 +77,11 @@ public final class LossEvalCommand implements Callable<Integer> {
     String result;
     int status = 0;
     warmup = KernelWarmup.start();
+    Timer timer = new Timer(timing ? spec.commandLine().getErr() : null, System.nanoTime());
     try {
-      long t0 = System.nanoTime();
       String text = new String(input.readAllBytes(), StandardCharsets.UTF_8);
-      Timer timer = new Timer(timing ? spec.commandLine().getErr() : null, t0);
       timer.lap("read");
       result = evaluate(text, timer, this::stopWarmup);
-      timer.lap("write");
-      timer.total();
     } catch (IllegalArgumentException e) {
       result = error(e.getMessage());
       status = MALFORMED;
@@ -97,6 +94,10 @@ public final class LossEvalCommand implements Callable<Integer> {
     }
     out.println(result);
     out.flush();
+    if (status == 0) {
+      timer.lap("print");
+      timer.total();
+    }
     return status;
   }
 
@@ -232,7 +233,9 @@ public final class LossEvalCommand implements Callable<Integer> {
         out.put("grad_weights", array("grad_weights", weightShape.length == 2 ? g.get(weightNames.get(0)) : stacked(weightNames, g, weightShape)));
       if (g.has("b")) out.put("grad_bias", array("grad_bias", g.get("b")));
       if (g.has(CenterLoss.CENTERS)) out.put("grad_centers", array("grad_centers", g.get(CenterLoss.CENTERS)));
-      return Json.writeLine(out);
+      String json = Json.writeLine(out);
+      timer.lap("format");
+      return json;
     } catch (IllegalArgumentException e) {
       throw new IllegalStateException(e.getMessage(), e);
     }

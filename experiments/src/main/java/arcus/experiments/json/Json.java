@@ -185,16 +185,73 @@ public final class Json {
     double[] d = a.data() instanceof double[] x ? x : null;
     float[] f = a.data() instanceof float[] x ? x : null;
     int[] shape = a.shape;
-    sb.ensureCapacity(sb.length() + (d != null ? d.length * 20 : f.length * 11));
     if (shape.length == 0) {
       if (d != null) {
         number(sb, d[0]);
       } else {
         number(sb, f[0]);
       }
+    } else if (shape.length >= 2 && shape[0] >= 2 && (d != null ? d.length : f.length) >= PARALLEL_MIN) {
+      rowsInParallel(sb, d, f, shape, st, depth);
     } else {
+      sb.ensureCapacity(sb.length() + (d != null ? d.length * 20 : f.length * 11));
       nest(sb, d, f, shape, 0, 0, st, depth);
     }
+  }
+
+  /** Arrays at least this large are formatted on all cores (the text is the same). */
+  private static final int PARALLEL_MIN = 1 << 16;
+
+  /**
+   * {@link #nest} for a large array: its rows are formatted in one chunk per core, each into its
+   * own builder (plain threads: a one-shot command should not pay for starting a stream pipeline),
+   * and appended in order, so the text is exactly the sequential one.
+   */
+  private static void rowsInParallel(StringBuilder sb, double[] d, float[] f, int[] shape, Style st, int depth) {
+    int rows = shape[0];
+    int rowSize = (d != null ? d.length : f.length) / rows;
+    int chunks = Math.min(rows, Runtime.getRuntime().availableProcessors());
+    StringBuilder[] parts = new StringBuilder[chunks];
+    java.util.function.IntConsumer format = c -> {
+      int from = (int) ((long) rows * c / chunks), to = (int) ((long) rows * (c + 1) / chunks);
+      StringBuilder part = new StringBuilder((to - from) * rowSize * (d != null ? 20 : 11));
+      for (int r = from; r < to; r++) {
+        separator(part, r == 0, st, depth + 1);
+        nest(part, d, f, shape, 1, r * rowSize, st, depth + 1);
+      }
+      parts[c] = part;
+    };
+    Thread[] helpers = new Thread[chunks - 1];
+    Throwable[] failed = new Throwable[1];
+    for (int c = 1; c < chunks; c++) {
+      int chunk = c;
+      helpers[c - 1] = Thread.ofPlatform().name("json-format-" + c).start(() -> {
+        try {
+          format.accept(chunk);
+        } catch (Throwable t) {
+          failed[0] = t; // rethrown by the caller after the join
+        }
+      });
+    }
+    format.accept(0);
+    for (Thread t : helpers) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while formatting JSON", e);
+      }
+    }
+    if (failed[0] instanceof Error e) {
+      throw e;
+    } else if (failed[0] != null) {
+      throw new IllegalStateException("formatting JSON failed: " + failed[0], failed[0]);
+    }
+    sb.append('[');
+    for (StringBuilder part : parts) {
+      sb.append(part);
+    }
+    close(sb, ']', false, st, depth);
   }
 
   private static int nest(StringBuilder sb, double[] d, float[] f, int[] shape, int axis, int offset,

@@ -78,6 +78,32 @@ class JsonTest {
   }
 
   @Test
+  void largeNumberArraysFormattedInParallelGiveTheSequentialText() {
+    java.util.Random r = new java.util.Random(5);
+    int rows = 301, cols = 257; // > 2^16 values: the parallel path
+    float[] f = new float[rows * cols];
+    double[] d = new double[rows * cols];
+    float[][] f2 = new float[rows][cols];
+    double[][] d2 = new double[rows][cols];
+    for (int i = 0; i < rows; i++) {
+      for (int j = 0; j < cols; j++) {
+        double v = r.nextInt(10) == 0 ? -0.0 : r.nextGaussian() * Math.pow(10, r.nextInt(20) - 10);
+        d[i * cols + j] = d2[i][j] = v;
+        f[i * cols + j] = f2[i][j] = (float) v;
+      }
+    }
+    for (java.util.function.Function<Object, String> w : List.<java.util.function.Function<Object, String>>of(
+        Json::write, Json::writeLine, Json::writePretty)) {
+      assertEquals(w.apply(f2), w.apply(Json.array(f, rows, cols)));
+      assertEquals(w.apply(d2), w.apply(Json.array(d, rows, cols)));
+      assertEquals(w.apply(Map.of("g", d2)), w.apply(Map.of("g", Json.array(d, rows, cols))));
+    }
+    float[][][] f3 = new float[rows][cols][1];
+    for (int i = 0; i < rows; i++) for (int j = 0; j < cols; j++) f3[i][j][0] = f[i * cols + j];
+    assertEquals(Json.writePretty(f3), Json.writePretty(Json.array(f, rows, cols, 1)));
+  }
+
+  @Test
   void prettyOutputIsIndented() {
     assertEquals("{\n  \"a\": [\n    1,\n    2\n  ],\n  \"b\": {}\n}\n",
         Json.writePretty(Json.obj("a", List.of(1, 2), "b", Map.of())));
