@@ -55,6 +55,18 @@ class FusedProperties {
   }
 
   @Test
+  void oneValuePerChannelNormalisesToExactlyBeta() {
+    // var = 0, so y = 0·γ/√ε + β. Folding the mean into a shift (x·scale + shift) once lost
+    // 1e-4 here to cancellation, because γ/√ε ≈ 316·γ.
+    Tensor x = Tensor.of(new float[] {-3.01795f, 3.3225763f, 2.4359386f, 1234.5f}, 1, 4, 1, 1);
+    Tensor gamma = Tensor.of(new float[] {1.98f, 1.85f, 0.75f, -0.46f}, 4), beta = Tensor.of(new float[] {0.3f, -1.1585978f, 2f, -7f}, 4);
+    var r = Fused.batchNorm(x, gamma, beta, 1e-5);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(beta.toFloatArray(), r.y().toFloatArray(), 0f);
+    var dx = Autodiff.grad(v -> Fused.batchNorm(v, gamma, beta, 1e-5).y().mul(Tensor.of(new float[] {1, 2, 3, 4}, 1, 4, 1, 1)).sum(), x);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(new float[4], dx.toFloatArray(), 0f); // y does not depend on x here
+  }
+
+  @Test
   void secondDerivativeOfFusedIsAClearError() {
     Tensor x = Tensor.of(new double[] {1, -2, 3, -4}, 2, 2), a = Tensor.of(new double[] {0.1, 0.2}, 2);
     var e = assertThrows(UnsupportedOperationException.class,

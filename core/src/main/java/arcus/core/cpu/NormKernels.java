@@ -26,9 +26,11 @@ final class NormKernels {
         double v = sq / ((double) n * s);
         mean[ch] = (float) m;
         var[ch] = (float) v;
+        // y = (x − m)·scale + β, subtracting first: folding m into the shift (x·scale + shift)
+        // cancels catastrophically when |x·scale| ≫ |y|, e.g. one value per channel (var = 0,
+        // scale = γ/√ε), where it gave errors of 1e-4 instead of exactly β.
         float scale = (float) (gamma[ch] / Math.sqrt(v + eps));
-        float shift = (float) (beta[ch] - m * scale);
-        for (int b = 0; b < n; b++) affineRun(x, y, (b * c + ch) * s, s, scale, shift);
+        for (int b = 0; b < n; b++) affineRun(x, y, (b * c + ch) * s, s, (float) m, scale, beta[ch]);
       }
     });
   }
@@ -48,11 +50,12 @@ final class NormKernels {
     return r;
   }
 
-  private static void affineRun(float[] x, float[] y, int off, int len, float a, float b) {
+  /** y = (x − m)·a + b, with the same fma in the vector lanes and the tail. */
+  private static void affineRun(float[] x, float[] y, int off, int len, float m, float a, float b) {
     int i = 0, upper = FS.loopBound(len);
-    FloatVector av = FloatVector.broadcast(FS, a), bv = FloatVector.broadcast(FS, b);
-    for (; i < upper; i += FS.length()) FloatVector.fromArray(FS, x, off + i).fma(av, bv).intoArray(y, off + i);
-    for (; i < len; i++) y[off + i] = x[off + i] * a + b;
+    FloatVector mv = FloatVector.broadcast(FS, m), av = FloatVector.broadcast(FS, a), bv = FloatVector.broadcast(FS, b);
+    for (; i < upper; i += FS.length()) FloatVector.fromArray(FS, x, off + i).sub(mv).fma(av, bv).intoArray(y, off + i);
+    for (; i < len; i++) y[off + i] = Math.fma(x[off + i] - m, a, b);
   }
 
   /**
@@ -74,11 +77,13 @@ final class NormKernels {
         sgx *= inv;
         dbeta[ch] = (float) sg;
         dgamma[ch] = (float) sgx;
-        // dx = k1·g + k2·(x − m) + k3 with k1 = γσ⁻¹, k2 = −γσ⁻³·Σg(x−m)/M ... folded into one fma pass
+        // dx = k1·(g − ḡ) + k2·(x − m) with k1 = γσ⁻¹, k2 = −γσ⁻²·Σg·x̂/M, ḡ = Σg/M. Both differences
+        // are formed before scaling: k1·g − k1·ḡ cancels catastrophically when the channel is
+        // nearly constant (one value per channel: dx must be exactly 0).
         float k1 = (float) (gamma[ch] * inv);
         float k2 = (float) (-gamma[ch] * inv * inv * sgx / count);
-        float k3 = (float) (-gamma[ch] * inv * sg / count - k2 * m);
-        for (int b = 0; b < n; b++) bnBackRun(g, x, dx, (b * c + ch) * s, s, k1, k2, k3);
+        float gbar = (float) (sg / count);
+        for (int b = 0; b < n; b++) bnBackRun(g, x, dx, (b * c + ch) * s, s, gbar, m, k1, k2);
       }
     });
   }
@@ -93,14 +98,15 @@ final class NormKernels {
     return r;
   }
 
-  private static void bnBackRun(float[] g, float[] x, float[] dx, int off, int len, float k1, float k2, float k3) {
+  private static void bnBackRun(float[] g, float[] x, float[] dx, int off, int len, float gbar, float m, float k1, float k2) {
     int i = 0, upper = FS.loopBound(len);
-    FloatVector a = FloatVector.broadcast(FS, k1), b = FloatVector.broadcast(FS, k2), cc = FloatVector.broadcast(FS, k3);
+    FloatVector gm = FloatVector.broadcast(FS, gbar), mv = FloatVector.broadcast(FS, m), a = FloatVector.broadcast(FS, k1),
+        b = FloatVector.broadcast(FS, k2);
     for (; i < upper; i += FS.length()) {
       FloatVector gv = FloatVector.fromArray(FS, g, off + i), xv = FloatVector.fromArray(FS, x, off + i);
-      gv.fma(a, xv.fma(b, cc)).intoArray(dx, off + i);
+      gv.sub(gm).fma(a, xv.sub(mv).mul(b)).intoArray(dx, off + i);
     }
-    for (; i < len; i++) dx[off + i] = g[off + i] * k1 + x[off + i] * k2 + k3;
+    for (; i < len; i++) dx[off + i] = Math.fma(g[off + i] - gbar, k1, (x[off + i] - m) * k2);
   }
 
   static void batchNormTrain(double[] x, int n, int c, int s, double[] gamma, double[] beta, double eps, double[] y, double[] mean, double[] var) {
