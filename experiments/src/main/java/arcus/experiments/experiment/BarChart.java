@@ -1,18 +1,15 @@
 package arcus.experiments.experiment;
 
+import arcus.experiments.report.Png;
 import arcus.experiments.report.ScatterPlot;
-import arcus.nn.io.AtomicFiles;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.FontMetrics;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import javax.imageio.ImageIO;
 
 /** A headless grouped bar chart (paper 000, Fig. 5): one group per class, one bar per series. */
 final class BarChart {
@@ -28,13 +25,9 @@ final class BarChart {
   static void write(Path png, String title, List<Panel> panels, int panelWidth, int height) {
     int titleH = 30, legendH = 22 * ((panels.get(0).series().size() + 2) / 3) + 8;
     int width = panels.size() * panelWidth;
-    BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = img.createGraphics();
+    BufferedImage img = Png.blank(width, height);
+    Graphics2D g = Png.graphics(img);
     try {
-      g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-      g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-      g.setColor(Color.WHITE);
-      g.fillRect(0, 0, width, height);
       g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
       g.setColor(Color.BLACK);
       FontMetrics tf = g.getFontMetrics();
@@ -58,9 +51,7 @@ final class BarChart {
     } finally {
       g.dispose();
     }
-    AtomicFiles.write(png, out -> {
-      if (!ImageIO.write(img, "png", out)) throw new IOException("no PNG writer available");
-    });
+    Png.write(png, img);
   }
 
   private static void drawPanel(Graphics2D g, Panel p, int x0, int y0, int w, int h, double ymax, double step) {

@@ -39,7 +39,8 @@ public record LossSpec(String name, Map<String, Object> params) {
     return out;
   }
 
-  static Object value(String v) {
+  /** A parameter value as typed: true/false, an integer, a decimal, otherwise the string. */
+  public static Object value(String v) {
     String l = v.toLowerCase(Locale.ROOT);
     if (l.equals("true") || l.equals("false")) return Boolean.parseBoolean(l);
     try {

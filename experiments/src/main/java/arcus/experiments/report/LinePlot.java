@@ -1,21 +1,16 @@
 package arcus.experiments.report;
 
-import arcus.nn.io.AtomicFiles;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.FontMetrics;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import javax.imageio.ImageIO;
 
 /**
  * Line charts as PNG with plain Java2D, so training curves can be drawn on headless servers
@@ -53,12 +48,7 @@ public final class LinePlot {
 
   /** Renders and writes the panels side by side as a PNG, atomically. */
   public static void write(Path png, String title, List<Panel> panels, int width, int height) {
-    BufferedImage img = render(title, panels, width, height);
-    AtomicFiles.write(png, out -> {
-      if (!ImageIO.write(img, "png", out)) {
-        throw new IOException("no PNG writer available");
-      }
-    });
+    Png.write(png, render(title, panels, width, height));
   }
 
   public static BufferedImage render(String title, List<Panel> panels, int width, int height) {
@@ -66,14 +56,9 @@ public final class LinePlot {
       throw new IllegalArgumentException("plot '" + title + "': need at least one panel and 100x100"
           + " pixels, got " + panels.size() + " panels, " + width + "x" + height);
     }
-    BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = img.createGraphics();
+    BufferedImage img = Png.blank(width, height);
+    Graphics2D g = Png.graphics(img);
     try {
-      g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-      g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING,
-          RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-      g.setColor(Color.WHITE);
-      g.fillRect(0, 0, width, height);
       int top = 0;
       if (title != null && !title.isEmpty()) {
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));

@@ -1,21 +1,17 @@
 package arcus.experiments.report;
 
-import arcus.nn.io.AtomicFiles;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.FontMetrics;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.Shape;
 import java.awt.geom.Ellipse2D;
 import java.awt.geom.Line2D;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import javax.imageio.ImageIO;
 
 /**
  * A headless Java2D scatter plot of 2-D points coloured by class (paper 001's 2-D feature
@@ -57,10 +53,7 @@ public final class ScatterPlot {
 
   /** Renders the panels side by side (each {@code panelSize} pixels wide) and writes a PNG atomically. */
   public static void write(Path png, String title, List<Panel> panels, int panelSize) {
-    BufferedImage img = render(title, panels, panelSize);
-    AtomicFiles.write(png, out -> {
-      if (!ImageIO.write(img, "png", out)) throw new IOException("no PNG writer available");
-    });
+    Png.write(png, render(title, panels, panelSize));
   }
 
   public static BufferedImage render(String title, List<Panel> panels, int panelSize) {
@@ -68,13 +61,9 @@ public final class ScatterPlot {
       throw new IllegalArgumentException("scatter plot '" + title + "': need a panel and at least 200 pixels, got " + panels.size() + ", " + panelSize);
     int legendW = 110, titleH = title == null || title.isEmpty() ? 0 : 30;
     int width = panels.size() * panelSize + legendW, height = panelSize + titleH;
-    BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = img.createGraphics();
+    BufferedImage img = Png.blank(width, height);
+    Graphics2D g = Png.graphics(img);
     try {
-      g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-      g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-      g.setColor(Color.WHITE);
-      g.fillRect(0, 0, width, height);
       if (titleH > 0) {
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
         g.setColor(Color.BLACK);
