@@ -1,9 +1,9 @@
 """Independent float64 PyTorch reference implementations of the Arcus margin losses.
 
-Written from /work/shared/FORMULAS.md and the conventions of the public reference
-implementations (pytorch-metric-learning's LargeMarginSoftmax/SphereFace/CosFace/ArcFace,
+Written from the loss specification (the formulas of docs/losses.md) and the conventions of
+the public reference implementations (pytorch-metric-learning's LargeMarginSoftmax/SphereFace/CosFace/ArcFace,
 insightface's ArcMarginProduct with th/mm and easy_margin, ...), NOT from the Arcus sources.
-Where Arcus documents a choice FORMULAS.md leaves open (EM-Softmax combine/HSIC defaults,
+Where Arcus documents a choice the papers leave open (EM-Softmax combine/HSIC defaults,
 L2-softmax defaults, center loss with center_alpha, parameter defaults), docs/losses.md is
 followed; each such place is marked "docs/losses.md".
 
@@ -19,7 +19,7 @@ import math
 import torch
 
 DT = torch.float64
-EPS = 1e-7          # arccos clamp, float64 (FORMULAS.md)
+EPS = 1e-7          # arccos clamp, float64 (docs/losses.md)
 NORM_EPS = 1e-12    # zero-norm guard (docs/losses.md)
 
 

@@ -17,7 +17,7 @@ public enum DType {
     return bytes;
   }
 
-  /** Smallest ε used to keep cos θ away from ±1 where arccos is differentiated (FORMULAS.md). */
+  /** Smallest ε used to keep cos θ away from ±1 where arccos is differentiated (docs/losses.md). */
   public double acosEpsilon() {
     return this == F64 ? 1e-7 : 1e-6;
   }

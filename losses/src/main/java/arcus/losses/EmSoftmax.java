@@ -15,7 +15,7 @@ import java.util.List;
  * L = combine_v L_SM(W^v) + λ_H Σ_{u<v} HSIC(W^u, W^v), HSIC(A, B) = (C − 1)^{−2} tr(K_A H K_B H),
  * K_A = AᵀA, H = I − 11ᵀ/C.
  *
- * <p>{@code combine}: MEAN (default, (1/K) Σ_v, FORMULAS.md's reading of the paper) or SUM.
+ * <p>{@code combine}: MEAN (default, (1/K) Σ_v, the project's reading of the paper, docs/losses.md) or SUM.
  * {@link #logits} returns the sum over v of the K soft-margin logits (the ensemble's training
  * logits); {@link #loss} is not the CE of that sum but the ensemble loss above. Test scores:
  * Σ_v x W^v.

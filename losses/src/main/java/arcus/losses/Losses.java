@@ -9,7 +9,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Builds a loss from its name and a map of hyper-parameters (the names of FORMULAS.md). Values
+ * Builds a loss from its name and a map of hyper-parameters (the names of docs/losses.md). Values
  * may be numbers, booleans or strings; softmax's {@code bias} may also be a length-C array of
  * numbers (a {@code double[]} or a {@code List} of numbers): the initial learned bias.
  * Unknown names and parameters are rejected with the valid ones listed. Defaults: docs/losses.md.

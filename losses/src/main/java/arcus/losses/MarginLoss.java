@@ -7,7 +7,7 @@ import arcus.core.Tensor;
 
 /**
  * A classification loss on a batch of features {@code x [N, d]} and integer labels, written with
- * core ops only so that autodiff gives every gradient (FORMULAS.md is the specification).
+ * core ops only so that autodiff gives every gradient (docs/losses.md is the specification).
  *
  * <p>The primary methods take the loss's own parameters as a {@link Params} tree, because some
  * losses own more than one tensor: {@code "w"} [d, C] (every loss but the fixed simplex head),

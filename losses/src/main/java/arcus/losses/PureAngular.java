@@ -6,7 +6,7 @@ import arcus.core.Rng;
 import arcus.core.Tensor;
 
 /**
- * The pure angular loss (paper 001, "Classification Net Based on Angular Feature", the angular
+ * The pure angular loss ([AngularNet], "Classification Net Based on Angular Feature", the angular
  * fully-connected layer with the log angle function g(θ) = −log(θ + m) and scale S): every class,
  * at training and at test time, gets f_j = S · (−log(θ_j + m)), θ_j = arccos(clamped cos θ_j).
  * With m = 0 the clamp keeps θ ≥ arccos(1 − ε) > 0, so the log stays finite.

@@ -4,7 +4,7 @@ import arcus.core.DType;
 import arcus.core.Tensor;
 
 /**
- * The regular simplex of paper 000 (Section 3, Eq. 3): k unit vectors in R^{k−1} with pairwise
+ * The regular simplex of [W-Softmax] (Section 3, Eq. 3; docs/losses.md): k unit vectors in R^{k−1} with pairwise
  * inner products −1/(k−1), the largest equal angle k vectors can have. Their Gram matrix
  * (k/(k−1)) I − (1/(k−1)) 11ᵀ has rank k−1, so no such vectors exist in fewer than k−1 dimensions:
  * a classifier over k classes needs at least k−1 feature units.

@@ -6,7 +6,7 @@ import arcus.core.Rng;
 import arcus.core.Tensor;
 
 /**
- * A fixed simplex classifier head (paper 000, Section 3): the class weights are frozen at the
+ * A fixed simplex classifier head ([W-Softmax], Section 3): the class weights are frozen at the
  * regular simplex {@link Simplex#regular(int)} of C = d + 1 vertices in R^d, the minimum feature
  * dimension for C equally separated classes, and the training logits are f_j = s cos θ_j.
  *

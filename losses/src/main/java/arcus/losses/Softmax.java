@@ -6,7 +6,7 @@ import arcus.core.Rng;
 import arcus.core.Tensor;
 
 /**
- * Plain softmax cross-entropy: f_j = w_jᵀx + b_j (FORMULAS.md, "softmax"). With {@code bias} the
+ * Plain softmax cross-entropy: f_j = w_jᵀx + b_j (docs/losses.md, "Softmax"). With {@code bias} the
  * parameter tree holds {@code "b"} [C]; {@code initialBias} (optional, length C) is its initial
  * value (zeros otherwise) and is what {@link #params(Tensor)} attaches to a bare weight tensor.
  */

@@ -4,8 +4,8 @@ import arcus.core.Params;
 import arcus.core.Tensor;
 
 /**
- * W-Softmax (paper 000, "Learning Discriminative Features via Weights-biased Softmax Loss",
- * Eq. 6–8): with ŵ = w/‖w‖ and unnormalised features, f_y = ŵ_yᵀx and, for j ≠ y,
+ * W-Softmax ([W-Softmax], "Learning Discriminative Features via Weights-biased Softmax Loss",
+ * Eq. 1 and 11–13): with ŵ = w/‖w‖ and unnormalised features, f_y = ŵ_yᵀx and, for j ≠ y,
  * f_j = w̃_jᵀx with w̃_j = (ŵ_j + α ŵ_y) / ‖ŵ_j + α ŵ_y‖ — each other class's weight is biased
  * towards the sample's own class, which moves the training boundary into class y's region.
  *

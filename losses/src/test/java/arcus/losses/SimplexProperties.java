@@ -15,7 +15,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
-/** The minimum-FC-units theorem of paper 000, Section 3, both directions. */
+/** The minimum-FC-units theorem of [W-Softmax], Section 3 (docs/losses.md), both directions. */
 class SimplexProperties {
   static final double TOL = 1e-12;
 

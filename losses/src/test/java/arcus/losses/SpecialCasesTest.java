@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The reductions of FORMULAS.md: a margin loss with its margin switched off is its base form. */
+/** The reductions of docs/losses.md: a margin loss with its margin switched off is its base form. */
 class SpecialCasesTest {
   static final int N = 7, D = 5, C = 4;
   final Rng rng = new Rng(42);

@@ -9,7 +9,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.DoubleRange;
 
 /**
- * W-Softmax in 2-D (paper 000, Fig. 2): the training decision boundary between class y and class j,
+ * W-Softmax in 2-D ([W-Softmax], Fig. 2): the training decision boundary between class y and class j,
  * {x : f_y = f_j}, is the bisector of ŵ_y and w̃_j, and for α > 0 it lies strictly inside class y's
  * original region (the side of the bisector of ŵ_y and ŵ_j that faces ŵ_y).
  */

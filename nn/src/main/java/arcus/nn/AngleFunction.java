@@ -4,7 +4,7 @@ import arcus.core.Tensor;
 import java.util.Locale;
 
 /**
- * The angle functions g(θ) of SphereConv / paper 001 (FORMULAS.md, "Angular layers"). Each maps
+ * The angle functions g(θ) of [SphereConv] / [AngularNet] (docs/losses.md, "Angular layers"). Each maps
  * the angle θ ∈ [0, π] between an input vector and a weight vector to the layer's output.
  */
 public sealed interface AngleFunction {
@@ -16,7 +16,7 @@ public sealed interface AngleFunction {
 
   /**
    * g from cos θ. cos θ is clamped to [−1 + ε, 1 − ε] before arccos (ε = dtype.acosEpsilon(),
-   * FORMULAS.md) because d arccos(c)/dc = −1/√(1 − c²) is infinite at ±1.
+   * docs/losses.md) because d arccos(c)/dc = −1/√(1 − c²) is infinite at ±1.
    */
   default Tensor fromCosine(Tensor cos) {
     double eps = cos.dtype().acosEpsilon();

@@ -7,7 +7,7 @@ import arcus.core.Rng;
 import arcus.core.Tensor;
 
 /**
- * Angular convolution (SphereConv, paper 001): each output is g(θ) where θ is the angle between
+ * Angular convolution ([SphereConv], [AngularNet]; docs/losses.md): each output is g(θ) where θ is the angle between
  * a k×k×C_in input patch (zero padding included) and a filter. No im2col: wᵀx is the ordinary
  * convolution, and the squared patch norms are the convolution of x² with an all-ones
  * [1, C_in, k, k] kernel. Norms are ε-guarded (√(Σ + ε²), ε = dtype.acosEpsilon()) so a zero

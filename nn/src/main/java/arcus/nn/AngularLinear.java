@@ -7,7 +7,7 @@ import arcus.core.Rng;
 import arcus.core.Tensor;
 
 /**
- * Angular fully connected layer (paper 001, after SphereConv): output [N, out] with entry
+ * Angular fully connected layer ([AngularNet], after [SphereConv]; docs/losses.md): output [N, out] with entry
  * g(θ_ij), θ_ij the angle between input row x_i and weight column w_j. Parameter {@code weight}
  * [in, out] (same layout as {@link Linear}); no bias, since the output depends on angles only.
  * Norms are ε-guarded (‖v‖ = √(Σv² + ε²)) so a zero input gives cos θ = 0, not NaN, with

@@ -7,7 +7,7 @@ import arcus.core.Tensor;
 
 /**
  * Fully connected layer y = x·W + b. The weight is stored as [in, out] (column j maps the input
- * to output j, matching the classifier layout [d, C] of FORMULAS.md), so no transpose is needed;
+ * to output j, matching the classifier layout [d, C] of docs/losses.md), so no transpose is needed;
  * this is the transpose of PyTorch's [out, in]. Parameters: {@code weight} [in, out] (Xavier
  * uniform) and, if {@code bias}, {@code bias} [out] (zeros). Input [N, in].
  */

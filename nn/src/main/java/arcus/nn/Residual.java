@@ -9,7 +9,7 @@ import arcus.core.Tensor;
  * ResNet basic block (He et al. 2016): relu(bn2(conv2(relu(bn1(conv1(x))))) + shortcut(x)), with
  * 3×3 convolutions (the first with {@code stride}) and an identity shortcut, or a 1×1 convolution
  * plus batch norm when the stride or the channel count changes. With a non-null {@code angle}
- * every convolution, the shortcut's included, is an {@link AngularConv2d} (paper 001); plain
+ * every convolution, the shortcut's included, is an {@link AngularConv2d} ([AngularNet]); plain
  * convolutions have no bias since batch norm follows.
  *
  * <p>Children: {@code conv1, bn1, conv2, bn2} and, when projecting, {@code down.conv, down.bn}.

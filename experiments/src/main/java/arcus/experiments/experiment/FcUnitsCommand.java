@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code arcus experiment fc-units}: paper 000, Fig. 4 — test accuracy and classifier + FC
+ * {@code arcus experiment fc-units}: [W-Softmax], Fig. 4 — test accuracy and classifier + FC
  * parameter memory against the feature dimension d (the number of FC units), for k classes; the
  * simplex theorem says d = k − 1 is the smallest d at which k classes can be equally separated.
  */

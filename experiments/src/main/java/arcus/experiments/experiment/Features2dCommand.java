@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code arcus experiment features-2d}: paper 001's 2-D feature visualisation — train with a
+ * {@code arcus experiment features-2d}: [AngularNet]'s 2-D feature visualisation — train with a
  * two-dimensional feature layer, then scatter-plot the test features coloured by class with the
  * class weight directions drawn from the origin.
  */

@@ -13,7 +13,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code arcus experiment k-classes}: paper 000, Table 4 — test accuracy per (loss, k) on the first k classes. */
+/** {@code arcus experiment k-classes}: [W-Softmax], Table 4 — test accuracy per (loss, k) on the first k classes. */
 @Command(name = "k-classes", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Paper 000, Table 4: trains each loss on the first k classes for every k in --classes and",
         "tabulates test accuracy per (loss, k)."})

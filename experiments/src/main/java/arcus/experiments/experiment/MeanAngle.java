@@ -7,7 +7,7 @@ import arcus.losses.MarginLoss;
 import arcus.losses.SimplexClassifier;
 
 /**
- * Paper 000, Eq. 14: the mean angle between the features of class j and its class weight w_j,
+ * [W-Softmax], Eq. 14 (docs/losses.md): the mean angle between the features of class j and its class weight w_j,
  * θ̄_j = (1/N_j) Σ_{i: y_i = j} arccos(x_iᵀw_j / (‖x_i‖‖w_j‖)), in degrees.
  */
 public final class MeanAngle {

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code arcus experiment mean-angle}: paper 000, Eq. 14 / Fig. 5 — per class, the mean angle
+ * {@code arcus experiment mean-angle}: [W-Softmax], Eq. 14 / Fig. 5 — per class, the mean angle
  * between the features of that class and its class weight, on train and test features, for one
  * or more finished runs ({@code --run}) or freshly trained losses ({@code --losses}).
  */

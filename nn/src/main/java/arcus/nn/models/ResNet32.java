@@ -15,7 +15,7 @@ import arcus.nn.Sequential;
  * of five basic blocks with 16, 32, 64 channels (the first block of stages 2 and 3 has stride 2
  * and a 1×1 conv + BN projection shortcut), global average pooling → 64-d features. With a
  * non-null {@code angle} every convolution is an {@link AngularConv2d} with that angle function
- * (paper 001's angular network; its angular classifier belongs to the loss head).
+ * ([AngularNet]'s angular network; its angular classifier belongs to the loss head).
  */
 public record ResNet32(AngleFunction angle) implements Model {
   public static final int FEATURE_DIM = 64;
