@@ -159,6 +159,8 @@ public final class Autodiff {
         Tensor[] gs = n.vjp.apply(g, n.output, need);
         for (int j = 0; j < need.length; j++) {
           if (!need[j] || gs[j] == null) continue;
+          if (!gs[j].shape.equals(n.inputs[j].shape))
+            throw new IllegalStateException("backward of " + n.op + ": the gradient of input " + j + " has shape " + gs[j].shape + ", the input " + n.inputs[j].shape);
           Node in = n.inputs[j].node;
           Tensor prev = ct.get(in);
           ct.put(in, prev == null ? gs[j] : prev.add(gs[j]));

@@ -27,12 +27,6 @@ public final class Fn {
     return lse.sub(target).mean();
   }
 
-  /** Per-sample cross-entropy, shape [N]. */
-  public static Tensor crossEntropyPerSample(Tensor logits, int[] labels) {
-    checkLabels("crossEntropy", logits, labels);
-    return logits.logSumExp(1, false).sub(logits.takeAlong(1, labels));
-  }
-
   public static void checkLabels(String op, Tensor logits, int[] labels) {
     if (logits.rank() != 2) throw new IllegalArgumentException(op + ": logits must be [N, C], got " + logits.shape());
     if (labels.length != logits.dim(0))

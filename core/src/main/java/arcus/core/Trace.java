@@ -1,7 +1,5 @@
 package arcus.core;
 
-import java.util.concurrent.atomic.AtomicLong;
-
 /**
  * One differentiation in progress. Ops on tensors that depend on an open trace record a node;
  * once the traced function has returned the trace is closed, so the reverse pass (and anything
@@ -9,8 +7,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * which is what makes gradients of gradients work without a global tape.
  */
 final class Trace {
-  private static final AtomicLong IDS = new AtomicLong();
-  final long id = IDS.incrementAndGet();
   private volatile boolean open = true;
 
   boolean isOpen() {

@@ -116,4 +116,12 @@ class AutodiffTest {
       pool.shutdown();
     }
   }
+
+  @Test
+  void aGradientOfTheWrongShapeIsReportedWithItsOp() {
+    // a broken rule (a scalar cotangent for a [3] input) would otherwise broadcast silently
+    var e = assertThrows(IllegalStateException.class, () -> Autodiff.grad(
+        x -> Ops.result("brokenOp", x.shape, x.dtype, x.storage, (g, y, need) -> new Tensor[] {g.sum()}, x).square().sum(), vec(1, 2, 3)));
+    assertTrue(e.getMessage().contains("brokenOp") && e.getMessage().contains("input 0"), e.getMessage());
+  }
 }

@@ -1,6 +1,5 @@
 package arcus.losses;
 
-import arcus.core.Params;
 import arcus.core.Tensor;
 
 /**
@@ -12,7 +11,7 @@ import arcus.core.Tensor;
  * the target is cos θ_y − mm with mm = sin(π − m)·m, which keeps it monotone in θ. With
  * {@code easyMargin} the margin is applied only where cos θ_y > 0 and the target is cos θ_y elsewhere.
  */
-public record ArcFace(double s, double m, boolean easyMargin) implements CosineHead {
+public record ArcFace(double s, double m, boolean easyMargin) implements CosineMargin {
   public ArcFace {
     Check.positive("arcface", "s", s);
     Check.finite("arcface", "m", m);
@@ -30,15 +29,13 @@ public record ArcFace(double s, double m, boolean easyMargin) implements CosineH
     return Math.sin(Math.PI - m) * m;
   }
 
+  /** ψ(cos θ_y) = cos(θ_y + m), with the fallback or the easy margin described above. */
   @Override
-  public Tensor logits(Tensor x, Params p, int[] labels) {
-    Tensor cos = scores(x, p);
-    Tensor cosY = cos.takeAlong(1, labels);
+  public Tensor target(Tensor cosY) {
     Tensor sinY = Geometry.clampCos(cosY).square().rsub(1.0).sqrt();
     Tensor phi = cosY.mul(Math.cos(m)).sub(sinY.mul(Math.sin(m))); // cos(θ_y + m)
-    Tensor target = easyMargin
+    return easyMargin
         ? Tensor.where(cosY.gt(0.0), phi, cosY)
         : Tensor.where(cosY.gt(th()), phi, cosY.sub(mm()));
-    return Geometry.withTarget(cos, target, labels).mul(s);
   }
 }

@@ -12,6 +12,12 @@ final class Check {
     if (!(v >= 0) || Double.isInfinite(v)) throw new IllegalArgumentException(loss + ": " + name + " must be a finite number ≥ 0, got " + v);
   }
 
+  /** L-Softmax and SphereFace: an integer angular multiplier m ≥ 1 and a blending weight λ ≥ 0. */
+  static void multiplicative(String loss, int m, double lambda) {
+    if (m < 1) throw new IllegalArgumentException(loss + ": m must be an integer ≥ 1, got " + m);
+    nonNegative(loss, "lambda", lambda);
+  }
+
   static void finite(String loss, String name, double v) {
     if (!Double.isFinite(v)) throw new IllegalArgumentException(loss + ": " + name + " must be finite, got " + v);
   }

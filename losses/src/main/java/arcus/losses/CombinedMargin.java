@@ -1,6 +1,5 @@
 package arcus.losses;
 
-import arcus.core.Params;
 import arcus.core.Tensor;
 
 /**
@@ -8,7 +7,7 @@ import arcus.core.Tensor;
  * f_y = s (cos(m1 θ_y + m2) − m3), f_j = s cos θ_j, θ_y = arccos(clamped cos θ_y). No fallback:
  * (1, 0, 0) is NormFace, (1, m, 0) ArcFace without its th/mm fallback, (1, 0, m) CosFace.
  */
-public record CombinedMargin(double s, double m1, double m2, double m3) implements CosineHead {
+public record CombinedMargin(double s, double m1, double m2, double m3) implements CosineMargin {
   public CombinedMargin {
     Check.positive("combined", "s", s);
     Check.finite("combined", "m1", m1);
@@ -16,11 +15,9 @@ public record CombinedMargin(double s, double m1, double m2, double m3) implemen
     Check.finite("combined", "m3", m3);
   }
 
+  /** ψ(cos θ_y) = cos(m1 θ_y + m2) − m3. */
   @Override
-  public Tensor logits(Tensor x, Params p, int[] labels) {
-    Tensor cos = scores(x, p);
-    Tensor theta = Geometry.angle(cos.takeAlong(1, labels));
-    Tensor target = theta.mul(m1).add(m2).cos().sub(m3);
-    return Geometry.withTarget(cos, target, labels).mul(s);
+  public Tensor target(Tensor cosY) {
+    return Geometry.angle(cosY).mul(m1).add(m2).cos().sub(m3);
   }
 }

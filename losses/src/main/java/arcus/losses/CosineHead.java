@@ -9,7 +9,7 @@ import arcus.core.Tensor;
  * The normalised family: one weight matrix {@code "w"} [d, C], test-time scores cos θ_j between
  * each feature and each class weight, and only the training logits differ from loss to loss.
  */
-public sealed interface CosineHead extends MarginLoss permits NormFace, SphereFace, CosFace, ArcFace, CombinedMargin, WSoftmax {
+public sealed interface CosineHead extends MarginLoss permits NormFace, CosineMargin, SphereFace, WSoftmax {
   @Override
   default Tensor scores(Tensor x, Params p) {
     return Geometry.cosine(x, p.get("w"));

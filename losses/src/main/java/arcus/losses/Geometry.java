@@ -17,6 +17,11 @@ final class Geometry {
     return Fn.norm(x, 1, false, NORM_EPS);
   }
 
+  /** ‖w_j‖ of the columns of w [d, C], shape [C]. */
+  static Tensor columnNorms(Tensor w) {
+    return Fn.norm(w, 0, false, NORM_EPS);
+  }
+
   /** Columns of w [d, C] scaled to unit length. */
   static Tensor unitColumns(Tensor w) {
     return Fn.normalize(w, 0, NORM_EPS);

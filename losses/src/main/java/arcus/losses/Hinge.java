@@ -10,18 +10,13 @@ import arcus.core.Tensor;
  * Recognition", the sum-of-violations form): on linear logits f = Wᵀx, L = (1/N) Σ_i Σ_{j≠y_i} max(0, δ + f_j − f_y)
  * (squared: the same terms squared). Training logits and test scores are f itself.
  */
-public record Hinge(double delta, boolean squared) implements MarginLoss {
+public record Hinge(double delta, boolean squared) implements Unmargined {
   public Hinge {
     Check.nonNegative("hinge", "delta", delta);
   }
 
   public Hinge() {
     this(1.0, false);
-  }
-
-  @Override
-  public Tensor logits(Tensor x, Params p, int[] labels) {
-    return scores(x, p);
   }
 
   @Override

@@ -12,14 +12,9 @@ import arcus.core.Tensor;
  * f_j = w_jᵀ(a x/‖x‖) + b_j. Test scores are the same linear function (argmax equals argmax wᵀx
  * when there is no bias).
  */
-public record L2Softmax(double a, boolean bias) implements MarginLoss {
+public record L2Softmax(double a, boolean bias) implements Unmargined {
   public L2Softmax {
     Check.positive("l2softmax", "a", a);
-  }
-
-  @Override
-  public Tensor logits(Tensor x, Params p, int[] labels) {
-    return scores(x, p);
   }
 
   @Override

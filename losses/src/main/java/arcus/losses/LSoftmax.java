@@ -8,30 +8,23 @@ import arcus.core.Tensor;
 /**
  * L-Softmax (Liu et al. 2016, "Large-Margin Softmax Loss for Convolutional Neural Networks",
  * Eq. 4–6 with the λ blending of its training procedure): the target logit
- * f_y = ‖w_y‖‖x‖ (λ cos θ_y + ψ(θ_y)) / (1 + λ), the others f_j = w_jᵀx; weights not normalised.
- * λ is annealed by the training loop ({@link LambdaSchedule}) and passed in with {@link #withLambda}.
+ * f_y = ‖w_y‖‖x‖ (λ cos θ_y + ψ(θ_y)) / (1 + λ), the others f_j = ‖w_j‖‖x‖ cos θ_j = w_jᵀx;
+ * weights not normalised ({@link MultiplicativeMargin}). Test scores: w_jᵀx.
  */
-public record LSoftmax(int m, double lambda) implements MarginLoss {
+public record LSoftmax(int m, double lambda) implements MultiplicativeMargin {
   public LSoftmax {
-    if (m < 1) throw new IllegalArgumentException("lsoftmax: m must be an integer ≥ 1, got " + m);
-    Check.nonNegative("lsoftmax", "lambda", lambda);
+    Check.multiplicative("lsoftmax", m, lambda);
   }
 
-  public LSoftmax withLambda(double newLambda) {
-    return new LSoftmax(m, newLambda);
+  /** r_ij = ‖x_i‖‖w_j‖. */
+  @Override
+  public Tensor scale(Tensor f, Tensor x, Params p) {
+    return f.mul(Geometry.rowNorms(x).reshape(-1, 1)).mul(Geometry.columnNorms(p.get("w")));
   }
 
   @Override
-  public Tensor logits(Tensor x, Params p, int[] labels) {
-    Tensor w = p.get("w");
-    Tensor f = x.matmul(w);
-    Tensor wy = w.indexSelect(1, labels); // [d, N]: the true class's weight for each sample
-    Tensor normW = Geometry.rowNorms(wy.transpose());
-    Tensor normX = Geometry.rowNorms(x);
-    Tensor scale = normW.mul(normX);
-    Tensor cos = f.takeAlong(1, labels).div(scale);
-    Tensor target = scale.mul(cos.mul(lambda).add(Psi.psi(cos, m))).div(1 + lambda);
-    return Geometry.withTarget(f, target, labels);
+  public LSoftmax withLambda(double newLambda) {
+    return new LSoftmax(m, newLambda);
   }
 
   @Override

@@ -20,7 +20,7 @@ import arcus.core.Tensor;
  * unnormalised ones).
  */
 public sealed interface MarginLoss
-    permits Softmax, L2Softmax, LSoftmax, CosineHead, EmSoftmax, PureAngular, Hinge, CenterLoss, SimplexClassifier {
+    permits Unmargined, CosineHead, TargetMargin, EmSoftmax, CenterLoss, SimplexClassifier {
 
   /** Training logits f [N, C] (margins applied at the labels). */
   Tensor logits(Tensor features, Params params, int[] labels);

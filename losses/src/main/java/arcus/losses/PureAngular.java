@@ -11,15 +11,10 @@ import arcus.core.Tensor;
  * at training and at test time, gets f_j = S · (−log(θ_j + m)), θ_j = arccos(clamped cos θ_j).
  * With m = 0 the clamp keeps θ ≥ arccos(1 − ε) > 0, so the log stays finite.
  */
-public record PureAngular(double bigS, double m) implements MarginLoss {
+public record PureAngular(double bigS, double m) implements Unmargined {
   public PureAngular {
     Check.positive("pureangular", "S", bigS);
     Check.nonNegative("pureangular", "m", m);
-  }
-
-  @Override
-  public Tensor logits(Tensor x, Params p, int[] labels) {
-    return scores(x, p);
   }
 
   @Override

@@ -10,7 +10,7 @@ import arcus.core.Tensor;
  * parameter tree holds {@code "b"} [C]; {@code initialBias} (optional, length C) is its initial
  * value (zeros otherwise) and is what {@link #params(Tensor)} attaches to a bare weight tensor.
  */
-public record Softmax(boolean bias, double[] initialBias) implements MarginLoss {
+public record Softmax(boolean bias, double[] initialBias) implements Unmargined {
   public Softmax {
     if (initialBias != null) {
       if (!bias) throw new IllegalArgumentException("softmax: an initial bias needs bias = true");
@@ -45,11 +45,6 @@ public record Softmax(boolean bias, double[] initialBias) implements MarginLoss 
   @Override
   public double[] initialBias() {
     return initialBias == null ? null : initialBias.clone();
-  }
-
-  @Override
-  public Tensor logits(Tensor x, Params p, int[] labels) {
-    return scores(x, p);
   }
 
   @Override

@@ -34,12 +34,6 @@ public final class Init {
     return rng.uniform(dtype, -a, a, shape);
   }
 
-  /** Glorot & Bengio 2010: N(0, 2 / (fanIn + fanOut)). */
-  public static Tensor xavierNormal(Rng rng, DType dtype, int... shape) {
-    Fans f = fans(shape);
-    return rng.normal(dtype, 0, Math.sqrt(2.0 / (f.in() + f.out())), shape);
-  }
-
   /** He et al. 2015 (fan-in, ReLU gain): U(−a, a), a = √(6 / fanIn). */
   public static Tensor heUniform(Rng rng, DType dtype, int... shape) {
     double a = Math.sqrt(6.0 / fans(shape).in());

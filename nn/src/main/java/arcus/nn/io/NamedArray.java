@@ -64,11 +64,6 @@ public record NamedArray(String name, String dtype, int[] shape, float[] f32, do
     return f32 != null ? f32.length : f64.length;
   }
 
-  /** Bytes per element: 4 or 8. */
-  public int elementBytes() {
-    return f32 != null ? 4 : 8;
-  }
-
   // Records compare arrays by identity; checkpoints are compared by content.
   @Override
   public boolean equals(Object o) {
