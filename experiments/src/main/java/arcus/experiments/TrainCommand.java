@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code arcus train}: trains a network with a margin loss and writes a run folder. */
@@ -96,12 +97,14 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--resume", description = "continue from this checkpoint (same model, loss and shapes)")
   Path resume;
 
+  @Mixin OverwriteOption overwrite = new OverwriteOption();
+
   @Override
   public Integer call() {
     TrainConfig cfg = new TrainConfig(dataset, data != null ? data : Datasets.defaultDataDir(), model, featureDim, loss,
         LossParams.parse(lossParams), warmupLoss, warmupEpochs, epochs, batch, lr, lrSchedule, optimizer, momentum,
         weightDecay, lambdaSchedule, seed, threads, dtype, backend, classes, trainLimit, testLimit, trainEval, augment, out, resume);
-    TrainRun.run(cfg, System.out);
+    TrainRun.run(cfg, System.out, overwrite.overwrite);
     return 0;
   }
 }

@@ -31,6 +31,8 @@ final class FcUnitsCommand implements Callable<Integer> {
 
   @Mixin TrainOptions train = new TrainOptions();
 
+  @Mixin arcus.experiments.OverwriteOption overwrite = new arcus.experiments.OverwriteOption();
+
   @Option(names = "--classes", defaultValue = "10", description = "class counts k: the first k classes, e.g. 5..10 or 5,10 (${DEFAULT-VALUE})")
   String classes = "10";
 
@@ -88,7 +90,7 @@ final class FcUnitsCommand implements Callable<Integer> {
     var log = System.out;
     List<LossSpec> ls = LossSpec.parseList(losses);
     List<Planned> plan = plan(IntSpec.parse(classes), dims, ls);
-    ExperimentReport.mkdirs(out);
+    ExperimentReport.prepare(out, overwrite.overwrite);
     int bytes = DType.parse(train.dtype) == DType.F64 ? 8 : 4;
     List<String> header = List.of("k", "d", "loss", "d_is_k_minus_1", "test_accuracy", "fc_parameters", "fc_memory_kib", "run");
     List<List<?>> rows = new ArrayList<>();

@@ -27,6 +27,8 @@ final class Features2dCommand implements Callable<Integer> {
 
   @Mixin TrainOptions train = new TrainOptions();
 
+  @Mixin arcus.experiments.OverwriteOption overwrite = new arcus.experiments.OverwriteOption();
+
   @Option(names = "--run", description = "a finished run folder with feature dimension 2; repeatable; replaces training")
   List<Path> runs = new ArrayList<>();
 
@@ -48,7 +50,7 @@ final class Features2dCommand implements Callable<Integer> {
     // LeNet ends in a ReLU: with two units its features die (all exactly 0), so this experiment
     // defaults to the L-Softmax MNIST net (PReLU + batch norm after the FC layer).
     if (!spec.commandLine().getParseResult().hasMatchedOption("--model")) train.model = "lsoftmax-mnist";
-    ExperimentReport.mkdirs(out);
+    ExperimentReport.prepare(out, overwrite.overwrite);
     List<String> labels = new ArrayList<>();
     List<String> sources = new ArrayList<>();
     List<Runs.Loaded> nets = new ArrayList<>();

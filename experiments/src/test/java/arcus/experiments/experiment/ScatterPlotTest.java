@@ -36,7 +36,7 @@ class ScatterPlotTest {
     assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10}, head);
     BufferedImage img = ImageIO.read(png.toFile());
     assertNotNull(img);
-    assertEquals(2 * 300 + 110, img.getWidth());
+    assertEquals(2 * 300 + 120, img.getWidth());
     // something besides white was drawn
     boolean coloured = false;
     for (int px = 0; px < img.getWidth() && !coloured; px += 3)
@@ -61,7 +61,7 @@ class ScatterPlotTest {
   @Test
   void barChartWritesAPng(@TempDir Path dir) throws Exception {
     Path png = dir.resolve("b.png");
-    BarChart.write(png, "t", List.of(new BarChart.Panel("p", "deg", List.of("0", "1", "mean"), List.of("a", "b"),
+    BarChart.write(png, "t", List.of(new BarChart.Panel("p", "class", "deg", List.of("0", "1", "mean"), List.of("a", "b"),
         new double[][] {{10, 20, 15}, {5, Double.NaN, 5}})), 400, 300);
     assertNotNull(ImageIO.read(png.toFile()));
   }
