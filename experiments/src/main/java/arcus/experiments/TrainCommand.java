@@ -13,8 +13,9 @@ import picocli.CommandLine.Option;
 
 /** {@code arcus train}: trains a network with a margin loss and writes a run folder. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Trains a feature network with a margin-loss head on an image data set and writes",
-        "report.md, metrics.csv, curves.png, summary.json and checkpoint.arcus into --out."})
+    description = {"Trains a feature network with a margin-loss head on an image data set.",
+        "Writes report.md, metrics.csv, steps.csv, curves.png, summary.json and checkpoint.arcus into --out",
+        "(a new or empty folder; --resume continues the run there, --overwrite replaces it)."})
 final class TrainCommand implements Callable<Integer> {
   @Option(names = "--dataset", defaultValue = "mnist", description = "mnist, fashion, cifar10, cifar100 (${DEFAULT-VALUE})")
   String dataset;

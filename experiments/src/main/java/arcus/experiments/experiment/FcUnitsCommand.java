@@ -24,8 +24,9 @@ import picocli.CommandLine.Spec;
  * simplex theorem says d = k − 1 is the smallest d at which k classes can be equally separated.
  */
 @Command(name = "fc-units", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Paper 000, Fig. 4: trains the same network with feature dimension d in a list, for the first k",
-        "classes, and reports test accuracy and FC + classifier parameter memory against d (d = k-1 marked)."})
+    description = {"Paper 000, Fig. 4: test accuracy and FC memory against the feature dimension d.",
+        "Trains the same network with each feature dimension d in a list, for the first k classes, and reports",
+        "test accuracy and FC + classifier parameter memory against d (d = k-1 marked)."})
 final class FcUnitsCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 

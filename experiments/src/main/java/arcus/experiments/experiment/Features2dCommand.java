@@ -19,8 +19,9 @@ import picocli.CommandLine.Spec;
  * class weight directions drawn from the origin.
  */
 @Command(name = "features-2d", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Paper 001's 2-D feature visualisation: trains each loss with feature dimension 2 (or loads --run",
-        "folders with d = 2) and scatter-plots the test features by class with the class weight directions.",
+    description = {"Paper 001's 2-D feature visualisation: test features by class with the class weight directions.",
+        "Trains each loss with feature dimension 2 (or loads --run folders with d = 2) and scatter-plots",
+        "the test features by class with the class weight directions.",
         "The model defaults to lsoftmax-mnist here (LeNet's final ReLU kills 2-D features)."})
 final class Features2dCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -15,8 +15,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code arcus experiment k-classes}: paper 000, Table 4 — test accuracy per (loss, k) on the first k classes. */
 @Command(name = "k-classes", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Paper 000, Table 4: trains each loss on the first k classes for every k in --classes and",
-        "tabulates test accuracy per (loss, k)."})
+    description = {"Paper 000, Table 4: test accuracy per loss and number of classes k.",
+        "Trains each loss on the first k classes for every k in --classes and tabulates test accuracy per (loss, k)."})
 final class KClassesCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 

@@ -17,8 +17,8 @@ import picocli.CommandLine.Spec;
  * or more finished runs ({@code --run}) or freshly trained losses ({@code --losses}).
  */
 @Command(name = "mean-angle", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Paper 000, Eq. 14 / Fig. 5: per class, the mean angle (degrees) between the features of that class",
-        "and its class weight w_j, on train and test features, and the average over classes. Either from finished",
+    description = {"Paper 000, Eq. 14 / Fig. 5: per class, the mean angle between its features and its weight w_j.",
+        "The angle in degrees, on train and test features, and the average over classes. Either from finished",
         "run folders (--run, repeatable) or by training each loss in --losses."})
 final class MeanAngleCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;

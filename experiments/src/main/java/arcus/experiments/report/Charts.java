@@ -90,6 +90,8 @@ public final class Charts {
       if (title != null && !title.isEmpty()) {
         TextTitle t = new TextTitle(title, TITLE);
         t.setPaint((Paint) Color.BLACK);
+        // A title lays out its text in arrange(); drawn without it, it draws nothing.
+        t.arrange(g, org.jfree.chart.block.RectangleConstraint.NONE);
         t.draw(g, new Rectangle2D.Double(0, 4, width, TITLE_HEIGHT - 4));
         top = TITLE_HEIGHT;
       }
@@ -98,12 +100,21 @@ public final class Charts {
       if (legend != null) {
         legend.setFrame(org.jfree.chart.block.BlockBorder.NONE);
         legend.setBackgroundPaint(Color.WHITE);
+        legend.arrange(g, org.jfree.chart.block.RectangleConstraint.NONE);
         legend.draw(g, new Rectangle2D.Double(charts.size() * panelWidth, top + 20, legendWidth, height - top - 40));
       }
     } finally {
       g.dispose();
     }
     return img;
+  }
+
+  /** Whether any pixel in the rectangle differs from white (for tests that something was drawn there). */
+  public static boolean inked(BufferedImage img, int x0, int y0, int w, int h) {
+    for (int y = y0; y < y0 + h; y++)
+      for (int x = x0; x < x0 + w; x++)
+        if ((img.getRGB(x, y) & 0xffffff) != 0xffffff) return true;
+    return false;
   }
 
   /** Writes {@code img} to {@code png} atomically. */

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import arcus.experiments.report.Charts;
 import arcus.experiments.report.ScatterPlot;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
@@ -45,6 +47,8 @@ class ScatterPlotTest {
         coloured = rgb != 0xffffff && ((rgb >> 16) & 255) != (rgb & 255);
       }
     assertEquals(true, coloured);
+    assertTrue(Charts.inked(img, 0, 0, img.getWidth(), 28), "the title");
+    assertTrue(Charts.inked(img, 2 * 300, 30, 120, img.getHeight() - 30), "the class legend right of the panels");
     try (var files = Files.list(dir)) {
       assertEquals(1, files.count()); // atomic write leaves no temporary file
     }

@@ -76,6 +76,19 @@ class ReportUtilitiesTest {
   }
 
   @Test
+  void theFigureTitleIsDrawnAboveThePanels() {
+    var panel = new LinePlot.Panel("", "step", "loss", List.of(new LinePlot.Series("a", new double[] {1, 2}, new double[] {3, 1})));
+    BufferedImage titled = LinePlot.render("a title", List.of(panel), 400, 300), plain = LinePlot.render("", List.of(panel), 400, 300);
+    // with a title the panels move down by the title's band (30 px): ink above them is the title
+    assertTrue(firstInkedRow(titled) < 30 + firstInkedRow(plain) - 10, firstInkedRow(titled) + " vs " + firstInkedRow(plain));
+  }
+
+  private static int firstInkedRow(BufferedImage img) {
+    for (int y = 0; y < img.getHeight(); y++) if (Charts.inked(img, 0, y, img.getWidth(), 1)) return y;
+    return img.getHeight();
+  }
+
+  @Test
   void shortSeriesGetAMarkerOnEveryPointSoOnePointIsVisible() {
     double[] many = new double[500];
     for (int i = 0; i < many.length; i++) many[i] = i;

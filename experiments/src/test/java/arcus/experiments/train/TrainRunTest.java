@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
@@ -27,8 +28,12 @@ class TrainRunTest {
   @TempDir Path tmp;
 
   private TrainConfig config(Path out, int epochs, Path resume, String loss) throws IOException {
+    return config(out, epochs, resume, loss, 16);
+  }
+
+  private TrainConfig config(Path out, int epochs, Path resume, String loss, int featureDim) throws IOException {
     Path data = TinyMnist.write(tmp.resolve("data"), 120, 40);
-    return new TrainConfig("mnist", data, "lenet", 16, loss, Map.of(), null, 0, epochs, 20, 0.01, "constant", "sgd", 0.9, 5e-4,
+    return new TrainConfig("mnist", data, "lenet", featureDim, loss, Map.of(), null, 0, epochs, 20, 0.01, "constant", "sgd", 0.9, 5e-4,
         "none", 7, 2, "float32", "cpu", 0, 0, 0, 60, false, out, resume);
   }
 
@@ -146,5 +151,37 @@ class TrainRunTest {
     var ordinary = Files.getPosixFilePermissions(Files.createFile(tmp.resolve("ordinary")));
     for (String f : RunFolder.TRAIN_FILES)
       assertEquals(ordinary, Files.getPosixFilePermissions(out.resolve(f)), f);
+  }
+
+  @Test
+  void reportAndCsvFilesSayWhatTheRunUsed() throws IOException {
+    Path out = tmp.resolve("default-d");
+    Trainer.Progress p = TrainRun.run(config(out, 1, null, "softmax", 0), quiet());
+    Map<String, Object> s = Json.parseObject("summary", Files.readString(out.resolve("summary.json")));
+    long d = ((Number) s.get("feature_dim")).longValue();
+    assertTrue(d > 0);
+    String md = Files.readString(out.resolve("report.md"));
+    assertTrue(md.contains("| feature_dim | " + d + " (model default) |"), md);
+    assertTrue(md.contains("| classes | 10 (all) |"), md);
+    List<String> metrics = Files.readAllLines(out.resolve("metrics.csv"));
+    assertEquals("epoch,step,loss_name,lr,train_loss,train_accuracy,test_accuracy,seconds,images_per_second", metrics.get(0));
+    assertTrue(metrics.get(1).startsWith("1,6,softmax,"), metrics.get(1));
+    // one epoch of 120 images in batches of 20: six steps, each with its loss, all drawn in curves.png
+    List<String> steps = Files.readAllLines(out.resolve("steps.csv"));
+    assertEquals(List.of("step", "epoch", "loss_name", "train_loss"), List.of(steps.get(0).split(",")));
+    assertEquals(7, steps.size());
+    assertEquals(p.stepLosses()[5], Double.parseDouble(steps.get(6).split(",")[3]));
+    var loss = RunReport.curves(p).get(0).series().get(0);
+    assertEquals(6, java.util.Arrays.stream(loss.y()).filter(Double::isFinite).count(), "a one-epoch run draws a curve, not a dot");
+  }
+
+  @Test
+  void perStepLossesSurviveResume() throws IOException {
+    Path whole = tmp.resolve("w"), part = tmp.resolve("p");
+    Trainer.Progress a = TrainRun.run(config(whole, 2, null, "softmax"), quiet());
+    TrainRun.run(config(part, 1, null, "softmax"), quiet());
+    Trainer.Progress b = TrainRun.run(config(part, 2, part.resolve("checkpoint.arcus"), "softmax"), quiet());
+    assertArrayEquals(a.stepLosses(), b.stepLosses(), 0);
+    assertEquals(12, b.stepLosses().length);
   }
 }
