@@ -88,7 +88,7 @@ public final class LinePlot {
   }
 
   /** A series' legend entry: unique by index, shown by name. */
-  private record SeriesKey(int index, String name) implements Comparable<SeriesKey> {
+  record SeriesKey(int index, String name) implements Comparable<SeriesKey> {
     @Override
     public int compareTo(SeriesKey o) {
       return Integer.compare(index, o.index);

@@ -69,7 +69,7 @@ public final class ScatterPlot {
     XYSeriesCollection data = new XYSeriesCollection();
     XYSeries[] byClass = new XYSeries[classes];
     for (int c = 0; c < classes; c++) {
-      byClass[c] = new XYSeries(c + ": " + p.classNames().get(c), false, true);
+      byClass[c] = new XYSeries(new LinePlot.SeriesKey(c, p.classNames().get(c)), false, true);
       data.addSeries(byClass[c]);
     }
     double r = 0;

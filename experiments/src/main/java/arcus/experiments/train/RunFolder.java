@@ -50,6 +50,7 @@ public final class RunFolder {
    * {@link IllegalArgumentException} if the run may not use it. Touches nothing.
    */
   public static void checkTrain(Path dir, boolean overwrite, boolean resume) {
+    // resume: the run continues the one in dir (its checkpoint lies there)
     check(dir, overwrite, resume, RunFolder::isTrainFile, "a training run", resume ? null : "--resume " + dir.resolve("checkpoint.arcus") + " to continue it");
   }
 
@@ -115,6 +116,11 @@ public final class RunFolder {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot delete " + p + " of the earlier run: " + e.getMessage(), e);
     }
+  }
+
+  /** Whether two paths name the same folder (compared as absolute, normalised paths). */
+  public static boolean sameFolder(Path a, Path b) {
+    return b != null && a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
   }
 
   /** Creates the folder (and its parents) once the run has passed every check. */

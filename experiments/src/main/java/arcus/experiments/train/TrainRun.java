@@ -21,7 +21,8 @@ public final class TrainRun {
   public static Trainer.Progress run(TrainConfig cfg, PrintStream out, boolean overwrite) {
     long t0 = System.nanoTime();
     Path dir = cfg.out();
-    boolean resume = cfg.resume() != null;
+    // Resuming continues the run in the checkpoint's own folder; into any other folder it starts a new one there.
+    boolean resume = cfg.resume() != null && RunFolder.sameFolder(dir, cfg.resume().toAbsolutePath().getParent());
     RunFolder.checkTrain(dir, overwrite, resume);
     Trainer t = new Trainer(cfg, out);
     out.printf(Locale.ROOT, "arcus train: %s (d = %d) + %s on %s: %d train / %d test images, %d classes, batch %d, %d epoch(s), %d thread(s)%n",

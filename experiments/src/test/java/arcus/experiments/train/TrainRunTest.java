@@ -111,6 +111,17 @@ class TrainRunTest {
   }
 
   @Test
+  void resumingIntoAnotherRunsFolderIsRefusedToo() throws IOException {
+    Path a = tmp.resolve("ra"), b = tmp.resolve("rb");
+    TrainRun.run(config(a, 1, null, "softmax"), quiet());
+    TrainRun.run(config(b, 1, null, "softmax"), quiet());
+    Map<String, String> before = snapshot(b);
+    var e = assertThrows(IllegalArgumentException.class, () -> TrainRun.run(config(b, 2, a.resolve("checkpoint.arcus"), "softmax"), quiet()));
+    assertTrue(e.getMessage().contains("already holds a training run"), e.getMessage());
+    assertEquals(before, snapshot(b));
+  }
+
+  @Test
   void overwriteLeavesNoFileOfTheEarlierRun() throws IOException {
     Path out = tmp.resolve("replaced");
     TrainRun.run(config(out, 1, null, "softmax"), quiet());
