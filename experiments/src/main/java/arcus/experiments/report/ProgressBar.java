@@ -28,6 +28,7 @@ public final class ProgressBar {
   private final LongSupplier nanoClock;
   private final long startNanos;
   private DoubleUnaryOperator after = secondsPerStep -> 0;
+  private double prior = Double.NaN;
   private long images;
   private long warmNanos = -1;
   private long warmStep;
@@ -56,6 +57,15 @@ public final class ProgressBar {
    */
   public ProgressBar after(DoubleUnaryOperator secondsAfter) {
     this.after = secondsAfter;
+    return this;
+  }
+
+  /**
+   * A seconds-per-step estimate from earlier work of the same kind (the previous epoch, the
+   * previous evaluation), used for the time left until this bar has timed its own steps.
+   */
+  public ProgressBar expecting(double secondsPerStep) {
+    this.prior = secondsPerStep;
     return this;
   }
 
@@ -117,8 +127,9 @@ public final class ProgressBar {
   String render(long step, double loss, long now) {
     double frac = Math.min(1.0, (double) step / total);
     int filled = (int) Math.round(frac * WIDTH);
-    double sps = secondsPerStep(step, now);
-    double rate = Double.isFinite(sps) ? (images - warmImages) / ((now - warmNanos) / 1e9)
+    double measured = secondsPerStep(step, now);
+    double sps = Double.isFinite(measured) ? measured : prior;
+    double rate = Double.isFinite(measured) ? (images - warmImages) / ((now - warmNanos) / 1e9)
         : now > startNanos ? images / ((now - startNanos) / 1e9) : 0;
     double eta = Double.isFinite(sps) ? sps * Math.max(0, total - step) + after.applyAsDouble(sps) : Double.NaN;
     return String.format(Locale.ROOT, "%s [%s%s] %d/%d %3.0f%%%s %s img/s ETA %s",

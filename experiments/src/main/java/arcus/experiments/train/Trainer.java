@@ -208,7 +208,8 @@ public final class Trainer {
       DoubleUnaryOperator evalSeconds = sps -> evalImages * (Double.isFinite(evalSpi) ? evalSpi : EVAL_COST_GUESS * sps / cfg.batch());
       ProgressBar bar = new ProgressBar(log, String.format("epoch %d/%d %s", epoch + 1, cfg.epochs(), name), steps,
           ProgressBar.isTerminal(), 10, System::nanoTime)
-          .after(sps -> evalSeconds.applyAsDouble(sps) * (1 + later) + (double) later * steps * sps);
+          .after(sps -> evalSeconds.applyAsDouble(sps) * (1 + later) + (double) later * steps * sps)
+          .expecting(trainSecondsPerStep);
       long t0 = System.nanoTime();
       double lossSum = 0;
       int done = 0;
@@ -240,7 +241,8 @@ public final class Trainer {
       long e0 = System.nanoTime();
       ProgressBar evalBar = new ProgressBar(log, String.format("epoch %d/%d evaluating", epoch + 1, cfg.epochs()), Math.max(1, evalBatches),
           ProgressBar.isTerminal(), 10, System::nanoTime)
-          .after(sps -> later * (steps * spsTrain + evalBatches * sps));
+          .after(sps -> later * (steps * spsTrain + evalBatches * sps))
+          .expecting(evalSecondsPerImage * EVAL_BATCH);
       int[] evalDone = {0};
       java.util.function.IntConsumer tick = n -> evalBar.update(++evalDone[0], n);
       double testAcc = accuracy(state, test, active, Integer.MAX_VALUE, tick);

@@ -120,6 +120,11 @@ class ReportUtilitiesTest {
     // not the 61 s per step an average including the first step would give.
     String line = bar.render(3, 2.1, clock.get());
     assertTrue(line.endsWith("ETA 02:07") && line.contains(" 64 img/s"), line);
+    // a later epoch starts from the earlier epoch's rate instead of "estimating"
+    ProgressBar next = new ProgressBar(new PrintStream(new ByteArrayOutputStream()), "epoch 2/2", 100, false, 10, clock::get).expecting(2.0);
+    clock.addAndGet(5_000_000_000L);
+    next.update(1, 1.0, 64);
+    assertTrue(next.render(1, 1.0, clock.get()).endsWith("ETA 03:18"), next.render(1, 1.0, clock.get()));
     String eval = new ProgressBar(new PrintStream(new ByteArrayOutputStream()), "evaluating", 10, false, 10, clock::get).render(0, Double.NaN, clock.get());
     assertTrue(!eval.contains("loss"), eval);
   }
