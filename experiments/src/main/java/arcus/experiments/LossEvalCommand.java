@@ -32,8 +32,8 @@ import picocli.CommandLine.Spec;
     name = "loss-eval",
     mixinStandardHelpOptions = true,
     description = {
-      "Reads ONE JSON case from standard input and prints the mean loss and its",
-      "gradients as JSON (details: docs/loss-eval.md, docs/losses.md).",
+      "Prints one JSON case's mean loss and its gradients (the case is read from standard input).",
+      "Details: docs/loss-eval.md, docs/losses.md.",
       "",
       "Input:  {\"loss\": NAME, \"features\": N×d, \"weights\": d×C,",
       "         \"labels\": [N ints], \"params\": {...}, \"dtype\": \"float64\"}",

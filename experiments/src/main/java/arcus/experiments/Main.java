@@ -35,6 +35,8 @@ public final class Main implements Runnable {
    */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
+    cl.getSubcommands().get("train").getCommandSpec().usageMessage()
+        .footerHeading(LossHelp.HEADING).footer(LossHelp.lines());
     cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
       if (e instanceof IllegalArgumentException || e instanceof IllegalStateException || e instanceof java.io.UncheckedIOException
           || e instanceof UnsupportedOperationException || e.getClass().getName().startsWith("arcus.")) {

@@ -8,12 +8,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code arcus train}: trains a network with a margin loss and writes a run folder. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Trains a feature network with a margin-loss head on an image data set and writes",
-        "report.md, metrics.csv, curves.png, summary.json and checkpoint.arcus into --out."})
+    description = {"Trains a feature network with a margin-loss head on an image data set.",
+        "Writes report.md, metrics.csv, steps.csv, curves.png, summary.json and checkpoint.arcus into --out",
+        "(a new or empty folder; --resume continues the run there, --overwrite replaces it)."})
 final class TrainCommand implements Callable<Integer> {
   @Option(names = "--dataset", defaultValue = "mnist", description = "mnist, fashion, cifar10, cifar100 (${DEFAULT-VALUE})")
   String dataset;
@@ -96,12 +98,14 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--resume", description = "continue from this checkpoint (same model, loss and shapes)")
   Path resume;
 
+  @Mixin OverwriteOption overwrite = new OverwriteOption();
+
   @Override
   public Integer call() {
     TrainConfig cfg = new TrainConfig(dataset, data != null ? data : Datasets.defaultDataDir(), model, featureDim, loss,
         LossParams.parse(lossParams), warmupLoss, warmupEpochs, epochs, batch, lr, lrSchedule, optimizer, momentum,
         weightDecay, lambdaSchedule, seed, threads, dtype, backend, classes, trainLimit, testLimit, trainEval, augment, out, resume);
-    TrainRun.run(cfg, System.out);
+    TrainRun.run(cfg, System.out, overwrite.overwrite);
     return 0;
   }
 }

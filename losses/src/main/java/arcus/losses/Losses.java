@@ -44,12 +44,28 @@ public final class Losses {
   }
 
   public static MarginLoss create(String name, Map<String, ?> params) {
+    return create(name, params, new LinkedHashMap<>());
+  }
+
+  /**
+   * The defaults {@link #create} applies to the parameters of {@code name} when they are not given,
+   * in the order it reads them (for --help); a parameter without a default (softmax's bias,
+   * center's center_alpha) is absent. Found by creating the loss without parameters and recording
+   * what it asked for, so the defaults live in one place: {@link #create}.
+   */
+  public static Map<String, Object> defaults(String name) {
+    Map<String, Object> d = new LinkedHashMap<>();
+    create(name, Map.of(), d);
+    return d;
+  }
+
+  private static MarginLoss create(String name, Map<String, ?> params, Map<String, Object> defaults) {
     if (name == null || !PARAMETERS.containsKey(name))
       throw new IllegalArgumentException("unknown loss '" + name + "' (valid: " + String.join(", ", PARAMETERS.keySet()) + ")");
     Map<String, ?> ps = params == null ? Map.of() : params;
-    if (name.equals("center")) return center(ps);
+    if (name.equals("center")) return center(ps, defaults);
     checkKnown(name, ps.keySet(), PARAMETERS.get(name));
-    P p = new P(name, ps);
+    P p = new P(name, ps, defaults);
     return switch (name) {
       case "softmax" -> softmax(p);
       case "normface" -> new NormFace(p.num("s", 30));
@@ -69,11 +85,11 @@ public final class Losses {
   }
 
   /** Center loss: its own parameters, every other parameter goes to the base loss. */
-  private static MarginLoss center(Map<String, ?> ps) {
+  private static MarginLoss center(Map<String, ?> ps, Map<String, Object> defaults) {
     Map<String, Object> baseParams = new LinkedHashMap<>();
     Map<String, Object> own = new LinkedHashMap<>();
     ps.forEach((k, v) -> (PARAMETERS.get("center").contains(k) ? own : baseParams).put(k, v));
-    P p = new P("center", own);
+    P p = new P("center", own, defaults);
     String baseName = p.str("base", "softmax");
     if (baseName.equals("center"))
       throw new IllegalArgumentException("center: base must be another loss, got '" + baseName + "'");
@@ -111,12 +127,13 @@ public final class Losses {
   }
 
   /** Typed access to one loss's parameter map, with messages naming the loss and parameter. */
-  private record P(String loss, Map<String, ?> map) {
+  private record P(String loss, Map<String, ?> map, Map<String, Object> defaults) {
     Object raw(String k) {
       return map.get(k);
     }
 
     double num(String k, double dflt) {
+      defaults.putIfAbsent(k, dflt);
       Object v = map.get(k);
       if (v == null) return dflt;
       if (v instanceof Number n) return n.doubleValue();
@@ -124,6 +141,7 @@ public final class Losses {
     }
 
     int integer(String k, int dflt) {
+      defaults.putIfAbsent(k, dflt);
       Object v = map.get(k);
       if (v == null) return dflt;
       if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) && Math.abs(n.doubleValue()) < Integer.MAX_VALUE) return n.intValue();
@@ -131,6 +149,7 @@ public final class Losses {
     }
 
     boolean bool(String k, boolean dflt) {
+      defaults.putIfAbsent(k, dflt);
       Object v = map.get(k);
       if (v == null) return dflt;
       if (v instanceof Boolean b) return b;
@@ -138,6 +157,7 @@ public final class Losses {
     }
 
     String str(String k, String dflt) {
+      defaults.putIfAbsent(k, dflt);
       Object v = map.get(k);
       if (v == null) return dflt;
       if (v instanceof String s) return s;

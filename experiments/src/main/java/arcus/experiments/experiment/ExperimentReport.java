@@ -2,11 +2,9 @@ package arcus.experiments.experiment;
 
 import arcus.experiments.report.Csv;
 import arcus.experiments.json.Json;
+import arcus.experiments.train.RunFolder;
 import arcus.nn.io.AtomicFiles;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,12 +16,14 @@ import java.util.Map;
 final class ExperimentReport {
   private ExperimentReport() {}
 
-  static void mkdirs(Path dir) {
-    try {
-      Files.createDirectories(dir);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create " + dir + ": " + e.getMessage(), e);
-    }
+  /**
+   * Checks the experiment's --out before any training (an earlier experiment there is refused
+   * unless --overwrite, which deletes its files and runs). Creates nothing: the folder appears with
+   * the first file written, so an experiment that fails validation leaves nothing behind.
+   */
+  static void prepare(Path dir, boolean overwrite) {
+    RunFolder.checkExperiment(dir, overwrite);
+    if (overwrite) RunFolder.clearExperiment(dir);
   }
 
   /**

@@ -24,12 +24,15 @@ import picocli.CommandLine.Spec;
  * simplex theorem says d = k − 1 is the smallest d at which k classes can be equally separated.
  */
 @Command(name = "fc-units", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Paper 000, Fig. 4: trains the same network with feature dimension d in a list, for the first k",
-        "classes, and reports test accuracy and FC + classifier parameter memory against d (d = k-1 marked)."})
+    description = {"Paper 000, Fig. 4: test accuracy and FC memory against the feature dimension d.",
+        "Trains the same network with each feature dimension d in a list, for the first k classes, and reports",
+        "test accuracy and FC + classifier parameter memory against d (d = k-1 marked)."})
 final class FcUnitsCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Mixin TrainOptions train = new TrainOptions();
+
+  @Mixin arcus.experiments.OverwriteOption overwrite = new arcus.experiments.OverwriteOption();
 
   @Option(names = "--classes", defaultValue = "10", description = "class counts k: the first k classes, e.g. 5..10 or 5,10 (${DEFAULT-VALUE})")
   String classes = "10";
@@ -88,7 +91,7 @@ final class FcUnitsCommand implements Callable<Integer> {
     var log = System.out;
     List<LossSpec> ls = LossSpec.parseList(losses);
     List<Planned> plan = plan(IntSpec.parse(classes), dims, ls);
-    ExperimentReport.mkdirs(out);
+    ExperimentReport.prepare(out, overwrite.overwrite);
     int bytes = DType.parse(train.dtype) == DType.F64 ? 8 : 4;
     List<String> header = List.of("k", "d", "loss", "d_is_k_minus_1", "test_accuracy", "fc_parameters", "fc_memory_kib", "run");
     List<List<?>> rows = new ArrayList<>();

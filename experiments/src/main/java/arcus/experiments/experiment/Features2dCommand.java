@@ -19,13 +19,16 @@ import picocli.CommandLine.Spec;
  * class weight directions drawn from the origin.
  */
 @Command(name = "features-2d", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Paper 001's 2-D feature visualisation: trains each loss with feature dimension 2 (or loads --run",
-        "folders with d = 2) and scatter-plots the test features by class with the class weight directions.",
+    description = {"Paper 001's 2-D feature visualisation: test features by class with the class weight directions.",
+        "Trains each loss with feature dimension 2 (or loads --run folders with d = 2) and scatter-plots",
+        "the test features by class with the class weight directions.",
         "The model defaults to lsoftmax-mnist here (LeNet's final ReLU kills 2-D features)."})
 final class Features2dCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Mixin TrainOptions train = new TrainOptions();
+
+  @Mixin arcus.experiments.OverwriteOption overwrite = new arcus.experiments.OverwriteOption();
 
   @Option(names = "--run", description = "a finished run folder with feature dimension 2; repeatable; replaces training")
   List<Path> runs = new ArrayList<>();
@@ -48,7 +51,7 @@ final class Features2dCommand implements Callable<Integer> {
     // LeNet ends in a ReLU: with two units its features die (all exactly 0), so this experiment
     // defaults to the L-Softmax MNIST net (PReLU + batch norm after the FC layer).
     if (!spec.commandLine().getParseResult().hasMatchedOption("--model")) train.model = "lsoftmax-mnist";
-    ExperimentReport.mkdirs(out);
+    ExperimentReport.prepare(out, overwrite.overwrite);
     List<String> labels = new ArrayList<>();
     List<String> sources = new ArrayList<>();
     List<Runs.Loaded> nets = new ArrayList<>();

@@ -15,12 +15,14 @@ import picocli.CommandLine.Spec;
 
 /** {@code arcus experiment k-classes}: [W-Softmax], Table 4 — test accuracy per (loss, k) on the first k classes. */
 @Command(name = "k-classes", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Paper 000, Table 4: trains each loss on the first k classes for every k in --classes and",
-        "tabulates test accuracy per (loss, k)."})
+    description = {"Paper 000, Table 4: test accuracy per loss and number of classes k.",
+        "Trains each loss on the first k classes for every k in --classes and tabulates test accuracy per (loss, k)."})
 final class KClassesCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Mixin TrainOptions train = new TrainOptions();
+
+  @Mixin arcus.experiments.OverwriteOption overwrite = new arcus.experiments.OverwriteOption();
 
   @Option(names = "--classes", defaultValue = "5..10", description = "class counts k, e.g. 5..10 or 5,7,10 (${DEFAULT-VALUE})")
   String classes = "5..10";
@@ -40,7 +42,7 @@ final class KClassesCommand implements Callable<Integer> {
     List<LossSpec> ls = LossSpec.parseList(losses);
     List<Integer> ks = IntSpec.parse(classes);
     for (int k : ks) if (k < 2) throw new IllegalArgumentException("--classes: k must be >= 2, got " + k);
-    ExperimentReport.mkdirs(out);
+    ExperimentReport.prepare(out, overwrite.overwrite);
     double[][] acc = new double[ls.size()][ks.size()];
     int i = 0, total = ls.size() * ks.size();
     for (int ki = 0; ki < ks.size(); ki++) {

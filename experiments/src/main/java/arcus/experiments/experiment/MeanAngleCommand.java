@@ -17,13 +17,15 @@ import picocli.CommandLine.Spec;
  * or more finished runs ({@code --run}) or freshly trained losses ({@code --losses}).
  */
 @Command(name = "mean-angle", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Paper 000, Eq. 14 / Fig. 5: per class, the mean angle (degrees) between the features of that class",
-        "and its class weight w_j, on train and test features, and the average over classes. Either from finished",
+    description = {"Paper 000, Eq. 14 / Fig. 5: per class, the mean angle between its features and its weight w_j.",
+        "The angle in degrees, on train and test features, and the average over classes. Either from finished",
         "run folders (--run, repeatable) or by training each loss in --losses."})
 final class MeanAngleCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Mixin TrainOptions train = new TrainOptions();
+
+  @Mixin arcus.experiments.OverwriteOption overwrite = new arcus.experiments.OverwriteOption();
 
   @Option(names = "--run", description = "a finished run folder (summary.json + checkpoint.arcus); repeatable; replaces training")
   List<Path> runs = new ArrayList<>();
@@ -63,7 +65,7 @@ final class MeanAngleCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     var log = System.out;
-    ExperimentReport.mkdirs(out);
+    ExperimentReport.prepare(out, overwrite.overwrite);
     List<Measured> ms = new ArrayList<>();
     if (!runs.isEmpty()) {
       for (Path r : runs) {
@@ -108,8 +110,8 @@ final class MeanAngleCommand implements Callable<Integer> {
       te[s] = withMean(ms.get(s).test());
     }
     BarChart.write(out.resolve("mean-angle.png"), "Paper 000 Fig. 5: mean angle between class features and w_j",
-        List.of(new BarChart.Panel("train features", "mean angle (degrees)", groups, names, tr),
-            new BarChart.Panel("test features", "mean angle (degrees)", groups, names, te)), 640, 460);
+        List.of(new BarChart.Panel("train features", "class j (and the mean over classes)", "mean angle to w_j (degrees)", groups, names, tr),
+            new BarChart.Panel("test features", "class j (and the mean over classes)", "mean angle to w_j (degrees)", groups, names, te)), 640, 460);
     Map<String, Object> settings = new LinkedHashMap<>();
     if (runs.isEmpty()) {
       settings.putAll(train.describe());

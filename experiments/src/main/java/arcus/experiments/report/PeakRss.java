@@ -35,9 +35,4 @@ public final class PeakRss {
     }
     return -1;
   }
-
-  public static double mebibytes() {
-    long b = bytes();
-    return b < 0 ? -1 : b / (1024.0 * 1024.0);
-  }
 }

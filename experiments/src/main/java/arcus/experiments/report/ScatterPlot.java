@@ -2,35 +2,31 @@ package arcus.experiments.report;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
-import java.awt.Font;
-import java.awt.FontMetrics;
-import java.awt.Graphics2D;
-import java.awt.Shape;
 import java.awt.geom.Ellipse2D;
-import java.awt.geom.Line2D;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.annotations.XYLineAnnotation;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.ValueMarker;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.title.LegendTitle;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
 
 /**
- * A headless Java2D scatter plot of 2-D points coloured by class (paper 001's 2-D feature
- * visualisation): one square panel per loss side by side, a legend of the classes, and
- * optionally each class's weight direction drawn as a line from the origin in the class colour.
- * The axes are symmetric around the origin, so angles look like angles.
+ * A scatter plot of 2-D points coloured by class (paper 001's 2-D feature visualisation), drawn by
+ * JFreeChart: one square panel per loss side by side, one legend of the classes, and optionally
+ * each class's weight direction drawn as a line from the origin in the class colour. The axes are
+ * symmetric around the origin and equal, so angles look like angles.
  */
 public final class ScatterPlot {
   private ScatterPlot() {}
 
-  static {
-    System.setProperty("java.awt.headless", "true");
-  }
-
-  /** Ten distinguishable colours (matplotlib's tab10), reused cyclically beyond ten classes. */
-  public static final Color[] COLORS = {
-    new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728), new Color(0x9467bd),
-    new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x17becf)
-  };
+  static final int LEGEND_WIDTH = 120;
 
   /**
    * One panel.
@@ -53,123 +49,62 @@ public final class ScatterPlot {
 
   /** Renders the panels side by side (each {@code panelSize} pixels wide) and writes a PNG atomically. */
   public static void write(Path png, String title, List<Panel> panels, int panelSize) {
-    Png.write(png, render(title, panels, panelSize));
+    Charts.write(png, render(title, panels, panelSize));
   }
 
   public static BufferedImage render(String title, List<Panel> panels, int panelSize) {
     if (panels.isEmpty() || panelSize < 200)
       throw new IllegalArgumentException("scatter plot '" + title + "': need a panel and at least 200 pixels, got " + panels.size() + ", " + panelSize);
-    int legendW = 110, titleH = title == null || title.isEmpty() ? 0 : 30;
-    int width = panels.size() * panelSize + legendW, height = panelSize + titleH;
-    BufferedImage img = Png.blank(width, height);
-    Graphics2D g = Png.graphics(img);
-    try {
-      if (titleH > 0) {
-        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
-        g.setColor(Color.BLACK);
-        FontMetrics fm = g.getFontMetrics();
-        g.drawString(title, (width - fm.stringWidth(title)) / 2, fm.getAscent() + 6);
-      }
-      for (int i = 0; i < panels.size(); i++) drawPanel(g, panels.get(i), i * panelSize, titleH, panelSize);
-      drawLegend(g, panels.get(0).classNames(), panels.size() * panelSize + 8, titleH + 30);
-    } finally {
-      g.dispose();
+    List<JFreeChart> charts = new ArrayList<>();
+    for (Panel p : panels) charts.add(chart(p));
+    LegendTitle legend = new LegendTitle(charts.get(0).getXYPlot());
+    legend.setItemFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 12));
+    legend.setPosition(org.jfree.chart.ui.RectangleEdge.RIGHT);
+    int titleH = title == null || title.isEmpty() ? 0 : 30;
+    return Charts.compose(title, charts, panelSize, panelSize + titleH, legend, LEGEND_WIDTH);
+  }
+
+  static JFreeChart chart(Panel p) {
+    int classes = p.classNames().size();
+    XYSeriesCollection data = new XYSeriesCollection();
+    XYSeries[] byClass = new XYSeries[classes];
+    for (int c = 0; c < classes; c++) {
+      byClass[c] = new XYSeries(new LinePlot.SeriesKey(c, p.classNames().get(c)), false, true);
+      data.addSeries(byClass[c]);
     }
-    return img;
-  }
-
-  private static Color color(int c) {
-    return COLORS[c % COLORS.length];
-  }
-
-  private static void drawLegend(Graphics2D g, List<String> names, int x, int y) {
-    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-    FontMetrics fm = g.getFontMetrics();
-    int row = fm.getHeight() + 4;
-    for (int c = 0; c < names.size(); c++) {
-      g.setColor(color(c));
-      g.fillOval(x, y + c * row - 9, 10, 10);
-      g.setColor(Color.BLACK);
-      g.drawString(names.get(c), x + 16, y + c * row);
-    }
-  }
-
-  private static void drawPanel(Graphics2D g, Panel p, int x0, int y0, int size) {
-    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-    FontMetrics fm = g.getFontMetrics();
-    int left = x0 + 56, top = y0 + fm.getHeight() + 10;
-    int side = Math.min(size - 56 - 14, size - (top - y0) - 2 * fm.getHeight() - 12);
-    int right = left + side, bottom = top + side;
-    g.setColor(Color.BLACK);
-    g.drawString(p.title(), x0 + (size - fm.stringWidth(p.title())) / 2, y0 + fm.getAscent() + 4);
     double r = 0;
     for (int i = 0; i < p.x().length; i++) {
-      if (Double.isFinite(p.x()[i])) r = Math.max(r, Math.abs(p.x()[i]));
-      if (Double.isFinite(p.y()[i])) r = Math.max(r, Math.abs(p.y()[i]));
+      if (!Double.isFinite(p.x()[i]) || !Double.isFinite(p.y()[i])) continue;
+      byClass[p.labels()[i]].add(p.x()[i], p.y()[i]);
+      r = Math.max(r, Math.max(Math.abs(p.x()[i]), Math.abs(p.y()[i])));
     }
     if (!(r > 0)) r = 1;
-    double step = niceStep(2 * r / 6);
-    double lim = Math.ceil(r * 1.05 / step) * step;
-    // grid, ticks and axes through the origin
-    for (double t = -lim; t <= lim + step / 2; t += step) {
-      int px = (int) Math.round(map(t, -lim, lim, left, right));
-      int py = (int) Math.round(map(t, -lim, lim, bottom, top));
-      g.setColor(new Color(0xeeeeee));
-      g.drawLine(px, top, px, bottom);
-      g.drawLine(left, py, right, py);
-      g.setColor(Color.DARK_GRAY);
-      String s = tick(t, step);
-      g.drawString(s, px - fm.stringWidth(s) / 2, bottom + fm.getAscent() + 4);
-      g.drawString(s, left - 6 - fm.stringWidth(s), py + fm.getAscent() / 2 - 1);
+    double lim = r * 1.05;
+    XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(false, true);
+    for (int c = 0; c < classes; c++) {
+      Color col = Charts.color(c);
+      renderer.setSeriesPaint(c, new Color(col.getRed(), col.getGreen(), col.getBlue(), 150));
+      renderer.setSeriesShape(c, new Ellipse2D.Double(-2, -2, 4, 4));
+      renderer.setLegendShape(c, new Ellipse2D.Double(-5, -5, 10, 10));
     }
-    g.setColor(new Color(0xaaaaaa));
-    int ox = (int) Math.round(map(0, -lim, lim, left, right)), oy = (int) Math.round(map(0, -lim, lim, bottom, top));
-    g.drawLine(ox, top, ox, bottom);
-    g.drawLine(left, oy, right, oy);
-    var clip = g.getClip();
-    g.clipRect(left, top, side, side);
-    for (int i = 0; i < p.x().length; i++) {
-      if (!Double.isFinite(p.x()[i]) || !Double.isFinite(p.y()[i])) continue;
-      double px = map(p.x()[i], -lim, lim, left, right), py = map(p.y()[i], -lim, lim, bottom, top);
-      Color c = color(p.labels()[i]);
-      g.setColor(new Color(c.getRed(), c.getGreen(), c.getBlue(), 150));
-      Shape dot = new Ellipse2D.Double(px - 2, py - 2, 4, 4);
-      g.fill(dot);
-    }
+    NumberAxis xAxis = new NumberAxis("feature 1"), yAxis = new NumberAxis("feature 2");
+    xAxis.setRange(-lim, lim);
+    yAxis.setRange(-lim, lim);
+    XYPlot plot = new XYPlot(data, xAxis, yAxis, renderer);
+    BasicStroke axisStroke = new BasicStroke(1f);
+    plot.addDomainMarker(new ValueMarker(0, new Color(0xaaaaaa), axisStroke));
+    plot.addRangeMarker(new ValueMarker(0, new Color(0xaaaaaa), axisStroke));
     if (p.directions() != null) {
-      for (int c = 0; c < p.directions().length; c++) {
+      for (int c = 0; c < classes; c++) {
         double dx = p.directions()[c][0], dy = p.directions()[c][1], n = Math.hypot(dx, dy);
         if (!(n > 0)) continue;
-        double ex = map(dx / n * lim, -lim, lim, left, right), ey = map(dy / n * lim, -lim, lim, bottom, top);
-        Line2D line = new Line2D.Double(ox, oy, ex, ey);
-        g.setStroke(new BasicStroke(4f));
-        g.setColor(Color.BLACK);
-        g.draw(line);
-        g.setStroke(new BasicStroke(2.5f));
-        g.setColor(color(c));
-        g.draw(line);
+        double ex = dx / n * lim, ey = dy / n * lim;
+        // a dark outline under the class colour, so light colours stay visible over the points
+        plot.addAnnotation(new XYLineAnnotation(0, 0, ex, ey, new BasicStroke(4f), Color.BLACK));
+        plot.addAnnotation(new XYLineAnnotation(0, 0, ex, ey, new BasicStroke(2.5f), Charts.color(c)));
       }
-      g.setStroke(new BasicStroke(1f));
     }
-    g.setClip(clip);
-    g.setColor(Color.BLACK);
-    g.drawRect(left, top, side, side);
-  }
-
-  private static double map(double v, double a, double b, double pa, double pb) {
-    return pa + (v - a) / (b - a) * (pb - pa);
-  }
-
-  /** 1, 2 or 5 times a power of ten, at least {@code raw}. */
-  public static double niceStep(double raw) {
-    double p = Math.pow(10, Math.floor(Math.log10(raw)));
-    for (double m : new double[] {1, 2, 5, 10}) if (m * p >= raw) return m * p;
-    return 10 * p;
-  }
-
-  private static String tick(double t, double step) {
-    if (Math.abs(t) < step * 1e-9) return "0";
-    int decimals = Math.max(0, (int) -Math.floor(Math.log10(step)));
-    return String.format(Locale.ROOT, "%." + decimals + "f", t);
+    JFreeChart chart = new JFreeChart(p.title(), Charts.PANEL_TITLE, plot, false);
+    return Charts.styled(chart);
   }
 }

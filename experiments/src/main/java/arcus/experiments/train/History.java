@@ -10,7 +10,11 @@ import java.util.Map;
 final class History {
   private History() {}
 
-  static final List<String> COLUMNS = List.of("epoch", "step", "loss", "lr", "train_loss", "train_accuracy", "test_accuracy", "seconds", "images_per_second");
+  /**
+   * The per-epoch columns: {@code loss_name} is the loss trained with in that epoch (it differs
+   * from the run's loss during --warmup-epochs), {@code train_loss} its mean value over the epoch.
+   */
+  static final List<String> COLUMNS = List.of("epoch", "step", "loss_name", "lr", "train_loss", "train_accuracy", "test_accuracy", "seconds", "images_per_second");
 
   static List<Object> row(EpochMetrics m) {
     return List.of(m.epoch(), m.step(), m.loss(), m.lr(), m.trainLoss(), m.trainAccuracy(), m.testAccuracy(), m.seconds(), m.imagesPerSecond());
@@ -31,7 +35,7 @@ final class History {
     List<EpochMetrics> out = new ArrayList<>();
     for (Object o : (List<?>) Json.parse("checkpoint history", json)) {
       Map<?, ?> r = (Map<?, ?>) o;
-      out.add(new EpochMetrics(num(r, "epoch").intValue(), num(r, "step").longValue(), (String) r.get("loss"), num(r, "lr").doubleValue(),
+      out.add(new EpochMetrics(num(r, "epoch").intValue(), num(r, "step").longValue(), (String) (r.containsKey("loss_name") ? r.get("loss_name") : r.get("loss")), num(r, "lr").doubleValue(),
           num(r, "train_loss").doubleValue(), num(r, "train_accuracy").doubleValue(), num(r, "test_accuracy").doubleValue(),
           num(r, "seconds").doubleValue(), num(r, "images_per_second").doubleValue()));
     }

@@ -36,6 +36,7 @@ final class RunCheckpoint {
     meta.put("dtype", t.dtype.toString());
     meta.put("config", Json.write(t.config().toMap()));
     meta.put("history", Json.write(History.toList(p.history())));
+    meta.put("step_losses", stepLosses(p.stepLosses()));
     Checkpoints.write(path, new CheckpointData(t.checkpointModelId(), p.step(), meta, arrays));
   }
 
@@ -62,7 +63,31 @@ final class RunCheckpoint {
     long optStep = Long.parseLong(ck.meta().getOrDefault("opt_step", Long.toString(ck.step())));
     int epochs = Integer.parseInt(ck.meta().getOrDefault("epochs_done", "0"));
     List<EpochMetrics> history = History.fromJson(ck.meta().getOrDefault("history", "[]"));
-    return new Trainer.Progress(new TrainStep.State(params, state, new OptState(optStep, slots)), ck.step(), epochs, history);
+    double[] losses = stepLosses(path, ck.meta().get("step_losses"), ck.step());
+    return new Trainer.Progress(new TrainStep.State(params, state, new OptState(optStep, slots)), ck.step(), epochs, history, losses);
+  }
+
+  /** The per-step losses as text: space-separated, each exactly as Double.toString writes it. */
+  static String stepLosses(double[] losses) {
+    StringBuilder sb = new StringBuilder(losses.length * 20);
+    for (int i = 0; i < losses.length; i++) sb.append(i == 0 ? "" : " ").append(losses[i]);
+    return sb.toString();
+  }
+
+  /** Parses {@link #stepLosses(double[])}; a checkpoint without them (older runs) gives NaN for every step. */
+  static double[] stepLosses(Path source, String text, long steps) {
+    double[] out = new double[Math.toIntExact(steps)];
+    java.util.Arrays.fill(out, Double.NaN);
+    if (text == null || text.isBlank()) return out;
+    String[] parts = text.trim().split(" ");
+    for (int i = 0; i < Math.min(parts.length, out.length); i++) {
+      try {
+        out[i] = Double.parseDouble(parts[i]);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(source + ": step_losses entry " + i + " is not a number: '" + parts[i] + "'");
+      }
+    }
+    return out;
   }
 
   private static Params restore(CheckpointData ck, String prefix, Params like, Trainer t) {

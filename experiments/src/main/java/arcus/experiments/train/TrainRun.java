@@ -1,9 +1,6 @@
 package arcus.experiments.train;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -11,18 +8,28 @@ import java.util.Locale;
 public final class TrainRun {
   private TrainRun() {}
 
+  /** A run into a new or empty folder, or continuing the run there ({@code --resume}). */
   public static Trainer.Progress run(TrainConfig cfg, PrintStream out) {
+    return run(cfg, out, false);
+  }
+
+  /**
+   * Runs {@code cfg}. The folder rules are {@link RunFolder}'s: an earlier run in {@code cfg.out()}
+   * is refused unless {@code --resume} or {@code overwrite}. Nothing is created or deleted before
+   * the configuration, the data and the checkpoint to resume from have been checked.
+   */
+  public static Trainer.Progress run(TrainConfig cfg, PrintStream out, boolean overwrite) {
     long t0 = System.nanoTime();
     Path dir = cfg.out();
-    try {
-      Files.createDirectories(dir);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create run folder " + dir + ": " + e.getMessage(), e);
-    }
+    // Resuming continues the run in the checkpoint's own folder; into any other folder it starts a new one there.
+    boolean resume = cfg.resume() != null && RunFolder.sameFolder(dir, cfg.resume().toAbsolutePath().getParent());
+    RunFolder.checkTrain(dir, overwrite, resume);
     Trainer t = new Trainer(cfg, out);
     out.printf(Locale.ROOT, "arcus train: %s (d = %d) + %s on %s: %d train / %d test images, %d classes, batch %d, %d epoch(s), %d thread(s)%n",
         cfg.model(), t.featureDim(), cfg.loss(), cfg.dataset(), t.train.n(), t.test.n(), t.classes, cfg.batch(), cfg.epochs(), cfg.threads());
     Trainer.Progress start = t.start();
+    if (overwrite && !resume) RunFolder.clearTrain(dir);
+    RunFolder.create(dir);
     Path ck = dir.resolve("checkpoint.arcus");
     Trainer.Progress end = t.run(start, p -> {
       RunCheckpoint.save(ck, t, p);
@@ -30,7 +37,7 @@ public final class TrainRun {
     });
     RunCheckpoint.save(ck, t, end);
     RunReport.write(dir, cfg, t, end, (System.nanoTime() - t0) / 1e9);
-    out.printf(Locale.ROOT, "wrote %s/{report.md, metrics.csv, curves.png, summary.json, checkpoint.arcus}%n", dir);
+    out.printf(Locale.ROOT, "wrote %s/{report.md, metrics.csv, steps.csv, curves.png, summary.json, checkpoint.arcus}%n", dir);
     return end;
   }
 }

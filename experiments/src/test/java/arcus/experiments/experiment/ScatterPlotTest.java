@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import arcus.experiments.report.Charts;
 import arcus.experiments.report.ScatterPlot;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
@@ -36,7 +38,7 @@ class ScatterPlotTest {
     assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10}, head);
     BufferedImage img = ImageIO.read(png.toFile());
     assertNotNull(img);
-    assertEquals(2 * 300 + 110, img.getWidth());
+    assertEquals(2 * 300 + 120, img.getWidth());
     // something besides white was drawn
     boolean coloured = false;
     for (int px = 0; px < img.getWidth() && !coloured; px += 3)
@@ -45,6 +47,8 @@ class ScatterPlotTest {
         coloured = rgb != 0xffffff && ((rgb >> 16) & 255) != (rgb & 255);
       }
     assertEquals(true, coloured);
+    assertTrue(Charts.inked(img, 0, 0, img.getWidth(), 28), "the title");
+    assertTrue(Charts.inked(img, 2 * 300, 30, 120, img.getHeight() - 30), "the class legend right of the panels");
     try (var files = Files.list(dir)) {
       assertEquals(1, files.count()); // atomic write leaves no temporary file
     }
@@ -61,7 +65,7 @@ class ScatterPlotTest {
   @Test
   void barChartWritesAPng(@TempDir Path dir) throws Exception {
     Path png = dir.resolve("b.png");
-    BarChart.write(png, "t", List.of(new BarChart.Panel("p", "deg", List.of("0", "1", "mean"), List.of("a", "b"),
+    BarChart.write(png, "t", List.of(new BarChart.Panel("p", "class", "deg", List.of("0", "1", "mean"), List.of("a", "b"),
         new double[][] {{10, 20, 15}, {5, Double.NaN, 5}})), 400, 300);
     assertNotNull(ImageIO.read(png.toFile()));
   }

@@ -76,9 +76,57 @@ class ReportUtilitiesTest {
   }
 
   @Test
-  void niceTicks() {
-    assertArrayEquals(new double[] {0, 0.5, 1, 1.5, 2, 2.5}, LinePlot.ticks(0.05, 2.35, 5));
-    assertArrayEquals(new double[] {0, 20, 40, 60}, LinePlot.ticks(1, 50, 4));
+  void theFigureTitleIsDrawnAboveThePanels() {
+    var panel = new LinePlot.Panel("", "step", "loss", List.of(new LinePlot.Series("a", new double[] {1, 2}, new double[] {3, 1})));
+    BufferedImage titled = LinePlot.render("a title", List.of(panel), 400, 300), plain = LinePlot.render("", List.of(panel), 400, 300);
+    // with a title the panels move down by the title's band (30 px): ink above them is the title
+    assertTrue(firstInkedRow(titled) < 30 + firstInkedRow(plain) - 10, firstInkedRow(titled) + " vs " + firstInkedRow(plain));
+  }
+
+  private static int firstInkedRow(BufferedImage img) {
+    for (int y = 0; y < img.getHeight(); y++) if (Charts.inked(img, 0, y, img.getWidth(), 1)) return y;
+    return img.getHeight();
+  }
+
+  @Test
+  void shortSeriesGetAMarkerOnEveryPointSoOnePointIsVisible() {
+    double[] many = new double[500];
+    for (int i = 0; i < many.length; i++) many[i] = i;
+    var chart = LinePlot.chart(new LinePlot.Panel("accuracy", "epoch", "accuracy", List.of(
+        new LinePlot.Series("one epoch", new double[] {1}, new double[] {0.9}),
+        new LinePlot.Series("per step", many, many))));
+    var r = (org.jfree.chart.renderer.xy.XYLineAndShapeRenderer) chart.getXYPlot().getRenderer();
+    assertTrue(r.getSeriesShapesVisible(0));
+    assertEquals(Boolean.FALSE, r.getSeriesShapesVisible(1));
+    assertEquals("epoch", chart.getXYPlot().getDomainAxis().getLabel());
+    assertEquals("accuracy", chart.getXYPlot().getRangeAxis().getLabel());
+    assertEquals("one epoch", chart.getXYPlot().getLegendItems().get(0).getLabel());
+  }
+
+  @Test
+  void progressBarEstimatesOnlyAfterTheWarmUpStepAndAddsTheWorkAfterIt() {
+    AtomicLong clock = new AtomicLong();
+    ProgressBar bar = new ProgressBar(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+        "epoch 1/1", 100, false, 10, clock::get).after(secondsPerStep -> 30 * secondsPerStep);
+    clock.addAndGet(60_000_000_000L); // the first step takes a minute (JIT, allocation)
+    bar.update(1, 2.3, 64);
+    assertTrue(bar.render(1, 2.3, clock.get()).endsWith("ETA estimating"), bar.render(1, 2.3, clock.get()));
+    clock.addAndGet(1_000_000_000L);
+    bar.update(2, 2.2, 64);
+    assertTrue(bar.render(2, 2.2, clock.get()).endsWith("ETA estimating"));
+    clock.addAndGet(1_000_000_000L);
+    bar.update(3, 2.1, 64);
+    // 1 s per step from step 1 on: 97 steps left + 30 steps' worth after the bar = 127 s,
+    // not the 61 s per step an average including the first step would give.
+    String line = bar.render(3, 2.1, clock.get());
+    assertTrue(line.endsWith("ETA 02:07") && line.contains(" 64 img/s"), line);
+    // a later epoch starts from the earlier epoch's rate instead of "estimating"
+    ProgressBar next = new ProgressBar(new PrintStream(new ByteArrayOutputStream()), "epoch 2/2", 100, false, 10, clock::get).expecting(2.0);
+    clock.addAndGet(5_000_000_000L);
+    next.update(1, 1.0, 64);
+    assertTrue(next.render(1, 1.0, clock.get()).endsWith("ETA 03:18"), next.render(1, 1.0, clock.get()));
+    String eval = new ProgressBar(new PrintStream(new ByteArrayOutputStream()), "evaluating", 10, false, 10, clock::get).render(0, Double.NaN, clock.get());
+    assertTrue(!eval.contains("loss"), eval);
   }
 
   @Test

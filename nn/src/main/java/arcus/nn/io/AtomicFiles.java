@@ -18,6 +18,8 @@ import java.nio.file.StandardOpenOption;
  * disk, then renamed over the target.
  */
 public final class AtomicFiles {
+  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
   private AtomicFiles() {}
 
   /** Produces the content of a file. */
@@ -42,8 +44,10 @@ public final class AtomicFiles {
     try {
       Files.createDirectories(dir);
       // Same folder as the target: a rename is only atomic within one file system.
-      tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+      // Not Files.createTempFile: it makes the file 0600, and the rename would keep that mode.
+      // CREATE_NEW gives the mode an ordinary file gets (0666 less the umask, usually 0644).
+      tmp = dir.resolve("." + target.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)) {
         OutputStream out = Channels.newOutputStream(ch);
         writer.writeTo(out);
         out.flush();

@@ -89,9 +89,23 @@ public final class Checkpoints {
       }
     }
     if (!problems.isEmpty()) {
-      throw new CheckpointException(
-          source + " does not fit the model: " + String.join("; ", problems));
+      throw new CheckpointException(source + " does not fit the model: " + summarise(problems, missing.size(), extra.size(),
+          problems.size() - missing.size() - extra.size() - (ck.model().equals(expectedModel) ? 0 : 1)));
     }
+  }
+
+  /** At most this many problems are spelled out in a compatibility error; the rest are counted. */
+  static final int PROBLEMS_SHOWN = 3;
+
+  /** The first few problems and how many arrays are missing, unexpected or of another shape. */
+  static String summarise(List<String> problems, int missing, int extra, int reshaped) {
+    if (problems.size() <= PROBLEMS_SHOWN) return String.join("; ", problems);
+    List<String> counts = new ArrayList<>();
+    if (missing > 0) counts.add(missing + " missing");
+    if (extra > 0) counts.add(extra + " unexpected");
+    if (reshaped > 0) counts.add(reshaped + " of another shape");
+    return String.join("; ", problems.subList(0, PROBLEMS_SHOWN)) + "; and " + (problems.size() - PROBLEMS_SHOWN)
+        + " more (arrays in all: " + String.join(", ", counts) + ")";
   }
 
   // ---- encoding ----

@@ -129,7 +129,7 @@ class CheckpointsTest {
   }
 
   @Test
-  void incompatibleModelListsEveryMismatch() {
+  void incompatibleModelNamesTheFirstMismatchesAndCountsAll() {
     CheckpointData d = sample(1);
     Map<String, int[]> want = new LinkedHashMap<>();
     want.put("fc1.w", new int[] {4, 3});
@@ -138,8 +138,25 @@ class CheckpointsTest {
     var e = assertThrows(CheckpointException.class,
         () -> Checkpoints.checkCompatible("run/ck.bin", d, "cnn", want));
     assertMessage(e, "run/ck.bin", "'mlp-784-10'", "'cnn'", "missing array 'fc2.w' [10, 4]",
-        "unexpected array 'scalar' []", "unexpected array 'empty' [0, 7]",
-        "'fc1.w' has shape [3, 4] in the checkpoint but the model expects [4, 3]");
+        "unexpected array 'empty' [0, 7]",
+        "and 2 more (arrays in all: 1 missing, 2 unexpected, 1 of another shape)");
+    // Two mismatched arrays only: both spelled out.
+    Map<String, int[]> close = new LinkedHashMap<>();
+    for (NamedArray a : d.arrays()) close.put(a.name(), a.shape());
+    close.put("fc1.w", new int[] {4, 3});
+    close.put("fc9.w", new int[] {1});
+    assertMessage(assertThrows(CheckpointException.class, () -> Checkpoints.checkCompatible("ck", d, "mlp-784-10", close)),
+        "missing array 'fc9.w' [1]", "'fc1.w' has shape [3, 4] in the checkpoint but the model expects [4, 3]");
+  }
+
+  @Test
+  void aWrongModelWithManyArraysGivesAShortMessage() {
+    CheckpointData d = sample(1);
+    Map<String, int[]> want = new LinkedHashMap<>();
+    for (int i = 0; i < 300; i++) want.put("params/block" + i + ".conv.weight", new int[] {64, 64, 3, 3});
+    var e = assertThrows(CheckpointException.class, () -> Checkpoints.checkCompatible("run/ck.bin", d, "resnet32", want));
+    assertTrue(e.getMessage().length() < 400, e.getMessage().length() + " characters: " + e.getMessage());
+    assertMessage(e, "300 missing", "4 unexpected");
   }
 
   @Test

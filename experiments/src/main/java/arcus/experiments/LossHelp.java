@@ -1,0 +1,34 @@
+package arcus.experiments;
+
+import arcus.losses.Losses;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The losses section of {@code arcus train --help}: every loss with its parameters and defaults, from the loss registry. */
+final class LossHelp {
+  private LossHelp() {}
+
+  static final String HEADING = "%nLosses (--loss NAME) and their parameters (--loss-param k=v) with defaults:%n";
+
+  static String[] lines() {
+    List<String> out = new ArrayList<>();
+    int w = 0;
+    for (String n : Losses.names()) w = Math.max(w, n.length());
+    for (String n : Losses.names()) {
+      Map<String, Object> d = Losses.defaults(n);
+      List<String> ps = new ArrayList<>();
+      for (String p : Losses.PARAMETERS.get(n)) ps.add(d.containsKey(p) ? p + "=" + value(d.get(p)) : p + " (optional)");
+      out.add("  " + n + " ".repeat(w - n.length() + 2) + (ps.isEmpty() ? "(no parameters)" : String.join(", ", ps)));
+    }
+    out.add("  center passes every other parameter to its base loss.");
+    out.add("  Each loss's formula: docs/losses.md.");
+    return out.toArray(String[]::new);
+  }
+
+  private static String value(Object v) {
+    if (v instanceof Double d) return BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
+    return String.valueOf(v);
+  }
+}
