@@ -13,7 +13,7 @@ import arcus.core.Tensor;
  */
 public record LSoftmax(int m, double lambda) implements MarginLoss {
   public LSoftmax {
-    if (m < 1) throw new IllegalArgumentException("lsoftmax: m must be an integer ≥ 1, got " + m);
+    if (m < 1 || m > ParamRanges.MAX_PSI_M) throw new IllegalArgumentException("lsoftmax: m must be an integer in [1, " + ParamRanges.MAX_PSI_M + "], got " + m);
     Check.nonNegative("lsoftmax", "lambda", lambda);
   }
 

@@ -10,7 +10,7 @@ import arcus.core.Tensor;
  */
 public record SphereFace(int m, double lambda) implements CosineHead {
   public SphereFace {
-    if (m < 1) throw new IllegalArgumentException("sphereface: m must be an integer ≥ 1, got " + m);
+    if (m < 1 || m > ParamRanges.MAX_PSI_M) throw new IllegalArgumentException("sphereface: m must be an integer in [1, " + ParamRanges.MAX_PSI_M + "], got " + m);
     Check.nonNegative("sphereface", "lambda", lambda);
   }
 
