@@ -1,5 +1,6 @@
 package arcus.experiments.train;
 
+import arcus.nn.io.AtomicFiles;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -14,6 +15,9 @@ public final class TrainRun {
   public static Trainer.Progress run(TrainConfig cfg, PrintStream out) {
     long t0 = System.nanoTime();
     Path dir = cfg.out();
+    // a run killed while writing left its folder mid-commit: finish or undo that first (docs/robustness.md)
+    AtomicFiles.recover(dir);
+    if (cfg.resume() != null && cfg.resume().toAbsolutePath().getParent() != null) AtomicFiles.recover(cfg.resume().toAbsolutePath().getParent());
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
@@ -24,12 +28,15 @@ public final class TrainRun {
         cfg.model(), t.featureDim(), cfg.loss(), cfg.dataset(), t.train.n(), t.test.n(), t.classes, cfg.batch(), cfg.epochs(), cfg.threads());
     Trainer.Progress start = t.start();
     Path ck = dir.resolve("checkpoint.arcus");
-    Trainer.Progress end = t.run(start, p -> {
+    // checkpoint and reports are committed together: a kill leaves the previous epoch's set or the new one
+    Trainer.Progress end = t.run(start, p -> AtomicFiles.inTransaction(dir, () -> {
       RunCheckpoint.save(ck, t, p);
       RunReport.write(dir, cfg, t, p, (System.nanoTime() - t0) / 1e9);
+    }));
+    AtomicFiles.inTransaction(dir, () -> {
+      RunCheckpoint.save(ck, t, end);
+      RunReport.write(dir, cfg, t, end, (System.nanoTime() - t0) / 1e9);
     });
-    RunCheckpoint.save(ck, t, end);
-    RunReport.write(dir, cfg, t, end, (System.nanoTime() - t0) / 1e9);
     out.printf(Locale.ROOT, "wrote %s/{report.md, metrics.csv, curves.png, summary.json, checkpoint.arcus}%n", dir);
     return end;
   }

@@ -60,7 +60,7 @@ public final class Trainer {
   public record Progress(TrainStep.State state, long step, int epochsDone, List<EpochMetrics> history) {}
 
   public Trainer(TrainConfig cfg, PrintStream log) {
-    this.cfg = cfg;
+    this.cfg = ConfigRanges.check(cfg); // every option's range, before any data is read or memory allocated
     this.log = log;
     Parallel.setThreads(cfg.threads());
     this.backend = Backends.byName(cfg.backend());

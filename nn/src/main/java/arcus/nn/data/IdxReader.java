@@ -83,11 +83,18 @@ public final class IdxReader {
     long expected = headerLen;
     long count = 1;
     for (int d = 0; d < rank; d++) {
-      dims[d] = readInt(b, 4 + 4 * d);
-      if (dims[d] < 0 || (d > 0 && dims[d] == 0)) {
-        throw new DatasetException(file + ": invalid size " + dims[d] + " for dimension " + d);
+      long size = readInt(b, 4 + 4 * d) & 0xffffffffL; // unsigned: 2^31 images is a size, not -2^31
+      if (d > 0 && size == 0) {
+        throw new DatasetException(file + ": invalid size 0 for dimension " + d);
       }
-      count *= dims[d];
+      count *= size; // at most 2^96 before the check below: no overflow while count < 2^63
+      if (count > Integer.MAX_VALUE) {
+        throw new DatasetException(String.format(
+            "%s: header declares size %d for dimension %d, over 2^31 bytes in all, but the %s %d bytes",
+            file, size, d,
+            c.gzipped() ? "decompressed data has" : "file has", b.length));
+      }
+      dims[d] = (int) size;
     }
     expected += count;
     if (expected != b.length) {

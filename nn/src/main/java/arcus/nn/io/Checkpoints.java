@@ -273,8 +273,8 @@ public final class Checkpoints {
         }
         count *= shape[d];
         if (count > Integer.MAX_VALUE) {
-          throw new Malformed("array '" + name + "' shape " + Arrays.toString(shape)
-              + " is too large");
+          throw new Malformed("array '" + name + "' declares shape " + Arrays.toString(shape)
+              + " (over 2^31 elements) but only " + c.remaining() + " bytes remain in the file");
         }
       }
       int width = dtype == DTYPE_F32 ? 4 : 8;
