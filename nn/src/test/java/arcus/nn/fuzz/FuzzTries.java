@@ -12,6 +12,12 @@ import net.jqwik.api.lifecycle.PropertyLifecycleContext;
 public final class FuzzTries implements AroundPropertyHook {
   public static final String PROPERTY = "arcus.fuzz.tries";
 
+  /** Registered on a class, the hook reaches its properties only when it propagates. */
+  @Override
+  public net.jqwik.api.lifecycle.PropagationMode propagateTo() {
+    return net.jqwik.api.lifecycle.PropagationMode.ALL_DESCENDANTS;
+  }
+
   @Override
   public PropertyExecutionResult aroundProperty(PropertyLifecycleContext context, PropertyExecutor property) {
     String n = System.getProperty(PROPERTY);
