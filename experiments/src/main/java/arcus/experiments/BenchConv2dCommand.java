@@ -24,6 +24,7 @@ final class BenchConv2dCommand implements Runnable {
 
   @Override
   public void run() {
+    BenchRanges.threadsAndRepeats(threads, repeats);
     Parallel.setThreads(threads);
     double peak = PeakFlops.multiThread(threads);
     int oh = Kernels.convOutDim(H, K, 1, PAD, 1), ow = Kernels.convOutDim(W, K, 1, PAD, 1);

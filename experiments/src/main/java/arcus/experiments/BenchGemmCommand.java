@@ -23,6 +23,8 @@ final class BenchGemmCommand implements Runnable {
 
   @Override
   public void run() {
+    BenchRanges.threadsAndRepeats(threads, repeats);
+    for (int n : sizes) arcus.experiments.train.ConfigRanges.intIn("--sizes", n, 1, BenchRanges.MAX_GEMM_SIZE, "");
     Parallel.setThreads(threads);
     double peak = PeakFlops.multiThread(threads);
     System.out.printf("measured fp32 peak on %d thread(s): %.1f GFLOP/s%n", threads, peak);

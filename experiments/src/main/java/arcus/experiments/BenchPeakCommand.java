@@ -14,6 +14,7 @@ final class BenchPeakCommand implements Runnable {
 
   @Override
   public void run() {
+    arcus.experiments.train.ConfigRanges.intIn("--threads", threads, 1, arcus.experiments.train.ConfigRanges.MAX_THREADS, "");
     double one = PeakFlops.singleThread();
     double many = PeakFlops.multiThread(threads);
     System.out.printf("peak fp32 FMA: 1 thread %.1f GFLOP/s, %d threads %.1f GFLOP/s%n", one, threads, many);

@@ -51,6 +51,7 @@ final class BenchTrainCommand implements Runnable {
 
   @Override
   public void run() {
+    BenchRanges.train(batch, steps, warmup, threads, classes);
     Parallel.setThreads(threads);
     Model m = Models.create(model, 0);
     int[] in = m.inputShape();

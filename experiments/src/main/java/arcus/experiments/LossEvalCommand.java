@@ -79,7 +79,7 @@ public final class LossEvalCommand implements Callable<Integer> {
     warmup = KernelWarmup.start();
     Timer timer = new Timer(timing ? spec.commandLine().getErr() : null, System.nanoTime());
     try {
-      String text = new String(input.readAllBytes(), StandardCharsets.UTF_8);
+      String text = new String(LossEvalLimits.read(input), StandardCharsets.UTF_8);
       timer.lap("read");
       result = evaluate(text, timer, this::stopWarmup);
     } catch (IllegalArgumentException e) {
@@ -91,6 +91,8 @@ public final class LossEvalCommand implements Callable<Integer> {
     } catch (RuntimeException | OutOfMemoryError e) {
       result = error("internal error: " + e);
       status = 1;
+    } finally {
+      stopWarmup(); // a refused case must not leave the warm-up thread computing (fuzzing runs thousands in one JVM)
     }
     out.println(result);
     out.flush();
@@ -170,6 +172,7 @@ public final class LossEvalCommand implements Callable<Integer> {
     MarginLoss loss = Losses.create(lossName, params);
 
     JsonArrays feats = JsonArrays.of("features", require(c, "features"), 2);
+    LossEvalLimits.checkValues("features", feats.data());
     timer.lap("check");
     int n = feats.shape()[0], d = feats.shape()[1];
     int[] labels = labels(require(c, "labels"), n);
@@ -187,6 +190,7 @@ public final class LossEvalCommand implements Callable<Integer> {
     } else {
       boolean em = core instanceof EmSoftmax;
       JsonArrays w = JsonArrays.of("weights", require(c, "weights"), em ? 3 : 2);
+      LossEvalLimits.checkValues("weights", w.data());
       weightShape = w.shape();
       if (em && w.shape()[0] != ((EmSoftmax) core).k())
         throw new JsonException("weights: emsoftmax with K = " + ((EmSoftmax) core).k() + " needs K×d×C weights, got " + w.shape()[0] + " classifiers");
@@ -197,12 +201,14 @@ public final class LossEvalCommand implements Callable<Integer> {
       p = core.params(Tensor.of(dtype, w.data(), w.shape()));
       weightNames = em ? p.names().stream().filter(k -> k.startsWith("w")).toList() : List.of("w");
     }
+    LossEvalLimits.checkShapes(n, d, classes, core instanceof EmSoftmax em ? em.k() : 1, core instanceof EmSoftmax em && em.hsicLambda() > 0);
     for (int i = 0; i < n; i++)
       if (labels[i] >= classes) throw new JsonException("labels: label " + labels[i] + " at position " + i + " is out of range [0, " + classes + ")");
     if (loss instanceof CenterLoss) {
       Tensor centers;
       if (c.containsKey("centers")) {
         JsonArrays cs = JsonArrays.of("centers", c.get("centers"), 2);
+        LossEvalLimits.checkValues("centers", cs.data());
         if (cs.shape()[0] != classes || cs.shape()[1] != d)
           throw new JsonException("centers: expected C×d = " + classes + "×" + d + ", got " + cs.shape()[0] + "×" + cs.shape()[1]);
         centers = Tensor.of(dtype, cs.data(), cs.shape());

@@ -14,7 +14,8 @@ final class Check {
 
   /** L-Softmax and SphereFace: an integer angular multiplier m ≥ 1 and a blending weight λ ≥ 0. */
   static void multiplicative(String loss, int m, double lambda) {
-    if (m < 1) throw new IllegalArgumentException(loss + ": m must be an integer ≥ 1, got " + m);
+    if (m < 1 || m > ParamRanges.MAX_PSI_M)
+      throw new IllegalArgumentException(loss + ": m must be an integer in [1, " + ParamRanges.MAX_PSI_M + "], got " + m);
     nonNegative(loss, "lambda", lambda);
   }
 

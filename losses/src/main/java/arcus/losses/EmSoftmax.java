@@ -24,7 +24,7 @@ public record EmSoftmax(int k, double m, double hsicLambda, Combine combine) imp
   public enum Combine { MEAN, SUM }
 
   public EmSoftmax {
-    if (k < 1) throw new IllegalArgumentException("emsoftmax: K must be an integer ≥ 1, got " + k);
+    if (k < 1 || k > ParamRanges.MAX_EM_K) throw new IllegalArgumentException("emsoftmax: K must be an integer in [1, " + ParamRanges.MAX_EM_K + "], got " + k);
     Check.finite("emsoftmax", "m", m);
     Check.nonNegative("emsoftmax", "hsic_lambda", hsicLambda);
     if (combine == null) throw new IllegalArgumentException("emsoftmax: combine must be mean or sum");

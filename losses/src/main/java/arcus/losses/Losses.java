@@ -136,7 +136,10 @@ public final class Losses {
       defaults.putIfAbsent(k, dflt);
       Object v = map.get(k);
       if (v == null) return dflt;
-      if (v instanceof Number n) return n.doubleValue();
+      if (v instanceof Number n) {
+        ParamRanges.check(loss, k, n.doubleValue());
+        return n.doubleValue();
+      }
       throw new IllegalArgumentException(loss + ": parameter " + k + " must be a number, got " + describe(v));
     }
 
@@ -144,6 +147,7 @@ public final class Losses {
       defaults.putIfAbsent(k, dflt);
       Object v = map.get(k);
       if (v == null) return dflt;
+      if (v instanceof Number n) ParamRanges.check(loss, k, n.doubleValue()); // before the integer test: m = 1e20 is out of range
       if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) && Math.abs(n.doubleValue()) < Integer.MAX_VALUE) return n.intValue();
       throw new IllegalArgumentException(loss + ": parameter " + k + " must be an integer, got " + describe(v));
     }
@@ -165,12 +169,14 @@ public final class Losses {
     }
 
     double[] array(String k) {
-      Object v = map.get(k);
-      if (v instanceof double[] d) return d.clone();
+      Object v = map.get(k); // elements bounded to [-1e6, 1e6]: an initial bias, far beyond any logit scale
+      if (v instanceof double[] d) v = java.util.Arrays.stream(d).boxed().toList();
       if (v instanceof List<?> l) {
         List<Double> out = new ArrayList<>();
         for (Object o : l) {
           if (!(o instanceof Number n)) throw new IllegalArgumentException(loss + ": parameter " + k + " must be an array of numbers, got an element " + describe(o));
+          if (!Double.isFinite(n.doubleValue()) || Math.abs(n.doubleValue()) > 1e6)
+            throw new IllegalArgumentException(loss + ": parameter " + k + " element " + out.size() + " = " + n + " is out of range: must be a number in [-1e6, 1e6]");
           out.add(n.doubleValue());
         }
         return out.stream().mapToDouble(Double::doubleValue).toArray();

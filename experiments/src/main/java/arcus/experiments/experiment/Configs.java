@@ -50,18 +50,26 @@ public final class Configs {
   @SuppressWarnings("unchecked")
   public static TrainConfig fromMap(Map<String, Object> m) {
     Object lp = m.get("loss_params");
-    return new TrainConfig(str(m, "dataset"), Path.of(str(m, "data_dir")), str(m, "model"), num(m, "feature_dim").intValue(),
+    return new TrainConfig(str(m, "dataset"), Path.of(str(m, "data_dir")), str(m, "model"), intOf(m, "feature_dim"),
         str(m, "loss"), lp instanceof Map<?, ?> ? (Map<String, Object>) lp : Map.of(), (String) m.get("warmup_loss"),
-        num(m, "warmup_epochs").intValue(), num(m, "epochs").intValue(), num(m, "batch").intValue(), num(m, "lr").doubleValue(),
+        intOf(m, "warmup_epochs"), intOf(m, "epochs"), intOf(m, "batch"), num(m, "lr").doubleValue(),
         str(m, "lr_schedule"), str(m, "optimizer"), num(m, "momentum").doubleValue(), num(m, "weight_decay").doubleValue(),
-        str(m, "lambda_schedule"), num(m, "seed").longValue(), num(m, "threads").intValue(), str(m, "dtype"), str(m, "backend"),
-        num(m, "classes").intValue(), num(m, "train_limit").intValue(), num(m, "test_limit").intValue(),
-        num(m, "train_eval_limit").intValue(), Boolean.TRUE.equals(m.get("augment")), Path.of(str(m, "out")), null);
+        str(m, "lambda_schedule"), num(m, "seed").longValue(), intOf(m, "threads"), str(m, "dtype"), str(m, "backend"),
+        intOf(m, "classes"), intOf(m, "train_limit"), intOf(m, "test_limit"),
+        intOf(m, "train_eval_limit"), Boolean.TRUE.equals(m.get("augment")), Path.of(str(m, "out")), null);
   }
 
   private static String str(Map<String, Object> m, String k) {
     if (!(m.get(k) instanceof String s)) throw new IllegalArgumentException("run config: \"" + k + "\" missing or not a string");
     return s;
+  }
+
+  /** A whole number that fits an int: 1e20 is refused here, not silently clamped to 2^31 − 1 by intValue(). */
+  private static int intOf(Map<String, Object> m, String k) {
+    double d = num(m, k).doubleValue();
+    if (d != Math.rint(d) || Math.abs(d) > Integer.MAX_VALUE)
+      throw new IllegalArgumentException("run config: \"" + k + "\" = " + m.get(k) + " is not an integer in [-2^31, 2^31)");
+    return (int) d;
   }
 
   private static Number num(Map<String, Object> m, String k) {

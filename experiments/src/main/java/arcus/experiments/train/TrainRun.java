@@ -1,5 +1,6 @@
 package arcus.experiments.train;
 
+import arcus.nn.io.AtomicFiles;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -24,6 +25,9 @@ public final class TrainRun {
     // Resuming continues the run in the checkpoint's own folder; into any other folder it starts a new one there.
     boolean resume = cfg.resume() != null && RunFolder.sameFolder(dir, cfg.resume().toAbsolutePath().getParent());
     RunFolder.checkTrain(dir, overwrite, resume);
+    // a run killed while writing left its folder mid-commit: finish or undo that first (docs/robustness.md)
+    AtomicFiles.recover(dir);
+    if (cfg.resume() != null && cfg.resume().toAbsolutePath().getParent() != null) AtomicFiles.recover(cfg.resume().toAbsolutePath().getParent());
     Trainer t = new Trainer(cfg, out);
     out.printf(Locale.ROOT, "arcus train: %s (d = %d) + %s on %s: %d train / %d test images, %d classes, batch %d, %d epoch(s), %d thread(s)%n",
         cfg.model(), t.featureDim(), cfg.loss(), cfg.dataset(), t.train.n(), t.test.n(), t.classes, cfg.batch(), cfg.epochs(), cfg.threads());
@@ -31,12 +35,15 @@ public final class TrainRun {
     if (overwrite && !resume) RunFolder.clearTrain(dir);
     RunFolder.create(dir);
     Path ck = dir.resolve("checkpoint.arcus");
-    Trainer.Progress end = t.run(start, p -> {
+    // checkpoint and reports are committed together: a kill leaves the previous epoch's set or the new one
+    Trainer.Progress end = t.run(start, p -> AtomicFiles.inTransaction(dir, () -> {
       RunCheckpoint.save(ck, t, p);
       RunReport.write(dir, cfg, t, p, (System.nanoTime() - t0) / 1e9);
+    }));
+    AtomicFiles.inTransaction(dir, () -> {
+      RunCheckpoint.save(ck, t, end);
+      RunReport.write(dir, cfg, t, end, (System.nanoTime() - t0) / 1e9);
     });
-    RunCheckpoint.save(ck, t, end);
-    RunReport.write(dir, cfg, t, end, (System.nanoTime() - t0) / 1e9);
     out.printf(Locale.ROOT, "wrote %s/{report.md, metrics.csv, steps.csv, curves.png, summary.json, checkpoint.arcus}%n", dir);
     return end;
   }

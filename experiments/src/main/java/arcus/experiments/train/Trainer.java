@@ -89,7 +89,7 @@ public final class Trainer {
   }
 
   public Trainer(TrainConfig cfg, PrintStream log) {
-    this.cfg = cfg;
+    this.cfg = ConfigRanges.check(cfg); // every option's range, before any data is read or memory allocated
     this.log = log;
     Parallel.setThreads(cfg.threads());
     this.backend = Backends.byName(cfg.backend());

@@ -82,12 +82,21 @@ public final class IdxReader {
     int[] dims = new int[rank];
     long expected = headerLen;
     long count = 1;
+    long perItem = 1;
     for (int d = 0; d < rank; d++) {
-      dims[d] = readInt(b, 4 + 4 * d);
-      if (dims[d] < 0 || (d > 0 && dims[d] == 0)) {
-        throw new DatasetException(file + ": invalid size " + dims[d] + " for dimension " + d);
+      long size = readInt(b, 4 + 4 * d) & 0xffffffffL; // unsigned: 2^31 images is a size, not -2^31
+      if (d > 0 && size == 0) {
+        throw new DatasetException(file + ": invalid size 0 for dimension " + d);
       }
-      count *= dims[d];
+      count *= size; // at most 2^96 before the check below: no overflow while count < 2^63
+      perItem *= d > 0 ? size : 1; // checked too: with n = 0, count stays 0 whatever the other sizes say
+      if (count > Integer.MAX_VALUE || perItem > Integer.MAX_VALUE) {
+        throw new DatasetException(String.format(
+            "%s: header declares size %d for dimension %d, over 2^31 bytes in all, but the %s %d bytes",
+            file, size, d,
+            c.gzipped() ? "decompressed data has" : "file has", b.length));
+      }
+      dims[d] = (int) size;
     }
     expected += count;
     if (expected != b.length) {

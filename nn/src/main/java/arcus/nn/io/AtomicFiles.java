@@ -40,6 +40,11 @@ public final class AtomicFiles {
   public static void write(Path path, Writer writer) {
     Path target = path.toAbsolutePath();
     Path dir = target.getParent();
+    Transaction tx = CURRENT.get();
+    if (tx != null && tx.dir.equals(dir)) {
+      tx.stage(target, writer);
+      return;
+    }
     Path tmp = null;
     try {
       Files.createDirectories(dir);
@@ -68,6 +73,134 @@ public final class AtomicFiles {
           Files.deleteIfExists(tmp);
         } catch (IOException ignored) {
           // The original error matters more than a leftover temporary file.
+        }
+      }
+    }
+  }
+
+  // ---- several files at once ----
+
+  /** Name of the journal that commits a transaction (docs/robustness.md). */
+  public static final String JOURNAL = ".arcus-commit";
+  private static final String PENDING = ".pending";
+  private static final ThreadLocal<Transaction> CURRENT = new ThreadLocal<>();
+
+  /**
+   * Runs {@code body} so that its writes into {@code dir} (through this class) take effect
+   * together: each goes to a pending file, forced to disk; then a journal naming them all is
+   * written atomically (the commit point); then each pending file is renamed over its target and
+   * the journal deleted. A process killed before the journal exists leaves the old files (and
+   * pending files that {@link #recover} deletes); killed after, {@link #recover} finishes the
+   * renames. So after {@link #recover} the folder holds all the old files or all the new ones.
+   * Writes to other folders inside {@code body} are atomic one by one, as usual.
+   */
+  public static void inTransaction(Path dir, Runnable body) {
+    if (CURRENT.get() != null) throw new IllegalStateException("AtomicFiles transactions do not nest");
+    Transaction tx = new Transaction(dir.toAbsolutePath());
+    CURRENT.set(tx);
+    boolean done = false;
+    try {
+      body.run();
+      CURRENT.remove();
+      tx.commit();
+      done = true;
+    } finally {
+      CURRENT.remove();
+      if (!done) tx.discard();
+    }
+  }
+
+  /**
+   * Brings {@code dir} to the last committed state after a crash: finishes the renames of a
+   * committed transaction, deletes pending and temporary files of an uncommitted one. Does
+   * nothing to a folder that does not exist or has nothing to recover.
+   */
+  public static void recover(Path dir) {
+    Path d = dir.toAbsolutePath();
+    if (!Files.isDirectory(d)) return;
+    try {
+      replay(d);
+      try (var files = Files.list(d)) {
+        for (Path f : files.toList()) {
+          String n = f.getFileName().toString();
+          if (n.startsWith(".") && (n.endsWith(PENDING) || n.endsWith(".tmp"))) Files.deleteIfExists(f);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot recover " + d + ": " + e, e);
+    }
+  }
+
+  /** Finishes the renames a journal lists, then deletes it. */
+  private static void replay(Path d) throws IOException {
+    Path journal = d.resolve(JOURNAL);
+    if (Files.isRegularFile(journal)) {
+      for (String line : Files.readAllLines(journal, StandardCharsets.UTF_8)) {
+        int tab = line.indexOf('\t');
+        if (tab < 0) continue;
+        Path pending = d.resolve(line.substring(0, tab)), target = d.resolve(line.substring(tab + 1));
+        if (!pending.getParent().equals(d) || !target.getParent().equals(d)) continue; // names only, never a path elsewhere
+        if (Files.exists(pending)) move(pending, target);
+      }
+      syncDirectory(d);
+      Files.delete(journal);
+      syncDirectory(d);
+    }
+  }
+
+  private static void move(Path from, Path to) throws IOException {
+    try {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  private static final class Transaction {
+    final Path dir;
+    final java.util.Map<Path, Path> staged = new java.util.LinkedHashMap<>(); // target → pending
+
+    Transaction(Path dir) {
+      this.dir = dir;
+    }
+
+    void stage(Path target, Writer writer) {
+      try {
+        Files.createDirectories(dir);
+        Path old = staged.remove(target);
+        if (old != null) Files.deleteIfExists(old);
+        // CREATE_NEW, not Files.createTempFile (0600, which the rename would keep): see write()
+        Path pending = dir.resolve("." + target.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + PENDING);
+        staged.put(target, pending);
+        try (FileChannel ch = FileChannel.open(pending, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)) {
+          OutputStream out = Channels.newOutputStream(ch);
+          writer.writeTo(out);
+          out.flush();
+          ch.force(true);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write " + target + ": " + e, e);
+      }
+    }
+
+    void commit() {
+      if (staged.isEmpty()) return;
+      StringBuilder j = new StringBuilder();
+      staged.forEach((target, pending) -> j.append(pending.getFileName()).append('\t').append(target.getFileName()).append('\n'));
+      write(dir.resolve(JOURNAL), j.toString().getBytes(StandardCharsets.UTF_8)); // atomic: the commit point
+      try {
+        replay(dir);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot commit the writes to " + dir + ": " + e, e);
+      }
+    }
+
+    void discard() {
+      for (Path p : staged.values()) {
+        try {
+          Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+          // the body's own error matters more; recover() deletes it later
         }
       }
     }

@@ -68,7 +68,7 @@ public final class Checkpoints {
       Map<String, int[]> expectedShapes) {
     List<String> problems = new ArrayList<>();
     if (!ck.model().equals(expectedModel)) {
-      problems.add("saved from model '" + ck.model() + "' but loading into '" + expectedModel
+      problems.add("saved from model '" + printable(ck.model()) + "' but loading into '" + expectedModel
           + "'");
     }
     TreeSet<String> missing = new TreeSet<>(expectedShapes.keySet());
@@ -245,9 +245,9 @@ public final class Checkpoints {
       throw new CheckpointException(file + ": "
           + (crcOk ? "" : String.format("CRC32 mismatch (stored %08x, computed %08x); ", stored,
               (int) crc.getValue()))
-          + m.getMessage());
+          + printable(m.getMessage()));
     } catch (IllegalArgumentException e) {
-      throw new CheckpointException(file + ": invalid content: " + e.getMessage(), e);
+      throw new CheckpointException(file + ": invalid content: " + printable(String.valueOf(e.getMessage())), e);
     }
     if (!crcOk) {
       throw new CheckpointException(String.format(
@@ -264,12 +264,13 @@ public final class Checkpoints {
     Map<String, String> meta = new LinkedHashMap<>();
     for (int i = 0; i < metaCount; i++) {
       String k = c.str("metadata key " + i);
-      meta.put(k, c.str("metadata value '" + k + "'"));
+      meta.put(k, c.str("metadata value '" + printable(k) + "'"));
     }
     int arrayCount = c.count("array count", 10);
     List<NamedArray> arrays = new ArrayList<>();
     for (int i = 0; i < arrayCount; i++) {
-      String name = c.str("name of array " + i);
+      String stored = c.str("name of array " + i);
+      String name = printable(stored); // for messages: a damaged name must not break the one-line error
       int dtype = c.u8("dtype of '" + name + "'");
       if (dtype != DTYPE_F32 && dtype != DTYPE_F64) {
         throw new Malformed("array '" + name + "' has unknown dtype code " + dtype);
@@ -287,8 +288,8 @@ public final class Checkpoints {
         }
         count *= shape[d];
         if (count > Integer.MAX_VALUE) {
-          throw new Malformed("array '" + name + "' shape " + Arrays.toString(shape)
-              + " is too large");
+          throw new Malformed("array '" + name + "' declares shape " + Arrays.toString(shape)
+              + " (over 2^31 elements) but only " + c.remaining() + " bytes remain in the file");
         }
       }
       int width = dtype == DTYPE_F32 ? 4 : 8;
@@ -297,12 +298,12 @@ public final class Checkpoints {
         float[] v = new float[(int) count];
         c.buf.asFloatBuffer().get(v);
         c.skip(count * 4);
-        arrays.add(NamedArray.of(name, shape, v));
+        arrays.add(NamedArray.of(stored, shape, v));
       } else {
         double[] v = new double[(int) count];
         c.buf.asDoubleBuffer().get(v);
         c.skip(count * 8);
-        arrays.add(NamedArray.of(name, shape, v));
+        arrays.add(NamedArray.of(stored, shape, v));
       }
     }
     return new CheckpointData(model, step, meta, arrays);
@@ -390,6 +391,16 @@ public final class Checkpoints {
         throw new Malformed(what + " is not valid UTF-8");
       }
     }
+  }
+
+  /** {@code s} with control characters written as \\xNN, so that a message stays one line. */
+  private static String printable(String s) {
+    StringBuilder sb = new StringBuilder();
+    s.codePoints().forEach(cp -> {
+      if (cp < 0x20 || cp == 0x7f) sb.append(String.format("\\x%02x", cp));
+      else sb.appendCodePoint(cp);
+    });
+    return sb.toString();
   }
 
   private static String printable(byte[] b) {

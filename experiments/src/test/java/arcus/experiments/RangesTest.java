@@ -1,0 +1,141 @@
+package arcus.experiments;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import arcus.experiments.experiment.Configs;
+import arcus.experiments.train.ConfigRanges;
+import arcus.experiments.train.TrainConfig;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Issue 11: every parameter's range is checked where it enters, with parameter, value and range named. */
+class RangesTest {
+  @TempDir Path tmp;
+
+  record Run(int status, String err) {}
+
+  Run train(String... opts) {
+    StringWriter err = new StringWriter();
+    CommandLine cl = Main.commandLine();
+    cl.setOut(new PrintWriter(new StringWriter()));
+    cl.setErr(new PrintWriter(err, true));
+    List<String> args = new java.util.ArrayList<>(List.of("train", "--data", tmp.resolve("none").toString(), "--out", tmp.resolve("run").toString()));
+    args.addAll(List.of(opts));
+    return new Run(cl.execute(args.toArray(String[]::new)), err.toString().strip());
+  }
+
+  @Test
+  void theIssuesHugeMarginsAreRefusedOnTheCommandLine() {
+    for (String loss : List.of("lsoftmax", "sphereface")) {
+      for (String m : List.of("100000", "1e9", "1e8")) {
+        Run r = train("--loss", loss, "--loss-param", "m=" + m);
+        assertEquals(2, r.status(), r.err());
+        assertTrue(r.err().contains(loss + ": parameter m = ") && r.err().contains("an integer in [1, 16]"), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+      }
+    }
+  }
+
+  @Test
+  void optionsOutOfRangeNameOptionValueAndRange() {
+    Map<String[], String> cases = new LinkedHashMap<>();
+    cases.put(new String[] {"--epochs", "1000000"}, "--epochs = 1000000 is out of range: must be an integer in [0, 100000]");
+    cases.put(new String[] {"--threads", "100000"}, "--threads = 100000 is out of range: must be an integer in [1, 256]");
+    cases.put(new String[] {"--lr", "1000"}, "--lr = 1000.0 is out of range: must be a number in (0, 100]");
+    cases.put(new String[] {"--momentum", "1.5"}, "--momentum = 1.5 is out of range: must be a number in [0, 1]");
+    cases.put(new String[] {"--feature-dim", "1000000"}, "--feature-dim = 1000000 is out of range: must be an integer in [0, 4096] (0 = the model's default)");
+    cases.put(new String[] {"--classes", "1"}, "--classes = 1 is out of range: must be an integer in [2, 1000] (0 = all)");
+    cases.put(new String[] {"--lr-schedule", "exp:2:10"}, "--lr-schedule exp RATE = 2.0 is out of range: must be a number in (0, 1]");
+    cases.put(new String[] {"--dataset", "imagenet"}, "--dataset = 'imagenet' is not one of mnist, fashion, cifar10, cifar100, cifar100-coarse");
+    cases.put(new String[] {"--loss", "emsoftmax", "--loss-param", "K=1000000"}, "emsoftmax: parameter K = 1000000 is out of range: must be an integer in [1, 32]");
+    cases.forEach((opts, message) -> {
+      Run r = train(opts);
+      assertEquals(2, r.status(), r.err());
+      assertEquals("arcus train: " + message, r.err());
+    });
+  }
+
+  @Test
+  void aValidCommandLinePassesTheChecksAndStopsAtTheMissingData() {
+    Run r = train("--loss", "lsoftmax", "--loss-param", "m=16", "--epochs", "100000", "--threads", "2");
+    assertEquals(2, r.status(), r.err());
+    assertTrue(r.err().contains("not found") || r.err().contains("missing"), r.err());
+  }
+
+  @Test
+  void benchOptionsAreCheckedBeforeAnyWork() {
+    StringWriter err = new StringWriter();
+    CommandLine cl = Main.commandLine();
+    cl.setErr(new PrintWriter(err, true));
+    assertEquals(2, cl.execute("bench", "gemm", "--sizes", "100000", "--threads", "1"));
+    assertEquals("arcus gemm: --sizes = 100000 is out of range: must be an integer in [1, 8192]", err.toString().strip());
+  }
+
+  @Test
+  void aRunConfigFileIsCheckedLikeTheCommandLine() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("dataset", "mnist");
+    m.put("data_dir", "data");
+    m.put("model", "lenet");
+    m.put("feature_dim", 0L);
+    m.put("loss", "lsoftmax");
+    m.put("loss_params", Map.of("m", 1e9));
+    m.put("warmup_epochs", 0L);
+    m.put("epochs", 1e20);
+    m.put("batch", 10L);
+    m.put("lr", 0.1);
+    m.put("lr_schedule", "constant");
+    m.put("optimizer", "sgd");
+    m.put("momentum", 0.9);
+    m.put("weight_decay", 0.0);
+    m.put("lambda_schedule", "none");
+    m.put("seed", 1L);
+    m.put("threads", 1L);
+    m.put("dtype", "float32");
+    m.put("backend", "cpu");
+    m.put("classes", 0L);
+    m.put("train_limit", 0L);
+    m.put("test_limit", 0L);
+    m.put("train_eval_limit", 0L);
+    m.put("out", "runs/x");
+    var e = assertThrows(IllegalArgumentException.class, () -> Configs.fromMap(m));
+    assertEquals("run config: \"epochs\" = 1.0E20 is not an integer in [-2^31, 2^31)", e.getMessage());
+    m.put("epochs", 3L);
+    TrainConfig c = Configs.fromMap(m);
+    e = assertThrows(IllegalArgumentException.class, () -> ConfigRanges.check(c));
+    assertTrue(e.getMessage().startsWith("lsoftmax: parameter m = 1000000000 is out of range"), e.getMessage());
+  }
+
+  @Test
+  void lossEvalRefusesTheIssuesMarginsAndOversizedCases() {
+    for (String loss : List.of("lsoftmax", "sphereface")) {
+      LossEvalCommandTest.Result r = LossEvalCommandTest.run("{\"loss\": \"" + loss + "\", \"features\": [[1, 2]], \"weights\": [[1, 0], [0, 1]],"
+          + " \"labels\": [0], \"params\": {\"m\": 1e9}}");
+      assertEquals(2, r.status());
+      assertTrue(r.out().contains("parameter m = 1000000000 is out of range: must be an integer in [1, 16]"), r.out());
+    }
+    // 4097 rows × 4096 classes = 16,781,312 logits from a case of 8193 numbers
+    StringBuilder sb = new StringBuilder("{\"loss\": \"softmax\", \"features\": [");
+    for (int i = 0; i < 4097; i++) sb.append(i == 0 ? "[1]" : ",[1]");
+    sb.append("], \"weights\": [[");
+    for (int i = 0; i < 4096; i++) sb.append(i == 0 ? "1" : ",1");
+    sb.append("]], \"labels\": [");
+    for (int i = 0; i < 4097; i++) sb.append(i == 0 ? "0" : ",0");
+    sb.append("]}");
+    LossEvalCommandTest.Result r = LossEvalCommandTest.run(sb.toString());
+    assertEquals(2, r.status());
+    assertTrue(r.out().contains("N·C = 4097·4096 = 16781312 logits, more than the limit 16777216"), r.out());
+    r = LossEvalCommandTest.run("{\"loss\": \"softmax\", \"features\": [[1e7]], \"weights\": [[1, 0]], \"labels\": [0]}");
+    assertEquals(2, r.status());
+    assertTrue(r.out().contains("features: element 0 (row-major) = 1.0E7 is out of range: must be a number in [-1e6, 1e6]"), r.out());
+  }
+}
