@@ -92,7 +92,9 @@ public final class LossEvalCommand implements Callable<Integer> {
       result = error("internal error: " + e);
       status = 1;
     } finally {
-      stopWarmup(); // a refused case must not leave the warm-up thread computing (fuzzing runs thousands in one JVM)
+      // a refused case must not leave the warm-up thread computing (fuzzing runs thousands in one JVM);
+      // interrupt without waiting: it stops after its current step, and a daemon ends with the JVM
+      if (warmup != null) warmup.interrupt();
     }
     out.println(result);
     out.flush();

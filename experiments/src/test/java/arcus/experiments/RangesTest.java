@@ -138,4 +138,15 @@ class RangesTest {
     assertEquals(2, r.status());
     assertTrue(r.out().contains("features: element 0 (row-major) = 1.0E7 is out of range: must be a number in [-1e6, 1e6]"), r.out());
   }
+
+  /** A class-count list such as 1..2000000000 built two billion runs before this limit. */
+  @Test
+  void experimentListsAreBounded() {
+    var e = assertThrows(IllegalArgumentException.class, () -> arcus.experiments.experiment.IntSpec.parse("1..2000000000"));
+    assertEquals("'1..2000000000': range 1..2000000000 has 2000000000 numbers, more than the 10000 a list may hold", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> arcus.experiments.experiment.IntSpec.parse("1..9000,10000..19000"));
+    assertTrue(e.getMessage().contains("more than the 10000"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> arcus.experiments.experiment.IntSpec.parse("2000000000k", 10));
+    assertTrue(e.getMessage().contains("cannot read '2000000000k'"), e.getMessage());
+  }
 }
