@@ -27,8 +27,16 @@ final class Winograd {
   private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
   private static final int L = FS.length();
 
-  /** Target tiles per chunk (GEMM width): large enough to amortise packing, small enough for L2/L3. */
-  static final int TILES = Integer.getInteger("arcus.winograd.tiles", 196);
+  /**
+   * Target tiles per chunk in the forward pass (the GEMM's width): each of the 36 GEMMs packs its
+   * 64×64 (pre-broadcast, 128 KiB) filter panel once per chunk, so wider chunks amortise that.
+   */
+  static final int TILES = Integer.getInteger("arcus.winograd.tiles", 400);
+  /**
+   * Target tiles per chunk in the weight gradient (the GEMM's depth): packing there is in
+   * proportion to the tiles anyway, so narrow chunks win by keeping V and gM in L2.
+   */
+  static final int TILES_WEIGHT = Integer.getInteger("arcus.winograd.tilesWeight", 64);
 
   /** The transform matrices of F(m×m, 3×3); a = m + 2. */
   record Transform(int m, int a, double[][] bt, double[][] g, double[][] at) {
@@ -188,17 +196,30 @@ final class Winograd {
 
   // ---- geometry of one call ----
 
-  /** Tile grid and buffer strides of one convolution. */
-  private record Plan(Transform tf, ConvKernels.Geom g, int th, int tw, int wq, int rowLen, int lenT,
-                      int chunkRows, int ldT) {
-    static Plan of(Transform tf, ConvKernels.Geom g) {
+  /**
+   * Tile grid and buffer strides of one convolution. A source row in phase layout has m phase
+   * runs of wq = lenT + 1 cells (tile tx's column j is at phase j mod m, index tx + j div m, and
+   * vector reads run to lenT); rowLen rounds the m runs up to whole vectors. A row pass turns
+   * each row into a lenT-long run per transform column: hLen = a·lenT floats per source row.
+   */
+  private record Plan(Transform tf, ConvKernels.Geom g, int th, int tw, int wq, int rowLen, int lenT, int hLen,
+                      int chunkRows, int ldT, int[] xCols, int[] yCols) {
+    static Plan of(Transform tf, ConvKernels.Geom g, int target) {
       int m = tf.m;
       int th = (g.oh() + m - 1) / m, tw = (g.ow() + m - 1) / m;
       int lenT = roundUp(tw, L);
-      int wq = lenT + L; // phase rows: data up to index tw, vector reads up to lenT
-      int chunkRows = Math.max(1, Math.min(g.n() * th, TILES / tw));
+      int wq = lenT + 1;
+      int chunkRows = Math.max(1, Math.min(g.n() * th, target / tw));
       int ldT = roundUp(chunkRows * tw, L) + L;
-      return new Plan(tf, g, th, tw, wq, m * wq, lenT, chunkRows, ldT);
+      return new Plan(tf, g, th, tw, wq, roundUp(m * wq, L), lenT, tf.a * lenT, chunkRows, ldT,
+          phaseMap(g.w(), g.pW(), m, wq), phaseMap(g.ow(), 0, m, wq));
+    }
+
+    /** Where column ix of a source row (shifted right by pad) goes in phase layout. */
+    static int[] phaseMap(int w, int pad, int m, int wq) {
+      int[] map = new int[w];
+      for (int ix = 0; ix < w; ix++) map[ix] = (ix + pad) % m * wq + (ix + pad) / m;
+      return map;
     }
 
     int rows() {
@@ -288,41 +309,40 @@ final class Winograd {
   }
 
   /**
-   * Input transform of tile rows [r0, r1) (r = image·th + ty) into V[pos][ci][ldT], tile
-   * t = (r − r0)·tw + tx. Writes up to lenT − tw columns past each tile row; those land in the
-   * next row's slots (written later) or in the slack at the end.
+   * The input-side transform of tile rows [r0, r1) (r = image·th + ty): for every plane (image,
+   * ch) of src [n, chs, sh, sw], dst[pos][ch][ldT] at tile t = (r − r0)·tw + tx gets
+   * Σ_ij L[i][k] L[j][l] d[k][l] over the tile's source window d (rowsPerTile × rowsPerTile
+   * cells from source row ty·m − pad, zero outside the plane): V = Bᵀ d B for the input
+   * (L = Bᵀ, a rows, padded), gM = A gY Aᵀ for the output gradient (L = A, m rows, unpadded).
+   * Rows pass first, once per source row: the row is copied into phase layout, then each of the
+   * a combinations of its columns becomes a run over the tiles of the row (vectors of 8 tiles).
+   * Then the column pass combines rowsPerTile of those runs per tile row. Writes up to lenT − tw
+   * cells past each tile row: they land in the next row's slots (written later) or in the
+   * slack at the end of dst's rows.
    */
-  private static void inputTransform(Plan p, float[] x, int r0, int r1, Scratch s, Stage vert, Stage horiz) {
-    ConvKernels.Geom g = p.g;
-    Transform tf = p.tf;
-    int m = tf.m, a = tf.a, c = g.c(), rowLen = p.rowLen, wq = p.wq, ldT = p.ldT;
-    float[] rows = s.rowsBuf, w = s.w, v = s.v;
-    for (int r = r0; r < r1; r++) {
-      int img = r / p.th, ty = r % p.th, tBase = (r - r0) * p.tw;
-      for (int ci = 0; ci < c; ci++) {
-        int plane = (img * c + ci) * g.h() * g.w();
-        for (int i = 0; i < a; i++) {
-          int iy = ty * m + i - g.pH(), dst = i * rowLen;
-          if (iy < 0 || iy >= g.h()) {
-            java.util.Arrays.fill(rows, dst, dst + rowLen, 0f);
+  private static void tileTransform(Plan p, float[] src, int chs, int sh, int sw, int pad, int[] cols, int rowsPerTile,
+                                    Stage rowsPass, Stage colsPass, float[] rowBuf, float[] h, float[] dst, int r0, int r1) {
+    int m = p.tf.m, a = p.tf.a, lenT = p.lenT, hLen = p.hLen, ldT = p.ldT, tw = p.tw;
+    for (int r = r0; r < r1; ) {
+      int img = r / p.th, ty0 = r % p.th, ty1 = Math.min(p.th, ty0 + (r1 - r)), tBase0 = (r - r0) * tw;
+      int py0 = ty0 * m, py1 = (ty1 - 1) * m + rowsPerTile;
+      for (int ch = 0; ch < chs; ch++) {
+        int plane = (img * chs + ch) * sh * sw;
+        for (int py = py0; py < py1; py++) {
+          int iy = py - pad, hOff = (py - py0) * hLen;
+          if (iy < 0 || iy >= sh) {
+            java.util.Arrays.fill(h, hOff, hOff + hLen, 0f);
             continue;
           }
-          deinterleave(x, plane + iy * g.w(), g.w(), g.pW(), m, wq, rows, dst);
+          for (int ix = 0, s0 = plane + iy * sw; ix < sw; ix++) rowBuf[cols[ix]] = src[s0 + ix];
+          rowsPass.run(rowBuf, 0, h, hOff, lenT, lenT);
         }
-        vert.run(rows, 0, w, 0, rowLen, rowLen);
-        for (int i = 0; i < a; i++) horiz.run(w, i * rowLen, v, (i * a * c + ci) * ldT + tBase, c * ldT, p.lenT);
+        for (int ty = ty0; ty < ty1; ty++) {
+          int hOff = (ty - ty0) * m * hLen, tb = tBase0 + (ty - ty0) * tw;
+          for (int j = 0; j < a; j++) colsPass.run(h, hOff + j * lenT, dst, (j * chs + ch) * ldT + tb, a * chs * ldT, lenT);
+        }
       }
-    }
-  }
-
-  /**
-   * Copies one image row into phase layout: column X = ix + pad goes to (X mod m)·wq + X div m.
-   * Only data cells are written; the padding cells stay as they were (zero).
-   */
-  private static void deinterleave(float[] x, int src, int w, int pad, int m, int wq, float[] dst, int dOff) {
-    for (int ph = 0; ph < m; ph++) {
-      int ix = Math.floorMod(ph - pad, m), d = dOff + ph * wq + (ix + pad) / m;
-      for (; ix < w; ix += m, d++) dst[d] = x[src + ix];
+      r += ty1 - ty0;
     }
   }
 
@@ -354,47 +374,20 @@ final class Winograd {
     }
   }
 
-  /**
-   * Adjoint of the output transform for tile rows [r0, r1): gM[pos][o][ldT] = (A gY Aᵀ) of each
-   * gy tile, cells past the output edge read as zero.
-   */
-  private static void gradOutputTransform(Plan p, float[] gy, int r0, int r1, Scratch s, Stage vertA, Stage horizA) {
-    ConvKernels.Geom g = p.g;
-    Transform tf = p.tf;
-    int m = tf.m, a = tf.a, oc = g.oc(), rowLen = p.rowLen, wq = p.wq, ldT = p.ldT;
-    float[] rows = s.gRows, w = s.w, gm = s.m;
-    for (int r = r0; r < r1; r++) {
-      int img = r / p.th, ty = r % p.th, tBase = (r - r0) * p.tw;
-      for (int o = 0; o < oc; o++) {
-        int plane = (img * oc + o) * g.oh() * g.ow();
-        for (int k = 0; k < m; k++) {
-          int oy = ty * m + k, dst = k * rowLen;
-          if (oy >= g.oh()) {
-            java.util.Arrays.fill(rows, dst, dst + rowLen, 0f);
-            continue;
-          }
-          deinterleave(gy, plane + oy * g.ow(), g.ow(), 0, m, wq, rows, dst);
-        }
-        vertA.run(rows, 0, w, 0, rowLen, rowLen);
-        for (int i = 0; i < a; i++) horizA.run(w, i * rowLen, gm, (i * a * oc + o) * ldT + tBase, oc * ldT, p.lenT);
-      }
-    }
-  }
-
   private static Scratch scratch(Plan p, boolean weightGrad) {
     Scratch s = SCRATCH.get();
     ConvKernels.Geom g = p.g;
     int a = p.tf.a, m = p.tf.m, ld = p.ldT;
     s.v = Scratch.grow(s.v, a * a * g.c() * ld);
     s.m = Scratch.grow(s.m, a * a * g.oc() * ld);
-    s.rowsBuf = Scratch.grow(s.rowsBuf, a * p.rowLen);
-    // rows of a new geometry: padding cells must be zero (data cells are rewritten per row)
-    java.util.Arrays.fill(s.rowsBuf, 0, a * p.rowLen, 0f);
-    s.w = Scratch.grow(s.w, a * p.rowLen);
+    // phase-layout rows of a new geometry: padding cells must be zero (data cells are rewritten
+    // per row); x and gy rows have different data cells, so each has its own buffer
+    s.rowsBuf = Scratch.grow(s.rowsBuf, p.rowLen);
+    java.util.Arrays.fill(s.rowsBuf, 0, p.rowLen, 0f);
+    s.w = Scratch.grow(s.w, (p.th * m + a) * p.hLen);
     if (weightGrad) {
-      // gy rows have no padding shift, so their zero cells differ from x's: a buffer of their own
-      s.gRows = Scratch.grow(s.gRows, m * p.rowLen);
-      java.util.Arrays.fill(s.gRows, 0, m * p.rowLen, 0f);
+      s.gRows = Scratch.grow(s.gRows, p.rowLen);
+      java.util.Arrays.fill(s.gRows, 0, p.rowLen, 0f);
     } else {
       s.z = Scratch.grow(s.z, m * a * ld);
       s.y = Scratch.grow(s.y, m * m * ld);
@@ -406,11 +399,11 @@ final class Winograd {
 
   /** y = conv(x, wt), or with {@code flipped} the input gradient's forward form (see ConvKernels). */
   static void forward(Transform tf, float[] x, ConvKernels.Geom g, float[] wt, boolean flipped, float[] y) {
-    Plan p = Plan.of(tf, g);
+    Plan p = Plan.of(tf, g, TILES);
     int a = tf.a, m = tf.m, c = g.c(), oc = g.oc();
     float[] u = filters(tf, wt, oc, c, flipped);
-    Stage vert = Stage.of(tf, "bt", i -> i * p.rowLen);
     Stage horiz = Stage.of(tf, "bt", j -> (j % m) * p.wq + j / m);
+    Stage vert = Stage.of(tf, "bt", i -> i * p.hLen);
     Stage atM = Stage.of(tf, "at", r -> r * a * oc * p.ldT);
     Stage atZ = Stage.of(tf, "at", sc -> sc * p.ldT);
     int rows = p.rows();
@@ -418,7 +411,7 @@ final class Winograd {
       Scratch s = scratch(p, false);
       for (int r0 = from; r0 < to; r0 += p.chunkRows) {
         int r1 = Math.min(to, r0 + p.chunkRows), tiles = (r1 - r0) * p.tw;
-        inputTransform(p, x, r0, r1, s, vert, horiz);
+        tileTransform(p, x, c, g.h(), g.w(), g.pH(), p.xCols, a, horiz, vert, s.rowsBuf, s.w, s.v, r0, r1);
         for (int pos = 0; pos < a * a; pos++) {
           Gemm.sgemm(false, false, oc, tiles, c, u, pos * oc * c, c, s.v, pos * c * p.ldT, p.ldT, s.m, pos * oc * p.ldT, p.ldT, false);
         }
@@ -432,21 +425,21 @@ final class Winograd {
    * of the transformed gradient gU are summed in range order (in double) before the transform.
    */
   static void backwardWeight(Transform tf, float[] x, ConvKernels.Geom g, float[] gy, float[] gw) {
-    Plan p = Plan.of(tf, g);
+    Plan p = Plan.of(tf, g, TILES_WEIGHT);
     int a = tf.a, m = tf.m, c = g.c(), oc = g.oc(), uLen = a * a * oc * c;
-    Stage vert = Stage.of(tf, "bt", i -> i * p.rowLen);
     Stage horiz = Stage.of(tf, "bt", j -> (j % m) * p.wq + j / m);
-    // gM = A gY Aᵀ: gY rows are k = 0..m-1, its column l sits at phase l, offset 0
-    Stage vertA = Stage.of(tf, "a", k -> k * p.rowLen);
+    Stage vert = Stage.of(tf, "bt", i -> i * p.hLen);
+    // gM = A gY Aᵀ: gY has m rows per tile, its column l sits at phase l, offset 0
     Stage horizA = Stage.of(tf, "a", l -> l * p.wq);
+    Stage vertA = Stage.of(tf, "a", k -> k * p.hLen);
     java.util.concurrent.ConcurrentSkipListMap<Integer, float[]> partials = new java.util.concurrent.ConcurrentSkipListMap<>();
     Parallel.forRange(p.rows(), 1, (from, to) -> {
       Scratch s = scratch(p, true);
       float[] gu = new float[uLen];
       for (int r0 = from; r0 < to; r0 += p.chunkRows) {
         int r1 = Math.min(to, r0 + p.chunkRows), tiles = (r1 - r0) * p.tw;
-        inputTransform(p, x, r0, r1, s, vert, horiz);
-        gradOutputTransform(p, gy, r0, r1, s, vertA, horizA);
+        tileTransform(p, x, c, g.h(), g.w(), g.pH(), p.xCols, a, horiz, vert, s.rowsBuf, s.w, s.v, r0, r1);
+        tileTransform(p, gy, oc, g.oh(), g.ow(), 0, p.yCols, m, horizA, vertA, s.gRows, s.w, s.m, r0, r1);
         for (int pos = 0; pos < a * a; pos++) {
           Gemm.sgemm(false, true, oc, c, tiles, s.m, pos * oc * p.ldT, p.ldT, s.v, pos * c * p.ldT, p.ldT, gu, pos * oc * c, c, r0 > from);
         }
