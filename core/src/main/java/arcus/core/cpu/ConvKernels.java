@@ -8,8 +8,10 @@ import java.util.Arrays;
  * <p>The float passes lower each image to a GEMM over an im2col matrix [c*kh*kw, oh*ow]; a 1x1,
  * stride-1, unpadded convolution is already a GEMM over the image itself, so it skips im2col.
  * Work is split over images when there are enough of them (each GEMM then runs on its worker
- * thread); otherwise images go one by one and the GEMM itself is parallel. The double passes
- * are direct loops: they serve gradient checks on small shapes, where clarity beats speed.
+ * thread); otherwise images go one by one and the GEMM itself is parallel. Stride-1 3x3 float
+ * convolutions wide enough to profit run as Winograd F(4x4, 3x3) instead ({@link Winograd},
+ * chosen by {@link #useWinograd}). The double passes are direct loops: they serve gradient
+ * checks on small shapes, where clarity beats speed.
  */
 final class ConvKernels {
   private ConvKernels() {}

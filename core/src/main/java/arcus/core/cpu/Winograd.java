@@ -69,12 +69,14 @@ final class Winograd {
 
   /**
    * The measured rule (docs/performance.md, "Winograd"): whether Winograd beats im2col + GEMM for
-   * this shape, single-threaded at batch 64. The transforms cost in proportion to c + oc per
-   * tile and the multiplies saved to c·oc, so narrow layers lose: forward and input gradient
-   * won from 64 channels on (1.2-1.9x at 64/128/256 channels) and lost at 32 (0.88x), 16
-   * (0.78x) and 8 (0.49x). The weight gradient has a dearer GEMM (depth = tiles, a transposed
-   * operand to pack) and won at 64 ch × 28² (1.4x) and 128 × 14² (1.2x), tied at 256 × 7² and
-   * lost at 64 × 14² (0.8x) and 64 × 7² (0.7x): it needs channels × output side ≥ 64 × 28.
+   * this shape. The transforms cost in proportion to c + oc per tile and the multiplies saved
+   * to c·oc, so narrow layers lose. Single thread, CPU time, batch 64 and 256: forward and
+   * input gradient won at 64, 128 and 256 channels (1.3-3.1x; one exception within the noise,
+   * the input gradient at 64 × 14² and batch 64) and lost at 32 (0.88x), 16 (0.78x) and 8
+   * (0.49x) channels. The weight gradient, whose GEMM is dearer (depth = tiles, a transposed
+   * operand to pack), won at 64 × 28² (1.5-1.7x), 128 × 14² (1.3-1.6x) and 256 × 7² (1.2-1.6x)
+   * and tied or lost at 64 × 14² (0.78-1.01x) and 64 × 7² (0.89-0.94x): it needs channels ×
+   * output side ≥ 64 × 28.
    */
   static boolean pays(ConvKernels.Geom g, boolean weightGradient) {
     int ch = Math.min(g.c(), g.oc());
