@@ -292,6 +292,33 @@ class WinogradProperties {
     }
   }
 
+  /**
+   * Same inputs, same thread count → the same bits, on a shape that splits into several chunks
+   * per thread (the weight gradient's chunks are 64 tiles) so per-thread scratch and partials
+   * are reused across chunks and summed across threads.
+   */
+  @Test
+  void repeatedCallsGiveTheSameBits() {
+    Random r = new Random(7);
+    ConvKernels.Geom g = ConvKernels.Geom.of(3, 9, 37, 29, 11, 3, 3, 1, 1, 1, 0, 1, 1);
+    float[] x = GemmProperties.randomF(r, 3 * 9 * 37 * 29), wt = GemmProperties.randomF(r, 11 * 9 * 9);
+    float[] gy = GemmProperties.randomF(r, 3 * 11 * g.oh() * g.ow());
+    float[][] first = null;
+    for (int rep = 0; rep < 3; rep++) {
+      float[] y = new float[gy.length], gx = new float[x.length], gw = new float[wt.length];
+      Winograd.forward(Winograd.DEFAULT, x, g, wt, false, y);
+      Winograd.forward(Winograd.DEFAULT, gy, ConvKernels.flipped(g), wt, true, gx);
+      Winograd.backwardWeight(Winograd.DEFAULT, x, g, gy, gw);
+      if (first == null) {
+        first = new float[][] {y, gx, gw};
+      } else {
+        org.junit.jupiter.api.Assertions.assertArrayEquals(first[0], y);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(first[1], gx);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(first[2], gw);
+      }
+    }
+  }
+
   @Test
   void algorithmSwitch() {
     assertEquals(ConvKernels.Algorithm.ON, ConvKernels.parseAlgorithm(" On "));
