@@ -18,7 +18,9 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * The three convolution passes (forward, input gradient, weight gradient) of a 3×3, padding-1,
  * stride-1 layer on an [n, c, s, s] batch with c output channels: the shapes of the L-Softmax
- * MNIST network (c = 64, s = 28) and of its deeper stages. Each pass costs 2·n·c·s²·c·9 flops.
+ * MNIST network (c = 64, s = 28) and of its deeper stages. Each pass costs 2·n·c·s²·c·9 flops
+ * (direct-convolution equivalent, whichever algorithm runs). {@code -p algo=off|on} compares
+ * im2col + GEMM with Winograd; {@code -jvmArgsAppend -Darcus.threads=1} times one thread.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -33,11 +35,16 @@ public class ConvBench {
   @Param({"64:28", "128:14", "256:7"})
   public String channelsAndSize;
 
+  /** Convolution algorithm, as -Darcus.conv.winograd: auto (the measured rule), on (Winograd), off (im2col + GEMM). */
+  @Param({"auto"})
+  public String algo;
+
   private int c, s;
   private float[] x, w, gy, y, gx, gw;
 
   @Setup
   public void setup() {
+    Kernels.convWinograd(algo);
     String[] p = channelsAndSize.split(":");
     c = Integer.parseInt(p[0]);
     s = Integer.parseInt(p[1]);

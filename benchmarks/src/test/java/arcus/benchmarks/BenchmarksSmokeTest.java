@@ -34,13 +34,16 @@ class BenchmarksSmokeTest {
 
   @Test
   void convolutionPassesRun() {
-    ConvBench b = new ConvBench();
-    b.batch = 2;
-    b.channelsAndSize = "3:5";
-    b.setup();
-    b.forward(BH);
-    b.backwardInput(BH);
-    b.backwardWeight(BH);
+    for (String algo : new String[] {"off", "on", "auto"}) {
+      ConvBench b = new ConvBench();
+      b.batch = 2;
+      b.channelsAndSize = "3:5";
+      b.algo = algo;
+      b.setup();
+      b.forward(BH);
+      b.backwardInput(BH);
+      b.backwardWeight(BH);
+    }
   }
 
   @Test

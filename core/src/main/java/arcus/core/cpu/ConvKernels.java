@@ -8,8 +8,10 @@ import java.util.Arrays;
  * <p>The float passes lower each image to a GEMM over an im2col matrix [c*kh*kw, oh*ow]; a 1x1,
  * stride-1, unpadded convolution is already a GEMM over the image itself, so it skips im2col.
  * Work is split over images when there are enough of them (each GEMM then runs on its worker
- * thread); otherwise images go one by one and the GEMM itself is parallel. The double passes
- * are direct loops: they serve gradient checks on small shapes, where clarity beats speed.
+ * thread); otherwise images go one by one and the GEMM itself is parallel. Stride-1 3x3 float
+ * convolutions wide enough to profit run as Winograd F(4x4, 3x3) instead ({@link Winograd},
+ * chosen by {@link #useWinograd}). The double passes are direct loops: they serve gradient
+ * checks on small shapes, where clarity beats speed.
  */
 final class ConvKernels {
   private ConvKernels() {}
@@ -56,9 +58,38 @@ final class ConvKernels {
     }
   }
 
+  /** Which algorithm runs the stride-1 3x3 convolutions: {@code -Darcus.conv.winograd=auto|on|off}. */
+  enum Algorithm { AUTO, ON, OFF }
+
+  /** Read once from the system property; tests and benchmarks may switch it (not thread-safe against running convolutions). */
+  static volatile Algorithm winograd = parseAlgorithm(System.getProperty("arcus.conv.winograd", "auto"));
+
+  static Algorithm parseAlgorithm(String v) {
+    return switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "auto" -> Algorithm.AUTO;
+      case "on" -> Algorithm.ON;
+      case "off" -> Algorithm.OFF;
+      default -> throw new IllegalArgumentException("-Darcus.conv.winograd must be auto, on or off, got '" + v + "'");
+    };
+  }
+
+  /** Whether this float convolution runs as Winograd: applicable, and forced on or chosen by the measured rule. */
+  static boolean useWinograd(Geom g, boolean weightGradient) {
+    if (!Winograd.applicable(g)) return false;
+    return switch (winograd) {
+      case ON -> true;
+      case OFF -> false;
+      case AUTO -> Winograd.pays(g, weightGradient);
+    };
+  }
+
   static void conv2dForward(float[] x, int n, int c, int h, int w, float[] wt, int oc, int kh, int kw,
                             int strideH, int strideW, int padH, int padW, int dilH, int dilW, float[] y) {
     Geom g = Geom.of(n, c, h, w, oc, kh, kw, strideH, strideW, padH, padW, dilH, dilW);
+    if (useWinograd(g, false)) {
+      Winograd.forward(Winograd.DEFAULT, x, g, wt, false, y);
+      return;
+    }
     int ohw = g.ohw(), ckk = g.ckk();
     if (shiftable(g)) {
       Shifted sh = Shifted.of(g);
@@ -88,6 +119,14 @@ final class ConvKernels {
   static void conv2dBackwardInput(float[] gy, int n, int c, int h, int w, float[] wt, int oc, int kh, int kw,
                                   int strideH, int strideW, int padH, int padW, int dilH, int dilW, float[] gx) {
     Geom g = Geom.of(n, c, h, w, oc, kh, kw, strideH, strideW, padH, padW, dilH, dilW);
+    if (Winograd.applicable(g)) {
+      // the input gradient is the forward convolution of gy with the flipped filters, padding 2 - p
+      Geom f = flipped(g);
+      if (useWinograd(f, false)) {
+        Winograd.forward(Winograd.DEFAULT, gy, f, wt, true, gx);
+        return;
+      }
+    }
     if (flippable(g)) {
       backwardInputFlipped(g, gy, wt, gx);
     } else {
@@ -104,6 +143,11 @@ final class ConvKernels {
   static boolean flippable(Geom g) {
     return g.sH == 1 && g.sW == 1 && g.dH == 1 && g.dW == 1 && g.pH <= g.kh - 1 && g.pW <= g.kw - 1
         && !g.pointwise() && g.c >= Gemm.MR;
+  }
+
+  /** The geometry of the input gradient as a forward convolution: gy [n, oc, oh, ow] in, c channels out, padding k-1-p. */
+  static Geom flipped(Geom g) {
+    return Geom.of(g.n, g.oc, g.oh, g.ow, g.c, g.kh, g.kw, 1, 1, g.kh - 1 - g.pH, g.kw - 1 - g.pW, 1, 1);
   }
 
   /**
@@ -151,6 +195,10 @@ final class ConvKernels {
   static void conv2dBackwardWeight(float[] x, int n, int c, int h, int w, float[] gy, int oc, int kh, int kw,
                                    int strideH, int strideW, int padH, int padW, int dilH, int dilW, float[] gw) {
     Geom g = Geom.of(n, c, h, w, oc, kh, kw, strideH, strideW, padH, padW, dilH, dilW);
+    if (useWinograd(g, true)) {
+      Winograd.backwardWeight(Winograd.DEFAULT, x, g, gy, gw);
+      return;
+    }
     int ohw = g.ohw(), ckk = g.ckk(), wLen = oc * ckk;
     Arrays.fill(gw, 0, wLen, 0f);
     // per-thread partial sums, added in the order of their image ranges once all are done, so the

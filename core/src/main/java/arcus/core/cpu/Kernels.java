@@ -14,6 +14,15 @@ public final class Kernels {
     Gemm.sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
   }
 
+  /**
+   * Selects the algorithm of the stride-1 3x3 float convolutions, as {@code -Darcus.conv.winograd}
+   * does: "auto" (the measured rule), "on" (Winograd wherever it applies) or "off" (im2col + GEMM).
+   * For benchmarks and A/B runs; do not switch while a convolution is running.
+   */
+  public static void convWinograd(String mode) {
+    ConvKernels.winograd = ConvKernels.parseAlgorithm(mode);
+  }
+
   public static int convOutDim(int in, int k, int stride, int pad, int dil) {
     return ConvKernels.outDim(in, k, stride, pad, dil);
   }

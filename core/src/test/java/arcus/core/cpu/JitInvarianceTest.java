@@ -73,12 +73,25 @@ class JitInvarianceTest {
       return logits.sub(logits.logSumExp(1, true)).mul(-1).mean();
     }, List.of(x, w, gamma, beta, alpha));
     for (int i = 0; i < grads.size(); i++) ts.add(new Named("net-grad-" + i, grads.get(i)));
-    for (Named n : ts) {
-      long h = 17;
-      for (float f : n.t().toFloatArray()) h = h * 1_000_003L + Float.floatToRawIntBits(f);
-      out.add(n.name() + " " + Long.toHexString(h));
+    for (Named n : ts) out.add(n.name() + " " + hash(n.t().toFloatArray()));
+    // Winograd (both transforms, all three passes; odd sizes so partial tiles and vector tails run)
+    ConvKernels.Geom g = ConvKernels.Geom.of(2, 5, 9, 11, 6, 3, 3, 1, 1, 1, 0, 1, 1);
+    float[] wx = randn(r, 2, 5, 9, 11).toFloatArray(), ww = randn(r, 6, 5, 3, 3).toFloatArray();
+    float[] wgy = randn(r, 2, 6, g.oh(), g.ow()).toFloatArray();
+    for (Winograd.Transform tf : List.of(Winograd.F2, Winograd.F4)) {
+      float[] y = new float[wgy.length], gx = new float[wx.length], gw = new float[ww.length];
+      Winograd.forward(tf, wx, g, ww, false, y);
+      Winograd.forward(tf, wgy, ConvKernels.flipped(g), ww, true, gx);
+      Winograd.backwardWeight(tf, wx, g, wgy, gw);
+      out.add("winograd-" + tf.m() + " " + hash(y) + " " + hash(gx) + " " + hash(gw));
     }
     return out;
+  }
+
+  private static String hash(float[] v) {
+    long h = 17;
+    for (float f : v) h = h * 1_000_003L + Float.floatToRawIntBits(f);
+    return Long.toHexString(h);
   }
 
   /** Entry point of the interpreted child JVM: prints the digests. */

@@ -1,0 +1,493 @@
+package arcus.core.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Winograd convolution F(m×m, 3×3) for float32 3×3 convolutions with stride 1, dilation 1 and
+ * padding 0..2 (Lavin &amp; Gray 2016). Per output tile of m×m pixels the input tile d
+ * ((m+2)×(m+2)) is transformed to V = Bᵀ d B, the filter g to U = G g Gᵀ, and the tile is
+ * Y = Aᵀ [Σ_c U ⊙ V] A. For each of the (m+2)² transform positions, Σ_c is one GEMM
+ * [oc × c] · [c × tiles] on the packed SIMD {@link Gemm}: that is where the multiplies are saved
+ * (36 instead of 144 per 4×4 tile and channel pair for m = 4).
+ *
+ * <p>Layout: a chunk of T tiles (whole rows of tiles, possibly spanning images) is transformed
+ * into V[pos][c][T], multiplied into M[pos][oc][T], and transformed back. The transforms are
+ * vectorised over tiles: every image row is first copied "deinterleaved" by column phase
+ * (column X stored at (X mod m, X div m)), so the column j of tile tx sits at phase j mod m,
+ * index tx + j div m, and 8 neighbouring tiles are one contiguous vector. All arithmetic is
+ * vector mul/fma (same bits in every JIT tier), no horizontal reductions.
+ *
+ * <p>The weight gradient is the adjoint of the forward pass: gM = A gY Aᵀ per tile (gY the
+ * output-gradient tile), gU[pos] = Σ_tiles gM[pos] · V[pos]ᵀ (a GEMM with depth T per chunk,
+ * accumulated over the chunks of a thread; per-thread partials are summed in range order), and
+ * g = Gᵀ gU G.
+ */
+final class Winograd {
+  private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
+  private static final int L = FS.length();
+
+  /**
+   * Target tiles per chunk in the forward pass (the GEMM's width): each of the 36 GEMMs packs its
+   * 64×64 (pre-broadcast, 128 KiB) filter panel once per chunk, so wider chunks amortise that.
+   */
+  static final int TILES = Integer.getInteger("arcus.winograd.tiles", 400);
+  /**
+   * Target tiles per chunk in the weight gradient (the GEMM's depth): packing there is in
+   * proportion to the tiles anyway, so narrow chunks win by keeping V and gM in L2.
+   */
+  static final int TILES_WEIGHT = Integer.getInteger("arcus.winograd.tilesWeight", 64);
+  /**
+   * Bound on a thread's transformed tiles V + M, in floats (8 MiB): at 64 channels 400 tiles
+   * fit (7.4 MiB); wider layers get narrower chunks instead of tens of MiB of scratch. Measured
+   * cost (1 thread, CPU time, interleaved): 256 ch × 7² forward 70-72 GFLOP/s against 76 with
+   * 400-tile chunks (30 MiB per thread); 128 ch × 14² unchanged.
+   */
+  static final long SCRATCH_FLOATS = Long.getLong("arcus.winograd.scratch", 2L << 20);
+
+  /** The transform matrices of F(m×m, 3×3); a = m + 2. */
+  record Transform(int m, int a, double[][] bt, double[][] g, double[][] at) {
+    static Transform of(int m, double[][] bt, double[][] g, double[][] at) {
+      return new Transform(m, m + 2, bt, g, at);
+    }
+  }
+
+  /** F(2×2, 3×3): points 0, 1, -1, ∞. */
+  static final Transform F2 = Transform.of(2,
+      new double[][] {{1, 0, -1, 0}, {0, 1, 1, 0}, {0, -1, 1, 0}, {0, 1, 0, -1}},
+      new double[][] {{1, 0, 0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0, 0, 1}},
+      new double[][] {{1, 1, 1, 0}, {0, 1, -1, -1}});
+
+  /** F(4×4, 3×3): points 0, 1, -1, 2, -2, ∞. */
+  static final Transform F4 = Transform.of(4,
+      new double[][] {
+          {4, 0, -5, 0, 1, 0}, {0, -4, -4, 1, 1, 0}, {0, 4, -4, -1, 1, 0},
+          {0, -2, -1, 2, 1, 0}, {0, 2, -1, -2, 1, 0}, {0, 4, 0, -5, 0, 1}},
+      new double[][] {
+          {1 / 4.0, 0, 0}, {-1 / 6.0, -1 / 6.0, -1 / 6.0}, {-1 / 6.0, 1 / 6.0, -1 / 6.0},
+          {1 / 24.0, 1 / 12.0, 1 / 6.0}, {1 / 24.0, -1 / 12.0, 1 / 6.0}, {0, 0, 1}},
+      new double[][] {
+          {1, 1, 1, 1, 1, 0}, {0, 1, -1, 2, -2, 0}, {0, 1, 1, 4, 4, 0}, {0, 1, -1, 8, -8, 1}});
+
+  /** The transform in use: F(4×4, 3×3) unless {@code -Darcus.winograd.m=2} (for experiments). */
+  static final Transform DEFAULT = Integer.getInteger("arcus.winograd.m", 4) == 2 ? F2 : F4;
+
+  private Winograd() {}
+
+  /**
+   * The measured rule (docs/performance.md, "Winograd"): whether Winograd beats im2col + GEMM for
+   * this shape. The transforms cost in proportion to c + oc per tile and the multiplies saved
+   * to c·oc, so narrow layers lose. Single thread, CPU time, batch 64 and 256: forward and
+   * input gradient won at 64, 128 and 256 channels (1.3-3.1x; one exception within the noise,
+   * the input gradient at 64 × 14² and batch 64) and lost at 32 (0.88x), 16 (0.78x) and 8
+   * (0.49x) channels. The weight gradient, whose GEMM is dearer (depth = tiles, a transposed
+   * operand to pack), won at 64 × 28² (1.5-1.7x), 128 × 14² (1.3-1.6x) and 256 × 7² (1.2-1.6x)
+   * and tied or lost at 64 × 14² (0.78-1.01x) and 64 × 7² (0.89-0.94x): it needs channels ×
+   * output side ≥ 64 × 28.
+   */
+  static boolean pays(ConvKernels.Geom g, boolean weightGradient) {
+    int ch = Math.min(g.c(), g.oc());
+    if (ch < 64) return false;
+    return !weightGradient || ch * Math.min(g.oh(), g.ow()) >= 64 * 28;
+  }
+
+  /** Stride 1, dilation 1, 3×3, padding at most 2 (the flipped input gradient of padding 0 needs 2). */
+  static boolean applicable(ConvKernels.Geom g) {
+    return g.kh() == 3 && g.kw() == 3 && g.sH() == 1 && g.sW() == 1 && g.dH() == 1 && g.dW() == 1
+        && g.pH() >= 0 && g.pH() <= 2 && g.pW() >= 0 && g.pW() <= 2;
+  }
+
+  // ---- sparse rows of the transform matrices, as offsets into a source and float coefficients ----
+
+  /** One linear combination dst = Σ coef[t] · src[off[t] + q]. */
+  private record Comb(int[] off, float[] coef) {}
+
+  /** Rows of {@code mat} (or of its transpose), offsets = index × stride + extra(index). */
+  private static Comb[] rows(double[][] mat, boolean transpose, java.util.function.IntUnaryOperator offset) {
+    int r = transpose ? mat[0].length : mat.length, c = transpose ? mat.length : mat[0].length;
+    Comb[] out = new Comb[r];
+    for (int i = 0; i < r; i++) {
+      int nz = 0;
+      for (int j = 0; j < c; j++) if ((transpose ? mat[j][i] : mat[i][j]) != 0) nz++;
+      int[] off = new int[nz];
+      float[] coef = new float[nz];
+      nz = 0;
+      for (int j = 0; j < c; j++) {
+        double v = transpose ? mat[j][i] : mat[i][j];
+        if (v != 0) {
+          off[nz] = offset.applyAsInt(j);
+          coef[nz++] = (float) v;
+        }
+      }
+      out[i] = new Comb(off, coef);
+    }
+    return out;
+  }
+
+  /** dst[dOff + q] = Σ_t coef[t] · src[sOff + off[t] + q] for q in [0, len), len a multiple of L. */
+  private static void combine(float[] src, int sOff, Comb cb, float[] dst, int dOff, int len) {
+    int[] off = cb.off;
+    float[] coef = cb.coef;
+    int nt = off.length;
+    for (int q = 0; q < len; q += L) {
+      FloatVector acc = FloatVector.fromArray(FS, src, sOff + off[0] + q).mul(coef[0]);
+      for (int t = 1; t < nt; t++) {
+        acc = FloatVector.fromArray(FS, src, sOff + off[t] + q).fma(FloatVector.broadcast(FS, coef[t]), acc);
+      }
+      acc.intoArray(dst, dOff + q);
+    }
+  }
+
+  // ---- F(4×4, 3×3) written out: one pass computes a whole row of the transform from one set of loads ----
+
+  /**
+   * Bᵀ of F(4×4, 3×3) applied to six source runs: dst[dOff + i·dStep + q] = Σ_j Bᵀ[i][j]
+   * src[sOff + so[j] + q]. Multiplications by 2, 4 are exact; the sums are grouped to share
+   * terms (v1, v2 share d1 ± d2, d3 ± d4 and so on).
+   */
+  private static void bt4(float[] src, int sOff, int[] so, float[] dst, int dOff, int dStep, int len) {
+    int o0 = sOff + so[0], o1 = sOff + so[1], o2 = sOff + so[2], o3 = sOff + so[3], o4 = sOff + so[4], o5 = sOff + so[5];
+    FloatVector four = FloatVector.broadcast(FS, 4f), mfour = FloatVector.broadcast(FS, -4f), mfive = FloatVector.broadcast(FS, -5f);
+    FloatVector two = FloatVector.broadcast(FS, 2f), mtwo = FloatVector.broadcast(FS, -2f);
+    for (int q = 0; q < len; q += L) {
+      FloatVector d0 = FloatVector.fromArray(FS, src, o0 + q), d1 = FloatVector.fromArray(FS, src, o1 + q);
+      FloatVector d2 = FloatVector.fromArray(FS, src, o2 + q), d3 = FloatVector.fromArray(FS, src, o3 + q);
+      FloatVector d4 = FloatVector.fromArray(FS, src, o4 + q), d5 = FloatVector.fromArray(FS, src, o5 + q);
+      FloatVector s12 = d1.add(d2), s34 = d3.add(d4), t12 = d1.sub(d2), t43 = d4.sub(d3);
+      FloatVector t31 = d3.sub(d1), t42 = d4.sub(d2);
+      d0.fma(four, d2.fma(mfive, d4)).intoArray(dst, dOff + q);
+      s12.fma(mfour, s34).intoArray(dst, dOff + dStep + q);
+      t12.fma(four, t43).intoArray(dst, dOff + 2 * dStep + q);
+      t31.fma(two, t42).intoArray(dst, dOff + 3 * dStep + q);
+      t31.fma(mtwo, t42).intoArray(dst, dOff + 4 * dStep + q);
+      d1.fma(four, d3.fma(mfive, d5)).intoArray(dst, dOff + 5 * dStep + q);
+    }
+  }
+
+  /** Aᵀ of F(4×4, 3×3): four outputs from six source runs, dst[dOff + k·dStep + q]. */
+  private static void at4(float[] src, int sOff, int[] so, float[] dst, int dOff, int dStep, int len) {
+    int o0 = sOff + so[0], o1 = sOff + so[1], o2 = sOff + so[2], o3 = sOff + so[3], o4 = sOff + so[4], o5 = sOff + so[5];
+    FloatVector two = FloatVector.broadcast(FS, 2f), four = FloatVector.broadcast(FS, 4f), eight = FloatVector.broadcast(FS, 8f);
+    for (int q = 0; q < len; q += L) {
+      FloatVector m0 = FloatVector.fromArray(FS, src, o0 + q), m1 = FloatVector.fromArray(FS, src, o1 + q);
+      FloatVector m2 = FloatVector.fromArray(FS, src, o2 + q), m3 = FloatVector.fromArray(FS, src, o3 + q);
+      FloatVector m4 = FloatVector.fromArray(FS, src, o4 + q), m5 = FloatVector.fromArray(FS, src, o5 + q);
+      FloatVector s12 = m1.add(m2), t12 = m1.sub(m2), s34 = m3.add(m4), t34 = m3.sub(m4);
+      m0.add(s12).add(s34).intoArray(dst, dOff + q);
+      t34.fma(two, t12).intoArray(dst, dOff + dStep + q);
+      s34.fma(four, s12).intoArray(dst, dOff + 2 * dStep + q);
+      t34.fma(eight, t12).add(m5).intoArray(dst, dOff + 3 * dStep + q);
+    }
+  }
+
+  /** A = (Aᵀ)ᵀ of F(4×4, 3×3), the adjoint of {@link #at4}: six outputs from four source runs. */
+  private static void a4(float[] src, int sOff, int[] so, float[] dst, int dOff, int dStep, int len) {
+    int o0 = sOff + so[0], o1 = sOff + so[1], o2 = sOff + so[2], o3 = sOff + so[3];
+    FloatVector two = FloatVector.broadcast(FS, 2f), four = FloatVector.broadcast(FS, 4f);
+    for (int q = 0; q < len; q += L) {
+      FloatVector g0 = FloatVector.fromArray(FS, src, o0 + q), g1 = FloatVector.fromArray(FS, src, o1 + q);
+      FloatVector g2 = FloatVector.fromArray(FS, src, o2 + q), g3 = FloatVector.fromArray(FS, src, o3 + q);
+      FloatVector s02 = g0.add(g2), s13 = g1.add(g3);
+      FloatVector p = g2.fma(four, g0), r = g3.fma(four, g1).mul(two);
+      g0.intoArray(dst, dOff + q);
+      s02.add(s13).intoArray(dst, dOff + dStep + q);
+      s02.sub(s13).intoArray(dst, dOff + 2 * dStep + q);
+      p.add(r).intoArray(dst, dOff + 3 * dStep + q);
+      p.sub(r).intoArray(dst, dOff + 4 * dStep + q);
+      g3.intoArray(dst, dOff + 5 * dStep + q);
+    }
+  }
+
+  /** Runs {@code rows} (one combination per output row i, written at dOff + i·dStep) through the generic path. */
+  private static void apply(Comb[] rows, float[] src, int sOff, float[] dst, int dOff, int dStep, int len) {
+    for (int i = 0; i < rows.length; i++) combine(src, sOff, rows[i], dst, dOff + i * dStep, len);
+  }
+
+  // ---- geometry of one call ----
+
+  /**
+   * Tile grid and buffer strides of one convolution. A source row in phase layout has m phase
+   * runs of wq = lenT + 1 cells (tile tx's column j is at phase j mod m, index tx + j div m, and
+   * vector reads run to lenT); rowLen rounds the m runs up to whole vectors. A row pass turns
+   * each row into a lenT-long run per transform column: hLen = a·lenT floats per source row.
+   */
+  private record Plan(Transform tf, ConvKernels.Geom g, int th, int tw, int wq, int rowLen, int lenT, int hLen,
+                      int chunkRows, int ldT, int[] xCols, int[] yCols) {
+    static Plan of(Transform tf, ConvKernels.Geom g, int target) {
+      int m = tf.m;
+      int th = (g.oh() + m - 1) / m, tw = (g.ow() + m - 1) / m;
+      int lenT = roundUp(tw, L);
+      int wq = lenT + 1;
+      // V and M (or gM) hold a²·(c + oc) floats per tile: cap them at SCRATCH_FLOATS per thread
+      int fit = (int) Math.min(target, SCRATCH_FLOATS / ((long) tf.a * tf.a * (g.c() + g.oc())));
+      int chunkRows = Math.max(1, Math.min(g.n() * th, Math.max(2 * L, fit) / tw));
+      int ldT = roundUp(chunkRows * tw, L) + L;
+      return new Plan(tf, g, th, tw, wq, roundUp(m * wq, L), lenT, tf.a * lenT, chunkRows, ldT,
+          phaseMap(g.w(), g.pW(), m, wq), phaseMap(g.ow(), 0, m, wq));
+    }
+
+    /** Where column ix of a source row (shifted right by pad) goes in phase layout. */
+    static int[] phaseMap(int w, int pad, int m, int wq) {
+      int[] map = new int[w];
+      for (int ix = 0; ix < w; ix++) map[ix] = (ix + pad) % m * wq + (ix + pad) / m;
+      return map;
+    }
+
+    int rows() {
+      return g.n() * th;
+    }
+  }
+
+  /** Per-thread scratch, grown on demand and reused across calls. */
+  private static final class Scratch {
+    float[] v = new float[0], m = new float[0], rowsBuf = new float[0], gRows = new float[0], w = new float[0], z = new float[0], y = new float[0];
+
+    static float[] grow(float[] a, int len) {
+      return a.length >= len ? a : new float[len];
+    }
+  }
+
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+  private static final ThreadLocal<float[]> FILTERS = ThreadLocal.withInitial(() -> new float[0]);
+
+  // ---- transforms ----
+
+  /**
+   * U[pos][o][ci] = (G g Gᵀ)[r][s], pos = r·a + s, computed in double and rounded once. With
+   * {@code flipped}, g[o][ci] is the input-gradient filter wt[ci][o] rotated by 180°.
+   */
+  private static float[] filters(Transform tf, float[] wt, int oc, int c, boolean flipped) {
+    int a = tf.a, len = a * a * oc * c;
+    float[] u = FILTERS.get();
+    if (u.length < len) {
+      u = new float[len];
+      FILTERS.set(u);
+    }
+    double[][] G = tf.g;
+    double[] gg = new double[9], t = new double[a * 3];
+    int plane = oc * c;
+    for (int o = 0; o < oc; o++) {
+      for (int ci = 0; ci < c; ci++) {
+        for (int i = 0; i < 3; i++) {
+          for (int j = 0; j < 3; j++) {
+            gg[i * 3 + j] = flipped ? wt[((ci * oc + o) * 3 + 2 - i) * 3 + 2 - j] : wt[((o * c + ci) * 3 + i) * 3 + j];
+          }
+        }
+        for (int r = 0; r < a; r++) {
+          for (int j = 0; j < 3; j++) t[r * 3 + j] = G[r][0] * gg[j] + G[r][1] * gg[3 + j] + G[r][2] * gg[6 + j];
+        }
+        for (int r = 0; r < a; r++) {
+          for (int s = 0; s < a; s++) {
+            double v = t[r * 3] * G[s][0] + t[r * 3 + 1] * G[s][1] + t[r * 3 + 2] * G[s][2];
+            u[(r * a + s) * plane + o * c + ci] = (float) v;
+          }
+        }
+      }
+    }
+    return u;
+  }
+
+  /**
+   * One transform stage: dst row i = Σ_j mat[i][j] · (the source run at offset so[j]). F(4×4)'s
+   * three matrices run through the written-out kernels, anything else through {@link #combine}.
+   */
+  private record Stage(int kernel, int[] so, Comb[] rows) {
+    static final int GENERIC = 0, BT4 = 1, AT4 = 2, A4 = 3;
+
+    /** {@code which}: "bt" (Bᵀ), "at" (Aᵀ) or "a" (A = Aᵀ transposed); offset maps a source index j to its run. */
+    static Stage of(Transform tf, String which, java.util.function.IntUnaryOperator offset) {
+      double[][] mat = which.equals("bt") ? tf.bt : tf.at;
+      boolean transpose = which.equals("a");
+      int cols = transpose ? mat.length : mat[0].length;
+      int[] so = new int[cols];
+      for (int j = 0; j < cols; j++) so[j] = offset.applyAsInt(j);
+      int kernel = tf != F4 ? GENERIC : switch (which) {
+        case "bt" -> BT4;
+        case "at" -> AT4;
+        default -> A4;
+      };
+      return new Stage(kernel, so, Winograd.rows(mat, transpose, offset));
+    }
+
+    void run(float[] src, int sOff, float[] dst, int dOff, int dStep, int len) {
+      switch (kernel) {
+        case BT4 -> bt4(src, sOff, so, dst, dOff, dStep, len);
+        case AT4 -> at4(src, sOff, so, dst, dOff, dStep, len);
+        case A4 -> a4(src, sOff, so, dst, dOff, dStep, len);
+        default -> apply(rows, src, sOff, dst, dOff, dStep, len);
+      }
+    }
+  }
+
+  /**
+   * The input-side transform of tile rows [r0, r1) (r = image·th + ty): for every plane (image,
+   * ch) of src [n, chs, sh, sw], dst[pos][ch][ldT] at tile t = (r − r0)·tw + tx gets
+   * Σ_ij L[i][k] L[j][l] d[k][l] over the tile's source window d (rowsPerTile × rowsPerTile
+   * cells from source row ty·m − pad, zero outside the plane): V = Bᵀ d B for the input
+   * (L = Bᵀ, a rows, padded), gM = A gY Aᵀ for the output gradient (L = A, m rows, unpadded).
+   * Rows pass first, once per source row: the row is copied into phase layout, then each of the
+   * a combinations of its columns becomes a run over the tiles of the row (vectors of 8 tiles).
+   * Then the column pass combines rowsPerTile of those runs per tile row. Writes up to lenT − tw
+   * cells past each tile row: they land in the next row's slots (written later) or in the
+   * slack at the end of dst's rows.
+   */
+  private static void tileTransform(Plan p, float[] src, int chs, int sh, int sw, int pad, int[] cols, int rowsPerTile,
+                                    Stage rowsPass, Stage colsPass, float[] rowBuf, float[] h, float[] dst, int r0, int r1) {
+    int m = p.tf.m, a = p.tf.a, lenT = p.lenT, hLen = p.hLen, ldT = p.ldT, tw = p.tw;
+    for (int r = r0; r < r1; ) {
+      int img = r / p.th, ty0 = r % p.th, ty1 = Math.min(p.th, ty0 + (r1 - r)), tBase0 = (r - r0) * tw;
+      int py0 = ty0 * m, py1 = (ty1 - 1) * m + rowsPerTile;
+      for (int ch = 0; ch < chs; ch++) {
+        int plane = (img * chs + ch) * sh * sw;
+        for (int py = py0; py < py1; py++) {
+          int iy = py - pad, hOff = (py - py0) * hLen;
+          if (iy < 0 || iy >= sh) {
+            java.util.Arrays.fill(h, hOff, hOff + hLen, 0f);
+            continue;
+          }
+          for (int ix = 0, s0 = plane + iy * sw; ix < sw; ix++) rowBuf[cols[ix]] = src[s0 + ix];
+          rowsPass.run(rowBuf, 0, h, hOff, lenT, lenT);
+        }
+        for (int ty = ty0; ty < ty1; ty++) {
+          int hOff = (ty - ty0) * m * hLen, tb = tBase0 + (ty - ty0) * tw;
+          for (int j = 0; j < a; j++) colsPass.run(h, hOff + j * lenT, dst, (j * chs + ch) * ldT + tb, a * chs * ldT, lenT);
+        }
+      }
+      r += ty1 - ty0;
+    }
+  }
+
+  /** Output transform of M[pos][o][ldT] for tile rows [r0, r1) into y. */
+  private static void outputTransform(Plan p, float[] mm, int r0, int r1, float[] y, Scratch s, Stage atM, Stage atZ) {
+    ConvKernels.Geom g = p.g;
+    Transform tf = p.tf;
+    int m = tf.m, a = tf.a, oc = g.oc(), tiles = (r1 - r0) * p.tw, len = roundUp(tiles, L), ld = p.ldT;
+    float[] z = s.z, yy = s.y;
+    int oh = g.oh(), ow = g.ow(), tw = p.tw;
+    for (int o = 0; o < oc; o++) {
+      // Z[k][s] = Σ_r Aᵀ[k][r] M[r][s], stored at (k·a + s)·ld
+      for (int sc = 0; sc < a; sc++) atM.run(mm, (sc * oc + o) * ld, z, sc * ld, a * ld, len);
+      // Y[k][l] = Σ_s Aᵀ[l][s] Z[k][s], stored at (k·m + l)·ld
+      for (int k = 0; k < m; k++) atZ.run(z, k * a * ld, yy, k * m * ld, ld, len);
+      for (int r = r0; r < r1; r++) {
+        int img = r / p.th, ty = r % p.th, t0 = (r - r0) * tw;
+        int yBase = (img * oc + o) * oh * ow;
+        for (int k = 0; k < m; k++) {
+          int oy = ty * m + k;
+          if (oy >= oh) break;
+          int rowBase = yBase + oy * ow;
+          for (int l = 0; l < m; l++) {
+            int src = (k * m + l) * ld + t0;
+            for (int tx = 0, ox = l; tx < tw && ox < ow; tx++, ox += m) y[rowBase + ox] = yy[src + tx];
+          }
+        }
+      }
+    }
+  }
+
+  private static Scratch scratch(Plan p, boolean weightGrad) {
+    Scratch s = SCRATCH.get();
+    ConvKernels.Geom g = p.g;
+    int a = p.tf.a, m = p.tf.m, ld = p.ldT;
+    s.v = Scratch.grow(s.v, a * a * g.c() * ld);
+    s.m = Scratch.grow(s.m, a * a * g.oc() * ld);
+    // phase-layout rows of a new geometry: padding cells must be zero (data cells are rewritten
+    // per row); x and gy rows have different data cells, so each has its own buffer
+    s.rowsBuf = Scratch.grow(s.rowsBuf, p.rowLen);
+    java.util.Arrays.fill(s.rowsBuf, 0, p.rowLen, 0f);
+    s.w = Scratch.grow(s.w, (p.th * m + a) * p.hLen);
+    if (weightGrad) {
+      s.gRows = Scratch.grow(s.gRows, p.rowLen);
+      java.util.Arrays.fill(s.gRows, 0, p.rowLen, 0f);
+    } else {
+      s.z = Scratch.grow(s.z, m * a * ld);
+      s.y = Scratch.grow(s.y, m * m * ld);
+    }
+    return s;
+  }
+
+  // ---- the three passes ----
+
+  /** y = conv(x, wt), or with {@code flipped} the input gradient's forward form (see ConvKernels). */
+  static void forward(Transform tf, float[] x, ConvKernels.Geom g, float[] wt, boolean flipped, float[] y) {
+    Plan p = Plan.of(tf, g, TILES);
+    int a = tf.a, m = tf.m, c = g.c(), oc = g.oc();
+    float[] u = filters(tf, wt, oc, c, flipped);
+    Stage horiz = Stage.of(tf, "bt", j -> (j % m) * p.wq + j / m);
+    Stage vert = Stage.of(tf, "bt", i -> i * p.hLen);
+    Stage atM = Stage.of(tf, "at", r -> r * a * oc * p.ldT);
+    Stage atZ = Stage.of(tf, "at", sc -> sc * p.ldT);
+    int rows = p.rows();
+    Parallel.forRange(rows, 1, (from, to) -> {
+      Scratch s = scratch(p, false);
+      for (int r0 = from; r0 < to; r0 += p.chunkRows) {
+        int r1 = Math.min(to, r0 + p.chunkRows), tiles = (r1 - r0) * p.tw;
+        tileTransform(p, x, c, g.h(), g.w(), g.pH(), p.xCols, a, horiz, vert, s.rowsBuf, s.w, s.v, r0, r1);
+        for (int pos = 0; pos < a * a; pos++) {
+          Gemm.sgemm(false, false, oc, tiles, c, u, pos * oc * c, c, s.v, pos * c * p.ldT, p.ldT, s.m, pos * oc * p.ldT, p.ldT, false);
+        }
+        outputTransform(p, s.m, r0, r1, y, s, atM, atZ);
+      }
+    });
+  }
+
+  /**
+   * gw = Σ over images of the 3×3 weight gradient, as Gᵀ (Σ_tiles gM ⊙ V) G; per-thread partials
+   * of the transformed gradient gU are summed in range order (in double) before the transform.
+   */
+  static void backwardWeight(Transform tf, float[] x, ConvKernels.Geom g, float[] gy, float[] gw) {
+    Plan p = Plan.of(tf, g, TILES_WEIGHT);
+    int a = tf.a, m = tf.m, c = g.c(), oc = g.oc(), uLen = a * a * oc * c;
+    Stage horiz = Stage.of(tf, "bt", j -> (j % m) * p.wq + j / m);
+    Stage vert = Stage.of(tf, "bt", i -> i * p.hLen);
+    // gM = A gY Aᵀ: gY has m rows per tile, its column l sits at phase l, offset 0
+    Stage horizA = Stage.of(tf, "a", l -> l * p.wq);
+    Stage vertA = Stage.of(tf, "a", k -> k * p.hLen);
+    java.util.concurrent.ConcurrentSkipListMap<Integer, float[]> partials = new java.util.concurrent.ConcurrentSkipListMap<>();
+    Parallel.forRange(p.rows(), 1, (from, to) -> {
+      Scratch s = scratch(p, true);
+      float[] gu = new float[uLen];
+      for (int r0 = from; r0 < to; r0 += p.chunkRows) {
+        int r1 = Math.min(to, r0 + p.chunkRows), tiles = (r1 - r0) * p.tw;
+        tileTransform(p, x, c, g.h(), g.w(), g.pH(), p.xCols, a, horiz, vert, s.rowsBuf, s.w, s.v, r0, r1);
+        tileTransform(p, gy, oc, g.oh(), g.ow(), 0, p.yCols, m, horizA, vertA, s.gRows, s.w, s.m, r0, r1);
+        for (int pos = 0; pos < a * a; pos++) {
+          Gemm.sgemm(false, true, oc, c, tiles, s.m, pos * oc * p.ldT, p.ldT, s.v, pos * c * p.ldT, p.ldT, gu, pos * oc * c, c, r0 > from);
+        }
+      }
+      partials.put(from, gu);
+    });
+    float[][] parts = partials.values().toArray(new float[0][]);
+    double[][] G = tf.g;
+    int plane = oc * c;
+    Parallel.forRange(plane, 64, (from, to) -> {
+      double[] su = new double[a * a], t = new double[a * 3];
+      for (int oci = from; oci < to; oci++) {
+        for (int pos = 0; pos < a * a; pos++) {
+          double acc = 0;
+          for (float[] part : parts) acc += part[pos * plane + oci];
+          su[pos] = acc;
+        }
+        // gw = Gᵀ gU G
+        for (int i = 0; i < 3; i++) {
+          for (int sc = 0; sc < a; sc++) {
+            double acc = 0;
+            for (int r = 0; r < a; r++) acc += G[r][i] * su[r * a + sc];
+            t[sc * 3 + i] = acc;
+          }
+        }
+        for (int i = 0; i < 3; i++) {
+          for (int j = 0; j < 3; j++) {
+            double acc = 0;
+            for (int sc = 0; sc < a; sc++) acc += t[sc * 3 + i] * G[sc][j];
+            gw[oci * 9 + i * 3 + j] = (float) acc;
+          }
+        }
+      }
+    });
+  }
+
+  private static int roundUp(int x, int q) {
+    return (x + q - 1) / q * q;
+  }
+}

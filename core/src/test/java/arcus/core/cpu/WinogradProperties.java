@@ -1,0 +1,348 @@
+package arcus.core.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import arcus.core.cpu.ConvKernelsProperties.Shape;
+import java.util.Random;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Winograd convolution against the float64 direct convolution, for all three passes.
+ *
+ * <p>The tolerance. Winograd computes y = Aᵀ[Σ_c (G g Gᵀ) ⊙ (Bᵀ d B)]A in float32. Every
+ * intermediate is a sum of products of the inputs with the transform coefficients, so each of
+ * its roundings errs by at most u = 2⁻²⁴ times the same sum taken over absolute values: the
+ * error of an output is bounded by a multiple of S = Aᵀ-abs[Σ_c |G||g||G|ᵀ ⊙ |Bᵀ||d||B|]|A|
+ * (all matrices and data replaced by their absolute values), which plays the role that Σ|x·w|
+ * plays for a direct sum. The multiple is the rounding depth: K = c (the GEMM's sum over
+ * channels) plus the depth of the transforms (at most 2·(m+2) additions each way), and as
+ * for the reductions (Float32MatchesFloat64Properties.sumClose) independent roundings grow
+ * like √K, so the bound used is (2 + 4√K)·u·S. For the weight gradient the GEMM sums over
+ * tiles instead of channels (K = n · tiles per image + the transforms' depth), and S is built
+ * the same way from |gy| and |x|. S/Σ|x·w| is what the transform's coefficients cost: ≈ 1-2 for
+ * F(2×2), ≈ 10-30 for F(4×4). Over 300 tries the largest error seen was 0.07 of this bound
+ * (F(4×4) input gradient); measured on the network's shapes, F(4×4)'s rms relative error is
+ * 1.3-2.1e-6 against im2col's 2e-7 (docs/performance.md).
+ */
+class WinogradProperties {
+  private static final double U = 0x1p-24;
+
+  @Provide
+  Arbitrary<Shape> shapes() {
+    return Combinators.combine(
+            Arbitraries.integers().between(1, 5), Arbitraries.integers().between(1, 19),
+            Arbitraries.integers().between(1, 19), Arbitraries.integers().between(1, 19),
+            Arbitraries.integers().between(1, 21), Arbitraries.integers().between(0, 1),
+            Arbitraries.integers().between(0, 1))
+        .as((n, c, h, w, oc, pH, pW) -> new Shape(n, c, h + 2 - 2 * pH, w + 2 - 2 * pW, oc, 3, 3, 1, 1, pH, pW, 1, 1))
+        .filter(s -> s.oh() > 0 && s.ow() > 0);
+  }
+
+  @Property(tries = 60)
+  void forwardMatchesDirect(@ForAll("shapes") Shape s, @ForAll long seed) {
+    check(Winograd.DEFAULT, s, seed, Pass.FORWARD);
+  }
+
+  @Property(tries = 60)
+  void inputGradientMatchesDirect(@ForAll("shapes") Shape s, @ForAll long seed) {
+    check(Winograd.DEFAULT, s, seed, Pass.INPUT);
+  }
+
+  @Property(tries = 60)
+  void weightGradientMatchesDirect(@ForAll("shapes") Shape s, @ForAll long seed) {
+    check(Winograd.DEFAULT, s, seed, Pass.WEIGHT);
+  }
+
+  @Property(tries = 30)
+  void f2MatchesDirect(@ForAll("shapes") Shape s, @ForAll long seed) {
+    for (Pass p : Pass.values()) check(Winograd.F2, s, seed, p);
+  }
+
+  enum Pass { FORWARD, INPUT, WEIGHT }
+
+
+  static void check(Winograd.Transform tf, Shape s, long seed, Pass pass) {
+    Random r = new Random(seed);
+    float[] x = GemmProperties.randomF(r, s.xLen()), wt = GemmProperties.randomF(r, s.wLen()), gy = GemmProperties.randomF(r, s.yLen());
+    double[] xd = GemmProperties.toD(x), wd = GemmProperties.toD(wt), gyd = GemmProperties.toD(gy);
+    ConvKernels.Geom g = ConvKernels.Geom.of(s.n(), s.c(), s.h(), s.w(), s.oc(), 3, 3, 1, 1, s.pH(), s.pW(), 1, 1);
+    float[] got;
+    double[] want, bound;
+    double k;
+    switch (pass) {
+      case FORWARD -> {
+        got = new float[s.yLen()];
+        Winograd.forward(tf, x, g, wt, false, got);
+        want = ConvKernelsProperties.refForward(s, xd, wd);
+        bound = absForward(tf, g, xd, wd, false);
+        k = s.c() + 4 * tf.a();
+      }
+      case INPUT -> {
+        got = new float[s.xLen()];
+        ConvKernels.Geom f = ConvKernels.flipped(g);
+        Winograd.forward(tf, gy, f, wt, true, got);
+        want = ConvKernelsProperties.refBackwardInput(s, gyd, wd);
+        bound = absForward(tf, f, gyd, wd, true);
+        k = s.oc() + 4 * tf.a();
+      }
+      default -> {
+        got = new float[s.wLen()];
+        Winograd.backwardWeight(tf, x, g, gy, got);
+        want = ConvKernelsProperties.refBackwardWeight(s, xd, gyd);
+        bound = absWeight(tf, g, xd, gyd);
+        int th = (g.oh() + tf.m() - 1) / tf.m(), tw = (g.ow() + tf.m() - 1) / tf.m();
+        k = s.n() * th * tw + 4 * tf.a();
+      }
+    }
+    assertWithin(got, want, bound, k, pass + " m=" + tf.m() + " " + s);
+  }
+
+  /** |got − want| ≤ (2 + 4√K)·u·S elementwise (see the class comment). */
+  static void assertWithin(float[] got, double[] want, double[] bound, double k, String what) {
+    double factor = (2 + 4 * Math.sqrt(k)) * U;
+    assertEquals(want.length, got.length);
+    for (int i = 0; i < want.length; i++) {
+      double err = Math.abs(got[i] - want[i]);
+      assertTrue(err <= factor * bound[i], what + " index " + i + ": " + got[i] + " vs " + want[i]
+          + " (error " + err + ", S = " + bound[i] + ", error/(u·S) = " + err / (U * bound[i]) + ", K = " + k + ")");
+    }
+  }
+
+  /**
+   * Through the public tensor API and autodiff, with Winograd forced on: a float32 conv2d and its
+   * input and weight gradients (the VJP of Σ conv(x, w) ⊙ probe) match the float64 direct
+   * convolution within the same bound. This is the conv gradient path a training step takes.
+   */
+  @Property(tries = 30)
+  void autodiffGradientsWithWinogradOn(@ForAll("shapes") Shape s, @ForAll long seed) {
+    Random r = new Random(seed);
+    float[] x = GemmProperties.randomF(r, s.xLen()), wt = GemmProperties.randomF(r, s.wLen()), gy = GemmProperties.randomF(r, s.yLen());
+    double[] xd = GemmProperties.toD(x), wd = GemmProperties.toD(wt), gyd = GemmProperties.toD(gy);
+    ConvKernels.Geom g = ConvKernels.Geom.of(s.n(), s.c(), s.h(), s.w(), s.oc(), 3, 3, 1, 1, s.pH(), s.pW(), 1, 1);
+    arcus.core.Conv2dSpec spec = new arcus.core.Conv2dSpec(1, 1, s.pH(), s.pW(), 1, 1);
+    arcus.core.Tensor xt = arcus.core.Tensor.of(x, s.n(), s.c(), s.h(), s.w()), wtt = arcus.core.Tensor.of(wt, s.oc(), s.c(), 3, 3);
+    arcus.core.Tensor probe = arcus.core.Tensor.of(gy, s.n(), s.oc(), s.oh(), s.ow());
+    ConvKernels.Algorithm before = ConvKernels.winograd;
+    ConvKernels.winograd = ConvKernels.Algorithm.ON;
+    float[] y, gx, gw;
+    try {
+      y = xt.conv2d(wtt, spec).toFloatArray();
+      java.util.List<arcus.core.Tensor> grads = arcus.core.Autodiff.grad(v -> v.get(0).conv2d(v.get(1), spec).mul(probe).sum(), java.util.List.of(xt, wtt));
+      gx = grads.get(0).toFloatArray();
+      gw = grads.get(1).toFloatArray();
+    } finally {
+      ConvKernels.winograd = before;
+    }
+    Winograd.Transform tf = Winograd.DEFAULT;
+    int tiles = s.n() * ((g.oh() + tf.m() - 1) / tf.m()) * ((g.ow() + tf.m() - 1) / tf.m());
+    assertWithin(y, ConvKernelsProperties.refForward(s, xd, wd), absForward(tf, g, xd, wd, false), s.c() + 4 * tf.a(), "y " + s);
+    assertWithin(gx, ConvKernelsProperties.refBackwardInput(s, gyd, wd), absForward(tf, ConvKernels.flipped(g), gyd, wd, true),
+        s.oc() + 4 * tf.a(), "gx " + s);
+    assertWithin(gw, ConvKernelsProperties.refBackwardWeight(s, xd, gyd), absWeight(tf, g, xd, gyd), tiles + 4 * tf.a(), "gw " + s);
+  }
+
+  /** S for a forward convolution (or, flipped, the input gradient's forward form). */
+  static double[] absForward(Winograd.Transform tf, ConvKernels.Geom g, double[] x, double[] wt, boolean flipped) {
+    int m = tf.m(), a = tf.a();
+    int th = (g.oh() + m - 1) / m, tw = (g.ow() + m - 1) / m;
+    double[][] bt = abs(tf.bt()), gm = abs(tf.g()), at = abs(tf.at());
+    double[] y = new double[g.n() * g.oc() * g.oh() * g.ow()];
+    double[] d = new double[a * a], v = new double[a * a], u = new double[a * a], mm = new double[a * a], gg = new double[9];
+    for (int n = 0; n < g.n(); n++)
+      for (int o = 0; o < g.oc(); o++)
+        for (int ty = 0; ty < th; ty++)
+          for (int tx = 0; tx < tw; tx++) {
+            java.util.Arrays.fill(mm, 0);
+            for (int c = 0; c < g.c(); c++) {
+              for (int i = 0; i < a; i++)
+                for (int j = 0; j < a; j++) {
+                  int iy = ty * m + i - g.pH(), ix = tx * m + j - g.pW();
+                  d[i * a + j] = iy >= 0 && iy < g.h() && ix >= 0 && ix < g.w() ? Math.abs(x[((n * g.c() + c) * g.h() + iy) * g.w() + ix]) : 0;
+                }
+              for (int i = 0; i < 3; i++)
+                for (int j = 0; j < 3; j++)
+                  gg[i * 3 + j] = Math.abs(flipped ? wt[((c * g.oc() + o) * 3 + 2 - i) * 3 + 2 - j] : wt[((o * g.c() + c) * 3 + i) * 3 + j]);
+              sandwich(bt, d, a, a, v);
+              sandwich(gm, gg, a, 3, u);
+              for (int p = 0; p < a * a; p++) mm[p] += u[p] * v[p];
+            }
+            double[] out = new double[m * m];
+            sandwich(at, mm, m, a, out);
+            for (int k = 0; k < m; k++)
+              for (int l = 0; l < m; l++) {
+                int oy = ty * m + k, ox = tx * m + l;
+                if (oy < g.oh() && ox < g.ow()) y[((n * g.oc() + o) * g.oh() + oy) * g.ow() + ox] = out[k * m + l];
+              }
+          }
+    return y;
+  }
+
+  /** S for the weight gradient: Σ over tiles of |G|ᵀ (|A||gY||A|ᵀ ⊙ |Bᵀ||d||B|) |G|. */
+  static double[] absWeight(Winograd.Transform tf, ConvKernels.Geom g, double[] x, double[] gy) {
+    int m = tf.m(), a = tf.a();
+    int th = (g.oh() + m - 1) / m, tw = (g.ow() + m - 1) / m;
+    double[][] bt = abs(tf.bt()), gm = abs(tf.g()), at = abs(tf.at());
+    double[][] a_ = transpose(at), gmT = transpose(gm);
+    double[] gw = new double[g.oc() * g.c() * 9];
+    double[] d = new double[a * a], v = new double[a * a], gY = new double[m * m], gM = new double[a * a], su = new double[a * a], w9 = new double[9];
+    for (int o = 0; o < g.oc(); o++)
+      for (int c = 0; c < g.c(); c++) {
+        java.util.Arrays.fill(su, 0);
+        for (int n = 0; n < g.n(); n++)
+          for (int ty = 0; ty < th; ty++)
+            for (int tx = 0; tx < tw; tx++) {
+              for (int i = 0; i < a; i++)
+                for (int j = 0; j < a; j++) {
+                  int iy = ty * m + i - g.pH(), ix = tx * m + j - g.pW();
+                  d[i * a + j] = iy >= 0 && iy < g.h() && ix >= 0 && ix < g.w() ? Math.abs(x[((n * g.c() + c) * g.h() + iy) * g.w() + ix]) : 0;
+                }
+              for (int k = 0; k < m; k++)
+                for (int l = 0; l < m; l++) {
+                  int oy = ty * m + k, ox = tx * m + l;
+                  gY[k * m + l] = oy < g.oh() && ox < g.ow() ? Math.abs(gy[((n * g.oc() + o) * g.oh() + oy) * g.ow() + ox]) : 0;
+                }
+              sandwich(bt, d, a, a, v);
+              sandwich(a_, gY, a, m, gM);
+              for (int p = 0; p < a * a; p++) su[p] += gM[p] * v[p];
+            }
+        sandwich(gmT, su, 3, a, w9);
+        System.arraycopy(w9, 0, gw, (o * g.c() + c) * 9, 9);
+      }
+    return gw;
+  }
+
+  /** out[rows×rows] = M · in[cols×cols] · Mᵀ for M [rows × cols]. */
+  static void sandwich(double[][] mat, double[] in, int rows, int cols, double[] out) {
+    double[] t = new double[rows * cols];
+    for (int i = 0; i < rows; i++)
+      for (int j = 0; j < cols; j++) {
+        double acc = 0;
+        for (int k = 0; k < cols; k++) acc += mat[i][k] * in[k * cols + j];
+        t[i * cols + j] = acc;
+      }
+    for (int i = 0; i < rows; i++)
+      for (int j = 0; j < rows; j++) {
+        double acc = 0;
+        for (int k = 0; k < cols; k++) acc += t[i * cols + k] * mat[j][k];
+        out[i * rows + j] = acc;
+      }
+  }
+
+  static double[][] abs(double[][] m) {
+    double[][] r = new double[m.length][];
+    for (int i = 0; i < m.length; i++) {
+      r[i] = m[i].clone();
+      for (int j = 0; j < r[i].length; j++) r[i][j] = Math.abs(r[i][j]);
+    }
+    return r;
+  }
+
+  static double[][] transpose(double[][] m) {
+    double[][] r = new double[m[0].length][m.length];
+    for (int i = 0; i < m.length; i++)
+      for (int j = 0; j < m[0].length; j++) r[j][i] = m[i][j];
+    return r;
+  }
+
+  /** With Winograd forced on, the float kernel properties of ConvKernelsProperties hold on 3×3 stride-1 shapes. */
+  @Property(tries = 40)
+  void convKernelPropertiesHoldWithWinogradOn(@ForAll("shapes") Shape s, @ForAll long seed) {
+    ConvKernels.Algorithm before = ConvKernels.winograd;
+    ConvKernels.winograd = ConvKernels.Algorithm.ON;
+    try {
+      ConvKernels.Geom g = ConvKernels.Geom.of(s.n(), s.c(), s.h(), s.w(), s.oc(), 3, 3, 1, 1, s.pH(), s.pW(), 1, 1);
+      assertTrue(ConvKernels.useWinograd(g, false) && ConvKernels.useWinograd(g, true));
+      ConvKernelsProperties props = new ConvKernelsProperties();
+      props.floatPassesMatchReference(s, seed);
+      props.floatBackwardPassesAreAdjoints(s, seed);
+    } finally {
+      ConvKernels.winograd = before;
+    }
+  }
+
+  /** The Winograd passes are exact up to rounding: in double arithmetic the transforms reproduce the direct sums. */
+  @Test
+  void transformsAreExactInDouble() {
+    for (Winograd.Transform tf : new Winograd.Transform[] {Winograd.F2, Winograd.F4}) {
+      int m = tf.m(), a = tf.a();
+      // every (input tap, filter tap) pair: Aᵀ[(G e_g Gᵀ) ⊙ (Bᵀ e_d B)]A must be the correlation of e_d with e_g
+      for (int gi = 0; gi < 9; gi++)
+        for (int di = 0; di < a * a; di++) {
+          double[] gg = new double[9], d = new double[a * a], u = new double[a * a], v = new double[a * a], y = new double[m * m];
+          gg[gi] = 1;
+          d[di] = 1;
+          sandwich(tf.g(), gg, a, 3, u);
+          sandwich(tf.bt(), d, a, a, v);
+          for (int q = 0; q < a * a; q++) u[q] *= v[q];
+          sandwich(tf.at(), u, m, a, y);
+          for (int k = 0; k < m; k++)
+            for (int l = 0; l < m; l++) {
+              int i = di / a - k, j = di % a - l;
+              double want = i >= 0 && i < 3 && j >= 0 && j < 3 && i * 3 + j == gi ? 1 : 0;
+              assertEquals(want, y[k * m + l], 1e-12, "m=" + m + " filter tap " + gi + " input " + di + " output " + k + "," + l);
+            }
+        }
+    }
+  }
+
+  /**
+   * Same inputs, same thread count → the same bits, on a shape that splits into several chunks
+   * per thread (the weight gradient's chunks are 64 tiles) so per-thread scratch and partials
+   * are reused across chunks and summed across threads.
+   */
+  @Test
+  void repeatedCallsGiveTheSameBits() {
+    Random r = new Random(7);
+    ConvKernels.Geom g = ConvKernels.Geom.of(3, 9, 37, 29, 11, 3, 3, 1, 1, 1, 0, 1, 1);
+    float[] x = GemmProperties.randomF(r, 3 * 9 * 37 * 29), wt = GemmProperties.randomF(r, 11 * 9 * 9);
+    float[] gy = GemmProperties.randomF(r, 3 * 11 * g.oh() * g.ow());
+    float[][] first = null;
+    for (int rep = 0; rep < 3; rep++) {
+      float[] y = new float[gy.length], gx = new float[x.length], gw = new float[wt.length];
+      Winograd.forward(Winograd.DEFAULT, x, g, wt, false, y);
+      Winograd.forward(Winograd.DEFAULT, gy, ConvKernels.flipped(g), wt, true, gx);
+      Winograd.backwardWeight(Winograd.DEFAULT, x, g, gy, gw);
+      if (first == null) {
+        first = new float[][] {y, gx, gw};
+      } else {
+        org.junit.jupiter.api.Assertions.assertArrayEquals(first[0], y);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(first[1], gx);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(first[2], gw);
+      }
+    }
+  }
+
+  @Test
+  void algorithmSwitch() {
+    assertEquals(ConvKernels.Algorithm.ON, ConvKernels.parseAlgorithm(" On "));
+    assertEquals(ConvKernels.Algorithm.OFF, ConvKernels.parseAlgorithm("off"));
+    assertEquals(ConvKernels.Algorithm.AUTO, ConvKernels.parseAlgorithm("auto"));
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> ConvKernels.parseAlgorithm("yes"));
+    assertEquals("-Darcus.conv.winograd must be auto, on or off, got 'yes'", e.getMessage());
+    ConvKernels.Algorithm before = ConvKernels.winograd;
+    try {
+      ConvKernels.Geom wide = ConvKernels.Geom.of(64, 64, 28, 28, 64, 3, 3, 1, 1, 1, 1, 1, 1);
+      ConvKernels.Geom narrow = ConvKernels.Geom.of(64, 16, 28, 28, 16, 3, 3, 1, 1, 1, 1, 1, 1);
+      ConvKernels.Geom small = ConvKernels.Geom.of(64, 64, 7, 7, 64, 3, 3, 1, 1, 1, 1, 1, 1);
+      ConvKernels.Geom strided = ConvKernels.Geom.of(64, 64, 28, 28, 64, 3, 3, 2, 2, 1, 1, 1, 1);
+      ConvKernels.winograd = ConvKernels.Algorithm.AUTO;
+      assertTrue(ConvKernels.useWinograd(wide, false) && ConvKernels.useWinograd(wide, true));
+      assertTrue(!ConvKernels.useWinograd(narrow, false) && !ConvKernels.useWinograd(narrow, true));
+      assertTrue(ConvKernels.useWinograd(small, false) && !ConvKernels.useWinograd(small, true));
+      assertTrue(!ConvKernels.useWinograd(strided, false));
+      ConvKernels.winograd = ConvKernels.Algorithm.ON;
+      assertTrue(ConvKernels.useWinograd(narrow, true) && !ConvKernels.useWinograd(strided, false));
+      ConvKernels.winograd = ConvKernels.Algorithm.OFF;
+      assertTrue(!ConvKernels.useWinograd(wide, false) && !ConvKernels.useWinograd(wide, true));
+    } finally {
+      ConvKernels.winograd = before;
+    }
+  }
+}
