@@ -16,6 +16,7 @@ import arcus.nn.optim.Sgd;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -43,11 +44,8 @@ final class BenchTrainCommand implements Runnable {
   @Option(names = "--classes", defaultValue = "10", description = "classes (${DEFAULT-VALUE})")
   int classes;
 
-  @Option(names = "--loss", defaultValue = "softmax", description = "loss head (${DEFAULT-VALUE}); its own forward+backward is also timed alone")
-  String loss;
-
-  @Option(names = "--loss-param", description = "loss hyper-parameter k=v, repeatable")
-  java.util.List<String> lossParams = new java.util.ArrayList<>();
+  /** The loss head; its own forward+backward is also timed alone. */
+  @Mixin LossOptions lossOptions = new LossOptions();
 
   @Override
   public void run() {
@@ -55,7 +53,8 @@ final class BenchTrainCommand implements Runnable {
     Model m = Models.create(model, 0);
     int[] in = m.inputShape();
     int d = m.featureDim();
-    MarginLoss ml = Losses.create(loss, LossParams.parse(lossParams));
+    String loss = lossOptions.loss;
+    MarginLoss ml = Losses.create(loss, lossOptions.params());
     Head head = (p, f, y) -> ml.loss(f, p, y);
     TrainStep step = new TrainStep(m.features(), head, new Sgd(0.9, false, 5e-4));
     Rng rng = new Rng(1);

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import arcus.core.Autodiff;
 import arcus.core.Tensor;
-import arcus.experiments.json.Json;
+import arcus.experiments.json.Jackson;
 import arcus.losses.ArcFace;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
@@ -39,7 +39,7 @@ class LossEvalCommandTest {
   static Map<String, Object> ok(String stdin) {
     Result r = run(stdin);
     assertEquals(0, r.status(), r.out() + r.err());
-    return (Map<String, Object>) Json.parse(r.out());
+    return Jackson.MAPPER.readValue(r.out(), Map.class);
   }
 
   static double num(Object o) {
@@ -179,7 +179,7 @@ class LossEvalCommandTest {
   void malformedCaseExitsWith2AndNamesTheProblem(String what, String stdin, String expected) {
     Result r = run(stdin);
     assertEquals(2, r.status(), what + ": " + r.out());
-    Object parsed = Json.parse(r.out());
+    Object parsed = Jackson.MAPPER.readValue(r.out(), Object.class);
     assertTrue(parsed instanceof Map<?, ?> m && m.keySet().equals(java.util.Set.of("error")), r.out());
     String msg = (String) ((Map<?, ?>) parsed).get("error");
     assertTrue(msg.contains(expected), what + ": '" + msg + "' does not mention '" + expected + "'");

@@ -1,5 +1,6 @@
 package arcus.experiments.experiment;
 
+import arcus.experiments.train.TrainOptions;
 import arcus.core.DType;
 import arcus.core.Params;
 import arcus.core.Rng;
@@ -29,7 +30,7 @@ import picocli.CommandLine.Spec;
 final class FcUnitsCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Mixin TrainOptions train = new TrainOptions();
+  @Mixin TrainOptions train = TrainOptions.forExperiments();
 
   @Option(names = "--classes", defaultValue = "10", description = "class counts k: the first k classes, e.g. 5..10 or 5,10 (${DEFAULT-VALUE})")
   String classes = "10";

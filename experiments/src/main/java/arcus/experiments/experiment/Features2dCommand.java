@@ -1,5 +1,6 @@
 package arcus.experiments.experiment;
 
+import arcus.experiments.train.TrainOptions;
 import arcus.experiments.report.Csv;
 import arcus.experiments.report.ScatterPlot;
 import java.nio.file.Path;
@@ -25,7 +26,7 @@ import picocli.CommandLine.Spec;
 final class Features2dCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Mixin TrainOptions train = new TrainOptions();
+  @Mixin TrainOptions train = TrainOptions.forExperiments();
 
   @Option(names = "--run", description = "a finished run folder with feature dimension 2; repeatable; replaces training")
   List<Path> runs = new ArrayList<>();

@@ -1,5 +1,6 @@
 package arcus.experiments.experiment;
 
+import arcus.experiments.train.TrainOptions;
 import arcus.experiments.report.LinePlot;
 import arcus.experiments.train.TrainConfig;
 import java.nio.file.Path;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Spec;
 final class KClassesCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Mixin TrainOptions train = new TrainOptions();
+  @Mixin TrainOptions train = TrainOptions.forExperiments();
 
   @Option(names = "--classes", defaultValue = "5..10", description = "class counts k, e.g. 5..10 or 5,7,10 (${DEFAULT-VALUE})")
   String classes = "5..10";

@@ -1,5 +1,6 @@
 package arcus.experiments.experiment;
 
+import arcus.experiments.train.TrainOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Spec;
 final class MeanAngleCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Mixin TrainOptions train = new TrainOptions();
+  @Mixin TrainOptions train = TrainOptions.forExperiments();
 
   @Option(names = "--run", description = "a finished run folder (summary.json + checkpoint.arcus); repeatable; replaces training")
   List<Path> runs = new ArrayList<>();

@@ -1,10 +1,14 @@
 package arcus.experiments.experiment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
 import java.util.Map;
+import arcus.experiments.json.Jackson;
+import arcus.experiments.train.TrainOptions;
 import org.junit.jupiter.api.Test;
 
 class SweepTest {
@@ -45,7 +49,7 @@ class SweepTest {
 
   @Test
   void fcUnitsConfigsCarryKDAndLoss() {
-    var opts = new TrainOptions();
+    var opts = TrainOptions.forExperiments();
     var p = FcUnitsCommand.plan(List.of(5), "4", LossSpec.parseList("wsoftmax:alpha=1")).get(0);
     var cfg = opts.config(java.nio.file.Path.of("o").resolve(p.name()), p.loss(), p.d(), p.k());
     assertEquals(5, cfg.classes());
@@ -64,10 +68,24 @@ class SweepTest {
   }
 
   @Test
-  void configRoundTripsThroughToMap() {
-    var cfg = new TrainOptions().config(java.nio.file.Path.of("x"), LossSpec.parse("wsoftmax:alpha=0.5"), 3, 4);
-    @SuppressWarnings("unchecked")
-    var m = (Map<String, Object>) arcus.experiments.json.Json.parse(arcus.experiments.json.Json.write(cfg.toMap()));
-    assertEquals(cfg, Configs.fromMap(m));
+  void configRoundTripsThroughJson() {
+    var cfg = TrainOptions.forExperiments().config(java.nio.file.Path.of("x"), LossSpec.parse("wsoftmax:alpha=0.5"), 3, 4);
+    String json = Jackson.pretty(cfg);
+    assertTrue(json.contains("\"feature_dim\": 3") && json.contains("\"data_dir\": \"" + cfg.dataDir() + "\""), json);
+    assertEquals(cfg, Configs.fromJson("x", Jackson.MAPPER.readTree(json)));
+    assertEquals(cfg.toBuilder().resume(java.nio.file.Path.of("ck")).build(),
+        Configs.fromJson("x", Jackson.MAPPER.readTree(Jackson.compact(cfg.toBuilder().resume(java.nio.file.Path.of("ck")).build()))));
+  }
+
+  @Test
+  void aConfigWithAMissingEntryIsRefusedByName() {
+    var node = (tools.jackson.databind.node.ObjectNode) Jackson.MAPPER.valueToTree(TrainOptions.forExperiments().builder().build());
+    node.remove("batch");
+    var e = assertThrows(IllegalArgumentException.class, () -> Configs.fromJson("run/summary.json: run config", node));
+    assertTrue(e.getMessage().startsWith("run/summary.json: run config: invalid JSON, ") && e.getMessage().contains("batch"), e.getMessage());
+    assertFalse(e.getMessage().contains("\n"), e.getMessage());
+    node.put("batch", 1); // the record's own check, as on the command line
+    e = assertThrows(IllegalArgumentException.class, () -> Configs.fromJson("run/summary.json: run config", node));
+    assertEquals("run/summary.json: run config: --batch must be >= 2 (batch norm needs two samples), got 1", e.getMessage());
   }
 }

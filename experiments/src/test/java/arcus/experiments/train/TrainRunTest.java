@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import arcus.experiments.json.Json;
+import arcus.experiments.json.Jackson;
 import arcus.nn.io.CheckpointData;
 import arcus.nn.io.Checkpoints;
 import arcus.nn.io.NamedArray;
@@ -51,8 +51,8 @@ class TrainRunTest {
       idx(data.resolve("mnist"), "train", 120, 1);
       idx(data.resolve("mnist"), "t10k", 40, 2);
     }
-    return new TrainConfig("mnist", data, "lenet", 16, loss, Map.of(), null, 0, epochs, 20, 0.01, "constant", "sgd", 0.9, 5e-4,
-        "none", 7, 2, "float32", "cpu", 0, 0, 0, 60, false, out, resume);
+    return TrainConfig.builder().dataset("mnist").dataDir(data).model("lenet").featureDim(16).loss(loss).epochs(epochs).batch(20)
+        .lr(0.01).seed(7).threads(2).dtype("float32").trainEvalLimit(60).out(out).resume(resume).build();
   }
 
   private static PrintStream quiet() {
@@ -65,7 +65,7 @@ class TrainRunTest {
     TrainRun.run(config(out, 3, null, "softmax"), quiet());
     for (String f : new String[] {"report.md", "metrics.csv", "curves.png", "summary.json", "checkpoint.arcus"})
       assertTrue(Files.size(out.resolve(f)) > 0, f);
-    Map<String, Object> s = Json.parseObject("summary", Files.readString(out.resolve("summary.json")));
+    Map<String, Object> s = Jackson.read("summary", Files.readString(out.resolve("summary.json")), Map.class);
     for (String k : new String[] {"test_accuracy", "train_accuracy", "epochs", "wall_seconds", "images_per_second", "peak_rss_bytes", "config"})
       assertTrue(s.containsKey(k), k);
     assertEquals(3L, ((Number) s.get("epochs")).longValue());
