@@ -5,6 +5,7 @@ import arcus.core.DType;
 import arcus.core.Params;
 import arcus.core.Tensor;
 import arcus.experiments.json.Jackson;
+import arcus.experiments.json.JsonStreams;
 import arcus.experiments.json.NumberArray;
 import arcus.experiments.json.NumberArrayReader;
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -13,9 +14,8 @@ import arcus.losses.EmSoftmax;
 import arcus.losses.Losses;
 import arcus.losses.MarginLoss;
 import arcus.losses.SimplexClassifier;
-import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -29,12 +29,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
-import tools.jackson.core.exc.JacksonIOException;
+import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.exc.StreamReadException;
-import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.ObjectReader;
 
 /** {@code arcus loss-eval}: one loss value and its gradients for a JSON case read from stdin. */
 @Command(
@@ -66,8 +65,7 @@ public final class LossEvalCommand implements Callable<Integer> {
   /** The fields read as numeric arrays. */
   private static final Set<String> ARRAYS = Set.of("features", "weights", "centers");
   private static final String INPUT = "standard input";
-  /** Reads one field's value in the middle of the case (Jackson 3 would otherwise refuse the tokens after it). */
-  private static final ObjectReader VALUE = Jackson.MAPPER.readerFor(Object.class).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
 
   @Spec CommandSpec spec;
 
@@ -90,15 +88,17 @@ public final class LossEvalCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     String result;
     int status = 0;
-    warmup = KernelWarmup.start();
+    warmup = KernelWarmup.start(LossEvalCommand::warmParser);
     Timer timer = new Timer(timing ? spec.commandLine().getErr() : null, System.nanoTime());
     try {
-      result = evaluate(input, timer, this::stopWarmup);
+      byte[] bytes = input.readAllBytes();
+      timer.lap("read");
+      result = evaluate(bytes, timer, this::stopWarmup);
     } catch (IllegalArgumentException e) {
       result = error(e.getMessage());
       status = MALFORMED;
-    } catch (UncheckedIOException | JacksonIOException e) {
-      result = error("cannot read standard input: " + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
+    } catch (IOException e) {
+      result = error("cannot read standard input: " + e.getMessage());
       status = MALFORMED;
     } catch (RuntimeException | OutOfMemoryError e) {
       result = error("internal error: " + e);
@@ -129,7 +129,24 @@ public final class LossEvalCommand implements Callable<Integer> {
 
   /** The whole computation, from case text to result text; IllegalArgumentException for a bad case. */
   static String evaluate(String text) {
-    return evaluate(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), new Timer(null, System.nanoTime()), () -> {});
+    return evaluate(text.getBytes(StandardCharsets.UTF_8), new Timer(null, System.nanoTime()), () -> {});
+  }
+
+  /**
+   * Runs the case reader on a small synthetic case with every kind of token first thing on the
+   * warm-up thread: the parser's methods reach the JIT compiler before the kernels' (on two cores
+   * they otherwise wait behind them) and with every branch seen (no deoptimisation halfway).
+   */
+  private static void warmParser() {
+    StringBuilder sb = new StringBuilder("{\"loss\": \"arcface\", \"features\": [");
+    java.util.SplittableRandom r = new java.util.SplittableRandom(1);
+    for (int i = 0; i < 64; i++) {
+      sb.append(i == 0 ? "[" : ", [");
+      for (int j = 0; j < 256; j++) sb.append(j == 0 ? "" : ", ").append(r.nextInt(8) == 0 ? r.nextInt(-9, 9) : r.nextGaussian() * 1e-3);
+      sb.append(']');
+    }
+    sb.append("], \"weights\": [[1.5e-3, -2], [0.25, 3]], \"labels\": [0, 1], \"params\": {\"s\": 64, \"m\": 0.5, \"f\": false, \"t\": true}}");
+    readCase(sb.toString().getBytes(StandardCharsets.UTF_8));
   }
 
   /** Phase times on standard error for --timing (not part of the result). */
@@ -160,22 +177,45 @@ public final class LossEvalCommand implements Callable<Integer> {
 
   /** The result: the mean loss and its gradients, each gradient in the layout of its input. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  record Result(double value, NumberArray gradFeatures, NumberArray gradWeights, NumberArray gradBias, NumberArray gradCenters) {}
+  record Result(double value, NumberArray gradFeatures, NumberArray gradWeights, NumberArray gradBias, NumberArray gradCenters) {
+    /**
+     * The record as Jackson's mapper writes it ({@code Jackson.line(result)}; a test holds the two
+     * equal), written by the streaming generator with the large arrays formatted on all cores: the
+     * mapper would cost a fresh JVM about half a second of class loading, more than the formatting.
+     */
+    String toJson() {
+      return JsonStreams.line(g -> {
+        g.writeStartObject();
+        g.writeNumberProperty("value", value);
+        array(g, "grad_features", gradFeatures);
+        array(g, "grad_weights", gradWeights);
+        array(g, "grad_bias", gradBias);
+        array(g, "grad_centers", gradCenters);
+        g.writeEndObject();
+      });
+    }
+
+    private static void array(JsonGenerator g, String name, NumberArray a) {
+      if (a == null) return;
+      g.writeName(name);
+      a.writeLine(g);
+    }
+  }
 
   /**
    * Reads the case with Jackson's streaming parser: the numeric arrays (features, weights,
    * centers) straight into {@code double[]}s ({@link NumberArrayReader}), the other fields as plain
    * values. Malformed JSON is an IllegalArgumentException naming the line and column.
    */
-  static Map<String, Object> readCase(InputStream in) {
-    try (JsonParser p = Jackson.MAPPER.createParser(in)) {
+  static Map<String, Object> readCase(byte[] in) {
+    try (JsonParser p = JsonStreams.FACTORY.createParser(ObjectReadContext.empty(), in)) {
       if (p.nextToken() == null) throw new IllegalArgumentException("empty input: expected one JSON case on standard input");
       if (p.currentToken() != JsonToken.START_OBJECT) throw new IllegalArgumentException("the case must be a JSON object");
       Map<String, Object> c = new LinkedHashMap<>();
       while (p.nextToken() == JsonToken.PROPERTY_NAME) {
         String name = p.currentName();
         c.put(name, p.nextToken() == JsonToken.START_ARRAY && ARRAYS.contains(name)
-            ? NumberArrayReader.read(p, name) : VALUE.readValue(p));
+            ? NumberArrayReader.read(p, name) : value(p));
       }
       try {
         if (p.nextToken() != null) throw new IllegalArgumentException(INPUT + ": unexpected text after the JSON value" + Jackson.at(p.currentTokenLocation()));
@@ -183,14 +223,42 @@ public final class LossEvalCommand implements Callable<Integer> {
         throw new IllegalArgumentException(INPUT + ": unexpected text after the JSON value" + Jackson.at(e.getLocation()), e);
       }
       return c;
-    } catch (JacksonIOException e) {
-      throw e;
     } catch (JacksonException e) {
       throw Jackson.invalid(INPUT, e);
     }
   }
 
-  static String evaluate(InputStream in, Timer timer, Runnable beforeCompute) {
+  /**
+   * A field that is not a numeric array, as plain values: String, Boolean, null, Integer/Long/
+   * BigInteger, Double, List, Map. Read from the token stream so that the mapper is not needed
+   * in a fresh JVM (Jackson's object mapper costs about half a second of class loading).
+   */
+  private static Object value(JsonParser p) {
+    return switch (p.currentToken()) {
+      case VALUE_STRING -> p.getString();
+      case VALUE_TRUE -> Boolean.TRUE;
+      case VALUE_FALSE -> Boolean.FALSE;
+      case VALUE_NUMBER_INT -> p.getNumberValue();
+      case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
+      case START_ARRAY -> {
+        List<Object> l = new ArrayList<>();
+        while (p.nextToken() != JsonToken.END_ARRAY) l.add(value(p));
+        yield l;
+      }
+      case START_OBJECT -> {
+        Map<String, Object> m = new LinkedHashMap<>();
+        while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+          String k = p.currentName();
+          p.nextToken();
+          m.put(k, value(p));
+        }
+        yield m;
+      }
+      default -> null; // VALUE_NULL
+    };
+  }
+
+  static String evaluate(byte[] in, Timer timer, Runnable beforeCompute) {
     Map<String, Object> c = readCase(in);
     timer.lap("parse");
     Set<String> unknown = new TreeSet<>(c.keySet());
@@ -268,7 +336,7 @@ public final class LossEvalCommand implements Callable<Integer> {
           weightShape == null ? null : array("grad_weights", weightShape.length == 2 ? g.get(weightNames.get(0)) : stacked(weightNames, g, weightShape)),
           g.has("b") ? array("grad_bias", g.get("b")) : null,
           g.has(CenterLoss.CENTERS) ? array("grad_centers", g.get(CenterLoss.CENTERS)) : null);
-      String json = Jackson.line(result);
+      String json = result.toJson();
       timer.lap("format");
       return json;
     } catch (IllegalArgumentException e) {

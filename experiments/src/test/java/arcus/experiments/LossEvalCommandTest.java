@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import arcus.core.Autodiff;
 import arcus.core.Tensor;
 import arcus.experiments.json.Jackson;
+import arcus.experiments.json.NumberArray;
 import arcus.losses.ArcFace;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
@@ -135,6 +136,19 @@ class LossEvalCommandTest {
     Result r = run("{\"loss\": \"softmax\", \"features\": [[0, 0]], \"weights\": [[1, 0], [0, 1]], \"labels\": [0], \"params\": {\"bias\": true}, \"dtype\": \"float32\"}");
     assertEquals("{\"value\": 0.6931471824645996, \"grad_features\": [[-0.5, 0.5]], \"grad_weights\": [[0, 0], [0, 0]], \"grad_bias\": [-0.5, 0.5]}\n",
         r.out().replace("\r\n", "\n"));
+  }
+
+  @Test
+  void resultWrittenByTheStreamingGeneratorIsWhatTheMapperWrites() {
+    java.util.Random r = new java.util.Random(3);
+    float[] big = new float[301 * 257]; // > 2^16 values: formatted in parallel
+    for (int i = 0; i < big.length; i++) big[i] = r.nextInt(9) == 0 ? -0f : (float) (r.nextGaussian() * Math.pow(10, r.nextInt(16) - 8));
+    double[] small = {1, -0.5, 1e-300, 3};
+    var full = new LossEvalCommand.Result(0.25, NumberArray.of(big, 301, 257), NumberArray.of(small, 2, 2), NumberArray.of(new float[] {0.5f}, 1),
+        NumberArray.of(new double[] {2.5, -1}, 1, 2));
+    var partial = new LossEvalCommand.Result(1e-9, NumberArray.of(small, 4, 1), null, null, null);
+    for (var result : List.of(full, partial)) assertEquals(Jackson.line(result), result.toJson());
+    assertEquals("{\"value\": 1.0E-9, \"grad_features\": [[1], [-0.5], [1.0E-300], [3]]}", partial.toJson());
   }
 
   @Test

@@ -5,8 +5,6 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
-import tools.jackson.core.StreamReadFeature;
-import tools.jackson.core.StreamWriteFeature;
 import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.core.util.DefaultIndenter;
@@ -26,8 +24,8 @@ import tools.jackson.databind.ser.std.StdSerializer;
 import tools.jackson.databind.ser.std.ToStringSerializer;
 
 /**
- * The experiments module's JSON, by Jackson: one strictly reading mapper and its three output
- * layouts. Records bind by their component names in snake_case ({@code featureDim} is {@code
+ * The experiments module's JSON, by Jackson: one strictly reading mapper (on {@link
+ * JsonStreams#FACTORY}) and its three output layouts. Records bind by their component names in snake_case ({@code featureDim} is {@code
  * feature_dim}); paths are plain strings; a non-finite double has no JSON form and is written as
  * null (and a null read into a {@code double} is NaN), as {@link NumberArray}s write theirs.
  *
@@ -38,9 +36,7 @@ import tools.jackson.databind.ser.std.ToStringSerializer;
 public final class Jackson {
   private Jackson() {}
 
-  public static final JsonMapper MAPPER = JsonMapper.builder()
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION, StreamReadFeature.USE_FAST_DOUBLE_PARSER)
-      .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
+  public static final JsonMapper MAPPER = JsonMapper.builder(JsonStreams.FACTORY)
       .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
       .addModule(new SimpleModule("arcus")
           .addSerializer(Path.class, new ToStringSerializer(Path.class))
@@ -51,16 +47,11 @@ public final class Jackson {
           .addSerializer(NumberArray.class, new NumberArray.Serializer()))
       .build();
 
-  private static final Separators LINE_SEPARATORS = Separators.createDefaultInstance()
-      .withObjectNameValueSpacing(Spacing.AFTER).withObjectEntrySpacing(Spacing.AFTER)
-      .withArrayElementSpacing(Spacing.AFTER).withObjectEmptySeparator("").withArrayEmptySeparator("");
-
   /** Compact: no spaces at all (checkpoint metadata, machine-read files). */
   public static final ObjectWriter COMPACT = MAPPER.writer();
 
   /** On one line with a space after each ',' and ':' (how {@code arcus loss-eval} prints). */
-  public static final ObjectWriter LINE = MAPPER.writer().with(new DefaultPrettyPrinter(LINE_SEPARATORS)
-      .withObjectIndenter(new DefaultPrettyPrinter.NopIndenter()).withArrayIndenter(new DefaultPrettyPrinter.NopIndenter()));
+  public static final ObjectWriter LINE = MAPPER.writer().with(JsonStreams.LINE_PRINTER);
 
   /** Indented with two spaces, for files people read; {@link #pretty} adds the final newline. */
   public static final ObjectWriter PRETTY = MAPPER.writer().with(new DefaultPrettyPrinter(Separators.createDefaultInstance()
