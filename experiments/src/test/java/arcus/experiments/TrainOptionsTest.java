@@ -42,7 +42,7 @@ class TrainOptionsTest {
   @Test
   void experimentsShareTheDeclarationsWithSmallerDefaults() {
     var parsed = Main.commandLine().parseArgs("experiment", "k-classes", "--lr", "0.1").subcommand().subcommand();
-    TrainOptions o = (TrainOptions) parsed.commandSpec().mixins().get("train").userObject();
+    TrainOptions o = (TrainOptions) parsed.commandSpec().mixins().get("exp").mixins().get("train").userObject();
     TrainConfig c = o.builder().build();
     assertEquals(TrainConfig.builder().model("lenet").epochs(2).batch(64).trainLimit(2000).testLimit(2000).trainEvalLimit(1000)
         .lr(0.1).build(), c);

@@ -39,29 +39,55 @@ public final class NumberArrayReader {
       dims = Arrays.copyOf(dims, index.length);
       Arrays.fill(dims, axis, dims.length, -1);
     }
-    int count = 0;
-    for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken(), count++) {
-      index[axis] = count;
-      boolean leaf = rank == axis + 1;
-      if (t == JsonToken.VALUE_NUMBER_FLOAT || t == JsonToken.VALUE_NUMBER_INT) {
-        if (rank < 0) rank = axis + 1;
-        else if (!leaf) throw error(axis + 1, "expected an array, got " + p.getString());
-        double v = p.getDoubleValue();
-        if (!Double.isFinite(v)) throw new IllegalArgumentException(field + where(axis + 1) + ": number out of range: " + p.getString() + Jackson.at(p.currentTokenLocation()));
-        if (size == data.length) data = Arrays.copyOf(data, Math.max(16, 2 * size));
-        data[size++] = v;
-      } else if (t == JsonToken.START_ARRAY && !leaf) {
-        axis(axis + 1);
-      } else {
-        throw error(axis + 1, (rank < 0 || leaf ? "expected a number, got " : "expected an array, got ") + describe(t));
-      }
-    }
+    int count = rank == axis + 1 ? leaf(axis, 0) : branch(axis);
     if (dims[axis] < 0) {
       if (count == 0) throw new IllegalArgumentException(field + ": empty array at depth " + axis);
       dims[axis] = count;
     } else if (count != dims[axis]) {
       throw error(axis, "ragged array, has " + count + " elements where " + dims[axis] + " were expected");
     }
+  }
+
+  /** An array of arrays, or one whose rank is not known yet (its first number makes it a leaf); returns its length. */
+  private int branch(int axis) {
+    int count = 0;
+    for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken(), count++) {
+      index[axis] = count;
+      boolean number = t == JsonToken.VALUE_NUMBER_FLOAT || t == JsonToken.VALUE_NUMBER_INT;
+      if (t == JsonToken.START_ARRAY) {
+        axis(axis + 1);
+      } else if (number && rank < 0) {
+        rank = axis + 1; // the first number: its depth is the rank
+        add(axis, count);
+        return leaf(axis, count + 1);
+      } else {
+        throw error(axis + 1, (rank < 0 ? "expected a number, got " : "expected an array, got ") + describe(t));
+      }
+    }
+    return count;
+  }
+
+  /** The rest of an innermost array from position {@code start}, all numbers (the hot loop); returns its length. */
+  private int leaf(int axis, int start) {
+    int count = start;
+    for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken(), count++) {
+      if (t != JsonToken.VALUE_NUMBER_FLOAT && t != JsonToken.VALUE_NUMBER_INT) {
+        index[axis] = count;
+        throw error(axis + 1, "expected a number, got " + describe(t));
+      }
+      add(axis, count);
+    }
+    return count;
+  }
+
+  private void add(int axis, int position) {
+    double v = p.getDoubleValue();
+    if (!Double.isFinite(v)) {
+      index[axis] = position;
+      throw new IllegalArgumentException(field + where(axis + 1) + ": number out of range: " + p.getString() + Jackson.at(p.currentTokenLocation()));
+    }
+    if (size == data.length) data = Arrays.copyOf(data, 2 * size);
+    data[size++] = v;
   }
 
   private IllegalArgumentException error(int depth, String what) {

@@ -88,4 +88,24 @@ class SweepTest {
     e = assertThrows(IllegalArgumentException.class, () -> Configs.fromJson("run/summary.json: run config", node));
     assertEquals("run/summary.json: run config: --batch must be >= 2 (batch norm needs two samples), got 1", e.getMessage());
   }
+
+  static picocli.CommandLine.Model.CommandSpec parsed(String... args) {
+    return arcus.experiments.Main.commandLine().parseArgs(args).subcommand().subcommand().commandSpec();
+  }
+
+  @Test
+  void experimentOptionsAreDeclaredOnceWithEachCommandsDefaults() {
+    var k = (ExperimentOptions) parsed("experiment", "k-classes").mixins().get("exp").userObject();
+    assertEquals(java.nio.file.Path.of("runs/experiment-k-classes"), k.out);
+    assertEquals("softmax,wsoftmax", k.losses);
+    assertTrue(k.commandLine().contains("k-classes"), k.commandLine());
+    var spec = parsed("experiment", "features-2d", "--losses", "arcface", "--out", "o", "--run", "a", "--run", "b", "--classes", "3");
+    var f = (ExperimentOptions) spec.mixins().get("exp").userObject();
+    var runs = (RunsOrTraining) spec.mixins().get("source").userObject();
+    assertEquals(List.of("arcface", "o"), List.of(f.losses, f.out.toString()));
+    assertEquals(List.of(java.nio.file.Path.of("a"), java.nio.file.Path.of("b")), runs.runs);
+    assertEquals(3, runs.classes);
+    assertEquals(java.nio.file.Path.of("runs/experiment-features-2d"),
+        ((ExperimentOptions) parsed("experiment", "features-2d").mixins().get("exp").userObject()).out);
+  }
 }
