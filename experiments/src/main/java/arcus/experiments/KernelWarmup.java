@@ -23,15 +23,7 @@ final class KernelWarmup {
 
   /** Starts warming in a daemon thread; {@link Thread#interrupt()} stops it early. */
   static Thread start() {
-    return start(() -> {});
-  }
-
-  /** The same after another warm-up, {@code first}, on that thread. */
-  static Thread start(Runnable first) {
-    Thread t = new Thread(() -> {
-      first.run();
-      run();
-    }, "arcus-kernel-warmup");
+    Thread t = new Thread(KernelWarmup::run, "arcus-kernel-warmup");
     t.setDaemon(true);
     t.setPriority(Thread.MIN_PRIORITY);
     t.start();

@@ -88,7 +88,7 @@ public final class LossEvalCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     String result;
     int status = 0;
-    warmup = KernelWarmup.start(LossEvalCommand::warmParser);
+    warmup = KernelWarmup.start();
     Timer timer = new Timer(timing ? spec.commandLine().getErr() : null, System.nanoTime());
     try {
       byte[] bytes = input.readAllBytes();
@@ -130,23 +130,6 @@ public final class LossEvalCommand implements Callable<Integer> {
   /** The whole computation, from case text to result text; IllegalArgumentException for a bad case. */
   static String evaluate(String text) {
     return evaluate(text.getBytes(StandardCharsets.UTF_8), new Timer(null, System.nanoTime()), () -> {});
-  }
-
-  /**
-   * Runs the case reader on a small synthetic case with every kind of token first thing on the
-   * warm-up thread: the parser's methods reach the JIT compiler before the kernels' (on two cores
-   * they otherwise wait behind them) and with every branch seen (no deoptimisation halfway).
-   */
-  private static void warmParser() {
-    StringBuilder sb = new StringBuilder("{\"loss\": \"arcface\", \"features\": [");
-    java.util.SplittableRandom r = new java.util.SplittableRandom(1);
-    for (int i = 0; i < 64; i++) {
-      sb.append(i == 0 ? "[" : ", [");
-      for (int j = 0; j < 256; j++) sb.append(j == 0 ? "" : ", ").append(r.nextInt(8) == 0 ? r.nextInt(-9, 9) : r.nextGaussian() * 1e-3);
-      sb.append(']');
-    }
-    sb.append("], \"weights\": [[1.5e-3, -2], [0.25, 3]], \"labels\": [0, 1], \"params\": {\"s\": 64, \"m\": 0.5, \"f\": false, \"t\": true}}");
-    readCase(sb.toString().getBytes(StandardCharsets.UTF_8));
   }
 
   /** Phase times on standard error for --timing (not part of the result). */

@@ -82,13 +82,13 @@ final class FcUnitsCommand implements Callable<Integer> {
     int bytes = DType.parse(exp.train.dtype) == DType.F64 ? 8 : 4;
     List<String> header = List.of("k", "d", "loss", "d_is_k_minus_1", "test_accuracy", "fc_parameters", "fc_memory_kib", "run");
     List<List<?>> rows = new ArrayList<>();
-    log.printf("fc-units: %d training runs (%s, %d epoch(s), train limit %d)%n", plan.size(), exp.train.model, exp.train.epochs, exp.train.trainLimit);
+    log.printf("fc-units: %d training runs (%s, %d epoch(s), train limit %d)%n", plan.size(), exp.train.net.model, exp.train.epochs, exp.train.trainLimit);
     int i = 0;
     for (Planned p : plan) {
       log.printf("%n[%d/%d] k = %d, d = %d, %s%n", ++i, plan.size(), p.k(), p.d(), p.loss().label());
       TrainConfig cfg = exp.train.config(Runs.runDir(exp.out, p.name()), p.loss(), p.d(), p.k());
       double acc = Runs.train(cfg, log);
-      long fc = fcParameters(exp.train.model, p.d(), p.loss(), p.k());
+      long fc = fcParameters(exp.train.net.model, p.d(), p.loss(), p.k());
       rows.add(List.of(p.k(), p.d(), p.loss().label(), p.d() == p.k() - 1 ? "yes" : "", acc, fc, fc * bytes / 1024.0,
           "runs/" + p.name()));
     }
@@ -114,7 +114,7 @@ final class FcUnitsCommand implements Callable<Integer> {
       }
       if (hi >= lo) accS.add(new LinePlot.Series("d = k-1" + (ks.size() > 1 ? " (k=" + k + ")" : ""), new double[] {k - 1, k - 1}, new double[] {lo, hi}));
     }
-    LinePlot.write(exp.out.resolve("fc-units.png"), "Paper 000 Fig. 4: FC units d vs accuracy and memory (" + exp.train.dataset + ", " + exp.train.model + ")",
+    LinePlot.write(exp.out.resolve("fc-units.png"), "Paper 000 Fig. 4: FC units d vs accuracy and memory (" + exp.train.dataset + ", " + exp.train.net.model + ")",
         List.of(new LinePlot.Panel("test accuracy", "feature dimension d (FC units)", "accuracy", accS),
             new LinePlot.Panel("FC + classifier parameters", "feature dimension d (FC units)", "KiB", memS)), 1200, 500);
     Map<String, Object> settings = new LinkedHashMap<>(exp.train.describe());

@@ -34,7 +34,7 @@ final class Features2dCommand implements Callable<Integer> {
     var log = System.out;
     // LeNet ends in a ReLU: with two units its features die (all exactly 0), so this experiment
     // defaults to the L-Softmax MNIST net (PReLU + batch norm after the FC layer).
-    if (!exp.given("--model")) exp.train.model = "lsoftmax-mnist";
+    if (!exp.given("--model")) exp.train.net.model = "lsoftmax-mnist";
     ExperimentReport.mkdirs(exp.out);
     List<String> labels = new ArrayList<>();
     List<String> sources = new ArrayList<>();

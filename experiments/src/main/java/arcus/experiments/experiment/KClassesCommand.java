@@ -52,7 +52,7 @@ final class KClassesCommand implements Callable<Integer> {
       rows.add(r);
       series.add(new LinePlot.Series(ls.get(li).label(), kx, acc[li]));
     }
-    LinePlot.write(exp.out.resolve("k-classes.png"), "Paper 000 Table 4: test accuracy vs number of classes k (" + exp.train.dataset + ", " + exp.train.model + ")",
+    LinePlot.write(exp.out.resolve("k-classes.png"), "Paper 000 Table 4: test accuracy vs number of classes k (" + exp.train.dataset + ", " + exp.train.net.model + ")",
         List.of(new LinePlot.Panel("", "number of classes k (the first k)", "test accuracy", series)), 800, 500);
     Map<String, Object> settings = new LinkedHashMap<>(exp.train.describe());
     settings.put("feature_dim", featureDim == 0 ? "model default" : featureDim);

@@ -2,6 +2,7 @@ package arcus.experiments.train;
 
 import java.nio.file.Path;
 import java.util.Map;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -20,8 +21,7 @@ public final class TrainOptions {
   @Option(names = "--data", description = "data folder (default: $ARCUS_DATA or <repo>/data)")
   public Path data;
 
-  @Option(names = "--model", description = "lenet, lsoftmax-mnist, lsoftmax-cifar, resnet32, resnet32-angular (${DEFAULT-VALUE})")
-  public String model = D.model();
+  @Mixin public ModelOptions net = new ModelOptions();
 
   @Option(names = "--warmup-loss", description = "train with this loss first (paper 000: softmax, then refine)")
   public String warmupLoss;
@@ -31,9 +31,6 @@ public final class TrainOptions {
 
   @Option(names = "--epochs", description = "epochs (${DEFAULT-VALUE})")
   public int epochs = D.epochs();
-
-  @Option(names = "--batch", description = "batch size (${DEFAULT-VALUE})")
-  public int batch = D.batch();
 
   @Option(names = "--lr", description = "learning rate (${DEFAULT-VALUE})")
   public double lr = D.lr();
@@ -52,9 +49,6 @@ public final class TrainOptions {
 
   @Option(names = "--seed", description = "random seed (${DEFAULT-VALUE})")
   public long seed = D.seed();
-
-  @Option(names = "--threads", description = "CPU threads (${DEFAULT-VALUE})")
-  public int threads = D.threads();
 
   @Option(names = "--dtype", description = "float32 or float64 (${DEFAULT-VALUE})")
   public String dtype = D.dtype();
@@ -80,9 +74,9 @@ public final class TrainOptions {
   /** The small defaults of the experiment commands: LeNet, 2 epochs of 2000 images, batch 64. */
   public static TrainOptions forExperiments() {
     TrainOptions o = new TrainOptions();
-    o.model = "lenet";
+    o.net.model = "lenet";
     o.epochs = 2;
-    o.batch = 64;
+    o.net.batch = 64;
     o.trainLimit = 2000;
     o.testLimit = 2000;
     o.trainEval = 1000;
@@ -91,9 +85,9 @@ public final class TrainOptions {
 
   /** A config builder holding these options (a warm-up epoch count without a warm-up loss is dropped). */
   public TrainConfig.Builder builder() {
-    TrainConfig.Builder b = TrainConfig.builder().dataset(dataset).model(model).warmupLoss(warmupLoss)
-        .warmupEpochs(warmupLoss == null ? 0 : warmupEpochs).epochs(epochs).batch(batch).lr(lr).lrSchedule(lrSchedule)
-        .optimizer(optimizer).momentum(momentum).weightDecay(weightDecay).seed(seed).threads(threads).dtype(dtype)
+    TrainConfig.Builder b = TrainConfig.builder().dataset(dataset).model(net.model).warmupLoss(warmupLoss)
+        .warmupEpochs(warmupLoss == null ? 0 : warmupEpochs).epochs(epochs).batch(net.batch).lr(lr).lrSchedule(lrSchedule)
+        .optimizer(optimizer).momentum(momentum).weightDecay(weightDecay).seed(seed).threads(net.threads).dtype(dtype)
         .backend(backend).trainLimit(trainLimit).testLimit(testLimit).trainEvalLimit(trainEval).augment(augment);
     return data != null ? b.dataDir(data) : b;
   }
