@@ -14,8 +14,10 @@ import arcus.losses.EmSoftmax;
 import arcus.losses.Losses;
 import arcus.losses.MarginLoss;
 import arcus.losses.SimplexClassifier;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -33,6 +35,7 @@ import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.exc.JacksonIOException;
 import tools.jackson.core.exc.StreamReadException;
 
 /** {@code arcus loss-eval}: one loss value and its gradients for a JSON case read from stdin. */
@@ -91,14 +94,12 @@ public final class LossEvalCommand implements Callable<Integer> {
     warmup = KernelWarmup.start();
     Timer timer = new Timer(timing ? spec.commandLine().getErr() : null, System.nanoTime());
     try {
-      byte[] bytes = input.readAllBytes();
-      timer.lap("read");
-      result = evaluate(bytes, timer, this::stopWarmup);
+      result = evaluate(input, timer, this::stopWarmup);
     } catch (IllegalArgumentException e) {
       result = error(e.getMessage());
       status = MALFORMED;
-    } catch (IOException e) {
-      result = error("cannot read standard input: " + e.getMessage());
+    } catch (UncheckedIOException e) {
+      result = error("cannot read standard input: " + e.getCause().getMessage());
       status = MALFORMED;
     } catch (RuntimeException | OutOfMemoryError e) {
       result = error("internal error: " + e);
@@ -129,7 +130,7 @@ public final class LossEvalCommand implements Callable<Integer> {
 
   /** The whole computation, from case text to result text; IllegalArgumentException for a bad case. */
   static String evaluate(String text) {
-    return evaluate(text.getBytes(StandardCharsets.UTF_8), new Timer(null, System.nanoTime()), () -> {});
+    return evaluate(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), new Timer(null, System.nanoTime()), () -> {});
   }
 
   /** Phase times on standard error for --timing (not part of the result). */
@@ -190,7 +191,7 @@ public final class LossEvalCommand implements Callable<Integer> {
    * centers) straight into {@code double[]}s ({@link NumberArrayReader}), the other fields as plain
    * values. Malformed JSON is an IllegalArgumentException naming the line and column.
    */
-  static Map<String, Object> readCase(byte[] in) {
+  static Map<String, Object> readCase(InputStream in) {
     try (JsonParser p = JsonStreams.FACTORY.createParser(ObjectReadContext.empty(), in)) {
       if (p.nextToken() == null) throw new IllegalArgumentException("empty input: expected one JSON case on standard input");
       if (p.currentToken() != JsonToken.START_OBJECT) throw new IllegalArgumentException("the case must be a JSON object");
@@ -206,6 +207,8 @@ public final class LossEvalCommand implements Callable<Integer> {
         throw new IllegalArgumentException(INPUT + ": unexpected text after the JSON value" + Jackson.at(e.getLocation()), e);
       }
       return c;
+    } catch (JacksonIOException e) {
+      throw new UncheckedIOException(e.getCause() instanceof IOException io ? io : new IOException(e.getMessage(), e));
     } catch (JacksonException e) {
       throw Jackson.invalid(INPUT, e);
     }
@@ -241,7 +244,7 @@ public final class LossEvalCommand implements Callable<Integer> {
     };
   }
 
-  static String evaluate(byte[] in, Timer timer, Runnable beforeCompute) {
+  static String evaluate(InputStream in, Timer timer, Runnable beforeCompute) {
     Map<String, Object> c = readCase(in);
     timer.lap("parse");
     Set<String> unknown = new TreeSet<>(c.keySet());
