@@ -189,6 +189,9 @@ class LossEvalCommandTest {
     "null centers | {\"loss\": \"center\", \"features\": [[1, 2]], \"weights\": [[1, 0], [0, 1]], \"labels\": [0], \"centers\": null} | centers: expected",
     "null simplex weights | {\"loss\": \"simplex\", \"features\": [[1, 2]], \"weights\": null, \"labels\": [0]} | omit",
     "huge label | {\"loss\": \"softmax\", \"features\": [[1, 2]], \"weights\": [[1, 0], [0, 1]], \"labels\": [3000000000]} | not an integer",
+    "duplicate field | {\"loss\": \"softmax\", \"loss\": \"arcface\"} | Duplicate Object property",
+    "deep nesting | {\"loss\": \"softmax\", \"features\": [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[ | nesting depth",
+    "features too deep | {\"loss\": \"softmax\", \"features\": [[[1, 2]]], \"weights\": [[1, 0], [0, 1]], \"labels\": [0]} | features: expected a 2-dimensional array of numbers, got a 3-dimensional one",
   })
   void malformedCaseExitsWith2AndNamesTheProblem(String what, String stdin, String expected) {
     Result r = run(stdin);
