@@ -1,5 +1,6 @@
 package arcus.experiments;
 
+import arcus.experiments.train.FeatureDimOption;
 import arcus.experiments.train.TrainConfig;
 import arcus.experiments.train.TrainOptions;
 import arcus.experiments.train.TrainRun;
@@ -18,8 +19,7 @@ final class TrainCommand implements Callable<Integer> {
 
   @Mixin LossOptions loss = new LossOptions();
 
-  @Option(names = "--feature-dim", defaultValue = "0", description = "feature dimension d (0 = the model's default)")
-  int featureDim;
+  @Mixin FeatureDimOption dim = new FeatureDimOption();
 
   @Option(names = "--lambda-schedule", defaultValue = "none", description = "λ annealing for lsoftmax/sphereface: none, lsoftmax, sphereface (${DEFAULT-VALUE})")
   String lambdaSchedule;
@@ -35,7 +35,7 @@ final class TrainCommand implements Callable<Integer> {
 
   /** The run's config: the shared training options plus this command's own. */
   TrainConfig config() {
-    return train.builder().loss(loss.loss).lossParams(loss.params()).featureDim(featureDim)
+    return train.builder().loss(loss.loss).lossParams(loss.params()).featureDim(dim.featureDim)
         .lambdaSchedule(lambdaSchedule).classes(classes).out(out).resume(resume).build();
   }
 

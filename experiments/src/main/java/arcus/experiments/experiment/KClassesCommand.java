@@ -1,5 +1,6 @@
 package arcus.experiments.experiment;
 
+import arcus.experiments.train.FeatureDimOption;
 import arcus.experiments.report.LinePlot;
 import arcus.experiments.train.TrainConfig;
 import java.util.ArrayList;
@@ -21,8 +22,7 @@ final class KClassesCommand implements Callable<Integer> {
   @Option(names = "--classes", defaultValue = "5..10", description = "class counts k, e.g. 5..10 or 5,7,10 (${DEFAULT-VALUE})")
   String classes = "5..10";
 
-  @Option(names = "--feature-dim", defaultValue = "0", description = "feature dimension d (0 = the model's default) (${DEFAULT-VALUE})")
-  int featureDim;
+  @Mixin FeatureDimOption dim = new FeatureDimOption();
 
   @Override
   public Integer call() {
@@ -37,7 +37,7 @@ final class KClassesCommand implements Callable<Integer> {
       for (int li = 0; li < ls.size(); li++) {
         int k = ks.get(ki);
         log.printf("%n[%d/%d] k = %d, %s%n", ++i, total, k, ls.get(li).label());
-        TrainConfig cfg = exp.train.config(Runs.runDir(exp.out, ls.get(li).slug() + "-k" + k), ls.get(li), featureDim, k);
+        TrainConfig cfg = exp.train.config(Runs.runDir(exp.out, ls.get(li).slug() + "-k" + k), ls.get(li), dim.featureDim, k);
         acc[li][ki] = Runs.train(cfg, log);
       }
     }
@@ -55,7 +55,7 @@ final class KClassesCommand implements Callable<Integer> {
     LinePlot.write(exp.out.resolve("k-classes.png"), "Paper 000 Table 4: test accuracy vs number of classes k (" + exp.train.dataset + ", " + exp.train.net.model + ")",
         List.of(new LinePlot.Panel("", "number of classes k (the first k)", "test accuracy", series)), 800, 500);
     Map<String, Object> settings = new LinkedHashMap<>(exp.train.describe());
-    settings.put("feature_dim", featureDim == 0 ? "model default" : featureDim);
+    settings.put("feature_dim", dim.featureDim == 0 ? "model default" : dim.featureDim);
     settings.put("classes", classes);
     settings.put("losses", exp.losses);
     String notes = "Accuracy is the last epoch's test accuracy of each run (run folders under `runs/<loss>-k<k>/`), on the"

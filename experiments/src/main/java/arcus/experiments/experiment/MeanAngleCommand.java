@@ -1,5 +1,6 @@
 package arcus.experiments.experiment;
 
+import arcus.experiments.train.FeatureDimOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,8 +25,7 @@ final class MeanAngleCommand implements Callable<Integer> {
 
   @Mixin RunsOrTraining source = new RunsOrTraining();
 
-  @Option(names = "--feature-dim", defaultValue = "0", description = "feature dimension d when training (0 = the model's default) (${DEFAULT-VALUE})")
-  int featureDim;
+  @Mixin FeatureDimOption dim = new FeatureDimOption();
 
   @Option(names = "--angle-limit", defaultValue = "0",
       description = "measure on at most this many train and test images (0 = all the run uses) (${DEFAULT-VALUE})")
@@ -64,7 +64,7 @@ final class MeanAngleCommand implements Callable<Integer> {
       for (LossSpec l : LossSpec.parseList(exp.losses)) {
         log.printf("%nmean-angle: training %s%n", l.label());
         Path dir = Runs.runDir(exp.out, l.slug());
-        ms.add(measure(l.label(), Runs.trainAndLoad(exp.train.config(dir, l, featureDim, source.classes), log), angleLimit, "runs/" + l.slug()));
+        ms.add(measure(l.label(), Runs.trainAndLoad(exp.train.config(dir, l, dim.featureDim, source.classes), log), angleLimit, "runs/" + l.slug()));
       }
     }
     int c = ms.get(0).train().length;
@@ -100,7 +100,7 @@ final class MeanAngleCommand implements Callable<Integer> {
     Map<String, Object> settings = new LinkedHashMap<>();
     if (source.runs.isEmpty()) {
       settings.putAll(exp.train.describe());
-      settings.put("feature_dim", featureDim == 0 ? "model default" : featureDim);
+      settings.put("feature_dim", dim.featureDim == 0 ? "model default" : dim.featureDim);
       settings.put("classes", source.classes == 0 ? "all" : source.classes);
     }
     settings.put("angle_limit", angleLimit == 0 ? "all" : angleLimit);
