@@ -1,9 +1,11 @@
 package arcus.experiments;
 
+import arcus.experiments.json.Jackson;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.Arrays;
-import java.util.Locale;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.StringJoiner;
 
 /** Shared by the bench subcommands: median-of-repeats timing and one-line JSON records. */
 final class BenchSupport {
@@ -22,26 +24,11 @@ final class BenchSupport {
     return t.length % 2 == 1 ? t[t.length / 2] : 0.5 * (t[t.length / 2 - 1] + t[t.length / 2]);
   }
 
-  /** Prints the fields, in order, as one JSON object on its own line (values: numbers, strings, int arrays). */
+  /** Prints the fields, in order, as one JSON object on its own line; doubles to 6 significant digits. */
   static void printJson(Map<String, ?> fields) {
-    StringJoiner j = new StringJoiner(", ", "{", "}");
-    fields.forEach((k, v) -> j.add(quote(k) + ": " + json(v)));
-    System.out.println(j);
-  }
-
-  private static String json(Object v) {
-    if (v instanceof String s) return quote(s);
-    if (v instanceof int[] a) {
-      StringJoiner j = new StringJoiner(",", "[", "]");
-      for (int x : a) j.add(Integer.toString(x));
-      return j.toString();
-    }
-    if (v instanceof Double d) return String.format(Locale.ROOT, "%.6g", d);
-    return String.valueOf(v);
-  }
-
-  private static String quote(String s) {
-    return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+    Map<String, Object> rounded = new LinkedHashMap<>();
+    fields.forEach((k, v) -> rounded.put(k, v instanceof Double d && Double.isFinite(d) ? new BigDecimal(d).round(new MathContext(6)).doubleValue() : v));
+    System.out.println(Jackson.line(rounded));
   }
 
   static float[] randomFloats(int len, long seed) {

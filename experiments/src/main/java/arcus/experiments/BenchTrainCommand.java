@@ -13,9 +13,11 @@ import arcus.nn.TrainStep;
 import arcus.nn.models.Model;
 import arcus.nn.models.Models;
 import arcus.nn.optim.Sgd;
+import arcus.experiments.train.ModelOptions;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -25,11 +27,7 @@ import picocli.CommandLine.Option;
 @Command(name = "train", mixinStandardHelpOptions = true,
     description = "Training throughput in images/s (forward + backward + SGD momentum step).")
 final class BenchTrainCommand implements Runnable {
-  @Option(names = "--model", defaultValue = "lsoftmax-mnist", description = "model name (${DEFAULT-VALUE})")
-  String model;
-
-  @Option(names = "--batch", defaultValue = "256", description = "batch size (${DEFAULT-VALUE})")
-  int batch;
+  @Mixin ModelOptions net = new ModelOptions();
 
   @Option(names = "--steps", defaultValue = "5", description = "timed steps (${DEFAULT-VALUE})")
   int steps;
@@ -37,54 +35,49 @@ final class BenchTrainCommand implements Runnable {
   @Option(names = "--warmup", defaultValue = "2", description = "untimed warm-up steps (${DEFAULT-VALUE})")
   int warmup;
 
-  @Option(names = "--threads", defaultValue = "2", description = "threads (${DEFAULT-VALUE})")
-  int threads;
-
   @Option(names = "--classes", defaultValue = "10", description = "classes (${DEFAULT-VALUE})")
   int classes;
 
-  @Option(names = "--loss", defaultValue = "softmax", description = "loss head (${DEFAULT-VALUE}); its own forward+backward is also timed alone")
-  String loss;
-
-  @Option(names = "--loss-param", description = "loss hyper-parameter k=v, repeatable")
-  java.util.List<String> lossParams = new java.util.ArrayList<>();
+  /** The loss head; its own forward+backward is also timed alone. */
+  @Mixin LossOptions lossOptions = new LossOptions();
 
   @Override
   public void run() {
-    BenchRanges.train(batch, steps, warmup, threads, classes);
-    Parallel.setThreads(threads);
-    Model m = Models.create(model, 0);
+    BenchRanges.train(net.batch, steps, warmup, net.threads, classes);
+    Parallel.setThreads(net.threads);
+    Model m = Models.create(net.model, 0);
     int[] in = m.inputShape();
     int d = m.featureDim();
-    MarginLoss ml = Losses.create(loss, LossParams.parse(lossParams));
+    String loss = lossOptions.loss;
+    MarginLoss ml = Losses.create(loss, lossOptions.params());
     Head head = (p, f, y) -> ml.loss(f, p, y);
     TrainStep step = new TrainStep(m.features(), head, new Sgd(0.9, false, 5e-4));
     Rng rng = new Rng(1);
     Params headParams = ml.init(rng.split(), DType.F32, d, classes);
     TrainStep.State state = step.init(rng, DType.F32, headParams);
     int[] shape = new int[in.length + 1];
-    shape[0] = batch;
+    shape[0] = net.batch;
     System.arraycopy(in, 0, shape, 1, in.length);
     Tensor x = rng.normal(DType.F32, 0, 1, shape);
-    int[] labels = new int[batch];
-    for (int i = 0; i < batch; i++) labels[i] = rng.nextInt(classes);
+    int[] labels = new int[net.batch];
+    for (int i = 0; i < net.batch; i++) labels[i] = rng.nextInt(classes);
     TrainStep.State[] s = {state};
     double seconds = BenchSupport.medianSeconds(warmup, steps, () -> s[0] = step.step(s[0], x, labels, 0.01, rng).state());
-    double ips = batch / seconds;
+    double ips = net.batch / seconds;
     // the loss head alone (forward + backward w.r.t. features and its weights), on features of the same shape
-    Tensor feats = rng.normal(DType.F32, 0, 1, batch, d);
+    Tensor feats = rng.normal(DType.F32, 0, 1, net.batch, d);
     java.util.List<String> names = headParams.names();
     java.util.List<Tensor> headIn = new java.util.ArrayList<>(headParams.tensors());
     headIn.add(feats);
     double headSeconds = BenchSupport.medianSeconds(5, Math.max(10, steps), () -> Autodiff.valueAndGrad(
         (java.util.List<Tensor> xs) -> ml.loss(xs.get(xs.size() - 1), Params.of(names, xs.subList(0, xs.size() - 1)), labels), headIn));
     System.out.printf("%-16s batch %4d  threads %d  %.3f s/step  %.1f images/s  (%s head alone: %.2f ms, %.2f%% of the step)%n",
-        model, batch, threads, seconds, ips, loss, headSeconds * 1e3, 100 * headSeconds / seconds);
+        net.model, net.batch, net.threads, seconds, ips, loss, headSeconds * 1e3, 100 * headSeconds / seconds);
     Map<String, Object> j = new LinkedHashMap<>();
     j.put("bench", "train");
-    j.put("model", model);
-    j.put("batch", batch);
-    j.put("threads", threads);
+    j.put("model", net.model);
+    j.put("batch", net.batch);
+    j.put("threads", net.threads);
     j.put("seconds_per_step", seconds);
     j.put("images_per_second", ips);
     j.put("loss", loss);

@@ -4,16 +4,20 @@ import arcus.core.Autodiff;
 import arcus.core.DType;
 import arcus.core.Params;
 import arcus.core.Tensor;
-import arcus.experiments.json.Json;
-import arcus.experiments.json.JsonArrays;
-import arcus.experiments.json.JsonException;
+import arcus.experiments.json.Jackson;
+import arcus.experiments.json.JsonStreams;
+import arcus.experiments.json.NumberArray;
+import arcus.experiments.json.NumberArrayReader;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import arcus.losses.CenterLoss;
 import arcus.losses.EmSoftmax;
 import arcus.losses.Losses;
 import arcus.losses.MarginLoss;
 import arcus.losses.SimplexClassifier;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -26,6 +30,13 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.exc.JacksonIOException;
+import tools.jackson.core.exc.StreamReadException;
 
 /** {@code arcus loss-eval}: one loss value and its gradients for a JSON case read from stdin. */
 @Command(
@@ -54,6 +65,10 @@ import picocli.CommandLine.Spec;
 public final class LossEvalCommand implements Callable<Integer> {
   static final int MALFORMED = 2;
   private static final Set<String> FIELDS = Set.of("loss", "features", "weights", "labels", "params", "dtype", "centers");
+  /** The fields read as numeric arrays. */
+  private static final Set<String> ARRAYS = Set.of("features", "weights", "centers");
+  private static final String INPUT = "standard input";
+
 
   @Spec CommandSpec spec;
 
@@ -79,11 +94,14 @@ public final class LossEvalCommand implements Callable<Integer> {
     warmup = KernelWarmup.start();
     Timer timer = new Timer(timing ? spec.commandLine().getErr() : null, System.nanoTime());
     try {
-      String text = new String(LossEvalLimits.read(input), StandardCharsets.UTF_8);
+      InputStream bounded = new ByteArrayInputStream(LossEvalLimits.read(input));
       timer.lap("read");
-      result = evaluate(text, timer, this::stopWarmup);
+      result = evaluate(bounded, timer, this::stopWarmup);
     } catch (IllegalArgumentException e) {
       result = error(e.getMessage());
+      status = MALFORMED;
+    } catch (UncheckedIOException e) {
+      result = error("cannot read standard input: " + e.getCause().getMessage());
       status = MALFORMED;
     } catch (IOException e) {
       result = error("cannot read standard input: " + e.getMessage());
@@ -116,14 +134,12 @@ public final class LossEvalCommand implements Callable<Integer> {
   }
 
   private static String error(String message) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("error", message == null ? "unknown error" : message);
-    return Json.writeLine(m);
+    return Jackson.line(Map.of("error", message == null ? "unknown error" : message));
   }
 
   /** The whole computation, from case text to result text; IllegalArgumentException for a bad case. */
   static String evaluate(String text) {
-    return evaluate(text, new Timer(null, System.nanoTime()), () -> {});
+    return evaluate(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), new Timer(null, System.nanoTime()), () -> {});
   }
 
   /** Phase times on standard error for --timing (not part of the result). */
@@ -152,29 +168,110 @@ public final class LossEvalCommand implements Callable<Integer> {
     }
   }
 
-  static String evaluate(String text, Timer timer, Runnable beforeCompute) {
-    if (text.isBlank()) throw new JsonException("empty input: expected one JSON case on standard input");
-    Object parsed = Json.parse("standard input", text);
+  /** The result: the mean loss and its gradients, each gradient in the layout of its input. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record Result(double value, NumberArray gradFeatures, NumberArray gradWeights, NumberArray gradBias, NumberArray gradCenters) {
+    /**
+     * The record as Jackson's mapper writes it ({@code Jackson.line(result)}; a test holds the two
+     * equal), written by the streaming generator with the large arrays formatted on all cores: the
+     * mapper would cost a fresh JVM about half a second of class loading, more than the formatting.
+     */
+    String toJson() {
+      return JsonStreams.line(g -> {
+        g.writeStartObject();
+        g.writeNumberProperty("value", value);
+        array(g, "grad_features", gradFeatures);
+        array(g, "grad_weights", gradWeights);
+        array(g, "grad_bias", gradBias);
+        array(g, "grad_centers", gradCenters);
+        g.writeEndObject();
+      });
+    }
+
+    private static void array(JsonGenerator g, String name, NumberArray a) {
+      if (a == null) return;
+      g.writeName(name);
+      a.writeLine(g);
+    }
+  }
+
+  /**
+   * Reads the case with Jackson's streaming parser: the numeric arrays (features, weights,
+   * centers) straight into {@code double[]}s ({@link NumberArrayReader}), the other fields as plain
+   * values. Malformed JSON is an IllegalArgumentException naming the line and column.
+   */
+  static Map<String, Object> readCase(InputStream in) {
+    try (JsonParser p = JsonStreams.FACTORY.createParser(ObjectReadContext.empty(), in)) {
+      if (p.nextToken() == null) throw new IllegalArgumentException("empty input: expected one JSON case on standard input");
+      if (p.currentToken() != JsonToken.START_OBJECT) throw new IllegalArgumentException("the case must be a JSON object");
+      Map<String, Object> c = new LinkedHashMap<>();
+      while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+        String name = p.currentName();
+        c.put(name, p.nextToken() == JsonToken.START_ARRAY && ARRAYS.contains(name)
+            ? NumberArrayReader.read(p, name) : value(p));
+      }
+      try {
+        if (p.nextToken() != null) throw new IllegalArgumentException(INPUT + ": unexpected text after the JSON value" + Jackson.at(p.currentTokenLocation()));
+      } catch (StreamReadException e) {
+        throw new IllegalArgumentException(INPUT + ": unexpected text after the JSON value" + Jackson.at(e.getLocation()), e);
+      }
+      return c;
+    } catch (JacksonIOException e) {
+      throw new UncheckedIOException(e.getCause() instanceof IOException io ? io : new IOException(e.getMessage(), e));
+    } catch (JacksonException e) {
+      throw Jackson.invalid(INPUT, e);
+    }
+  }
+
+  /**
+   * A field that is not a numeric array, as plain values: String, Boolean, null, Integer/Long/
+   * BigInteger, Double, List, Map. Read from the token stream so that the mapper is not needed
+   * in a fresh JVM (Jackson's object mapper costs about half a second of class loading).
+   */
+  private static Object value(JsonParser p) {
+    return switch (p.currentToken()) {
+      case VALUE_STRING -> p.getString();
+      case VALUE_TRUE -> Boolean.TRUE;
+      case VALUE_FALSE -> Boolean.FALSE;
+      case VALUE_NUMBER_INT -> p.getNumberValue();
+      case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
+      case START_ARRAY -> {
+        List<Object> l = new ArrayList<>();
+        while (p.nextToken() != JsonToken.END_ARRAY) l.add(value(p));
+        yield l;
+      }
+      case START_OBJECT -> {
+        Map<String, Object> m = new LinkedHashMap<>();
+        while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+          String k = p.currentName();
+          p.nextToken();
+          m.put(k, value(p));
+        }
+        yield m;
+      }
+      default -> null; // VALUE_NULL
+    };
+  }
+
+  static String evaluate(InputStream in, Timer timer, Runnable beforeCompute) {
+    Map<String, Object> c = readCase(in);
     timer.lap("parse");
-    if (!(parsed instanceof Map<?, ?> raw)) throw new JsonException("the case must be a JSON object");
-    @SuppressWarnings("unchecked")
-    Map<String, Object> c = (Map<String, Object>) raw;
     Set<String> unknown = new TreeSet<>(c.keySet());
     unknown.removeAll(FIELDS);
-    if (!unknown.isEmpty()) throw new JsonException("unknown field(s) " + unknown + " (valid: " + new TreeSet<>(FIELDS) + ")");
+    if (!unknown.isEmpty()) throw new IllegalArgumentException("unknown field(s) " + unknown + " (valid: " + new TreeSet<>(FIELDS) + ")");
 
     String lossName = string(c, "loss", null);
     DType dtype = dtype(c);
     Map<String, Object> params = c.containsKey("params") ? params(c.get("params")) : Map.of();
     boolean emCase = "emsoftmax".equals(lossName) || "center".equals(lossName) && "emsoftmax".equals(params.get("base"));
-    if (emCase && !params.containsKey("K") && c.get("weights") instanceof List<?> stacked && !stacked.isEmpty()) {
+    if (emCase && !params.containsKey("K") && c.get("weights") instanceof NumberArray stacked && stacked.shape().length == 3) {
       params = new LinkedHashMap<>(params); // K defaults to the number of stacked classifiers given
-      params.put("K", (long) stacked.size());
+      params.put("K", (long) stacked.shape()[0]);
     }
     MarginLoss loss = Losses.create(lossName, params);
 
-    JsonArrays feats = JsonArrays.of("features", require(c, "features"), 2);
-    LossEvalLimits.checkValues("features", feats.data());
+    NumberArray feats = array(require(c, "features"), "features", 2);
+    LossEvalLimits.checkValues("features", feats.doubles());
     timer.lap("check");
     int n = feats.shape()[0], d = feats.shape()[1];
     int[] labels = labels(require(c, "labels"), n);
@@ -185,40 +282,40 @@ public final class LossEvalCommand implements Callable<Integer> {
     int[] weightShape = null;
     int classes;
     if (core instanceof SimplexClassifier) {
-      if (c.containsKey("weights")) throw new JsonException("weights: the simplex head has frozen weights; omit \"weights\" (C = d + 1)");
+      if (c.containsKey("weights")) throw new IllegalArgumentException("weights: the simplex head has frozen weights; omit \"weights\" (C = d + 1)");
       classes = d + 1;
       p = Params.empty();
       weightNames = List.of();
     } else {
       boolean em = core instanceof EmSoftmax;
-      JsonArrays w = JsonArrays.of("weights", require(c, "weights"), em ? 3 : 2);
-      LossEvalLimits.checkValues("weights", w.data());
+      NumberArray w = array(require(c, "weights"), "weights", em ? 3 : 2);
+      LossEvalLimits.checkValues("weights", w.doubles());
       weightShape = w.shape();
       if (em && w.shape()[0] != ((EmSoftmax) core).k())
-        throw new JsonException("weights: emsoftmax with K = " + ((EmSoftmax) core).k() + " needs K×d×C weights, got " + w.shape()[0] + " classifiers");
+        throw new IllegalArgumentException("weights: emsoftmax with K = " + ((EmSoftmax) core).k() + " needs K×d×C weights, got " + w.shape()[0] + " classifiers");
       int wd = w.shape()[em ? 1 : 0];
       classes = w.shape()[em ? 2 : 1];
-      if (wd != d) throw new JsonException("weights: first dimension " + wd + " does not match the feature dimension d = " + d + (em ? " (expected K×d×C)" : " (expected d×C)"));
-      if (classes < 2) throw new JsonException("weights: need at least 2 classes, got C = " + classes);
-      p = core.params(Tensor.of(dtype, w.data(), w.shape()));
+      if (wd != d) throw new IllegalArgumentException("weights: first dimension " + wd + " does not match the feature dimension d = " + d + (em ? " (expected K×d×C)" : " (expected d×C)"));
+      if (classes < 2) throw new IllegalArgumentException("weights: need at least 2 classes, got C = " + classes);
+      p = core.params(Tensor.of(dtype, w.doubles(), w.shape()));
       weightNames = em ? p.names().stream().filter(k -> k.startsWith("w")).toList() : List.of("w");
     }
     LossEvalLimits.checkShapes(n, d, classes, core instanceof EmSoftmax em ? em.k() : 1, core instanceof EmSoftmax em && em.hsicLambda() > 0);
     for (int i = 0; i < n; i++)
-      if (labels[i] >= classes) throw new JsonException("labels: label " + labels[i] + " at position " + i + " is out of range [0, " + classes + ")");
+      if (labels[i] >= classes) throw new IllegalArgumentException("labels: label " + labels[i] + " at position " + i + " is out of range [0, " + classes + ")");
     if (loss instanceof CenterLoss) {
       Tensor centers;
       if (c.containsKey("centers")) {
-        JsonArrays cs = JsonArrays.of("centers", c.get("centers"), 2);
-        LossEvalLimits.checkValues("centers", cs.data());
+        NumberArray cs = array(c.get("centers"), "centers", 2);
+        LossEvalLimits.checkValues("centers", cs.doubles());
         if (cs.shape()[0] != classes || cs.shape()[1] != d)
-          throw new JsonException("centers: expected C×d = " + classes + "×" + d + ", got " + cs.shape()[0] + "×" + cs.shape()[1]);
-        centers = Tensor.of(dtype, cs.data(), cs.shape());
+          throw new IllegalArgumentException("centers: expected C×d = " + classes + "×" + d + ", got " + cs.shape()[0] + "×" + cs.shape()[1]);
+        centers = Tensor.of(dtype, cs.doubles(), cs.shape());
       } else centers = Tensor.zeros(dtype, classes, d);
       p = p.with(CenterLoss.CENTERS, centers);
-    } else if (c.containsKey("centers")) throw new JsonException("centers: only the center loss takes centers");
+    } else if (c.containsKey("centers")) throw new IllegalArgumentException("centers: only the center loss takes centers");
 
-    Tensor x = Tensor.of(dtype, feats.data(), n, d);
+    Tensor x = Tensor.of(dtype, feats.doubles(), n, d);
     List<String> names = p.names();
     List<Tensor> inputs = new ArrayList<>();
     inputs.add(x);
@@ -231,17 +328,14 @@ public final class LossEvalCommand implements Callable<Integer> {
       Params g = Params.of(names, vg.grad().subList(1, vg.grad().size()));
 
       timer.lap("compute");
-      Map<String, Object> out = new LinkedHashMap<>();
       double value = vg.value().item();
       if (!Double.isFinite(value)) throw new IllegalStateException("the loss is not finite (" + value + ")");
-      out.put("value", value);
-      out.put("grad_features", array("grad_features", vg.grad().get(0)));
       // grad_weights has the layout the weights came in: d×C, or K×d×C for EM-Softmax (any K, 1 included)
-      if (weightShape != null)
-        out.put("grad_weights", array("grad_weights", weightShape.length == 2 ? g.get(weightNames.get(0)) : stacked(weightNames, g, weightShape)));
-      if (g.has("b")) out.put("grad_bias", array("grad_bias", g.get("b")));
-      if (g.has(CenterLoss.CENTERS)) out.put("grad_centers", array("grad_centers", g.get(CenterLoss.CENTERS)));
-      String json = Json.writeLine(out);
+      Result result = new Result(value, array("grad_features", vg.grad().get(0)),
+          weightShape == null ? null : array("grad_weights", weightShape.length == 2 ? g.get(weightNames.get(0)) : stacked(weightNames, g, weightShape)),
+          g.has("b") ? array("grad_bias", g.get("b")) : null,
+          g.has(CenterLoss.CENTERS) ? array("grad_centers", g.get(CenterLoss.CENTERS)) : null);
+      String json = result.toJson();
       timer.lap("format");
       return json;
     } catch (IllegalArgumentException e) {
@@ -253,16 +347,16 @@ public final class LossEvalCommand implements Callable<Integer> {
    * A gradient as a JSON array in its dtype's precision. JSON has no NaN or infinity (the writer
    * would put null), so a non-finite gradient is an internal failure, reported as such.
    */
-  private static Json.NumberArray array(String name, Tensor t) {
+  private static NumberArray array(String name, Tensor t) {
     int[] dims = t.shape().dims();
     if (t.dtype() == DType.F32) {
       float[] a = t.toFloatArray();
       for (int i = 0; i < a.length; i++) if (!Float.isFinite(a[i])) throw notFinite(name, a[i], i, dims);
-      return Json.array(a, dims);
+      return NumberArray.of(a, dims);
     }
     double[] a = t.toDoubleArray();
     for (int i = 0; i < a.length; i++) if (!Double.isFinite(a[i])) throw notFinite(name, a[i], i, dims);
-    return Json.array(a, dims);
+    return NumberArray.of(a, dims);
   }
 
   private static IllegalStateException notFinite(String name, double v, int flat, int[] dims) {
@@ -274,6 +368,15 @@ public final class LossEvalCommand implements Callable<Integer> {
     return new IllegalStateException(name + at + " is not finite (" + v + ")");
   }
 
+  /** A numeric array field of the given rank (as read by {@link NumberArrayReader}). */
+  private static NumberArray array(Object v, String field, int rank) {
+    if (!(v instanceof NumberArray a)) throw new IllegalArgumentException(field + ": expected a " + rank + "-dimensional array of numbers");
+    int r = a.shape().length;
+    if (r < rank) throw new IllegalArgumentException(field + ": expected a " + rank + "-dimensional array of numbers (depth " + r + " is not an array)");
+    if (r > rank) throw new IllegalArgumentException(field + ": expected a " + rank + "-dimensional array of numbers, got a " + r + "-dimensional one");
+    return a;
+  }
+
   private static Tensor stacked(List<String> names, Params g, int[] shape) {
     List<Tensor> parts = new ArrayList<>();
     for (String k : names) parts.add(g.get(k).reshape(1, shape[1], shape[2]));
@@ -282,16 +385,16 @@ public final class LossEvalCommand implements Callable<Integer> {
 
   /** The field's value, which may be null (JSON null: the converters name it); missing is an error. */
   private static Object require(Map<String, Object> c, String field) {
-    if (!c.containsKey(field)) throw new JsonException("missing field \"" + field + "\"");
+    if (!c.containsKey(field)) throw new IllegalArgumentException("missing field \"" + field + "\"");
     return c.get(field);
   }
 
   private static String string(Map<String, Object> c, String field, String dflt) {
     if (!c.containsKey(field)) {
-      if (dflt == null) throw new JsonException("missing field \"" + field + "\"");
+      if (dflt == null) throw new IllegalArgumentException("missing field \"" + field + "\"");
       return dflt;
     }
-    if (!(c.get(field) instanceof String s)) throw new JsonException(field + ": expected a string");
+    if (!(c.get(field) instanceof String s)) throw new IllegalArgumentException(field + ": expected a string");
     return s;
   }
 
@@ -299,27 +402,36 @@ public final class LossEvalCommand implements Callable<Integer> {
     if (!c.containsKey("dtype")) return DType.F64;
     Object v = c.get("dtype");
     if (v instanceof String s && (s.equals("float32") || s.equals("float64"))) return DType.parse(s);
-    throw new JsonException("dtype: expected \"float32\" or \"float64\", got " + (v instanceof String s ? "\"" + s + "\"" : Json.writeLine(v)));
+    throw new IllegalArgumentException("dtype: expected \"float32\" or \"float64\", got " + (v instanceof String s ? "\"" + s + "\"" : Jackson.line(v)));
   }
 
   @SuppressWarnings("unchecked")
   private static Map<String, Object> params(Object v) {
-    if (!(v instanceof Map<?, ?> m)) throw new JsonException("params: expected an object");
-    for (Map.Entry<?, ?> e : m.entrySet())
-      if (e.getValue() == null) throw new JsonException("params: " + e.getKey() + " is null");
+    if (!(v instanceof Map<?, ?> m)) throw new IllegalArgumentException("params: expected an object");
+    for (Map.Entry<?, ?> e : m.entrySet()) {
+      if (e.getValue() == null) throw new IllegalArgumentException("params: " + e.getKey() + " is null");
+      if (!finite(e.getValue())) throw new IllegalArgumentException("params: " + e.getKey() + ": number out of range");
+    }
     return (Map<String, Object>) m;
   }
 
+  /** False for a number too large for a double (Jackson reads 1e999 as infinity), also inside arrays. */
+  private static boolean finite(Object v) {
+    if (v instanceof Double d) return Double.isFinite(d);
+    if (v instanceof List<?> l) return l.stream().allMatch(LossEvalCommand::finite);
+    return true;
+  }
+
   private static int[] labels(Object v, int n) {
-    if (!(v instanceof List<?> l)) throw new JsonException("labels: expected an array of integers");
-    if (l.size() != n) throw new JsonException("labels: " + l.size() + " labels for " + n + " feature rows");
+    if (!(v instanceof List<?> l)) throw new IllegalArgumentException("labels: expected an array of integers");
+    if (l.size() != n) throw new IllegalArgumentException("labels: " + l.size() + " labels for " + n + " feature rows");
     int[] out = new int[n];
     for (int i = 0; i < n; i++) {
       // whole numbers parse as Long; 1.0 or 1e0 (a Double) is accepted as the integer it denotes
-      if (!(l.get(i) instanceof Number num)) throw new JsonException("labels: element " + i + " is not an integer");
+      if (!(l.get(i) instanceof Number num)) throw new IllegalArgumentException("labels: element " + i + " is not an integer");
       double d = num.doubleValue();
-      if (d != Math.rint(d) || Math.abs(d) > Integer.MAX_VALUE) throw new JsonException("labels: element " + i + " is not an integer");
-      if (d < 0) throw new JsonException("labels: label " + (int) d + " at position " + i + " is negative");
+      if (d != Math.rint(d) || Math.abs(d) > Integer.MAX_VALUE) throw new IllegalArgumentException("labels: element " + i + " is not an integer");
+      if (d < 0) throw new IllegalArgumentException("labels: label " + (int) d + " at position " + i + " is negative");
       out[i] = (int) d;
     }
     return out;

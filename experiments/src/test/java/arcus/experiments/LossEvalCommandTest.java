@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import arcus.core.Autodiff;
 import arcus.core.Tensor;
-import arcus.experiments.json.Json;
+import arcus.experiments.json.Jackson;
+import arcus.experiments.json.NumberArray;
 import arcus.losses.ArcFace;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
@@ -39,7 +40,7 @@ class LossEvalCommandTest {
   static Map<String, Object> ok(String stdin) {
     Result r = run(stdin);
     assertEquals(0, r.status(), r.out() + r.err());
-    return (Map<String, Object>) Json.parse(r.out());
+    return Jackson.MAPPER.readValue(r.out(), Map.class);
   }
 
   static double num(Object o) {
@@ -138,6 +139,19 @@ class LossEvalCommandTest {
   }
 
   @Test
+  void resultWrittenByTheStreamingGeneratorIsWhatTheMapperWrites() {
+    java.util.Random r = new java.util.Random(3);
+    float[] big = new float[301 * 257]; // > 2^16 values: formatted in parallel
+    for (int i = 0; i < big.length; i++) big[i] = r.nextInt(9) == 0 ? -0f : (float) (r.nextGaussian() * Math.pow(10, r.nextInt(16) - 8));
+    double[] small = {1, -0.5, 1e-300, 3};
+    var full = new LossEvalCommand.Result(0.25, NumberArray.of(big, 301, 257), NumberArray.of(small, 2, 2), NumberArray.of(new float[] {0.5f}, 1),
+        NumberArray.of(new double[] {2.5, -1}, 1, 2));
+    var partial = new LossEvalCommand.Result(1e-9, NumberArray.of(small, 4, 1), null, null, null);
+    for (var result : List.of(full, partial)) assertEquals(Jackson.line(result), result.toJson());
+    assertEquals("{\"value\": 1.0E-9, \"grad_features\": [[1], [-0.5], [1.0E-300], [3]]}", partial.toJson());
+  }
+
+  @Test
   void registeredInMain() {
     assertTrue(Main.commandLine().getSubcommands().containsKey("loss-eval"));
   }
@@ -175,11 +189,14 @@ class LossEvalCommandTest {
     "null centers | {\"loss\": \"center\", \"features\": [[1, 2]], \"weights\": [[1, 0], [0, 1]], \"labels\": [0], \"centers\": null} | centers: expected",
     "null simplex weights | {\"loss\": \"simplex\", \"features\": [[1, 2]], \"weights\": null, \"labels\": [0]} | omit",
     "huge label | {\"loss\": \"softmax\", \"features\": [[1, 2]], \"weights\": [[1, 0], [0, 1]], \"labels\": [3000000000]} | not an integer",
+    "duplicate field | {\"loss\": \"softmax\", \"loss\": \"arcface\"} | Duplicate Object property",
+    "deep nesting | {\"loss\": \"softmax\", \"features\": [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[ | nesting depth",
+    "features too deep | {\"loss\": \"softmax\", \"features\": [[[1, 2]]], \"weights\": [[1, 0], [0, 1]], \"labels\": [0]} | features: expected a 2-dimensional array of numbers, got a 3-dimensional one",
   })
   void malformedCaseExitsWith2AndNamesTheProblem(String what, String stdin, String expected) {
     Result r = run(stdin);
     assertEquals(2, r.status(), what + ": " + r.out());
-    Object parsed = Json.parse(r.out());
+    Object parsed = Jackson.MAPPER.readValue(r.out(), Object.class);
     assertTrue(parsed instanceof Map<?, ?> m && m.keySet().equals(java.util.Set.of("error")), r.out());
     String msg = (String) ((Map<?, ?>) parsed).get("error");
     assertTrue(msg.contains(expected), what + ": '" + msg + "' does not mention '" + expected + "'");

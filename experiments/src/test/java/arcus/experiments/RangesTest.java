@@ -1,5 +1,7 @@
 package arcus.experiments;
 
+import arcus.experiments.json.Jackson;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -89,6 +91,7 @@ class RangesTest {
     m.put("feature_dim", 0L);
     m.put("loss", "lsoftmax");
     m.put("loss_params", Map.of("m", 1e9));
+    m.put("warmup_loss", null);
     m.put("warmup_epochs", 0L);
     m.put("epochs", 1e20);
     m.put("batch", 10L);
@@ -106,11 +109,13 @@ class RangesTest {
     m.put("train_limit", 0L);
     m.put("test_limit", 0L);
     m.put("train_eval_limit", 0L);
+    m.put("augment", false);
     m.put("out", "runs/x");
-    var e = assertThrows(IllegalArgumentException.class, () -> Configs.fromMap(m));
-    assertEquals("run config: \"epochs\" = 1.0E20 is not an integer in [-2^31, 2^31)", e.getMessage());
+    m.put("resume", null);
+    var e = assertThrows(IllegalArgumentException.class, () -> Configs.fromJson("run config", Jackson.MAPPER.valueToTree(m)));
+    assertTrue(e.getMessage().contains("epochs") && e.getMessage().contains("1.0E20"), e.getMessage());
     m.put("epochs", 3L);
-    TrainConfig c = Configs.fromMap(m);
+    TrainConfig c = Configs.fromJson("run config", Jackson.MAPPER.valueToTree(m));
     e = assertThrows(IllegalArgumentException.class, () -> ConfigRanges.check(c));
     assertTrue(e.getMessage().startsWith("lsoftmax: parameter m = 1000000000 is out of range"), e.getMessage());
   }

@@ -12,7 +12,7 @@ import org.jfree.chart.renderer.category.BarRenderer;
 import org.jfree.chart.renderer.category.StandardBarPainter;
 import org.jfree.data.category.DefaultCategoryDataset;
 
-/** A grouped bar chart (paper 000, Fig. 5) drawn by JFreeChart: one group per class, one bar per series. */
+/** A grouped bar chart ([W-Softmax], Fig. 5) drawn by JFreeChart: one group per class, one bar per series. */
 final class BarChart {
   private BarChart() {}
 

@@ -1,7 +1,7 @@
 package arcus.experiments.experiment;
 
 import arcus.experiments.report.Csv;
-import arcus.experiments.json.Json;
+import arcus.experiments.json.Jackson;
 import arcus.experiments.train.RunFolder;
 import arcus.nn.io.AtomicFiles;
 import java.io.PrintStream;
@@ -85,7 +85,7 @@ final class ExperimentReport {
     }
     s.put("results", rs);
     s.putAll(extra);
-    AtomicFiles.writeString(dir.resolve("summary.json"), Json.writePretty(s) + "\n");
+    AtomicFiles.writeString(dir.resolve("summary.json"), Jackson.pretty(s));
     out.println();
     out.println(title);
     out.print(tbl);

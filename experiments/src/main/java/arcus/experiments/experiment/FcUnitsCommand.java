@@ -7,7 +7,6 @@ import arcus.experiments.report.LinePlot;
 import arcus.experiments.train.TrainConfig;
 import arcus.losses.Losses;
 import arcus.nn.models.Models;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +15,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code arcus experiment fc-units}: [W-Softmax], Fig. 4 — test accuracy and classifier + FC
@@ -24,15 +22,12 @@ import picocli.CommandLine.Spec;
  * simplex theorem says d = k − 1 is the smallest d at which k classes can be equally separated.
  */
 @Command(name = "fc-units", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Paper 000, Fig. 4: test accuracy and FC memory against the feature dimension d.",
+    description = {"[W-Softmax], Fig. 4: test accuracy and FC memory against the feature dimension d.",
         "Trains the same network with each feature dimension d in a list, for the first k classes, and reports",
-        "test accuracy and FC + classifier parameter memory against d (d = k-1 marked)."})
+        "test accuracy and FC + classifier parameter memory against d (d = k-1 marked).",
+        "The simplex loss (fixed regular-simplex head) runs at d = k-1 only."})
 final class FcUnitsCommand implements Callable<Integer> {
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
-
-  @Mixin TrainOptions train = new TrainOptions();
-
-  @Mixin arcus.experiments.OverwriteOption overwrite = new arcus.experiments.OverwriteOption();
+  @Mixin ExperimentOptions exp = ExperimentOptions.of("fc-units", "softmax,wsoftmax");
 
   @Option(names = "--classes", defaultValue = "10", description = "class counts k: the first k classes, e.g. 5..10 or 5,10 (${DEFAULT-VALUE})")
   String classes = "10";
@@ -40,13 +35,6 @@ final class FcUnitsCommand implements Callable<Integer> {
   @Option(names = "--dims", defaultValue = "k-3..k+2,2k,5k",
       description = "feature dimensions d; k = the class count: integers, a..b, k, k+n, k-n, nk (${DEFAULT-VALUE})")
   String dims = "k-3..k+2,2k,5k";
-
-  @Option(names = "--losses", defaultValue = "softmax,wsoftmax",
-      description = "losses, name[:k=v...] comma-separated; simplex (fixed regular-simplex head) runs at d = k-1 only (${DEFAULT-VALUE})")
-  String losses = "softmax,wsoftmax";
-
-  @Option(names = "--out", defaultValue = "runs/experiment-fc-units", description = "output folder (${DEFAULT-VALUE})")
-  Path out = Path.of("runs/experiment-fc-units");
 
   /** One training run of the sweep. */
   record Planned(int k, int d, LossSpec loss) {
@@ -89,19 +77,19 @@ final class FcUnitsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     var log = System.out;
-    List<LossSpec> ls = LossSpec.parseList(losses);
+    List<LossSpec> ls = LossSpec.parseList(exp.losses);
     List<Planned> plan = plan(IntSpec.parse(classes), dims, ls);
-    ExperimentReport.prepare(out, overwrite.overwrite);
-    int bytes = DType.parse(train.dtype) == DType.F64 ? 8 : 4;
+    ExperimentReport.prepare(exp.out, exp.overwrite.overwrite);
+    int bytes = DType.parse(exp.train.dtype) == DType.F64 ? 8 : 4;
     List<String> header = List.of("k", "d", "loss", "d_is_k_minus_1", "test_accuracy", "fc_parameters", "fc_memory_kib", "run");
     List<List<?>> rows = new ArrayList<>();
-    log.printf("fc-units: %d training runs (%s, %d epoch(s), train limit %d)%n", plan.size(), train.model, train.epochs, train.trainLimit);
+    log.printf("fc-units: %d training runs (%s, %d epoch(s), train limit %d)%n", plan.size(), exp.train.net.model, exp.train.epochs, exp.train.trainLimit);
     int i = 0;
     for (Planned p : plan) {
       log.printf("%n[%d/%d] k = %d, d = %d, %s%n", ++i, plan.size(), p.k(), p.d(), p.loss().label());
-      TrainConfig cfg = train.config(Runs.runDir(out, p.name()), p.loss(), p.d(), p.k());
+      TrainConfig cfg = exp.train.config(Runs.runDir(exp.out, p.name()), p.loss(), p.d(), p.k());
       double acc = Runs.train(cfg, log);
-      long fc = fcParameters(train.model, p.d(), p.loss(), p.k());
+      long fc = fcParameters(exp.train.net.model, p.d(), p.loss(), p.k());
       rows.add(List.of(p.k(), p.d(), p.loss().label(), p.d() == p.k() - 1 ? "yes" : "", acc, fc, fc * bytes / 1024.0,
           "runs/" + p.name()));
     }
@@ -127,20 +115,20 @@ final class FcUnitsCommand implements Callable<Integer> {
       }
       if (hi >= lo) accS.add(new LinePlot.Series("d = k-1" + (ks.size() > 1 ? " (k=" + k + ")" : ""), new double[] {k - 1, k - 1}, new double[] {lo, hi}));
     }
-    LinePlot.write(out.resolve("fc-units.png"), "Paper 000 Fig. 4: FC units d vs accuracy and memory (" + train.dataset + ", " + train.model + ")",
+    LinePlot.write(exp.out.resolve("fc-units.png"), "[W-Softmax] Fig. 4: FC units d vs accuracy and memory (" + exp.train.dataset + ", " + exp.train.net.model + ")",
         List.of(new LinePlot.Panel("test accuracy", "feature dimension d (FC units)", "accuracy", accS),
             new LinePlot.Panel("FC + classifier parameters", "feature dimension d (FC units)", "KiB", memS)), 1200, 500);
-    Map<String, Object> settings = new LinkedHashMap<>(train.describe());
+    Map<String, Object> settings = new LinkedHashMap<>(exp.train.describe());
     settings.put("classes", classes);
     settings.put("dims", dims);
-    settings.put("losses", losses);
+    settings.put("losses", exp.losses);
     String notes = "Each row is an `arcus train` run folder under `runs/`. fc_parameters counts the learned parameters of the"
         + " FC layer that outputs the d features (weights and bias; for lsoftmax-mnist also its PReLU and batch norm) plus the"
         + " classifier head (the fixed simplex head has none); fc_memory_kib = parameters × " + bytes + " bytes / 1024."
-        + " Paper 000 (Section 3): k classes need d ≥ k−1 FC units to be equally separable; accuracy should rise up to"
+        + " [W-Softmax] (Section 3): k classes need d ≥ k−1 FC units to be equally separable; accuracy should rise up to"
         + " d = k−1 and stay flat beyond it while memory keeps growing.";
-    ExperimentReport.write(out, log, "fc-units", "FC units vs accuracy (paper 000, Fig. 4)",
-        ExperimentReport.command("fc-units", spec.commandLine().getParseResult().originalArgs()), settings, header, rows,
+    ExperimentReport.write(exp.out, log, "fc-units", "FC units vs accuracy ([W-Softmax], Fig. 4)",
+        exp.commandLine(), settings, header, rows,
         "fc-units.csv", "fc-units.png", notes, Map.of());
     return 0;
   }

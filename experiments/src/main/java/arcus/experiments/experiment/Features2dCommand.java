@@ -11,7 +11,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code arcus experiment features-2d}: [AngularNet]'s 2-D feature visualisation — train with a
@@ -19,54 +18,40 @@ import picocli.CommandLine.Spec;
  * class weight directions drawn from the origin.
  */
 @Command(name = "features-2d", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Paper 001's 2-D feature visualisation: test features by class with the class weight directions.",
+    description = {"[AngularNet]'s 2-D feature visualisation: test features by class with the class weight directions.",
         "Trains each loss with feature dimension 2 (or loads --run folders with d = 2) and scatter-plots",
         "the test features by class with the class weight directions.",
         "The model defaults to lsoftmax-mnist here (LeNet's final ReLU kills 2-D features)."})
 final class Features2dCommand implements Callable<Integer> {
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
+  @Mixin ExperimentOptions exp = ExperimentOptions.of("features-2d", "softmax");
 
-  @Mixin TrainOptions train = new TrainOptions();
-
-  @Mixin arcus.experiments.OverwriteOption overwrite = new arcus.experiments.OverwriteOption();
-
-  @Option(names = "--run", description = "a finished run folder with feature dimension 2; repeatable; replaces training")
-  List<Path> runs = new ArrayList<>();
-
-  @Option(names = "--losses", defaultValue = "softmax", description = "losses to train when no --run is given, one panel each, name[:k=v...] (${DEFAULT-VALUE})")
-  String losses = "softmax";
-
-  @Option(names = "--classes", defaultValue = "0", description = "when training: the first k classes (0 = all) (${DEFAULT-VALUE})")
-  int classes;
+  @Mixin RunsOrTraining source = new RunsOrTraining();
 
   @Option(names = "--points", defaultValue = "0", description = "plot at most this many test images (0 = all the run uses) (${DEFAULT-VALUE})")
   int points;
-
-  @Option(names = "--out", defaultValue = "runs/experiment-features-2d", description = "output folder (${DEFAULT-VALUE})")
-  Path out = Path.of("runs/experiment-features-2d");
 
   @Override
   public Integer call() {
     var log = System.out;
     // LeNet ends in a ReLU: with two units its features die (all exactly 0), so this experiment
     // defaults to the L-Softmax MNIST net (PReLU + batch norm after the FC layer).
-    if (!spec.commandLine().getParseResult().hasMatchedOption("--model")) train.model = "lsoftmax-mnist";
-    ExperimentReport.prepare(out, overwrite.overwrite);
+    if (!exp.given("--model")) exp.train.net.model = "lsoftmax-mnist";
+    ExperimentReport.prepare(exp.out, exp.overwrite.overwrite);
     List<String> labels = new ArrayList<>();
     List<String> sources = new ArrayList<>();
     List<Runs.Loaded> nets = new ArrayList<>();
-    if (!runs.isEmpty()) {
-      for (Path r : runs) {
+    if (!source.runs.isEmpty()) {
+      for (Path r : source.runs) {
         var cfg = Configs.fromRun(r);
-        if (train.data != null) cfg = Configs.withData(cfg, train.data);
+        if (exp.train.data != null) cfg = Configs.withData(cfg, exp.train.data);
         nets.add(Runs.load(cfg, log));
         labels.add(cfg.loss() + (cfg.lossParams().isEmpty() ? "" : cfg.lossParams().toString()));
         sources.add(r.toString());
       }
     } else {
-      for (LossSpec l : LossSpec.parseList(losses)) {
+      for (LossSpec l : LossSpec.parseList(exp.losses)) {
         log.printf("%nfeatures-2d: training %s with d = 2%n", l.label());
-        nets.add(Runs.trainAndLoad(train.config(Runs.runDir(out, l.slug()), l, 2, classes), log));
+        nets.add(Runs.trainAndLoad(exp.train.config(Runs.runDir(exp.out, l.slug()), l, 2, source.classes), log));
         labels.add(l.label());
         sources.add("runs/" + l.slug());
       }
@@ -100,22 +85,22 @@ final class Features2dCommand implements Callable<Integer> {
       panels.add(new ScatterPlot.Panel(labels.get(n) + String.format(java.util.Locale.ROOT, "  (test acc %.3f)", acc), xs, ys, y, names, dirs));
       rows.add(List.of(labels.get(n), t.config().model(), cnt, acc, MeanAngle.average(ang), zero, sources.get(n)));
     }
-    Csv.write(out.resolve("features.csv"), List.of("loss", "index", "label", "f1", "f2"), csv);
+    Csv.write(exp.out.resolve("features.csv"), List.of("loss", "index", "label", "f1", "f2"), csv);
     String dataset = nets.get(0).config().dataset();
-    ScatterPlot.write(out.resolve("features-2d.png"), "2-D test features by class, lines = class weight directions (" + dataset + ")", panels, 560);
+    ScatterPlot.write(exp.out.resolve("features-2d.png"), "2-D test features by class, lines = class weight directions (" + dataset + ")", panels, 560);
     Map<String, Object> settings = new LinkedHashMap<>();
-    if (runs.isEmpty()) {
-      settings.putAll(train.describe());
+    if (source.runs.isEmpty()) {
+      settings.putAll(exp.train.describe());
       settings.put("feature_dim", 2);
-      settings.put("classes", classes == 0 ? "all" : classes);
+      settings.put("classes", source.classes == 0 ? "all" : source.classes);
     }
     settings.put("points", points == 0 ? "all" : points);
     String notes = "features.csv holds every plotted point (loss, test index, label, f1, f2). The lines are the directions of"
         + " the class weights w_j (EM-Softmax: the sum of its classifiers; simplex: the simplex columns), drawn to the edge."
         + " The model defaults to lsoftmax-mnist (PReLU + batch norm after the FC): LeNet ends in a ReLU, and with two"
         + " units its features collapse to exactly 0 (zero_features counts them).";
-    ExperimentReport.write(out, log, "features-2d", "2-D feature visualisation (paper 001)",
-        ExperimentReport.command("features-2d", spec.commandLine().getParseResult().originalArgs()), settings,
+    ExperimentReport.write(exp.out, log, "features-2d", "2-D feature visualisation ([AngularNet])",
+        exp.commandLine(), settings,
         List.of("loss", "model", "points", "test_accuracy", "mean_angle_test_deg", "zero_features", "run"), rows,
         "features-2d.csv", "features-2d.png", notes, Map.of());
     return 0;

@@ -1,5 +1,6 @@
 package arcus.experiments.experiment;
 
+import arcus.experiments.train.FeatureDimOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,7 +10,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code arcus experiment mean-angle}: [W-Softmax], Eq. 14 / Fig. 5 — per class, the mean angle
@@ -17,34 +17,19 @@ import picocli.CommandLine.Spec;
  * or more finished runs ({@code --run}) or freshly trained losses ({@code --losses}).
  */
 @Command(name = "mean-angle", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Paper 000, Eq. 14 / Fig. 5: per class, the mean angle between its features and its weight w_j.",
+    description = {"[W-Softmax], Eq. 14 / Fig. 5: per class, the mean angle between its features and its weight w_j.",
         "The angle in degrees, on train and test features, and the average over classes. Either from finished",
         "run folders (--run, repeatable) or by training each loss in --losses."})
 final class MeanAngleCommand implements Callable<Integer> {
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
+  @Mixin ExperimentOptions exp = ExperimentOptions.of("mean-angle", "softmax,wsoftmax");
 
-  @Mixin TrainOptions train = new TrainOptions();
+  @Mixin RunsOrTraining source = new RunsOrTraining();
 
-  @Mixin arcus.experiments.OverwriteOption overwrite = new arcus.experiments.OverwriteOption();
-
-  @Option(names = "--run", description = "a finished run folder (summary.json + checkpoint.arcus); repeatable; replaces training")
-  List<Path> runs = new ArrayList<>();
-
-  @Option(names = "--losses", defaultValue = "softmax,wsoftmax", description = "losses to train when no --run is given, name[:k=v...] (${DEFAULT-VALUE})")
-  String losses = "softmax,wsoftmax";
-
-  @Option(names = "--feature-dim", defaultValue = "0", description = "feature dimension d when training (0 = the model's default) (${DEFAULT-VALUE})")
-  int featureDim;
-
-  @Option(names = "--classes", defaultValue = "0", description = "when training: the first k classes (0 = all) (${DEFAULT-VALUE})")
-  int classes;
+  @Mixin FeatureDimOption dim = new FeatureDimOption();
 
   @Option(names = "--angle-limit", defaultValue = "0",
       description = "measure on at most this many train and test images (0 = all the run uses) (${DEFAULT-VALUE})")
   int angleLimit;
-
-  @Option(names = "--out", defaultValue = "runs/experiment-mean-angle", description = "output folder (${DEFAULT-VALUE})")
-  Path out = Path.of("runs/experiment-mean-angle");
 
   /** The angles of one network. */
   record Measured(String label, double[] train, double[] test, double testAccuracy, String source) {}
@@ -65,21 +50,21 @@ final class MeanAngleCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     var log = System.out;
-    ExperimentReport.prepare(out, overwrite.overwrite);
+    ExperimentReport.prepare(exp.out, exp.overwrite.overwrite);
     List<Measured> ms = new ArrayList<>();
-    if (!runs.isEmpty()) {
-      for (Path r : runs) {
+    if (!source.runs.isEmpty()) {
+      for (Path r : source.runs) {
         var cfg = Configs.fromRun(r);
-        if (train.data != null) cfg = Configs.withData(cfg, train.data);
+        if (exp.train.data != null) cfg = Configs.withData(cfg, exp.train.data);
         log.printf("mean-angle: loading %s (%s + %s)%n", r, cfg.model(), cfg.loss());
         ms.add(measure(cfg.loss() + (cfg.lossParams().isEmpty() ? "" : cfg.lossParams().toString()) + " [" + r.getFileName() + "]",
             Runs.load(cfg, log), angleLimit, r.toString()));
       }
     } else {
-      for (LossSpec l : LossSpec.parseList(losses)) {
+      for (LossSpec l : LossSpec.parseList(exp.losses)) {
         log.printf("%nmean-angle: training %s%n", l.label());
-        Path dir = Runs.runDir(out, l.slug());
-        ms.add(measure(l.label(), Runs.trainAndLoad(train.config(dir, l, featureDim, classes), log), angleLimit, "runs/" + l.slug()));
+        Path dir = Runs.runDir(exp.out, l.slug());
+        ms.add(measure(l.label(), Runs.trainAndLoad(exp.train.config(dir, l, dim.featureDim, source.classes), log), angleLimit, "runs/" + l.slug()));
       }
     }
     int c = ms.get(0).train().length;
@@ -109,21 +94,21 @@ final class MeanAngleCommand implements Callable<Integer> {
       tr[s] = withMean(ms.get(s).train());
       te[s] = withMean(ms.get(s).test());
     }
-    BarChart.write(out.resolve("mean-angle.png"), "Paper 000 Fig. 5: mean angle between class features and w_j",
+    BarChart.write(exp.out.resolve("mean-angle.png"), "[W-Softmax] Fig. 5: mean angle between class features and w_j",
         List.of(new BarChart.Panel("train features", "class j (and the mean over classes)", "mean angle to w_j (degrees)", groups, names, tr),
             new BarChart.Panel("test features", "class j (and the mean over classes)", "mean angle to w_j (degrees)", groups, names, te)), 640, 460);
     Map<String, Object> settings = new LinkedHashMap<>();
-    if (runs.isEmpty()) {
-      settings.putAll(train.describe());
-      settings.put("feature_dim", featureDim == 0 ? "model default" : featureDim);
-      settings.put("classes", classes == 0 ? "all" : classes);
+    if (source.runs.isEmpty()) {
+      settings.putAll(exp.train.describe());
+      settings.put("feature_dim", dim.featureDim == 0 ? "model default" : dim.featureDim);
+      settings.put("classes", source.classes == 0 ? "all" : source.classes);
     }
     settings.put("angle_limit", angleLimit == 0 ? "all" : angleLimit);
     for (Measured m : ms) settings.put("source " + m.label(), m.source() + " (test accuracy " + ExperimentReport.cell(m.testAccuracy()) + ")");
-    String notes = "θ̄_j = mean over the class-j samples of arccos(x_iᵀw_j / (‖x_i‖‖w_j‖)) in degrees (paper 000, Eq. 14),"
+    String notes = "θ̄_j = mean over the class-j samples of arccos(x_iᵀw_j / (‖x_i‖‖w_j‖)) in degrees ([W-Softmax], Eq. 14),"
         + " features in eval mode; \"mean\" averages the classes. w_j is the head's weight column (EM-Softmax: the sum of its"
         + " classifiers; the fixed simplex head: the simplex columns). An all-zero feature (possible after LeNet's final ReLU)"
-        + " counts as 90°. Paper 000 finds smaller angles for W-Softmax than softmax, shrinking as α grows, and train"
+        + " counts as 90°. [W-Softmax] finds smaller angles for W-Softmax than softmax, shrinking as α grows, and train"
         + " angles slightly below test angles.";
     Map<String, Object> extra = new LinkedHashMap<>();
     List<Map<String, Object>> per = new ArrayList<>();
@@ -131,8 +116,8 @@ final class MeanAngleCommand implements Callable<Integer> {
       per.add(new LinkedHashMap<>(Map.of("label", m.label(), "source", m.source(), "test_accuracy", m.testAccuracy(),
           "mean_train_deg", MeanAngle.average(m.train()), "mean_test_deg", MeanAngle.average(m.test()))));
     extra.put("networks", per);
-    ExperimentReport.write(out, log, "mean-angle", "Mean angle between features and class weights (paper 000, Eq. 14 / Fig. 5)",
-        ExperimentReport.command("mean-angle", spec.commandLine().getParseResult().originalArgs()), settings, header, rows,
+    ExperimentReport.write(exp.out, log, "mean-angle", "Mean angle between features and class weights ([W-Softmax], Eq. 14 / Fig. 5)",
+        exp.commandLine(), settings, header, rows,
         "mean-angle.csv", "mean-angle.png", notes, extra);
     return 0;
   }

@@ -25,7 +25,7 @@ final class Runs {
   /** Trains, then reloads the checkpoint of the run folder. */
   static Loaded trainAndLoad(TrainConfig cfg, PrintStream out) {
     TrainRun.run(cfg, out);
-    return load(Configs.withResume(cfg, cfg.out().resolve("checkpoint.arcus")), out);
+    return load(cfg.toBuilder().resume(cfg.out().resolve("checkpoint.arcus")).build(), out);
   }
 
   /** Rebuilds the trainer of a config whose resume points at a checkpoint, and loads it. */

@@ -18,7 +18,7 @@ import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
 /**
- * A scatter plot of 2-D points coloured by class (paper 001's 2-D feature visualisation), drawn by
+ * A scatter plot of 2-D points coloured by class ([AngularNet]'s 2-D feature visualisation), drawn by
  * JFreeChart: one square panel per loss side by side, one legend of the classes, and optionally
  * each class's weight direction drawn as a line from the origin in the class colour. The axes are
  * symmetric around the origin and equal, so angles look like angles.

@@ -1,12 +1,10 @@
 package arcus.experiments.train;
 
-import arcus.experiments.json.Json;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import arcus.experiments.json.Jackson;
 import java.util.List;
-import java.util.Map;
+import tools.jackson.core.type.TypeReference;
 
-/** Per-epoch metrics to and from plain maps (metrics.csv, summary.json, checkpoints). */
+/** Per-epoch metrics as metrics.csv columns, and read back from a checkpoint. */
 final class History {
   private History() {}
 
@@ -20,30 +18,8 @@ final class History {
     return List.of(m.epoch(), m.step(), m.loss(), m.lr(), m.trainLoss(), m.trainAccuracy(), m.testAccuracy(), m.seconds(), m.imagesPerSecond());
   }
 
-  static List<Map<String, Object>> toList(List<EpochMetrics> h) {
-    List<Map<String, Object>> out = new ArrayList<>();
-    for (EpochMetrics m : h) {
-      Map<String, Object> r = new LinkedHashMap<>();
-      List<Object> v = row(m);
-      for (int i = 0; i < COLUMNS.size(); i++) r.put(COLUMNS.get(i), v.get(i));
-      out.add(r);
-    }
-    return out;
-  }
-
+  /** The history a checkpoint holds (Jackson's list of {@link EpochMetrics}; null, i.e. non-finite, metrics read as NaN). */
   static List<EpochMetrics> fromJson(String json) {
-    List<EpochMetrics> out = new ArrayList<>();
-    for (Object o : (List<?>) Json.parse("checkpoint history", json)) {
-      Map<?, ?> r = (Map<?, ?>) o;
-      out.add(new EpochMetrics(num(r, "epoch").intValue(), num(r, "step").longValue(), (String) (r.containsKey("loss_name") ? r.get("loss_name") : r.get("loss")), num(r, "lr").doubleValue(),
-          num(r, "train_loss").doubleValue(), num(r, "train_accuracy").doubleValue(), num(r, "test_accuracy").doubleValue(),
-          num(r, "seconds").doubleValue(), num(r, "images_per_second").doubleValue()));
-    }
-    return out;
-  }
-
-  private static Number num(Map<?, ?> r, String k) {
-    Object v = r.get(k);
-    return v instanceof Number n ? n : Double.NaN;
+    return Jackson.read("checkpoint history", json, new TypeReference<List<EpochMetrics>>() {});
   }
 }

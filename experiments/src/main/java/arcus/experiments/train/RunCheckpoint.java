@@ -3,7 +3,7 @@ package arcus.experiments.train;
 import arcus.core.DType;
 import arcus.core.Params;
 import arcus.core.Tensor;
-import arcus.experiments.json.Json;
+import arcus.experiments.json.Jackson;
 import arcus.nn.TrainStep;
 import arcus.nn.io.CheckpointData;
 import arcus.nn.io.Checkpoints;
@@ -34,8 +34,8 @@ final class RunCheckpoint {
     meta.put("opt_step", Long.toString(p.state().optState().step()));
     meta.put("epochs_done", Integer.toString(p.epochsDone()));
     meta.put("dtype", t.dtype.toString());
-    meta.put("config", Json.write(t.config().toMap()));
-    meta.put("history", Json.write(History.toList(p.history())));
+    meta.put("config", Jackson.compact(t.config()));
+    meta.put("history", Jackson.compact(p.history()));
     meta.put("step_losses", stepLosses(p.stepLosses()));
     Checkpoints.write(path, new CheckpointData(t.checkpointModelId(), p.step(), meta, arrays));
   }

@@ -1,7 +1,7 @@
 package arcus.experiments.train;
 
 import arcus.experiments.report.Csv;
-import arcus.experiments.json.Json;
+import arcus.experiments.json.Jackson;
 import arcus.experiments.report.LinePlot;
 import arcus.experiments.report.PeakRss;
 import arcus.nn.io.AtomicFiles;
@@ -41,14 +41,14 @@ final class RunReport {
     s.put("train_images", t.train.n());
     s.put("test_images", t.test.n());
     s.put("java", System.getProperty("java.version"));
-    s.put("config", cfg.toMap());
-    s.put("history", History.toList(h));
+    s.put("config", cfg);
+    s.put("history", h);
     return s;
   }
 
   static void write(Path dir, TrainConfig cfg, Trainer t, Trainer.Progress p, double wallSeconds) {
     Map<String, Object> s = summary(cfg, t, p, wallSeconds);
-    AtomicFiles.writeString(dir.resolve("summary.json"), Json.writePretty(s) + "\n");
+    AtomicFiles.writeString(dir.resolve("summary.json"), Jackson.pretty(s));
     List<List<?>> rows = new ArrayList<>();
     for (EpochMetrics m : p.history()) rows.add(History.row(m));
     Csv.write(dir.resolve("metrics.csv"), History.COLUMNS, rows);

@@ -1,10 +1,14 @@
 package arcus.experiments.experiment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
 import java.util.Map;
+import arcus.experiments.json.Jackson;
+import arcus.experiments.train.TrainOptions;
 import org.junit.jupiter.api.Test;
 
 class SweepTest {
@@ -45,7 +49,7 @@ class SweepTest {
 
   @Test
   void fcUnitsConfigsCarryKDAndLoss() {
-    var opts = new TrainOptions();
+    var opts = TrainOptions.forExperiments();
     var p = FcUnitsCommand.plan(List.of(5), "4", LossSpec.parseList("wsoftmax:alpha=1")).get(0);
     var cfg = opts.config(java.nio.file.Path.of("o").resolve(p.name()), p.loss(), p.d(), p.k());
     assertEquals(5, cfg.classes());
@@ -64,10 +68,44 @@ class SweepTest {
   }
 
   @Test
-  void configRoundTripsThroughToMap() {
-    var cfg = new TrainOptions().config(java.nio.file.Path.of("x"), LossSpec.parse("wsoftmax:alpha=0.5"), 3, 4);
-    @SuppressWarnings("unchecked")
-    var m = (Map<String, Object>) arcus.experiments.json.Json.parse(arcus.experiments.json.Json.write(cfg.toMap()));
-    assertEquals(cfg, Configs.fromMap(m));
+  void configRoundTripsThroughJson() {
+    var cfg = TrainOptions.forExperiments().config(java.nio.file.Path.of("x"), LossSpec.parse("wsoftmax:alpha=0.5"), 3, 4);
+    String json = Jackson.pretty(cfg);
+    assertTrue(json.contains("\"feature_dim\": 3") && json.contains("\"data_dir\": \"" + cfg.dataDir() + "\""), json);
+    assertEquals(cfg, Configs.fromJson("x", Jackson.MAPPER.readTree(json)));
+    assertEquals(cfg.toBuilder().resume(java.nio.file.Path.of("ck")).build(),
+        Configs.fromJson("x", Jackson.MAPPER.readTree(Jackson.compact(cfg.toBuilder().resume(java.nio.file.Path.of("ck")).build()))));
+  }
+
+  @Test
+  void aConfigWithAMissingEntryIsRefusedByName() {
+    var node = (tools.jackson.databind.node.ObjectNode) Jackson.MAPPER.valueToTree(TrainOptions.forExperiments().builder().build());
+    node.remove("batch");
+    var e = assertThrows(IllegalArgumentException.class, () -> Configs.fromJson("run/summary.json: run config", node));
+    assertTrue(e.getMessage().startsWith("run/summary.json: run config: invalid JSON, ") && e.getMessage().contains("batch"), e.getMessage());
+    assertFalse(e.getMessage().contains("\n"), e.getMessage());
+    node.put("batch", 1); // the record's own check, as on the command line
+    e = assertThrows(IllegalArgumentException.class, () -> Configs.fromJson("run/summary.json: run config", node));
+    assertEquals("run/summary.json: run config: --batch must be >= 2 (batch norm needs two samples), got 1", e.getMessage());
+  }
+
+  static picocli.CommandLine.Model.CommandSpec parsed(String... args) {
+    return arcus.experiments.Main.commandLine().parseArgs(args).subcommand().subcommand().commandSpec();
+  }
+
+  @Test
+  void experimentOptionsAreDeclaredOnceWithEachCommandsDefaults() {
+    var k = (ExperimentOptions) parsed("experiment", "k-classes").mixins().get("exp").userObject();
+    assertEquals(java.nio.file.Path.of("runs/experiment-k-classes"), k.out);
+    assertEquals("softmax,wsoftmax", k.losses);
+    assertTrue(k.commandLine().contains("k-classes"), k.commandLine());
+    var spec = parsed("experiment", "features-2d", "--losses", "arcface", "--out", "o", "--run", "a", "--run", "b", "--classes", "3");
+    var f = (ExperimentOptions) spec.mixins().get("exp").userObject();
+    var runs = (RunsOrTraining) spec.mixins().get("source").userObject();
+    assertEquals(List.of("arcface", "o"), List.of(f.losses, f.out.toString()));
+    assertEquals(List.of(java.nio.file.Path.of("a"), java.nio.file.Path.of("b")), runs.runs);
+    assertEquals(3, runs.classes);
+    assertEquals(java.nio.file.Path.of("runs/experiment-features-2d"),
+        ((ExperimentOptions) parsed("experiment", "features-2d").mixins().get("exp").userObject()).out);
   }
 }

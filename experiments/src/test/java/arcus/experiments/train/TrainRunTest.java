@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import arcus.experiments.TinyMnist;
-import arcus.experiments.json.Json;
+import arcus.experiments.json.Jackson;
 import arcus.nn.io.CheckpointData;
 import arcus.nn.io.Checkpoints;
 import arcus.nn.io.NamedArray;
@@ -33,8 +33,8 @@ class TrainRunTest {
 
   private TrainConfig config(Path out, int epochs, Path resume, String loss, int featureDim) throws IOException {
     Path data = TinyMnist.write(tmp.resolve("data"), 120, 40);
-    return new TrainConfig("mnist", data, "lenet", featureDim, loss, Map.of(), null, 0, epochs, 20, 0.01, "constant", "sgd", 0.9, 5e-4,
-        "none", 7, 2, "float32", "cpu", 0, 0, 0, 60, false, out, resume);
+    return TrainConfig.builder().dataset("mnist").dataDir(data).model("lenet").featureDim(featureDim).loss(loss).epochs(epochs).batch(20)
+        .lr(0.01).seed(7).threads(2).dtype("float32").trainEvalLimit(60).out(out).resume(resume).build();
   }
 
   private static PrintStream quiet() {
@@ -47,7 +47,7 @@ class TrainRunTest {
     TrainRun.run(config(out, 3, null, "softmax"), quiet());
     for (String f : new String[] {"report.md", "metrics.csv", "curves.png", "summary.json", "checkpoint.arcus"})
       assertTrue(Files.size(out.resolve(f)) > 0, f);
-    Map<String, Object> s = Json.parseObject("summary", Files.readString(out.resolve("summary.json")));
+    Map<String, Object> s = Jackson.read("summary", Files.readString(out.resolve("summary.json")), Map.class);
     for (String k : new String[] {"test_accuracy", "train_accuracy", "epochs", "wall_seconds", "images_per_second", "peak_rss_bytes", "config"})
       assertTrue(s.containsKey(k), k);
     assertEquals(3L, ((Number) s.get("epochs")).longValue());
@@ -128,7 +128,7 @@ class TrainRunTest {
     assertTrue(Files.exists(out.resolve("curves.png")));
     TrainRun.run(config(out, 0, null, "softmax"), quiet(), true);
     assertFalse(Files.exists(out.resolve("curves.png")), "the 0-epoch run has no curves; the old one must be gone");
-    Map<String, Object> s = Json.parseObject("summary", Files.readString(out.resolve("summary.json")));
+    @SuppressWarnings("unchecked") Map<String, Object> s = Jackson.read("summary", Files.readString(out.resolve("summary.json")), Map.class);
     assertEquals(0L, ((Number) s.get("epochs")).longValue());
     assertEquals(1, Files.readAllLines(out.resolve("metrics.csv")).size(), "header only");
   }
@@ -168,7 +168,7 @@ class TrainRunTest {
   void reportAndCsvFilesSayWhatTheRunUsed() throws IOException {
     Path out = tmp.resolve("default-d");
     Trainer.Progress p = TrainRun.run(config(out, 1, null, "softmax", 0), quiet());
-    Map<String, Object> s = Json.parseObject("summary", Files.readString(out.resolve("summary.json")));
+    @SuppressWarnings("unchecked") Map<String, Object> s = Jackson.read("summary", Files.readString(out.resolve("summary.json")), Map.class);
     long d = ((Number) s.get("feature_dim")).longValue();
     assertTrue(d > 0);
     String md = Files.readString(out.resolve("report.md"));

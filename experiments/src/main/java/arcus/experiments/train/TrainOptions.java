@@ -1,0 +1,111 @@
+package arcus.experiments.train;
+
+import java.nio.file.Path;
+import java.util.Map;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * The training options, declared once: a picocli mixin of {@code arcus train} and of every
+ * experiment command. Each default is the one of {@link TrainConfig#builder()}; {@link
+ * #forExperiments()} changes a few so that every experiment finishes in minutes on a laptop CPU
+ * (docs/experiments.md gives the papers' full settings). {@link #builder()} turns the parsed
+ * options into a config builder; the command sets the rest (loss, feature dimension, folder).
+ */
+public final class TrainOptions {
+  private static final TrainConfig D = TrainConfig.builder().build();
+
+  @Option(names = "--dataset", description = "mnist, fashion, cifar10, cifar100 (${DEFAULT-VALUE})")
+  public String dataset = D.dataset();
+
+  @Option(names = "--data", description = "data folder (default: $ARCUS_DATA or <repo>/data)")
+  public Path data;
+
+  @Mixin public ModelOptions net = new ModelOptions();
+
+  @Option(names = "--warmup-loss", description = "train with this loss first ([W-Softmax]: softmax first, then refine)")
+  public String warmupLoss;
+
+  @Option(names = "--warmup-epochs", description = "epochs of --warmup-loss (${DEFAULT-VALUE})")
+  public int warmupEpochs = D.warmupEpochs();
+
+  @Option(names = "--epochs", description = "epochs (${DEFAULT-VALUE})")
+  public int epochs = D.epochs();
+
+  @Option(names = "--lr", description = "learning rate (${DEFAULT-VALUE})")
+  public double lr = D.lr();
+
+  @Option(names = "--lr-schedule", description = "constant, exp:RATE:STEPS, multistep:GAMMA:S1,S2, cosine (${DEFAULT-VALUE})")
+  public String lrSchedule = D.lrSchedule();
+
+  @Option(names = "--optimizer", description = "sgd, nesterov, adam (${DEFAULT-VALUE})")
+  public String optimizer = D.optimizer();
+
+  @Option(names = "--momentum", description = "SGD momentum (${DEFAULT-VALUE})")
+  public double momentum = D.momentum();
+
+  @Option(names = "--weight-decay", description = "L2 weight decay (${DEFAULT-VALUE})")
+  public double weightDecay = D.weightDecay();
+
+  @Option(names = "--seed", description = "random seed (${DEFAULT-VALUE})")
+  public long seed = D.seed();
+
+  @Option(names = "--dtype", description = "float32 or float64 (${DEFAULT-VALUE})")
+  public String dtype = D.dtype();
+
+  @Option(names = "--backend", description = "cpu or tornado (${DEFAULT-VALUE})")
+  public String backend = D.backend();
+
+  @Option(names = "--train-limit", description = "use only the first n training images, 0 = all (${DEFAULT-VALUE})")
+  public int trainLimit = D.trainLimit();
+
+  @Option(names = "--test-limit", description = "use only the first n test images, 0 = all (${DEFAULT-VALUE})")
+  public int testLimit = D.testLimit();
+
+  @Option(names = "--train-eval", description = "training images re-evaluated after each epoch for train accuracy (${DEFAULT-VALUE})")
+  public int trainEval = D.trainEvalLimit();
+
+  @Option(names = "--augment", description = "random crop (pad 4) and horizontal flip, for CIFAR")
+  public boolean augment;
+
+  /** The defaults of {@code arcus train}. */
+  public TrainOptions() {}
+
+  /** The small defaults of the experiment commands: LeNet, 2 epochs of 2000 images, batch 64. */
+  public static TrainOptions forExperiments() {
+    TrainOptions o = new TrainOptions();
+    o.net.model = "lenet";
+    o.epochs = 2;
+    o.net.batch = 64;
+    o.trainLimit = 2000;
+    o.testLimit = 2000;
+    o.trainEval = 1000;
+    return o;
+  }
+
+  /** A config builder holding these options (a warm-up epoch count without a warm-up loss is dropped). */
+  public TrainConfig.Builder builder() {
+    TrainConfig.Builder b = TrainConfig.builder().dataset(dataset).model(net.model).warmupLoss(warmupLoss)
+        .warmupEpochs(warmupLoss == null ? 0 : warmupEpochs).epochs(epochs).batch(net.batch).lr(lr).lrSchedule(lrSchedule)
+        .optimizer(optimizer).momentum(momentum).weightDecay(weightDecay).seed(seed).threads(net.threads).dtype(dtype)
+        .backend(backend).trainLimit(trainLimit).testLimit(testLimit).trainEvalLimit(trainEval).augment(augment);
+    return data != null ? b.dataDir(data) : b;
+  }
+
+  /** The config of one training run of an experiment. */
+  public TrainConfig config(Path out, arcus.experiments.experiment.LossSpec loss, int featureDim, int classes) {
+    return builder().out(out).loss(loss.name()).lossParams(loss.params()).featureDim(featureDim).classes(classes).build();
+  }
+
+  /** The options for a report's settings table: the config's entries that are not set per run. */
+  public Map<String, Object> describe() {
+    Map<String, Object> m = builder().build().toMap();
+    m.keySet().removeAll(PER_RUN);
+    if (warmupLoss == null) m.keySet().removeAll(java.util.List.of("warmup_loss", "warmup_epochs"));
+    return m;
+  }
+
+  /** Config entries each experiment run sets itself, and the machine's data folder. */
+  private static final java.util.Set<String> PER_RUN =
+      java.util.Set.of("data_dir", "feature_dim", "loss", "loss_params", "lambda_schedule", "classes", "out", "resume");
+}

@@ -1,0 +1,57 @@
+package arcus.experiments;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import arcus.experiments.train.TrainConfig;
+import arcus.experiments.train.TrainOptions;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The training options are declared once (TrainOptions, LossOptions) and turned into a config by named setters. */
+class TrainOptionsTest {
+  static TrainConfig train(String... args) {
+    TrainCommand c = new TrainCommand();
+    new CommandLine(c).parseArgs(args);
+    return c.config();
+  }
+
+  @Test
+  void trainDefaultsAreTheBuildersDefaults() {
+    assertEquals(TrainConfig.builder().build(), train());
+  }
+
+  @Test
+  void everyOptionReachesItsComponent() {
+    TrainConfig got = train("--dataset", "fashion", "--data", "d", "--model", "lenet", "--feature-dim", "7", "--loss", "arcface",
+        "--loss-param", "s=30", "--loss-param", "m=0.3", "--warmup-loss", "softmax", "--warmup-epochs", "1", "--epochs", "3",
+        "--batch", "32", "--lr", "0.05", "--lr-schedule", "cosine", "--optimizer", "adam", "--momentum", "0.8",
+        "--weight-decay", "0", "--lambda-schedule", "lsoftmax", "--seed", "9", "--threads", "1", "--dtype", "float64",
+        "--backend", "tornado", "--classes", "5", "--train-limit", "100", "--test-limit", "50", "--train-eval", "20",
+        "--augment", "--out", "o", "--resume", "o/checkpoint.arcus");
+    TrainConfig want = TrainConfig.builder().dataset("fashion").dataDir(Path.of("d")).model("lenet").featureDim(7).loss("arcface")
+        .lossParams(Map.of("s", 30L, "m", 0.3)).warmupLoss("softmax").warmupEpochs(1).epochs(3).batch(32).lr(0.05)
+        .lrSchedule("cosine").optimizer("adam").momentum(0.8).weightDecay(0).lambdaSchedule("lsoftmax").seed(9).threads(1)
+        .dtype("float64").backend("tornado").classes(5).trainLimit(100).testLimit(50).trainEvalLimit(20).augment(true)
+        .out(Path.of("o")).resume(Path.of("o/checkpoint.arcus")).build();
+    assertEquals(want, got);
+  }
+
+  @Test
+  void experimentsShareTheDeclarationsWithSmallerDefaults() {
+    var parsed = Main.commandLine().parseArgs("experiment", "k-classes", "--lr", "0.1").subcommand().subcommand();
+    TrainOptions o = (TrainOptions) parsed.commandSpec().mixins().get("exp").mixins().get("train").userObject();
+    TrainConfig c = o.builder().build();
+    assertEquals(TrainConfig.builder().model("lenet").epochs(2).batch(64).trainLimit(2000).testLimit(2000).trainEvalLimit(1000)
+        .lr(0.1).build(), c);
+    assertEquals(train("--model", "lenet").model(), c.model());
+  }
+
+  @Test
+  void badValuesAreRefusedByOptionName() {
+    var e = assertThrows(IllegalArgumentException.class, () -> train("--lr", "0"));
+    assertEquals("--lr must be > 0, got 0.0", e.getMessage());
+  }
+}
