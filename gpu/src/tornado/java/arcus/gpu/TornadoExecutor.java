@@ -1,94 +1,157 @@
-package arcus.gpu.tornado;
+package arcus.gpu;
 
-import arcus.gpu.ConvKernels;
-import arcus.gpu.ElementwiseKernels;
-import arcus.gpu.KernelExecutor;
-import arcus.gpu.LayoutKernels;
-import arcus.gpu.MatmulKernels;
-import arcus.gpu.PoolKernels;
-import arcus.gpu.ReduceKernels;
-import java.util.Collections;
-import java.util.IdentityHashMap;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import uk.ac.manchester.tornado.api.ImmutableTaskGraph;
 import uk.ac.manchester.tornado.api.TaskGraph;
 import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
-import uk.ac.manchester.tornado.api.TornadoExecutionResult;
 import uk.ac.manchester.tornado.api.enums.DataTransferMode;
 
 /**
- * Runs Arcus kernels on a TornadoVM device: the one file that talks to TornadoVM.
+ * Runs Arcus kernels on a TornadoVM device: the one class that talks to TornadoVM, compiled only
+ * by the {@code tornado} Maven profile (TORNADOVM_HOME set) against the SDK's tornado-api jar.
  *
- * <p>NOT COMPILED OR RUN ON THE MACHINE THIS WAS WRITTEN ON: TornadoVM's jars and runtime could
- * not be installed there. It is written against TornadoVM's 1.x task-graph API (TaskGraph,
- * ImmutableTaskGraph, TornadoExecutionPlan, DataTransferMode, persistOnDevice /
- * consumeFromDevice) and built only by the {@code tornado} Maven profile, which also turns the
- * kernels' {@code // @Parallel} comments into TornadoVM's {@code @Parallel} annotation and makes
- * the kernel classes public (see gpu/pom.xml and docs/gpu.md). Expect to fix small API drifts
- * against the SDK version you build with.
- *
- * <p>Each launch becomes one task graph with one task, executed once. Device buffers stay on the
- * device across launches: a graph's output is {@code persistOnDevice}, and a later graph that
- * reads it {@code consumeFromDevice}s it from the graph that produced it, so a chain of ops makes
- * no host transfer. Host data (weights, inputs) is copied in with
- * {@code DataTransferMode.FIRST_EXECUTION}; index and geometry tables likewise. Outputs are
- * marked {@code UNDER_DEMAND} and copied to the host only when the backend reads them
- * ({@link #syncToHost}); argmax results, which the host always reads, use
- * {@code EVERY_EXECUTION}.
- *
- * <p>Left to do with a real device: release plans (and their device buffers) once their
- * outputs are unreachable; fuse chains of launches into one graph; worker-grid tuning.
+ * <p>One execution plan per kernel and signature (dtype, array lengths, scalar values), built on
+ * first use and cached, so each kernel is compiled once per shape rather than once per launch
+ * (a new task graph recompiles, about 0.4 s on PoCL). A plan's task is bound to arrays it owns
+ * (its slots); a launch copies its inputs into the slots, executes, and copies the output back.
+ * That is one upload per input array and one download per launch: TornadoVM 5.2 hands a device
+ * buffer from one graph to another only inside one execution plan ({@code consumeFromDevice}
+ * across plans gives a null buffer), and the ops of a training step are not known in advance,
+ * so data does not stay on the device between ops yet. {@link #hostToDevice()} and
+ * {@link #deviceToHost()} count these copies. {@link #close()} releases every plan and its
+ * device memory.
  */
-public final class TornadoExecutor implements KernelExecutor {
-  /** Which graph left a buffer on the device, and the result that can copy it back. */
-  private record Producer(String graph, TornadoExecutionResult result, TornadoExecutionPlan plan) {}
+final class TornadoExecutor implements KernelExecutor {
+  /** A cached plan: its task reads {@code args} (the slot arrays and scalars) and writes {@code out}. */
+  private record Plan(TornadoExecutionPlan plan, Object[] args, Object out) {}
 
-  private final Map<Object, Producer> onDevice = Collections.synchronizedMap(new IdentityHashMap<>());
-  private final Set<Object> fromHost = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
-  private long graphs;
+  private final Map<String, Plan> plans = new HashMap<>();
+  private final String device;
+  private long uploads;
+  private long downloads;
+  private long launches;
+  private boolean closed;
 
-  public TornadoExecutor() {}
+  /** Opens TornadoVM's default device; fails with a message naming the cause when there is none. */
+  TornadoExecutor() {
+    // TornadoVM's default emits OpenCL's native_* math (native_sqrt, native_sin), which PoCL
+    // computes to float precision even for double: ask for the full-precision builtins.
+    if (System.getProperty("tornado.enable.nativeFunctions") == null) System.setProperty("tornado.enable.nativeFunctions", "False");
+    var map = TornadoExecutionPlan.getTornadoDeviceMap();
+    if (map.getNumBackends() == 0 || map.getAllBackends().stream().allMatch(b -> b.getNumDevices() == 0))
+      throw new IllegalStateException("TornadoVM found no device (no OpenCL platform: install an OpenCL driver, e.g. pocl-opencl-icd)");
+    device = TornadoExecutionPlan.DEFAULT_DEVICE != null ? TornadoExecutionPlan.DEFAULT_DEVICE.getDescription() : map.getAllBackends().get(0).getDefaultDevice().getDescription();
+  }
 
   @Override
   public String name() {
     return "tornadovm";
   }
 
-  @Override
-  public void fromHost(Object buffer) {
-    fromHost.add(buffer);
+  /** The device the plans run on, as TornadoVM describes it. */
+  String device() {
+    return device;
   }
 
   @Override
-  public void syncToHost(Object buffer) {
-    Producer p = onDevice.get(buffer);
-    if (p != null) p.result().transferToHost(buffer);
+  public synchronized long hostToDevice() {
+    return uploads;
+  }
+
+  @Override
+  public synchronized long deviceToHost() {
+    return downloads;
+  }
+
+  /** Execution plans built so far (each one compiled its kernel once). */
+  @Override
+  public synchronized int plans() {
+    return plans.size();
+  }
+
+  @Override
+  public synchronized long launches() {
+    return launches;
   }
 
   @Override
   public synchronized void launch(Launch l) {
+    if (closed) throw new IllegalStateException("the TornadoVM backend was closed");
     if (l.range() == 0) return;
-    String name = "arcus" + graphs++;
-    TaskGraph tg = new TaskGraph(name);
     Object out = l.outputs()[0];
-    for (Object a : l.args()) {
-      if (a == out || !(a instanceof float[] || a instanceof double[] || a instanceof int[])) continue;
-      Producer p = onDevice.get(a);
-      if (p != null) tg.consumeFromDevice(p.graph(), a);
-      else tg.transferToDevice(DataTransferMode.FIRST_EXECUTION, a);
+    Plan p = plans.computeIfAbsent(key(l), k -> build(l));
+    Object[] a = l.args();
+    for (int i = 0; i < a.length; i++) {
+      if (a[i] == out) continue;
+      if (copy(a[i], p.args()[i])) uploads++;
     }
-    // an output that is also an input (pad, concat, scatter into a filled buffer) must arrive first
-    Producer prior = onDevice.get(out);
-    if (prior != null) tg.consumeFromDevice(prior.graph(), out);
-    else tg.transferToDevice(DataTransferMode.FIRST_EXECUTION, out);
-    task(tg, l.kernel(), l.args(), l.range());
-    tg.persistOnDevice(out);
-    tg.transferToHost(out instanceof int[] ? DataTransferMode.EVERY_EXECUTION : DataTransferMode.UNDER_DEMAND, out);
-    ImmutableTaskGraph itg = tg.snapshot();
-    TornadoExecutionPlan plan = new TornadoExecutionPlan(itg);
-    TornadoExecutionResult result = plan.execute();
-    onDevice.put(out, new Producer(name, result, plan));
+    p.plan().execute();
+    copy(p.out(), out);
+    downloads++;
+    launches++;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) return;
+    closed = true;
+    for (Plan p : plans.values()) {
+      try {
+        p.plan().freeDeviceMemory();
+        p.plan().close();
+      } catch (Exception e) {
+        throw new IllegalStateException("TornadoVM failed to release a plan: " + e.getMessage(), e);
+      }
+    }
+    plans.clear();
+  }
+
+  /** Kernel, then per argument its array type and length or its scalar value. */
+  private static String key(Launch l) {
+    StringBuilder b = new StringBuilder(l.kernel()).append('/').append(l.range());
+    for (Object o : l.args()) {
+      b.append(',');
+      switch (o) {
+        case float[] f -> b.append("f").append(f.length);
+        case double[] d -> b.append("d").append(d.length);
+        case int[] i -> b.append("i").append(i.length);
+        default -> b.append(o.getClass().getSimpleName().charAt(0)).append(o);
+      }
+    }
+    return b.toString();
+  }
+
+  private Plan build(Launch l) {
+    Object out = l.outputs()[0];
+    Object[] a = l.args(), slots = new Object[a.length];
+    Object slotOut = null;
+    List<Object> inputs = new ArrayList<>();
+    for (int i = 0; i < a.length; i++) {
+      slots[i] = switch (a[i]) {
+        case float[] f -> new float[f.length];
+        case double[] d -> new double[d.length];
+        case int[] n -> new int[n.length];
+        default -> a[i];
+      };
+      if (a[i] == out) slotOut = slots[i];
+      else if (slots[i] != a[i]) inputs.add(slots[i]);
+    }
+    TaskGraph tg = new TaskGraph("g" + plans.size());
+    if (!inputs.isEmpty()) tg.transferToDevice(DataTransferMode.EVERY_EXECUTION, inputs.toArray());
+    task(tg, l.kernel(), slots, l.range());
+    tg.transferToHost(DataTransferMode.EVERY_EXECUTION, slotOut);
+    return new Plan(new TornadoExecutionPlan(tg.snapshot()), slots, slotOut);
+  }
+
+  /** Copies array {@code from} into {@code to}; false for scalars (fixed in the plan). */
+  private static boolean copy(Object from, Object to) {
+    if (from instanceof float[] || from instanceof double[] || from instanceof int[]) {
+      System.arraycopy(from, 0, to, 0, java.lang.reflect.Array.getLength(from));
+      return true;
+    }
+    return false;
   }
 
   private static float[] f(Object o) {
@@ -129,13 +192,13 @@ public final class TornadoExecutor implements KernelExecutor {
         if (a[0] instanceof float[] c) tg.task(t, ElementwiseKernels::where, c, ia(a[1]), f(a[2]), ia(a[3]), f(a[4]), ia(a[5]), ia(a[6]), f(a[7]), 0, n);
         else tg.task(t, ElementwiseKernels::where, d(a[0]), ia(a[1]), d(a[2]), ia(a[3]), d(a[4]), ia(a[5]), ia(a[6]), d(a[7]), 0, n);
       }
-      case "ReduceKernels.sum" -> {
-        if (a[0] instanceof float[] x) tg.task(t, ReduceKernels::sum, x, ia(a[1]), ia(a[2]), ia(a[3]), ia(a[4]), i(a[5]), f(a[6]), 0, n);
-        else tg.task(t, ReduceKernels::sum, d(a[0]), ia(a[1]), ia(a[2]), ia(a[3]), ia(a[4]), i(a[5]), d(a[6]), 0, n);
+      case "ReduceKernels.reduceSum" -> {
+        if (a[0] instanceof float[] x) tg.task(t, ReduceKernels::reduceSum, x, ia(a[1]), ia(a[2]), ia(a[3]), ia(a[4]), i(a[5]), f(a[6]), 0, n);
+        else tg.task(t, ReduceKernels::reduceSum, d(a[0]), ia(a[1]), ia(a[2]), ia(a[3]), ia(a[4]), i(a[5]), d(a[6]), 0, n);
       }
-      case "ReduceKernels.max" -> {
-        if (a[0] instanceof float[] x) tg.task(t, ReduceKernels::max, x, ia(a[1]), ia(a[2]), ia(a[3]), ia(a[4]), i(a[5]), f(a[6]), 0, n);
-        else tg.task(t, ReduceKernels::max, d(a[0]), ia(a[1]), ia(a[2]), ia(a[3]), ia(a[4]), i(a[5]), d(a[6]), 0, n);
+      case "ReduceKernels.reduceMax" -> {
+        if (a[0] instanceof float[] x) tg.task(t, ReduceKernels::reduceMax, x, ia(a[1]), ia(a[2]), ia(a[3]), ia(a[4]), i(a[5]), f(a[6]), 0, n);
+        else tg.task(t, ReduceKernels::reduceMax, d(a[0]), ia(a[1]), ia(a[2]), ia(a[3]), ia(a[4]), i(a[5]), d(a[6]), 0, n);
       }
       case "ReduceKernels.argmax" -> {
         if (a[0] instanceof float[] x) tg.task(t, ReduceKernels::argmax, x, i(a[1]), i(a[2]), ia(a[3]), 0, n);
@@ -145,9 +208,9 @@ public final class TornadoExecutor implements KernelExecutor {
         if (a[0] instanceof float[] x) tg.task(t, LayoutKernels::gather, x, i(a[1]), ia(a[2]), ia(a[3]), f(a[4]), 0, n);
         else tg.task(t, LayoutKernels::gather, d(a[0]), i(a[1]), ia(a[2]), ia(a[3]), d(a[4]), 0, n);
       }
-      case "LayoutKernels.place" -> {
-        if (a[0] instanceof float[] x) tg.task(t, LayoutKernels::place, x, i(a[1]), ia(a[2]), ia(a[3]), f(a[4]), 0, n);
-        else tg.task(t, LayoutKernels::place, d(a[0]), i(a[1]), ia(a[2]), ia(a[3]), d(a[4]), 0, n);
+      case "LayoutKernels.embed" -> {
+        if (a[0] instanceof float[] x) tg.task(t, LayoutKernels::embed, x, ia(a[1]), ia(a[2]), ia(a[3]), f(a[4]), f(a[5]), 0, n);
+        else tg.task(t, LayoutKernels::embed, d(a[0]), ia(a[1]), ia(a[2]), ia(a[3]), d(a[4]), d(a[5]), 0, n);
       }
       case "LayoutKernels.takeAlong" -> {
         if (a[0] instanceof float[] x) tg.task(t, LayoutKernels::takeAlong, x, i(a[1]), i(a[2]), ia(a[3]), f(a[4]), 0, n);

@@ -1,0 +1,28 @@
+package arcus.gpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import arcus.core.DType;
+import arcus.core.UnaryOp;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The TornadoVM runtime is really used: kernels run on its device and a plan is compiled once per shape. */
+class DeviceSmokeTest {
+  @Test
+  void kernelsRunOnTheDeviceAndPlansAreReused() {
+    TornadoBackend gpu = Device.GPU;
+    assertEquals("tornadovm", gpu.executor().name());
+    System.out.println("TornadoVM device: " + ((TornadoExecutor) gpu.executor()).device());
+    SplittableRandom r = new SplittableRandom(1);
+    for (DType dtype : DType.values()) {
+      Pair x = Pair.of(gpu, dtype, Pair.uniform(r, 1000, -3, 3));
+      int plans = gpu.executor().plans();
+      long launches = gpu.executor().launches();
+      Pair.assertAgree("exp", Pair.CPU.unary(UnaryOp.EXP, x.cpu), gpu.unary(UnaryOp.EXP, x.gpu), 0);
+      Pair.assertAgree("exp again", Pair.CPU.unary(UnaryOp.EXP, x.cpu), gpu.unary(UnaryOp.EXP, x.gpu), 0);
+      assertEquals(plans + 1, gpu.executor().plans(), "the second launch of the same kernel and shape reuses its plan");
+      assertEquals(launches + 2, gpu.executor().launches(), "both launches ran on the device");
+    }
+  }
+}
