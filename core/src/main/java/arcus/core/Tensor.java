@@ -87,14 +87,26 @@ public final class Tensor {
     return new Tensor(s, dtype, backend.fill(dtype, s.size(), value), null);
   }
 
-  /** One-hot rows: shape [labels.length, classes], 1 at each label. Labels are checked. */
+  /** One-hot rows on the CPU backend: shape [labels.length, classes], 1 at each label. Labels are checked. */
   public static Tensor oneHot(int[] labels, int classes, DType dtype) {
+    return oneHot(CpuBackend.INSTANCE, labels, classes, dtype);
+  }
+
+  /**
+   * One-hot rows on {@code backend}, the backend of the tensors they will meet (an op refuses
+   * operands of two backends): shape [labels.length, classes], 1 at each label.
+   */
+  public static Tensor oneHot(Backend backend, int[] labels, int classes, DType dtype) {
     double[] d = new double[labels.length * classes];
     for (int i = 0; i < labels.length; i++) {
       Ops.checkIndex("oneHot", labels[i], classes, i);
       d[i * classes + labels[i]] = 1;
     }
-    return of(dtype, d, labels.length, classes);
+    Shape s = Shape.of(labels.length, classes);
+    if (dtype == DType.F64) return new Tensor(s, dtype, backend.fromHost(d), null);
+    float[] f = new float[d.length];
+    for (int i = 0; i < f.length; i++) f[i] = (float) d[i];
+    return new Tensor(s, dtype, backend.fromHost(f), null);
   }
 
   /** A scalar or full tensor like this one (same dtype and backend). */
