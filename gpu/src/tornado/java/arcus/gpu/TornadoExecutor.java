@@ -7,6 +7,7 @@ import java.util.Map;
 import uk.ac.manchester.tornado.api.TaskGraph;
 import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
 import uk.ac.manchester.tornado.api.enums.DataTransferMode;
+import uk.ac.manchester.tornado.api.enums.ProfilerMode;
 
 /**
  * Runs Arcus kernels on a TornadoVM device: the one class that talks to TornadoVM, compiled only
@@ -33,6 +34,12 @@ final class TornadoExecutor implements KernelExecutor {
   private long downloads;
   private long launches;
   private boolean closed;
+  /** With -Darcus.tornado.profile=true: TornadoVM's profiler on every plan, and time split by phase. */
+  private final boolean profile = Boolean.getBoolean("arcus.tornado.profile");
+  private long hostCopyNs;
+  private long executeNs;
+  private long transferNs;
+  private long kernelNs;
 
   /** Opens TornadoVM's default device; fails with a message naming the cause when there is none. */
   TornadoExecutor() {
@@ -82,15 +89,33 @@ final class TornadoExecutor implements KernelExecutor {
     if (l.range() == 0) return;
     Object out = l.outputs()[0];
     Plan p = plans.computeIfAbsent(key(l), k -> build(l));
+    long t0 = System.nanoTime();
     Object[] a = l.args();
     for (int i = 0; i < a.length; i++) {
       if (a[i] == out) continue;
       if (copy(a[i], p.args()[i])) uploads++;
     }
-    p.plan().execute();
+    long t1 = System.nanoTime();
+    var result = p.plan().execute();
+    long t2 = System.nanoTime();
     copy(p.out(), out);
     downloads++;
     launches++;
+    hostCopyNs += t1 - t0 + System.nanoTime() - t2;
+    executeNs += t2 - t1;
+    if (profile) {
+      transferNs += result.getProfilerResult().getDataTransfersTime();
+      kernelNs += result.getProfilerResult().getDeviceKernelTime();
+    }
+  }
+
+  /**
+   * Time so far, in ns: {hostCopy (into and out of the plans' slot arrays), execute (TornadoVM's
+   * execute calls: transfers, dispatch, kernels), transfers and kernels as TornadoVM's profiler
+   * reports them (0 unless -Darcus.tornado.profile=true)}.
+   */
+  synchronized long[] times() {
+    return new long[] {hostCopyNs, executeNs, transferNs, kernelNs};
   }
 
   @Override
@@ -142,7 +167,9 @@ final class TornadoExecutor implements KernelExecutor {
     if (!inputs.isEmpty()) tg.transferToDevice(DataTransferMode.EVERY_EXECUTION, inputs.toArray());
     task(tg, l.kernel(), slots, l.range());
     tg.transferToHost(DataTransferMode.EVERY_EXECUTION, slotOut);
-    return new Plan(new TornadoExecutionPlan(tg.snapshot()), slots, slotOut);
+    TornadoExecutionPlan plan = new TornadoExecutionPlan(tg.snapshot());
+    if (profile) plan.withProfiler(ProfilerMode.SILENT);
+    return new Plan(plan, slots, slotOut);
   }
 
   /** Copies array {@code from} into {@code to}; false for scalars (fixed in the plan). */
