@@ -1,6 +1,8 @@
 package arcus.gpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import arcus.core.DType;
 import arcus.core.UnaryOp;
@@ -24,5 +26,17 @@ class DeviceSmokeTest {
       assertEquals(plans + 1, gpu.executor().plans(), "the second launch of the same kernel and shape reuses its plan");
       assertEquals(launches + 2, gpu.executor().launches(), "both launches ran on the device");
     }
+  }
+
+  @Test
+  void closingTheBackendReleasesItsPlans() {
+    TornadoBackend gpu = (TornadoBackend) Backends.byName("tornado");
+    float[] y = gpu.toFloatArray(gpu.fill(DType.F32, 5, 2.5));
+    assertEquals(2.5f, y[4]);
+    assertTrue(gpu.executor().plans() > 0);
+    gpu.close();
+    assertEquals(0, gpu.executor().plans(), "close frees every plan");
+    var e = assertThrows(IllegalStateException.class, () -> gpu.fill(DType.F32, 5, 1));
+    assertTrue(e.getMessage().contains("closed"), e.getMessage());
   }
 }
