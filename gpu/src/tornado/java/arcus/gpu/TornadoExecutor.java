@@ -4,8 +4,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import uk.ac.manchester.tornado.api.GridScheduler;
+import uk.ac.manchester.tornado.api.KernelContext;
 import uk.ac.manchester.tornado.api.TaskGraph;
 import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
+import uk.ac.manchester.tornado.api.WorkerGrid2D;
 import uk.ac.manchester.tornado.api.enums.DataTransferMode;
 import uk.ac.manchester.tornado.api.enums.ProfilerMode;
 
@@ -133,9 +136,21 @@ final class TornadoExecutor implements KernelExecutor {
     plans.clear();
   }
 
+  /**
+   * Whether a launch runs as the local-memory tiled GEMM: float32 matmuls with columns, when
+   * {@code -Darcus.tornado.tiledGemm} says so, by default on every device but a CPU (a CPU
+   * OpenCL device such as PoCL has no separate local memory for the tiles to pay off; see the
+   * interleaved measurement in docs/gpu.md).
+   */
+  private boolean tiled(Launch l) {
+    if (!l.kernel().equals("MatmulKernels.matmul") || !(l.args()[0] instanceof float[]) || i(l.args()[4]) == 0) return false;
+    String p = System.getProperty("arcus.tornado.tiledGemm");
+    return p != null ? Boolean.parseBoolean(p) : !device.contains("CL_DEVICE_TYPE_CPU");
+  }
+
   /** Kernel, then per argument its array type and length or its scalar value. */
-  private static String key(Launch l) {
-    StringBuilder b = new StringBuilder(l.kernel()).append('/').append(l.range());
+  private String key(Launch l) {
+    StringBuilder b = new StringBuilder(l.kernel()).append(tiled(l) ? "/tiled/" : "/").append(l.range());
     for (Object o : l.args()) {
       b.append(',');
       switch (o) {
@@ -163,13 +178,31 @@ final class TornadoExecutor implements KernelExecutor {
       if (a[i] == out) slotOut = slots[i];
       else if (slots[i] != a[i]) inputs.add(slots[i]);
     }
-    TaskGraph tg = new TaskGraph("g" + plans.size());
+    String graph = "g" + plans.size();
+    TaskGraph tg = new TaskGraph(graph);
     if (!inputs.isEmpty()) tg.transferToDevice(DataTransferMode.EVERY_EXECUTION, inputs.toArray());
-    task(tg, l.kernel(), slots, l.range());
+    GridScheduler grid = null;
+    if (tiled(l)) grid = tiledMatmul(tg, graph, slots, l.range());
+    else task(tg, l.kernel(), slots, l.range());
     tg.transferToHost(DataTransferMode.EVERY_EXECUTION, slotOut);
     TornadoExecutionPlan plan = new TornadoExecutionPlan(tg.snapshot());
+    if (grid != null) plan.withGridScheduler(grid);
     if (profile) plan.withProfiler(ProfilerMode.SILENT);
     return new Plan(plan, slots, slotOut);
+  }
+
+  /**
+   * float32 matmul as {@link TiledMatmulKernels#matmulTiled} on a 2-D grid of TS×TS work-groups
+   * (local-memory tiles) instead of the {@code @Parallel} kernel. Arguments as for
+   * {@link MatmulKernels#matmul}; {@code rows} = batch·m.
+   */
+  private static GridScheduler tiledMatmul(TaskGraph tg, String graph, Object[] a, int rows) {
+    int m = i(a[3]), n = i(a[4]), mp = TiledMatmulKernels.padded(m), batch = rows / m;
+    KernelContext ctx = new KernelContext();
+    tg.task("t", TiledMatmulKernels::matmulTiled, ctx, f(a[0]), f(a[1]), f(a[2]), m, n, i(a[5]), i(a[6]), i(a[7]), i(a[8]), i(a[9]), mp);
+    WorkerGrid2D worker = new WorkerGrid2D(TiledMatmulKernels.padded(n), batch * mp);
+    worker.setLocalWork(TiledMatmulKernels.TS, TiledMatmulKernels.TS, 1);
+    return new GridScheduler(graph + ".t", worker);
   }
 
   /** Copies array {@code from} into {@code to}; false for scalars (fixed in the plan). */
