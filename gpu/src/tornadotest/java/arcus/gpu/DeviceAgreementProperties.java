@@ -29,7 +29,7 @@ class DeviceAgreementProperties {
     }
   }
 
-  @Property(tries = 3)
+  @Property(tries = 2)
   void reductions(@ForAll long seed) {
     for (DType dtype : DType.values()) {
       for (ReduceOp op : ReduceOp.values()) KernelAgreementProperties.reduce(GPU, seed, dtype, op);
@@ -37,7 +37,7 @@ class DeviceAgreementProperties {
     }
   }
 
-  @Property(tries = 3)
+  @Property(tries = 2)
   void layout(@ForAll long seed) {
     for (DType dtype : DType.values()) {
       KernelAgreementProperties.permute(GPU, seed, dtype);
@@ -49,7 +49,7 @@ class DeviceAgreementProperties {
     }
   }
 
-  @Property(tries = 3)
+  @Property(tries = 2)
   void matmulConvPool(@ForAll long seed) {
     for (DType dtype : DType.values()) {
       MatmulConvPoolAgreementProperties.matmul(GPU, seed, dtype);
