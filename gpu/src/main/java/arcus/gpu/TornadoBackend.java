@@ -16,10 +16,13 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The GPU backend. Every op is planned here on the host (output sizes, strides, index tables)
  * and executed as launches of the static kernels in this package on a {@link KernelExecutor}:
- * TornadoVM's when its runtime is present, otherwise the {@link JvmExecutor}. Storages are
- * {@link DeviceStorage}s: ops take and return device buffers, and data crosses to the host only
- * in {@link #toFloatArray} / {@link #toDoubleArray} (and {@link #argmax}, whose indices the host
- * asks for), each such crossing counted in {@link #downloads()}.
+ * TornadoVM's ({@code --backend tornado}) or the {@link JvmExecutor} ({@code --backend
+ * jvm-kernels}, and the default-build tests). Storages are {@link DeviceStorage}s; the host
+ * reads them only through {@link #toFloatArray} / {@link #toDoubleArray} (and {@link #argmax}),
+ * counted in {@link #downloads()}. What the TornadoVM executor itself copies between host and
+ * device per launch is counted by {@link KernelExecutor#hostToDevice()} and
+ * {@link KernelExecutor#deviceToHost()} (see docs/gpu.md: data does not yet stay on the device
+ * between launches).
  *
  * <p>Each instance is one device context: storages of another instance, or of another backend,
  * are refused with an error naming both.
