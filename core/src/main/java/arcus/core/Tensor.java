@@ -1,6 +1,5 @@
 package arcus.core;
 
-import arcus.core.cpu.CpuBackend;
 import java.util.Arrays;
 import java.util.List;
 
@@ -31,12 +30,12 @@ public final class Tensor {
 
   /** A float32 tensor holding a copy of {@code data}. */
   public static Tensor of(float[] data, int... shape) {
-    return of(CpuBackend.INSTANCE, data, shape);
+    return of(HostDefault.BACKEND, data, shape);
   }
 
   /** A float64 tensor holding a copy of {@code data}. */
   public static Tensor of(double[] data, int... shape) {
-    return of(CpuBackend.INSTANCE, data, shape);
+    return of(HostDefault.BACKEND, data, shape);
   }
 
   public static Tensor of(Backend backend, float[] data, int... shape) {
@@ -58,7 +57,7 @@ public final class Tensor {
     for (int i = 0; i < f.length; i++) f[i] = (float) data[i];
     Shape s = Shape.of(shape);
     checkLength(f.length, s);
-    return new Tensor(s, DType.F32, CpuBackend.INSTANCE.fromHost(f), null);
+    return new Tensor(s, DType.F32, HostDefault.BACKEND.fromHost(f), null);
   }
 
   private static void checkLength(int n, Shape s) {
@@ -67,19 +66,19 @@ public final class Tensor {
   }
 
   public static Tensor scalar(double value, DType dtype) {
-    return full(CpuBackend.INSTANCE, dtype, value);
+    return full(HostDefault.BACKEND, dtype, value);
   }
 
   public static Tensor zeros(DType dtype, int... shape) {
-    return full(CpuBackend.INSTANCE, dtype, 0.0, shape);
+    return full(HostDefault.BACKEND, dtype, 0.0, shape);
   }
 
   public static Tensor ones(DType dtype, int... shape) {
-    return full(CpuBackend.INSTANCE, dtype, 1.0, shape);
+    return full(HostDefault.BACKEND, dtype, 1.0, shape);
   }
 
   public static Tensor full(DType dtype, double value, int... shape) {
-    return full(CpuBackend.INSTANCE, dtype, value, shape);
+    return full(HostDefault.BACKEND, dtype, value, shape);
   }
 
   public static Tensor full(Backend backend, DType dtype, double value, int... shape) {
@@ -87,14 +86,26 @@ public final class Tensor {
     return new Tensor(s, dtype, backend.fill(dtype, s.size(), value), null);
   }
 
-  /** One-hot rows: shape [labels.length, classes], 1 at each label. Labels are checked. */
+  /** One-hot rows on the default (CPU) backend: shape [labels.length, classes], 1 at each label. Labels are checked. */
   public static Tensor oneHot(int[] labels, int classes, DType dtype) {
+    return oneHot(HostDefault.BACKEND, labels, classes, dtype);
+  }
+
+  /**
+   * One-hot rows on {@code backend}, the backend of the tensors they will meet (an op refuses
+   * operands of two backends): shape [labels.length, classes], 1 at each label.
+   */
+  public static Tensor oneHot(Backend backend, int[] labels, int classes, DType dtype) {
     double[] d = new double[labels.length * classes];
     for (int i = 0; i < labels.length; i++) {
       Ops.checkIndex("oneHot", labels[i], classes, i);
       d[i * classes + labels[i]] = 1;
     }
-    return of(dtype, d, labels.length, classes);
+    Shape s = Shape.of(labels.length, classes);
+    if (dtype == DType.F64) return new Tensor(s, dtype, backend.fromHost(d), null);
+    float[] f = new float[d.length];
+    for (int i = 0; i < f.length; i++) f[i] = (float) d[i];
+    return new Tensor(s, dtype, backend.fromHost(f), null);
   }
 
   /** A scalar or full tensor like this one (same dtype and backend). */

@@ -1,5 +1,7 @@
 package arcus.gpu;
 
+import uk.ac.manchester.tornado.api.annotations.Parallel;
+
 /**
  * Convolution as im2col + matmul. {@code im2col} unfolds an NCHW batch into
  * cols[b][(ci·kh + u)·kw + v][i·ow + j] (zeros where the window hangs over the padding), so the
@@ -19,7 +21,9 @@ final class ConvKernels {
   /** Parallel over the rows (b, ci, u, v) of the column matrices: n·c·kh·kw of them. */
   static void im2col(float[] x, int[] g, float[] cols, int from, int to) {
     int c = g[1], h = g[2], w = g[3], kh = g[4], kw = g[5], sh = g[6], sw = g[7], ph = g[8], pw = g[9], dh = g[10], dw = g[11], oh = g[12], ow = g[13];
-    for (int r = from; r < to; r++) { // @Parallel
+    int items = to - from;
+    for (@Parallel int wi = 0; wi < items; wi++) {
+      int r = from + wi;
       int v = r % kw;
       int u = (r / kw) % kh;
       int ci = (r / (kw * kh)) % c;
@@ -40,7 +44,9 @@ final class ConvKernels {
   static void col2im(float[] cols, int[] g, float[] gx, int from, int to) {
     int c = g[1], h = g[2], w = g[3], kh = g[4], kw = g[5], sh = g[6], sw = g[7], ph = g[8], pw = g[9], dh = g[10], dw = g[11], oh = g[12], ow = g[13];
     int ckk = c * kh * kw;
-    for (int e = from; e < to; e++) { // @Parallel
+    int items = to - from;
+    for (@Parallel int wi = 0; wi < items; wi++) {
+      int e = from + wi;
       int xx = e % w;
       int yy = (e / w) % h;
       int ci = (e / (w * h)) % c;
@@ -63,7 +69,9 @@ final class ConvKernels {
 
   static void im2col(double[] x, int[] g, double[] cols, int from, int to) {
     int c = g[1], h = g[2], w = g[3], kh = g[4], kw = g[5], sh = g[6], sw = g[7], ph = g[8], pw = g[9], dh = g[10], dw = g[11], oh = g[12], ow = g[13];
-    for (int r = from; r < to; r++) { // @Parallel
+    int items = to - from;
+    for (@Parallel int wi = 0; wi < items; wi++) {
+      int r = from + wi;
       int v = r % kw;
       int u = (r / kw) % kh;
       int ci = (r / (kw * kh)) % c;
@@ -83,7 +91,9 @@ final class ConvKernels {
   static void col2im(double[] cols, int[] g, double[] gx, int from, int to) {
     int c = g[1], h = g[2], w = g[3], kh = g[4], kw = g[5], sh = g[6], sw = g[7], ph = g[8], pw = g[9], dh = g[10], dw = g[11], oh = g[12], ow = g[13];
     int ckk = c * kh * kw;
-    for (int e = from; e < to; e++) { // @Parallel
+    int items = to - from;
+    for (@Parallel int wi = 0; wi < items; wi++) {
+      int e = from + wi;
       int xx = e % w;
       int yy = (e / w) % h;
       int ci = (e / (w * h)) % c;

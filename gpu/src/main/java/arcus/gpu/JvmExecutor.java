@@ -5,8 +5,8 @@ import arcus.core.cpu.Parallel;
 /**
  * Runs kernels on the JVM: the outer {@code @Parallel} loop of each launch is split into
  * contiguous sub-ranges over the shared {@link Parallel} fork-join pool (the one the CPU backend
- * uses, sized by {@code -Darcus.threads}). This is the default when no TornadoVM runtime is on
- * the class path, and the executor the kernels are tested with.
+ * uses, sized by {@code -Darcus.threads}). {@code --backend jvm-kernels} uses it, and so do the
+ * default-build tests; it is never a silent stand-in for TornadoVM.
  */
 public final class JvmExecutor implements KernelExecutor {
   @Override

@@ -3,9 +3,9 @@ package arcus.gpu;
 /**
  * Where kernels run: the seam between {@link TornadoBackend}, which plans every op as launches
  * of the static kernel methods in this package, and the thing that executes them. The
- * {@link JvmExecutor} calls the methods on the JVM's threads; a TornadoVM executor (compiled
- * only with the {@code tornado} Maven profile) compiles the same methods for a GPU and keeps the
- * arrays it has seen in device memory.
+ * {@link JvmExecutor} calls the methods on the JVM's threads; the TornadoVM executor (compiled
+ * only with the {@code tornado} Maven profile, TORNADOVM_HOME set) compiles the same methods to
+ * OpenCL and runs them on a device.
  */
 public interface KernelExecutor {
   String name();
@@ -18,6 +18,29 @@ public interface KernelExecutor {
 
   /** Called when the host hands over fresh data: {@code buffer} must be copied to the device on first use. */
   default void fromHost(Object buffer) {}
+
+  /** Arrays copied from the host to the device so far (0 for an executor without a device). */
+  default long hostToDevice() {
+    return 0;
+  }
+
+  /** Arrays copied from the device to the host so far. */
+  default long deviceToHost() {
+    return 0;
+  }
+
+  /** Compiled kernel plans held (0 for an executor that compiles nothing). */
+  default int plans() {
+    return 0;
+  }
+
+  /** Kernel launches run on the device so far. */
+  default long launches() {
+    return 0;
+  }
+
+  /** Releases whatever the executor holds on the device; later launches fail. */
+  default void close() {}
 
   /** The part of a kernel method that runs over the index range [from, to) of its parallel loop. */
   @FunctionalInterface

@@ -1,5 +1,7 @@
 package arcus.gpu;
 
+import uk.ac.manchester.tornado.api.annotations.Parallel;
+
 /**
  * Batched matrix products, C[b] = op(A[b]) · op(B[b]), parallel over the cells (row, j) of C
  * (row = b·m + i), each with a sequential k-loop: the 2-D parallel loop TornadoVM maps onto a
@@ -15,12 +17,14 @@ final class MatmulKernels {
   static void matmul(float[] a, float[] b, float[] c, int m, int n, int k, int aStep, int bStep, int transA, int transB, int from, int to) {
     int lda = transA == 1 ? m : k;
     int ldb = transB == 1 ? k : n;
-    for (int row = from; row < to; row++) { // @Parallel
+    int items = to - from;
+    for (@Parallel int wi = 0; wi < items; wi++) {
+      int row = from + wi;
       int bi = row / m;
       int i = row % m;
       int ao = bi * aStep;
       int bo = bi * bStep;
-      for (int j = 0; j < n; j++) { // @Parallel
+      for (@Parallel int j = 0; j < n; j++) {
         float s = 0;
         for (int p0 = 0; p0 < k; p0 += KB) {
           int p1 = Math.min(k, p0 + KB);
@@ -39,8 +43,10 @@ final class MatmulKernels {
   static void matmulSumBatch(float[] a, float[] b, float[] c, int batch, int m, int n, int k, int aStep, int bStep, int transA, int transB, int from, int to) {
     int lda = transA == 1 ? m : k;
     int ldb = transB == 1 ? k : n;
-    for (int i = from; i < to; i++) { // @Parallel
-      for (int j = 0; j < n; j++) { // @Parallel
+    int items = to - from;
+    for (@Parallel int wi = 0; wi < items; wi++) {
+      int i = from + wi;
+      for (@Parallel int j = 0; j < n; j++) {
         float s = 0;
         for (int bi = 0; bi < batch; bi++) {
           int ao = bi * aStep;
@@ -59,12 +65,14 @@ final class MatmulKernels {
   static void matmul(double[] a, double[] b, double[] c, int m, int n, int k, int aStep, int bStep, int transA, int transB, int from, int to) {
     int lda = transA == 1 ? m : k;
     int ldb = transB == 1 ? k : n;
-    for (int row = from; row < to; row++) { // @Parallel
+    int items = to - from;
+    for (@Parallel int wi = 0; wi < items; wi++) {
+      int row = from + wi;
       int bi = row / m;
       int i = row % m;
       int ao = bi * aStep;
       int bo = bi * bStep;
-      for (int j = 0; j < n; j++) { // @Parallel
+      for (@Parallel int j = 0; j < n; j++) {
         double s = 0;
         for (int p0 = 0; p0 < k; p0 += KB) {
           int p1 = Math.min(k, p0 + KB);
@@ -82,8 +90,10 @@ final class MatmulKernels {
   static void matmulSumBatch(double[] a, double[] b, double[] c, int batch, int m, int n, int k, int aStep, int bStep, int transA, int transB, int from, int to) {
     int lda = transA == 1 ? m : k;
     int ldb = transB == 1 ? k : n;
-    for (int i = from; i < to; i++) { // @Parallel
-      for (int j = 0; j < n; j++) { // @Parallel
+    int items = to - from;
+    for (@Parallel int wi = 0; wi < items; wi++) {
+      int i = from + wi;
+      for (@Parallel int j = 0; j < n; j++) {
         double s = 0;
         for (int bi = 0; bi < batch; bi++) {
           int ao = bi * aStep;

@@ -1,5 +1,7 @@
 package arcus.gpu;
 
+import uk.ac.manchester.tornado.api.annotations.Parallel;
+
 /**
  * Pooling over NCHW planes, parallel over output cells (forward, gather) or input cells
  * (backward: each input cell sums the windows that cover it and, for max pooling, chose it), so
@@ -41,7 +43,9 @@ final class PoolKernels {
 
   static void maxForward(float[] x, int[] g, float[] y, int from, int to) {
     int h = g[1], w = g[2], kh = g[3], kw = g[4], sh = g[5], sw = g[6], ph = g[7], pw = g[8], oh = g[9], ow = g[10];
-    for (int o = from; o < to; o++) { // @Parallel
+    int items = to - from;
+    for (@Parallel int wi = 0; wi < items; wi++) {
+      int o = from + wi;
       int j = o % ow;
       int i = (o / ow) % oh;
       int p = o / (ow * oh);
@@ -52,7 +56,9 @@ final class PoolKernels {
   /** gy'[o] = gx[argmax of window o]: the adjoint of the max-pool backward in gy. */
   static void maxGather(float[] x, float[] gx, int[] g, float[] gy, int from, int to) {
     int h = g[1], w = g[2], kh = g[3], kw = g[4], sh = g[5], sw = g[6], ph = g[7], pw = g[8], oh = g[9], ow = g[10];
-    for (int o = from; o < to; o++) { // @Parallel
+    int items = to - from;
+    for (@Parallel int wi = 0; wi < items; wi++) {
+      int o = from + wi;
       int j = o % ow;
       int i = (o / ow) % oh;
       int p = o / (ow * oh);
@@ -62,7 +68,9 @@ final class PoolKernels {
 
   static void maxBackward(float[] x, float[] gy, int[] g, float[] gx, int from, int to) {
     int h = g[1], w = g[2], kh = g[3], kw = g[4], sh = g[5], sw = g[6], ph = g[7], pw = g[8], oh = g[9], ow = g[10];
-    for (int e = from; e < to; e++) { // @Parallel
+    int items = to - from;
+    for (@Parallel int wi = 0; wi < items; wi++) {
+      int e = from + wi;
       int xx = e % w;
       int yy = (e / w) % h;
       int p = e / (w * h);
@@ -81,7 +89,9 @@ final class PoolKernels {
 
   static void avgForward(float[] x, int[] g, float[] y, int from, int to) {
     int h = g[1], w = g[2], kh = g[3], kw = g[4], sh = g[5], sw = g[6], ph = g[7], pw = g[8], oh = g[9], ow = g[10];
-    for (int o = from; o < to; o++) { // @Parallel
+    int items = to - from;
+    for (@Parallel int wi = 0; wi < items; wi++) {
+      int o = from + wi;
       int j = o % ow;
       int i = (o / ow) % oh;
       int p = o / (ow * oh);
@@ -90,17 +100,19 @@ final class PoolKernels {
       int y1 = Math.min(y0 + kh, h + ph);
       int x1 = Math.min(x0 + kw, w + pw);
       int div = (y1 - y0) * (x1 - x0);
-      double s = 0;
+      float s = 0;
       for (int u = Math.max(0, y0); u < Math.min(h, y1); u++) {
         for (int v = Math.max(0, x0); v < Math.min(w, x1); v++) s += x[p * h * w + u * w + v];
       }
-      y[o] = (float) (s / div);
+      y[o] = s / div;
     }
   }
 
   static void avgBackward(float[] gy, int[] g, float[] gx, int from, int to) {
     int h = g[1], w = g[2], kh = g[3], kw = g[4], sh = g[5], sw = g[6], ph = g[7], pw = g[8], oh = g[9], ow = g[10];
-    for (int e = from; e < to; e++) { // @Parallel
+    int items = to - from;
+    for (@Parallel int wi = 0; wi < items; wi++) {
+      int e = from + wi;
       int xx = e % w;
       int yy = (e / w) % h;
       int p = e / (w * h);
@@ -112,7 +124,7 @@ final class PoolKernels {
           int y0 = i * sh - ph;
           int x0 = j * sw - pw;
           int div = (Math.min(y0 + kh, h + ph) - y0) * (Math.min(x0 + kw, w + pw) - x0);
-          s += (float) (gy[(p * oh + i) * ow + j] / div);
+          s += gy[(p * oh + i) * ow + j] / div;
         }
       }
       gx[e] = s;
@@ -138,7 +150,9 @@ final class PoolKernels {
 
   static void maxForward(double[] x, int[] g, double[] y, int from, int to) {
     int h = g[1], w = g[2], kh = g[3], kw = g[4], sh = g[5], sw = g[6], ph = g[7], pw = g[8], oh = g[9], ow = g[10];
-    for (int o = from; o < to; o++) { // @Parallel
+    int items = to - from;
+    for (@Parallel int wi = 0; wi < items; wi++) {
+      int o = from + wi;
       int j = o % ow;
       int i = (o / ow) % oh;
       int p = o / (ow * oh);
@@ -148,7 +162,9 @@ final class PoolKernels {
 
   static void maxGather(double[] x, double[] gx, int[] g, double[] gy, int from, int to) {
     int h = g[1], w = g[2], kh = g[3], kw = g[4], sh = g[5], sw = g[6], ph = g[7], pw = g[8], oh = g[9], ow = g[10];
-    for (int o = from; o < to; o++) { // @Parallel
+    int items = to - from;
+    for (@Parallel int wi = 0; wi < items; wi++) {
+      int o = from + wi;
       int j = o % ow;
       int i = (o / ow) % oh;
       int p = o / (ow * oh);
@@ -158,7 +174,9 @@ final class PoolKernels {
 
   static void maxBackward(double[] x, double[] gy, int[] g, double[] gx, int from, int to) {
     int h = g[1], w = g[2], kh = g[3], kw = g[4], sh = g[5], sw = g[6], ph = g[7], pw = g[8], oh = g[9], ow = g[10];
-    for (int e = from; e < to; e++) { // @Parallel
+    int items = to - from;
+    for (@Parallel int wi = 0; wi < items; wi++) {
+      int e = from + wi;
       int xx = e % w;
       int yy = (e / w) % h;
       int p = e / (w * h);
@@ -177,7 +195,9 @@ final class PoolKernels {
 
   static void avgForward(double[] x, int[] g, double[] y, int from, int to) {
     int h = g[1], w = g[2], kh = g[3], kw = g[4], sh = g[5], sw = g[6], ph = g[7], pw = g[8], oh = g[9], ow = g[10];
-    for (int o = from; o < to; o++) { // @Parallel
+    int items = to - from;
+    for (@Parallel int wi = 0; wi < items; wi++) {
+      int o = from + wi;
       int j = o % ow;
       int i = (o / ow) % oh;
       int p = o / (ow * oh);
@@ -190,13 +210,15 @@ final class PoolKernels {
       for (int u = Math.max(0, y0); u < Math.min(h, y1); u++) {
         for (int v = Math.max(0, x0); v < Math.min(w, x1); v++) s += x[p * h * w + u * w + v];
       }
-      y[o] = (double) (s / div);
+      y[o] = s / div;
     }
   }
 
   static void avgBackward(double[] gy, int[] g, double[] gx, int from, int to) {
     int h = g[1], w = g[2], kh = g[3], kw = g[4], sh = g[5], sw = g[6], ph = g[7], pw = g[8], oh = g[9], ow = g[10];
-    for (int e = from; e < to; e++) { // @Parallel
+    int items = to - from;
+    for (@Parallel int wi = 0; wi < items; wi++) {
+      int e = from + wi;
       int xx = e % w;
       int yy = (e / w) % h;
       int p = e / (w * h);
@@ -208,7 +230,7 @@ final class PoolKernels {
           int y0 = i * sh - ph;
           int x0 = j * sw - pw;
           int div = (Math.min(y0 + kh, h + ph) - y0) * (Math.min(x0 + kw, w + pw) - x0);
-          s += (double) (gy[(p * oh + i) * ow + j] / div);
+          s += gy[(p * oh + i) * ow + j] / div;
         }
       }
       gx[e] = s;

@@ -1,22 +1,32 @@
 package arcus.gpu;
 
+import uk.ac.manchester.tornado.api.annotations.Parallel;
+import uk.ac.manchester.tornado.api.math.TornadoMath;
+
 /**
  * Reductions, parallel over output cells: each cell walks the reduced axes itself, so no two
  * work-items write one cell and no atomics are needed. {@code outDims} are the input's dims with
  * the reduced axes set to 1 and {@code outStrides} the input strides along them; {@code redDims}
- * / {@code redStrides} list only the reduced axes. Sums accumulate in double.
+ * / {@code redStrides} list only the reduced axes. Sums accumulate in the element type, like
+ * the rest of the float32 path. A max starts from the first reduced element rather than from
+ * −∞: TornadoVM 5.2 emits {@code Double.NEGATIVE_INFINITY} as a float literal, which makes the
+ * double {@code fmax} ambiguous in OpenCL (an empty reduction is filled on the host instead).
+ * The kernels are not named {@code sum}/{@code max}: a kernel named like an OpenCL builtin
+ * breaks kernel creation on PoCL.
  */
 final class ReduceKernels {
   private ReduceKernels() {}
-  static void sum(float[] x, int[] outDims, int[] outStrides, int[] redDims, int[] redStrides, int redCount, float[] out, int from, int to) {
-    for (int o = from; o < to; o++) { // @Parallel
+  static void reduceSum(float[] x, int[] outDims, int[] outStrides, int[] redDims, int[] redStrides, int redCount, float[] out, int from, int to) {
+    int items = to - from;
+    for (@Parallel int wi = 0; wi < items; wi++) {
+      int o = from + wi;
       int rem = o;
       int base = 0;
       for (int d = outDims.length - 1; d >= 0; d--) {
         base += (rem % outDims[d]) * outStrides[d];
         rem = rem / outDims[d];
       }
-      double s = 0;
+      float s = 0;
       for (int r = 0; r < redCount; r++) {
         int rr = r;
         int off = base;
@@ -26,27 +36,29 @@ final class ReduceKernels {
         }
         s += x[off];
       }
-      out[o] = (float) s;
+      out[o] = s;
     }
   }
 
-  static void max(float[] x, int[] outDims, int[] outStrides, int[] redDims, int[] redStrides, int redCount, float[] out, int from, int to) {
-    for (int o = from; o < to; o++) { // @Parallel
+  static void reduceMax(float[] x, int[] outDims, int[] outStrides, int[] redDims, int[] redStrides, int redCount, float[] out, int from, int to) {
+    int items = to - from;
+    for (@Parallel int wi = 0; wi < items; wi++) {
+      int o = from + wi;
       int rem = o;
       int base = 0;
       for (int d = outDims.length - 1; d >= 0; d--) {
         base += (rem % outDims[d]) * outStrides[d];
         rem = rem / outDims[d];
       }
-      float m = Float.NEGATIVE_INFINITY;
-      for (int r = 0; r < redCount; r++) {
+      float m = x[base];
+      for (int r = 1; r < redCount; r++) {
         int rr = r;
         int off = base;
         for (int d = redDims.length - 1; d >= 0; d--) {
           off += (rr % redDims[d]) * redStrides[d];
           rr = rr / redDims[d];
         }
-        m = Math.max(m, x[off]);
+        m = TornadoMath.max(m, x[off]);
       }
       out[o] = m;
     }
@@ -54,7 +66,9 @@ final class ReduceKernels {
 
   /** Index of the first maximum along the middle axis of x viewed as [outer, axisLen, inner]. */
   static void argmax(float[] x, int axisLen, int inner, int[] out, int from, int to) {
-    for (int p = from; p < to; p++) { // @Parallel
+    int items = to - from;
+    for (@Parallel int wi = 0; wi < items; wi++) {
+      int p = from + wi;
       int o = p / inner;
       int i = p % inner;
       int best = 0;
@@ -70,8 +84,10 @@ final class ReduceKernels {
     }
   }
 
-  static void sum(double[] x, int[] outDims, int[] outStrides, int[] redDims, int[] redStrides, int redCount, double[] out, int from, int to) {
-    for (int o = from; o < to; o++) { // @Parallel
+  static void reduceSum(double[] x, int[] outDims, int[] outStrides, int[] redDims, int[] redStrides, int redCount, double[] out, int from, int to) {
+    int items = to - from;
+    for (@Parallel int wi = 0; wi < items; wi++) {
+      int o = from + wi;
       int rem = o;
       int base = 0;
       for (int d = outDims.length - 1; d >= 0; d--) {
@@ -88,20 +104,22 @@ final class ReduceKernels {
         }
         s += x[off];
       }
-      out[o] = (double) s;
+      out[o] = s;
     }
   }
 
-  static void max(double[] x, int[] outDims, int[] outStrides, int[] redDims, int[] redStrides, int redCount, double[] out, int from, int to) {
-    for (int o = from; o < to; o++) { // @Parallel
+  static void reduceMax(double[] x, int[] outDims, int[] outStrides, int[] redDims, int[] redStrides, int redCount, double[] out, int from, int to) {
+    int items = to - from;
+    for (@Parallel int wi = 0; wi < items; wi++) {
+      int o = from + wi;
       int rem = o;
       int base = 0;
       for (int d = outDims.length - 1; d >= 0; d--) {
         base += (rem % outDims[d]) * outStrides[d];
         rem = rem / outDims[d];
       }
-      double m = Double.NEGATIVE_INFINITY;
-      for (int r = 0; r < redCount; r++) {
+      double m = x[base];
+      for (int r = 1; r < redCount; r++) {
         int rr = r;
         int off = base;
         for (int d = redDims.length - 1; d >= 0; d--) {
@@ -115,7 +133,9 @@ final class ReduceKernels {
   }
 
   static void argmax(double[] x, int axisLen, int inner, int[] out, int from, int to) {
-    for (int p = from; p < to; p++) { // @Parallel
+    int items = to - from;
+    for (@Parallel int wi = 0; wi < items; wi++) {
+      int p = from + wi;
       int o = p / inner;
       int i = p % inner;
       int best = 0;

@@ -16,15 +16,18 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The GPU backend. Every op is planned here on the host (output sizes, strides, index tables)
  * and executed as launches of the static kernels in this package on a {@link KernelExecutor}:
- * TornadoVM's when its runtime is present, otherwise the {@link JvmExecutor}. Storages are
- * {@link DeviceStorage}s: ops take and return device buffers, and data crosses to the host only
- * in {@link #toFloatArray} / {@link #toDoubleArray} (and {@link #argmax}, whose indices the host
- * asks for), each such crossing counted in {@link #downloads()}.
+ * TornadoVM's ({@code --backend tornado}) or the {@link JvmExecutor} ({@code --backend
+ * jvm-kernels}, and the default-build tests). Storages are {@link DeviceStorage}s; the host
+ * reads them only through {@link #toFloatArray} / {@link #toDoubleArray} (and {@link #argmax}),
+ * counted in {@link #downloads()}. What the TornadoVM executor itself copies between host and
+ * device per launch is counted by {@link KernelExecutor#hostToDevice()} and
+ * {@link KernelExecutor#deviceToHost()} (see docs/gpu.md: data does not yet stay on the device
+ * between launches).
  *
  * <p>Each instance is one device context: storages of another instance, or of another backend,
  * are refused with an error naming both.
  */
-public final class TornadoBackend implements Backend {
+public final class TornadoBackend implements Backend, AutoCloseable {
   /** Elements per JVM task for a kernel doing O(1) work per index. */
   private static final int GRAIN = 1 << 14;
 
@@ -63,6 +66,12 @@ public final class TornadoBackend implements Backend {
   /** All host transfers so far, both directions. */
   public long transfers() {
     return uploads() + downloads();
+  }
+
+  /** Releases the executor's device plans and buffers; the backend cannot run kernels afterwards. */
+  @Override
+  public void close() {
+    exec.close();
   }
 
   @Override
@@ -258,19 +267,20 @@ public final class TornadoBackend implements Backend {
       }
     int n = Shape.of(outDims).size(), rc = redCount, g = grain(redCount);
     boolean max = op == ReduceOp.MAX;
-    String kernel = max ? "ReduceKernels.max" : "ReduceKernels.sum";
+    if (rc == 0) return fill(x.dtype(), n, max ? Double.NEGATIVE_INFINITY : 0);
+    String kernel = max ? "ReduceKernels.reduceMax" : "ReduceKernels.reduceSum";
     if (f32(x)) {
       float[] y = new float[n];
       launch(kernel, n, g, y, (f, t) -> {
-        if (max) ReduceKernels.max(x.f(), outDims, st, redDims, redStrides, rc, y, f, t);
-        else ReduceKernels.sum(x.f(), outDims, st, redDims, redStrides, rc, y, f, t);
+        if (max) ReduceKernels.reduceMax(x.f(), outDims, st, redDims, redStrides, rc, y, f, t);
+        else ReduceKernels.reduceSum(x.f(), outDims, st, redDims, redStrides, rc, y, f, t);
       }, x.f(), outDims, st, redDims, redStrides, rc, y);
       return out(y);
     }
     double[] y = new double[n];
     launch(kernel, n, g, y, (f, t) -> {
-      if (max) ReduceKernels.max(x.d(), outDims, st, redDims, redStrides, rc, y, f, t);
-      else ReduceKernels.sum(x.d(), outDims, st, redDims, redStrides, rc, y, f, t);
+      if (max) ReduceKernels.reduceMax(x.d(), outDims, st, redDims, redStrides, rc, y, f, t);
+      else ReduceKernels.reduceSum(x.d(), outDims, st, redDims, redStrides, rc, y, f, t);
     }, x.d(), outDims, st, redDims, redStrides, rc, y);
     return out(y);
   }
@@ -302,11 +312,17 @@ public final class TornadoBackend implements Backend {
     return out(y);
   }
 
-  /** Writes the dense block {@code part} (dims {@code dims}) into {@code into} at {@code base} with strides. */
-  private void place(DeviceStorage part, int base, int[] strides, int[] dims, DeviceStorage into) {
-    int n = part.size();
-    if (f32(part)) launch("LayoutKernels.place", n, GRAIN, into.f(), (f, t) -> LayoutKernels.place(part.f(), base, strides, dims, into.f(), f, t), part.f(), base, strides, dims, into.f());
-    else launch("LayoutKernels.place", n, GRAIN, into.d(), (f, t) -> LayoutKernels.place(part.d(), base, strides, dims, into.d(), f, t), part.d(), base, strides, dims, into.d());
+  /** {@code prev} with the dense block {@code part} (dims {@code dims}) written at corner {@code lo} of {@code outDims}. */
+  private DeviceStorage embed(DeviceStorage part, int[] lo, int[] dims, int[] outDims, DeviceStorage prev) {
+    int n = prev.size();
+    if (f32(part)) {
+      float[] y = new float[n];
+      launch("LayoutKernels.embed", n, GRAIN, y, (f, t) -> LayoutKernels.embed(part.f(), lo, dims, outDims, prev.f(), y, f, t), part.f(), lo, dims, outDims, prev.f(), y);
+      return out(y);
+    }
+    double[] y = new double[n];
+    launch("LayoutKernels.embed", n, GRAIN, y, (f, t) -> LayoutKernels.embed(part.d(), lo, dims, outDims, prev.d(), y, f, t), part.d(), lo, dims, outDims, prev.d(), y);
+    return out(y);
   }
 
   @Override
@@ -341,22 +357,20 @@ public final class TornadoBackend implements Backend {
     int[] d = new int[xs.rank()];
     for (int i = 0; i < d.length; i++) d[i] = xs.dim(i) + before[i] + after[i];
     Shape os = Shape.of(d);
-    int[] ost = os.strides();
-    int base = 0;
-    for (int i = 0; i < d.length; i++) base += before[i] * ost[i];
-    DeviceStorage y = (DeviceStorage) zeros(x.dtype(), os.size());
-    place(x, base, ost, xs.dims(), y);
-    return y;
+    DeviceStorage zero = (DeviceStorage) zeros(x.dtype(), os.size());
+    if (x.size() == 0) return zero;
+    return embed(x, before.clone(), xs.dims(), d, zero);
   }
 
   @Override
   public Storage concat(Storage[] parts, Shape[] shapes, int axis, Shape outShape) {
-    DeviceStorage first = own(parts[0]);
-    DeviceStorage y = first.dtype() == DType.F32 ? out(new float[outShape.size()]) : out(new double[outShape.size()]);
-    int[] ost = outShape.strides();
+    DeviceStorage y = (DeviceStorage) zeros(own(parts[0]).dtype(), outShape.size());
     int at = 0;
     for (int i = 0; i < parts.length; i++) {
-      place(own(parts[i]), at * ost[axis], ost, shapes[i].dims(), y);
+      DeviceStorage part = own(parts[i]);
+      int[] lo = new int[outShape.rank()];
+      lo[axis] = at;
+      if (part.size() > 0) y = embed(part, lo, shapes[i].dims(), outShape.dims(), y);
       at += shapes[i].dim(axis);
     }
     return y;
@@ -383,11 +397,15 @@ public final class TornadoBackend implements Backend {
     int outer = 1, inner = 1;
     for (int i = 0; i < axis; i++) outer *= gs.dim(i);
     for (int i = axis; i < gs.rank(); i++) inner *= gs.dim(i);
-    int n = outer * inner, in = inner;
-    DeviceStorage y = (DeviceStorage) zeros(g.dtype(), outer * size * inner);
-    if (f32(g)) launch("LayoutKernels.scatterAlong", n, GRAIN, y.f(), (f, t) -> LayoutKernels.scatterAlong(g.f(), size, in, idx, y.f(), f, t), g.f(), size, in, idx, y.f());
-    else launch("LayoutKernels.scatterAlong", n, GRAIN, y.d(), (f, t) -> LayoutKernels.scatterAlong(g.d(), size, in, idx, y.d(), f, t), g.d(), size, in, idx, y.d());
-    return y;
+    int n = outer * size * inner, in = inner;
+    if (f32(g)) {
+      float[] y = new float[n];
+      launch("LayoutKernels.scatterAlong", n, GRAIN, y, (f, t) -> LayoutKernels.scatterAlong(g.f(), size, in, idx, y, f, t), g.f(), size, in, idx, y);
+      return out(y);
+    }
+    double[] y = new double[n];
+    launch("LayoutKernels.scatterAlong", n, GRAIN, y, (f, t) -> LayoutKernels.scatterAlong(g.d(), size, in, idx, y, f, t), g.d(), size, in, idx, y);
+    return out(y);
   }
 
   @Override
@@ -409,11 +427,16 @@ public final class TornadoBackend implements Backend {
   public Storage indexAdd(Storage sg, Shape gs, int axis, int[] idx, int size) {
     DeviceStorage g = own(sg);
     int[] oai = split(gs, axis);
-    int outer = oai[0], n = oai[1], inner = oai[2], cols = outer * inner;
-    DeviceStorage y = (DeviceStorage) zeros(g.dtype(), outer * size * inner);
-    if (f32(g)) launch("LayoutKernels.indexAdd", cols, grain(n), y.f(), (f, t) -> LayoutKernels.indexAdd(g.f(), n, size, inner, idx, y.f(), f, t), g.f(), n, size, inner, idx, y.f());
-    else launch("LayoutKernels.indexAdd", cols, grain(n), y.d(), (f, t) -> LayoutKernels.indexAdd(g.d(), n, size, inner, idx, y.d(), f, t), g.d(), n, size, inner, idx, y.d());
-    return y;
+    int outer = oai[0], n = oai[1], inner = oai[2], cells = outer * size * inner;
+    if (n == 0) return zeros(g.dtype(), cells);
+    if (f32(g)) {
+      float[] y = new float[cells];
+      launch("LayoutKernels.indexAdd", cells, grain(n), y, (f, t) -> LayoutKernels.indexAdd(g.f(), n, size, inner, idx, y, f, t), g.f(), n, size, inner, idx, y);
+      return out(y);
+    }
+    double[] y = new double[cells];
+    launch("LayoutKernels.indexAdd", cells, grain(n), y, (f, t) -> LayoutKernels.indexAdd(g.d(), n, size, inner, idx, y, f, t), g.d(), n, size, inner, idx, y);
+    return out(y);
   }
 
   // ------------------------------------------------------------------ matmul and convolution

@@ -23,6 +23,10 @@ class KernelAgreementProperties {
 
   @Property(tries = 20)
   void hostRoundTripAndCast(@ForAll long seed, @ForAll DType dtype) {
+    hostRoundTripAndCast(gpu, seed, dtype);
+  }
+
+  static void hostRoundTripAndCast(TornadoBackend gpu, long seed, DType dtype) {
     SplittableRandom r = new SplittableRandom(seed);
     Pair x = Pair.of(gpu, dtype, Pair.normal(r, r.nextInt(1, 50)));
     assertAgree("fromHost", x.cpu, x.gpu, 0);
@@ -33,6 +37,10 @@ class KernelAgreementProperties {
 
   @Property(tries = 10)
   void fill(@ForAll long seed, @ForAll DType dtype) {
+    fill(gpu, seed, dtype);
+  }
+
+  static void fill(TornadoBackend gpu, long seed, DType dtype) {
     SplittableRandom r = new SplittableRandom(seed);
     int n = r.nextInt(0, 40);
     double v = r.nextBoolean() ? 0 : r.nextGaussian();
@@ -41,6 +49,10 @@ class KernelAgreementProperties {
 
   @Property(tries = 40)
   void unary(@ForAll long seed, @ForAll DType dtype, @ForAll UnaryOp op) {
+    unary(gpu, seed, dtype, op);
+  }
+
+  static void unary(TornadoBackend gpu, long seed, DType dtype, UnaryOp op) {
     SplittableRandom r = new SplittableRandom(seed);
     int n = Pair.size(Pair.shape(r, 3, 6));
     double[] d = switch (op) {
@@ -55,6 +67,10 @@ class KernelAgreementProperties {
 
   @Property(tries = 60)
   void binaryWithBroadcasting(@ForAll long seed, @ForAll DType dtype, @ForAll BinaryOp op) {
+    binaryWithBroadcasting(gpu, seed, dtype, op);
+  }
+
+  static void binaryWithBroadcasting(TornadoBackend gpu, long seed, DType dtype, BinaryOp op) {
     SplittableRandom r = new SplittableRandom(seed);
     int[] full = Pair.shape(r, 4, 4);
     int[] as = broadcastable(r, full), bs = broadcastable(r, full);
@@ -72,6 +88,10 @@ class KernelAgreementProperties {
 
   @Property(tries = 25)
   void where(@ForAll long seed, @ForAll DType dtype, @ForAll DType condType) {
+    where(gpu, seed, dtype, condType);
+  }
+
+  static void where(TornadoBackend gpu, long seed, DType dtype, DType condType) {
     SplittableRandom r = new SplittableRandom(seed);
     int[] full = Pair.shape(r, 3, 4);
     Shape cs = Shape.of(broadcastable(r, full)), as = Shape.of(broadcastable(r, full)), bs = Shape.of(full);
@@ -82,6 +102,10 @@ class KernelAgreementProperties {
 
   @Property(tries = 40)
   void reduce(@ForAll long seed, @ForAll DType dtype, @ForAll ReduceOp op) {
+    reduce(gpu, seed, dtype, op);
+  }
+
+  static void reduce(TornadoBackend gpu, long seed, DType dtype, ReduceOp op) {
     SplittableRandom r = new SplittableRandom(seed);
     int[] dims = r.nextInt(8) == 0 ? new int[0] : Pair.shape(r, 4, 6);
     Shape xs = Shape.of(dims);
@@ -93,6 +117,10 @@ class KernelAgreementProperties {
 
   @Property(tries = 25)
   void argmax(@ForAll long seed, @ForAll DType dtype) {
+    argmax(gpu, seed, dtype);
+  }
+
+  static void argmax(TornadoBackend gpu, long seed, DType dtype) {
     SplittableRandom r = new SplittableRandom(seed);
     Shape xs = Shape.of(Pair.shape(r, 4, 5));
     int axis = r.nextInt(xs.rank());
@@ -102,6 +130,10 @@ class KernelAgreementProperties {
 
   @Property(tries = 25)
   void permute(@ForAll long seed, @ForAll DType dtype) {
+    permute(gpu, seed, dtype);
+  }
+
+  static void permute(TornadoBackend gpu, long seed, DType dtype) {
     SplittableRandom r = new SplittableRandom(seed);
     Shape xs = Shape.of(Pair.shape(r, 5, 4));
     int[] perm = permutation(r, xs.rank());
@@ -111,6 +143,10 @@ class KernelAgreementProperties {
 
   @Property(tries = 25)
   void broadcastTo(@ForAll long seed, @ForAll DType dtype) {
+    broadcastTo(gpu, seed, dtype);
+  }
+
+  static void broadcastTo(TornadoBackend gpu, long seed, DType dtype) {
     SplittableRandom r = new SplittableRandom(seed);
     int[] full = Pair.shape(r, 4, 4);
     Shape xs = Shape.of(broadcastable(r, full)), out = Shape.of(full);
@@ -120,6 +156,10 @@ class KernelAgreementProperties {
 
   @Property(tries = 25)
   void sliceAndPad(@ForAll long seed, @ForAll DType dtype) {
+    sliceAndPad(gpu, seed, dtype);
+  }
+
+  static void sliceAndPad(TornadoBackend gpu, long seed, DType dtype) {
     SplittableRandom r = new SplittableRandom(seed);
     int[] dims = Pair.shape(r, 4, 5);
     Shape xs = Shape.of(dims);
@@ -137,6 +177,10 @@ class KernelAgreementProperties {
 
   @Property(tries = 25)
   void concat(@ForAll long seed, @ForAll DType dtype) {
+    concat(gpu, seed, dtype);
+  }
+
+  static void concat(TornadoBackend gpu, long seed, DType dtype) {
     SplittableRandom r = new SplittableRandom(seed);
     int[] dims = Pair.shape(r, 4, 4);
     int axis = r.nextInt(dims.length), parts = r.nextInt(1, 4), total = 0;
@@ -159,6 +203,10 @@ class KernelAgreementProperties {
 
   @Property(tries = 25)
   void takeAlongAndScatterAlong(@ForAll long seed, @ForAll DType dtype) {
+    takeAlongAndScatterAlong(gpu, seed, dtype);
+  }
+
+  static void takeAlongAndScatterAlong(TornadoBackend gpu, long seed, DType dtype) {
     SplittableRandom r = new SplittableRandom(seed);
     Shape xs = Shape.of(Pair.shape(r, 4, 5));
     int axis = r.nextInt(xs.rank()), a = xs.dim(axis);
@@ -175,6 +223,10 @@ class KernelAgreementProperties {
 
   @Property(tries = 25)
   void indexSelectAndIndexAdd(@ForAll long seed, @ForAll DType dtype) {
+    indexSelectAndIndexAdd(gpu, seed, dtype);
+  }
+
+  static void indexSelectAndIndexAdd(TornadoBackend gpu, long seed, DType dtype) {
     SplittableRandom r = new SplittableRandom(seed);
     Shape xs = Shape.of(Pair.shape(r, 4, 5));
     int axis = r.nextInt(xs.rank()), a = xs.dim(axis);

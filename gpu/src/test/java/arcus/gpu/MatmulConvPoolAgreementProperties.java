@@ -19,6 +19,10 @@ class MatmulConvPoolAgreementProperties {
 
   @Property(tries = 40)
   void matmul(@ForAll long seed, @ForAll DType dtype) {
+    matmul(gpu, seed, dtype);
+  }
+
+  static void matmul(TornadoBackend gpu, long seed, DType dtype) {
     SplittableRandom r = new SplittableRandom(seed);
     int batch = r.nextInt(1, 4), m = r.nextInt(1, 7), n = r.nextInt(1, 7), k = r.nextInt(1, 9);
     boolean batchA = r.nextBoolean(), batchB = !batchA || r.nextBoolean();
@@ -30,6 +34,10 @@ class MatmulConvPoolAgreementProperties {
 
   @Property(tries = 30)
   void conv2dForwardAndBackward(@ForAll long seed, @ForAll DType dtype) {
+    conv2dForwardAndBackward(gpu, seed, dtype);
+  }
+
+  static void conv2dForwardAndBackward(TornadoBackend gpu, long seed, DType dtype) {
     SplittableRandom r = new SplittableRandom(seed);
     int n = r.nextInt(1, 3), c = r.nextInt(1, 4), oc = r.nextInt(1, 4), kh = r.nextInt(1, 4), kw = r.nextInt(1, 4);
     Conv2dSpec spec = new Conv2dSpec(r.nextInt(1, 3), r.nextInt(1, 3), r.nextInt(0, 2), r.nextInt(0, 2), r.nextInt(1, 3), r.nextInt(1, 3));
@@ -45,6 +53,10 @@ class MatmulConvPoolAgreementProperties {
 
   @Property(tries = 40)
   void pool2dForwardBackwardAndGather(@ForAll long seed, @ForAll DType dtype, @ForAll PoolKind kind) {
+    pool2dForwardBackwardAndGather(gpu, seed, dtype, kind);
+  }
+
+  static void pool2dForwardBackwardAndGather(TornadoBackend gpu, long seed, DType dtype, PoolKind kind) {
     SplittableRandom r = new SplittableRandom(seed);
     int kh = r.nextInt(1, 4), kw = r.nextInt(1, 4);
     Pool2dSpec spec = new Pool2dSpec(kh, kw, r.nextInt(1, 4), r.nextInt(1, 4), r.nextInt(0, kh / 2 + 1), r.nextInt(0, kw / 2 + 1), r.nextBoolean());

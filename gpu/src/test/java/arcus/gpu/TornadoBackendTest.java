@@ -113,12 +113,24 @@ class TornadoBackendTest {
   @Test
   void backendsAreChosenByName() {
     assertSame(CpuBackend.INSTANCE, Backends.byName("cpu"));
-    Backend t = Backends.byName("tornado");
-    assertInstanceOf(TornadoBackend.class, t);
-    assertEquals("tornado", t.name());
-    // no TornadoVM runtime in this build: the kernels run on the JVM
-    assertEquals("jvm", ((TornadoBackend) t).executor().name());
+    Backend sim = Backends.byName("jvm-kernels");
+    assertInstanceOf(TornadoBackend.class, sim);
+    assertEquals("jvm", ((TornadoBackend) sim).executor().name(), "jvm-kernels runs the kernels as Java loops");
     var e = assertThrows(IllegalArgumentException.class, () -> Backends.byName("cuda"));
-    assertTrue(e.getMessage().contains("cpu or tornado"), e.getMessage());
+    assertTrue(e.getMessage().contains("cpu, tornado or jvm-kernels"), e.getMessage());
+  }
+
+  @Test
+  void tornadoWithoutItsRuntimeIsAnErrorNotASilentFallBack() {
+    if (Backends.tornadoAvailable()) {
+      try (TornadoBackend t = (TornadoBackend) Backends.byName("tornado")) {
+        assertEquals("tornadovm", t.executor().name());
+      }
+      return;
+    }
+    // this JVM has no TornadoVM runtime: asking for it names what is missing
+    var e = assertThrows(IllegalStateException.class, () -> Backends.byName("tornado"));
+    assertTrue(e.getMessage().contains("TORNADOVM_HOME") || e.getMessage().contains("tornado-argfile") || e.getMessage().contains("executor"), e.getMessage());
+    assertTrue(e.getMessage().contains("jvm-kernels"), e.getMessage());
   }
 }

@@ -55,7 +55,7 @@ public record CenterLoss(MarginLoss base, double centerWeight, Double centerAlph
   public static Tensor updateCenters(Tensor centers, Tensor x, int[] labels, double alpha) {
     int c = centers.dim(0);
     Tensor cs = Autodiff.stopGradient(centers), xs = Autodiff.stopGradient(x);
-    Tensor counts = Tensor.ones(x.dtype(), labels.length, 1).indexAdd(0, labels, c); // n_j, [C, 1]
+    Tensor counts = x.constant(1.0, labels.length, 1).indexAdd(0, labels, c); // n_j, [C, 1]
     Tensor sums = xs.indexAdd(0, labels, c); // Σ_{i: y_i = j} x_i, [C, d]
     Tensor delta = cs.mul(counts).sub(sums).div(counts.add(1.0));
     return cs.sub(delta.mul(alpha));

@@ -52,7 +52,7 @@ final class Geometry {
    * add-and-subtract, so the replaced entries are exact and the gradient is routed cleanly.
    */
   static Tensor withTarget(Tensor logits, Tensor target, int[] labels) {
-    Tensor mask = Tensor.oneHot(labels, logits.dim(1), logits.dtype());
+    Tensor mask = Tensor.oneHot(logits.backend(), labels, logits.dim(1), logits.dtype());
     return Tensor.where(mask, target.reshape(-1, 1), logits);
   }
 

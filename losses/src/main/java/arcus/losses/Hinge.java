@@ -28,7 +28,7 @@ public record Hinge(double delta, boolean squared) implements Unmargined {
   public Tensor loss(Tensor x, Params p, int[] labels) {
     Tensor f = logits(x, p, labels);
     Tensor fy = f.takeAlong(1, labels).reshape(-1, 1);
-    Tensor others = Tensor.oneHot(labels, f.dim(1), f.dtype()).rsub(1.0);
+    Tensor others = Tensor.oneHot(f.backend(), labels, f.dim(1), f.dtype()).rsub(1.0);
     Tensor violation = f.sub(fy).add(delta).relu().mul(others);
     if (squared) violation = violation.square();
     return violation.sum(1).mean();

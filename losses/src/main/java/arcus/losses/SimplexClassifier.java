@@ -31,7 +31,7 @@ public record SimplexClassifier(double s) implements MarginLoss {
 
   @Override
   public Tensor scores(Tensor x, Params p) {
-    return Geometry.cosine(x, weights(x.dim(1), x.dtype()));
+    return Geometry.cosine(x, weights(x.dim(1), x.dtype()).to(x.backend())); // built on the host, used where x lives
   }
 
   @Override

@@ -24,7 +24,7 @@ public record Dropout(double p) implements Layer {
   public Output apply(Params params, Params state, Tensor x, Mode mode, Rng rng) {
     if (mode == Mode.EVAL || p == 0) return new Output(x, state);
     if (rng == null) throw new IllegalArgumentException("Dropout(" + p + "): TRAIN mode needs an rng, got null");
-    Tensor keep = rng.uniform(x.dtype(), 0, 1, x.shape().dims()).ge(p);
+    Tensor keep = rng.uniform(x.dtype(), 0, 1, x.shape().dims()).to(x.backend()).ge(p); // the mask is drawn on the host
     return new Output(x.mul(keep).mul(1 / (1 - p)), state);
   }
 }
