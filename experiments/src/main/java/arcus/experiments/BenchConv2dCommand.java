@@ -25,7 +25,10 @@ final class BenchConv2dCommand implements Runnable {
   @Override
   public void run() {
     BenchRanges.threadsAndRepeats(threads, repeats);
-    Parallel.setThreads(threads);
+    Parallel.executor(threads).run(this::measure);
+  }
+
+  private void measure() {
     double peak = PeakFlops.multiThread(threads);
     int oh = Kernels.convOutDim(H, K, 1, PAD, 1), ow = Kernels.convOutDim(W, K, 1, PAD, 1);
     float[] x = BenchSupport.randomFloats(N * C * H * W, 1), wt = BenchSupport.randomFloats(OC * C * K * K, 2);

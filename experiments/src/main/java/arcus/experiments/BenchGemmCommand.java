@@ -25,7 +25,10 @@ final class BenchGemmCommand implements Runnable {
   public void run() {
     BenchRanges.threadsAndRepeats(threads, repeats);
     for (int n : sizes) arcus.experiments.train.ConfigRanges.intIn("--sizes", n, 1, BenchRanges.MAX_GEMM_SIZE, "");
-    Parallel.setThreads(threads);
+    Parallel.executor(threads).run(this::measure);
+  }
+
+  private void measure() {
     double peak = PeakFlops.multiThread(threads);
     System.out.printf("measured fp32 peak on %d thread(s): %.1f GFLOP/s%n", threads, peak);
     System.out.printf("%6s %12s %10s %8s%n", "n", "seconds", "GFLOP/s", "of peak");

@@ -44,7 +44,10 @@ final class BenchTrainCommand implements Runnable {
   @Override
   public void run() {
     BenchRanges.train(net.batch, steps, warmup, net.threads, classes);
-    Parallel.setThreads(net.threads);
+    Parallel.executor(net.threads).run(this::measure);
+  }
+
+  private void measure() {
     Model m = Models.create(net.model, 0);
     int[] in = m.inputShape();
     int d = m.featureDim();

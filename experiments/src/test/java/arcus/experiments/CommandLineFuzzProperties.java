@@ -49,8 +49,9 @@ class CommandLineFuzzProperties {
   private static final int THREADS = Parallel.threads();
 
   @AfterContainer
-  static void restoreThreads() {
-    Parallel.setThreads(THREADS); // a fuzzed --threads that passed its range check changed the shared pool
+  static void noCommandChangedTheDefaultThreads() {
+    // --threads binds an executor to its own run; a fuzzed --threads must leave everybody else's alone
+    org.junit.jupiter.api.Assertions.assertEquals(THREADS, Parallel.threads());
   }
 
   static final String[] OPTIONS = {"--dataset", "--model", "--feature-dim", "--loss", "--loss-param", "--loss-param", "--loss-param",

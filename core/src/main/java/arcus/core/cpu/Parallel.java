@@ -1,11 +1,19 @@
 package arcus.core.cpu;
 
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.RecursiveAction;
+import java.util.function.Supplier;
 
 /**
- * The one thread pool every CPU kernel shares. Its size comes from {@code -Darcus.threads=N}
- * (default: all available processors) or from {@link #setThreads(int)} before first use.
+ * The thread pools CPU kernels split their work over. There is no process-wide setting to
+ * change: a caller that wants N threads takes the {@link Executor} for N ({@link #executor}) and
+ * runs its work inside it ({@link Executor#call}, {@link Executor#run}); kernels called from
+ * that work, and from the pool's own workers, use that executor. Code that binds none uses the
+ * default executor, whose size comes from {@code -Darcus.threads=N} (default: all available
+ * processors). So two trainings with different thread counts can run in one process, and a
+ * command that asks for 1 thread changes nothing for anybody else.
  * Work is split into contiguous index ranges; small work runs on the calling thread.
  */
 public final class Parallel {
@@ -14,8 +22,49 @@ public final class Parallel {
     void run(int from, int to);
   }
 
-  private static volatile ForkJoinPool pool;
-  private static volatile int threads = initialThreads();
+  /** A fork-join pool of a fixed number of workers, shared by everyone who asks for that number. */
+  public static final class Executor {
+    private final int threads;
+    private final ForkJoinPool pool;
+
+    private Executor(int threads) {
+      this.threads = threads;
+      this.pool = new ForkJoinPool(threads, p -> new Worker(p, this), null, false);
+    }
+
+    public int threads() {
+      return threads;
+    }
+
+    /** Runs {@code body} with the kernels it calls on this executor; returns its result. */
+    public <T> T call(Supplier<T> body) {
+      return ScopedValue.where(CURRENT, this).call(body::get);
+    }
+
+    /** Runs {@code body} with the kernels it calls on this executor. */
+    public void run(Runnable body) {
+      ScopedValue.where(CURRENT, this).run(body);
+    }
+
+    @Override
+    public String toString() {
+      return "Parallel.Executor[" + threads + " thread(s)]";
+    }
+  }
+
+  /** A worker knows its executor, so kernels nested inside a parallel kernel stay on it. */
+  private static final class Worker extends ForkJoinWorkerThread {
+    final Executor owner;
+
+    Worker(ForkJoinPool pool, Executor owner) {
+      super(null, pool, true);
+      this.owner = owner;
+    }
+  }
+
+  private static final ScopedValue<Executor> CURRENT = ScopedValue.newInstance();
+  private static final ConcurrentHashMap<Integer, Executor> EXECUTORS = new ConcurrentHashMap<>();
+  private static final int DEFAULT_THREADS = initialThreads();
 
   private Parallel() {}
 
@@ -33,33 +82,26 @@ public final class Parallel {
     return n;
   }
 
-  /** Number of worker threads kernels split their work over. */
+  /** The executor with {@code threads} workers (created once, then shared; its workers are daemons). */
+  public static Executor executor(int threads) {
+    if (threads < 1) throw new IllegalArgumentException("thread count must be >= 1, got " + threads);
+    return EXECUTORS.computeIfAbsent(threads, Executor::new);
+  }
+
+  /** The executor used when none is bound: {@code -Darcus.threads} workers. */
+  public static Executor defaultExecutor() {
+    return executor(DEFAULT_THREADS);
+  }
+
+  /** The executor kernels called from here run on: this worker's, the bound one, or the default. */
+  public static Executor current() {
+    if (Thread.currentThread() instanceof Worker w) return w.owner;
+    return CURRENT.isBound() ? CURRENT.get() : defaultExecutor();
+  }
+
+  /** Number of worker threads kernels called from here split their work over. */
   public static int threads() {
-    return threads;
-  }
-
-  /** Changes the thread count; the old pool is shut down once idle. */
-  public static synchronized void setThreads(int n) {
-    if (n < 1) throw new IllegalArgumentException("thread count must be >= 1, got " + n);
-    if (n == threads && pool != null) return;
-    ForkJoinPool old = pool;
-    threads = n;
-    pool = null;
-    if (old != null) old.shutdown();
-  }
-
-  static ForkJoinPool pool() {
-    ForkJoinPool p = pool;
-    if (p == null) {
-      synchronized (Parallel.class) {
-        p = pool;
-        if (p == null) {
-          p = new ForkJoinPool(threads);
-          pool = p;
-        }
-      }
-    }
-    return p;
+    return current().threads;
   }
 
   /**
@@ -68,17 +110,14 @@ public final class Parallel {
    */
   public static void forRange(int n, int grain, RangeBody body) {
     if (n <= 0) return;
-    int t = threads;
-    int chunks = Math.min(t, Math.max(1, n / Math.max(1, grain)));
-    if (chunks <= 1 || inWorker()) {
+    boolean inWorker = Thread.currentThread() instanceof Worker;
+    Executor ex = current();
+    int chunks = Math.min(ex.threads, Math.max(1, n / Math.max(1, grain)));
+    if (chunks <= 1 || inWorker) {
       body.run(0, n);
       return;
     }
-    pool().invoke(new Split(body, n, chunks, 0, chunks));
-  }
-
-  private static boolean inWorker() {
-    return Thread.currentThread() instanceof java.util.concurrent.ForkJoinWorkerThread w && w.getPool() == pool;
+    ex.pool.invoke(new Split(body, n, chunks, 0, chunks));
   }
 
   private static final class Split extends RecursiveAction {

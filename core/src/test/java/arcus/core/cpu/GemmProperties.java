@@ -44,15 +44,12 @@ class GemmProperties {
 
   @Test
   void multiThreadedSplitsAgreeWithSerial() {
-    int saved = Parallel.threads();
-    try {
-      for (int threads : new int[] {1, 3}) {
-        Parallel.setThreads(threads);
+    for (int threads : new int[] {1, 3}) {
+      Parallel.executor(threads).run(() -> {
+        assertEquals(threads, Parallel.threads());
         checkFloat(Path.PACKED, false, false, 203, 45, 70, false, 1);
         checkFloat(Path.PACKED, true, true, 20, 301, 70, true, 2);
-      }
-    } finally {
-      Parallel.setThreads(saved);
+      });
     }
   }
 

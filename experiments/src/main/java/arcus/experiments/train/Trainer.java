@@ -88,10 +88,13 @@ public final class Trainer {
     }
   }
 
+  /** The --threads workers every kernel of this run uses (bound around each public entry point). */
+  private final Parallel.Executor executor;
+
   public Trainer(TrainConfig cfg, PrintStream log) {
     this.cfg = ConfigRanges.check(cfg); // every option's range, before any data is read or memory allocated
     this.log = log;
-    Parallel.setThreads(cfg.threads());
+    this.executor = Parallel.executor(cfg.threads());
     this.backend = Backends.byName(cfg.backend());
     this.dtype = DType.parse(cfg.dtype());
     ImageDataset tr = Datasets.load(cfg.dataset(), cfg.dataDir(), true);
@@ -157,6 +160,10 @@ public final class Trainer {
 
   /** A fresh state, or the one saved in --resume. */
   public Progress start() {
+    return executor.call(() -> startOnExecutor());
+  }
+
+  private Progress startOnExecutor() {
     Rng rng = new Rng(cfg.seed());
     Rng modelRng = rng.split(), headRng = rng.split();
     Params head = loss.init(headRng, dtype, model.featureDim(), classes);
@@ -190,6 +197,10 @@ public final class Trainer {
 
   /** Runs the remaining epochs, calling {@code afterEpoch} with the progress after each one. */
   public Progress run(Progress p, java.util.function.Consumer<Progress> afterEpoch) {
+    return executor.call(() -> runOnExecutor(p, afterEpoch));
+  }
+
+  private Progress runOnExecutor(Progress p, java.util.function.Consumer<Progress> afterEpoch) {
     Batcher batcher = new Batcher(train, cfg.batch(), true, true, cfg.seed(), cfg.augment() ? Augment.CIFAR : Augment.NONE, norm);
     TrainStep.State state = p.state();
     long step = p.step();
@@ -285,6 +296,10 @@ public final class Trainer {
 
   /** As above, calling {@code afterBatch} with each evaluated batch's size (for a progress bar). */
   public double accuracy(TrainStep.State s, ImageDataset data, MarginLoss rule, int limit, java.util.function.IntConsumer afterBatch) {
+    return executor.call(() -> accuracyOnExecutor(s, data, rule, limit, afterBatch));
+  }
+
+  private double accuracyOnExecutor(TrainStep.State s, ImageDataset data, MarginLoss rule, int limit, java.util.function.IntConsumer afterBatch) {
     int n = Math.min(limit, data.n());
     if (n <= 0) return Double.NaN;
     Batcher in = Batcher.inOrder(n < data.n() ? data.take(n) : data, EVAL_BATCH, norm);
@@ -303,6 +318,10 @@ public final class Trainer {
 
   /** Features [n, d] of the first n images of a data set and their labels, model in EVAL mode. */
   public Tensor features(TrainStep.State s, ImageDataset data, int n, int[] labelsOut) {
+    return executor.call(() -> featuresOnExecutor(s, data, n, labelsOut));
+  }
+
+  private Tensor featuresOnExecutor(TrainStep.State s, ImageDataset data, int n, int[] labelsOut) {
     Batcher in = Batcher.inOrder(data.take(Math.min(n, data.n())), 500, norm);
     List<Tensor> parts = new ArrayList<>();
     int at = 0;
