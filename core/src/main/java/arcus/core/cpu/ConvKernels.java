@@ -61,8 +61,14 @@ final class ConvKernels {
   /** Which algorithm runs the stride-1 3x3 convolutions: {@code -Darcus.conv.winograd=auto|on|off}. */
   enum Algorithm { AUTO, ON, OFF }
 
-  /** Read once from the system property; tests and benchmarks may switch it (not thread-safe against running convolutions). */
-  static volatile Algorithm winograd = parseAlgorithm(System.getProperty("arcus.conv.winograd", "auto"));
+  /**
+   * Read once from the system property; tests and benchmarks may switch it (not thread-safe
+   * against running convolutions). Off by default: with the measured rule on ({@code auto}), the
+   * README's main job (L-Softmax MNIST net, batch 256) ran out of the launcher's 1.5 GB heap at
+   * its second step, while it trains with im2col; Winograd's per-thread scratch must be bounded
+   * by the heap before it is the default (docs/performance.md, "Winograd").
+   */
+  static volatile Algorithm winograd = parseAlgorithm(System.getProperty("arcus.conv.winograd", "off"));
 
   static Algorithm parseAlgorithm(String v) {
     return switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
