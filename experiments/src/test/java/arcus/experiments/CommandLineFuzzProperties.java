@@ -39,7 +39,7 @@ class CommandLineFuzzProperties {
 
   static {
     try {
-      DIR = Files.createTempDirectory("arcus-fuzz-cli");
+      DIR = Within.tempDir("arcus-fuzz-cli");
       Files.createDirectories(DIR.resolve("empty-data"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -53,7 +53,7 @@ public final class TrainOptions {
   @Option(names = "--dtype", description = "float32 or float64 (${DEFAULT-VALUE})")
   public String dtype = D.dtype();
 
-  @Option(names = "--backend", description = "cpu or tornado (${DEFAULT-VALUE})")
+  @Option(names = "--backend", description = "cpu; tornado (TornadoVM, needs TORNADOVM_HOME: docs/gpu.md); jvm-kernels (the same kernels as Java loops, for debugging) (${DEFAULT-VALUE})")
   public String backend = D.backend();
 
   @Option(names = "--train-limit", description = "use only the first n training images, 0 = all (${DEFAULT-VALUE})")

@@ -30,4 +30,21 @@ public final class Within {
       }
     });
   }
+
+  /** The fuzz cases' folder, deleted with everything in it when the test JVM ends. */
+  public static java.nio.file.Path tempDir(String prefix) {
+    try {
+      java.nio.file.Path d = java.nio.file.Files.createTempDirectory(prefix);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        try (var walk = java.nio.file.Files.walk(d)) {
+          walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException | java.io.UncheckedIOException ignored) {
+          // best effort: the folder is in the system's temporary directory
+        }
+      }));
+      return d;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 }

@@ -34,16 +34,7 @@ import org.junit.jupiter.api.Test;
  */
 @AddLifecycleHook(FuzzTries.class)
 class CheckpointFuzzProperties {
-  private static final Path DIR;
-
-  static {
-    try {
-      DIR = Files.createTempDirectory("arcus-fuzz-ck");
-      DIR.toFile().deleteOnExit();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
+  private static final Path DIR = Within.tempDir("arcus-fuzz-ck");
 
   static byte[] seed(int variant) {
     Map<String, String> meta = new LinkedHashMap<>();

@@ -28,17 +28,7 @@ import net.jqwik.api.lifecycle.AddLifecycleHook;
  */
 @AddLifecycleHook(FuzzTries.class)
 class ReaderFuzzProperties {
-  private static final Path DIR = tempDir();
-
-  private static Path tempDir() {
-    try {
-      Path d = Files.createTempDirectory("arcus-fuzz-readers");
-      d.toFile().deleteOnExit();
-      return d;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
+  private static final Path DIR = Within.tempDir("arcus-fuzz-readers");
 
   static byte[] idx(int magic, int[] dims, int dataBytes) {
     ByteBuffer b = ByteBuffer.allocate(4 + 4 * dims.length + dataBytes);

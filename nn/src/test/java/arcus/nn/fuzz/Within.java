@@ -1,5 +1,7 @@
 package arcus.nn.fuzz;
 
+import java.nio.file.Path;
+
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -29,5 +31,22 @@ public final class Within {
         return fail("undocumented " + t.getClass().getName() + ": " + t.getMessage(), t);
       }
     });
+  }
+
+  /** The fuzz cases' folder, deleted with everything in it when the test JVM ends. */
+  static Path tempDir(String prefix) {
+    try {
+      Path d = java.nio.file.Files.createTempDirectory(prefix);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        try (var walk = java.nio.file.Files.walk(d)) {
+          walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException | java.io.UncheckedIOException ignored) {
+          // best effort: the folder is in the system's temporary directory
+        }
+      }));
+      return d;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 }
