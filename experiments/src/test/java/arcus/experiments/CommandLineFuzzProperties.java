@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import arcus.core.cpu.Parallel;
-import arcus.experiments.fuzz.FuzzTries;
-import arcus.experiments.fuzz.Within;
+import arcus.nn.fuzz.FuzzTries;
+import arcus.nn.fuzz.Within;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import arcus.experiments.fuzz.FuzzTries;
-import arcus.experiments.fuzz.Within;
+import arcus.nn.fuzz.FuzzTries;
+import arcus.nn.fuzz.Within;
 import arcus.losses.Losses;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

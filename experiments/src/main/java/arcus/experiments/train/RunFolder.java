@@ -38,14 +38,12 @@ public final class RunFolder {
   /** A file an experiment writes at its top level: report.md, summary.json, its CSV and PNG files. */
   static boolean isExperimentFile(String name) {
     boolean own = name.equals("report.md") || name.equals("summary.json") || name.endsWith(".csv") || name.endsWith(".png");
-    return own || name.equals(AtomicFiles.JOURNAL) || (name.startsWith(".") && (name.endsWith(".tmp") || name.endsWith(".pending")));
+    return own || AtomicFiles.isLeftover(name, null);
   }
 
   private static boolean isTemporary(String name, List<String> targets) {
-    // an interrupted atomic write (.tmp) or transaction (.pending files and the commit journal)
     if (name.equals(AtomicFiles.JOURNAL)) return true;
-    if (!name.startsWith(".") || !(name.endsWith(".tmp") || name.endsWith(".pending"))) return false;
-    for (String t : targets) if (name.startsWith("." + t)) return true;
+    for (String t : targets) if (AtomicFiles.isLeftover(name, t)) return true;
     return false;
   }
 

@@ -111,6 +111,18 @@ public final class AtomicFiles {
   }
 
   /**
+   * Is {@code name} what an interrupted write of this class leaves in a folder: the temporary
+   * file of {@link #write} ({@code .<target>.<random>.tmp}), a pending file of a transaction
+   * ({@code .<target>.<random>.pending}) or its journal? {@code target}, when not null, must be
+   * the file the leftover was for.
+   */
+  public static boolean isLeftover(String name, String target) {
+    if (name.equals(JOURNAL)) return true;
+    if (!name.startsWith(".") || !(name.endsWith(".tmp") || name.endsWith(PENDING))) return false;
+    return target == null || name.startsWith("." + target + ".");
+  }
+
+  /**
    * Brings {@code dir} to the last committed state after a crash: finishes the renames of a
    * committed transaction, deletes pending and temporary files of an uncommitted one. Does
    * nothing to a folder that does not exist or has nothing to recover.
@@ -123,7 +135,7 @@ public final class AtomicFiles {
       try (var files = Files.list(d)) {
         for (Path f : files.toList()) {
           String n = f.getFileName().toString();
-          if (n.startsWith(".") && (n.endsWith(PENDING) || n.endsWith(".tmp"))) Files.deleteIfExists(f);
+          if (!n.equals(JOURNAL) && isLeftover(n, null)) Files.deleteIfExists(f);
         }
       }
     } catch (IOException e) {

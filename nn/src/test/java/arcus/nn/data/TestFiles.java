@@ -9,10 +9,10 @@ import java.nio.file.Path;
 import java.util.zip.GZIPOutputStream;
 
 /** Builds small IDX and CIFAR files for the tests. */
-final class TestFiles {
+public final class TestFiles {
   private TestFiles() {}
 
-  static byte[] idx(int magic, int[] dims, byte[] data) {
+  public static byte[] idx(int magic, int[] dims, byte[] data) {
     ByteBuffer b = ByteBuffer.allocate(4 + 4 * dims.length + data.length);
     b.putInt(magic);
     for (int d : dims) {
@@ -22,7 +22,7 @@ final class TestFiles {
     return b.array();
   }
 
-  static byte[] gzip(byte[] data) {
+  public static byte[] gzip(byte[] data) {
     try {
       ByteArrayOutputStream bos = new ByteArrayOutputStream();
       try (GZIPOutputStream gz = new GZIPOutputStream(bos)) {

@@ -7,14 +7,11 @@ import arcus.nn.data.CifarReader;
 import arcus.nn.data.DatasetException;
 import arcus.nn.data.IdxReader;
 import arcus.nn.data.ImageDataset;
-import java.io.ByteArrayOutputStream;
+import arcus.nn.data.TestFiles;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.zip.GZIPOutputStream;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -30,24 +27,11 @@ import net.jqwik.api.lifecycle.AddLifecycleHook;
 class ReaderFuzzProperties {
   private static final Path DIR = Within.tempDir("arcus-fuzz-readers");
 
+  /** An IDX file with a patterned body of {@code dataBytes} bytes. */
   static byte[] idx(int magic, int[] dims, int dataBytes) {
-    ByteBuffer b = ByteBuffer.allocate(4 + 4 * dims.length + dataBytes);
-    b.putInt(magic);
-    for (int d : dims) b.putInt(d);
-    for (int i = 0; i < dataBytes; i++) b.put((byte) (i * 7));
-    return b.array();
-  }
-
-  static byte[] gzip(byte[] data) {
-    try {
-      ByteArrayOutputStream bos = new ByteArrayOutputStream();
-      try (GZIPOutputStream gz = new GZIPOutputStream(bos)) {
-        gz.write(data);
-      }
-      return bos.toByteArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    byte[] data = new byte[dataBytes];
+    for (int i = 0; i < dataBytes; i++) data[i] = (byte) (i * 7);
+    return TestFiles.idx(magic, dims, data);
   }
 
   private static final byte[] IMAGES = idx(IdxReader.IMAGES_MAGIC, new int[] {3, 4, 5}, 60);
@@ -62,7 +46,7 @@ class ReaderFuzzProperties {
   @Provide
   Arbitrary<byte[]> idxFiles() {
     // plain and gzipped seeds; the gzipped ones mostly test the stream's own checks
-    return Mutations.of(List.of(IMAGES, LABELS, gzip(IMAGES), gzip(LABELS), idx(IdxReader.IMAGES_MAGIC, new int[] {1, 1, 1}, 1)), 16);
+    return Mutations.of(List.of(IMAGES, LABELS, TestFiles.gzip(IMAGES), TestFiles.gzip(LABELS), idx(IdxReader.IMAGES_MAGIC, new int[] {1, 1, 1}, 1)), 16);
   }
 
   @Provide
@@ -70,7 +54,7 @@ class ReaderFuzzProperties {
     byte[] two = new byte[2 * 3073], hundred = new byte[2 * 3074];
     for (int i = 0; i < two.length; i++) two[i] = (byte) (i % 3073 == 0 ? 7 : i);
     for (int i = 0; i < hundred.length; i++) hundred[i] = (byte) (i % 3074 == 0 ? 19 : i % 3074 == 1 ? 99 : i);
-    return Mutations.of(List.of(two, hundred, gzip(two)), 8);
+    return Mutations.of(List.of(two, hundred, TestFiles.gzip(two)), 8);
   }
 
   private static Path write(String name, byte[] b) throws IOException {

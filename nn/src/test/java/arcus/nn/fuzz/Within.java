@@ -34,7 +34,7 @@ public final class Within {
   }
 
   /** The fuzz cases' folder, deleted with everything in it when the test JVM ends. */
-  static Path tempDir(String prefix) {
+  public static Path tempDir(String prefix) {
     try {
       Path d = java.nio.file.Files.createTempDirectory(prefix);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
