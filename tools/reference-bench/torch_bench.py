@@ -11,6 +11,9 @@ Subcommands (all print one JSON object per measurement on stdout):
                                                   10000x256->10 and 10000x512->1000
 
 Common: --threads N (torch.set_num_threads), --repeats R.
+--device cuda runs sgemm and cnn on the GPU in float32 with TF32 off (like-for-like with a float32
+kernel), synchronising before each clock read. cnn --random-images N trains on N random images
+instead of MNIST (throughput only; for machines without the data).
 The BLAS library used by torch.mm / nn.Linear is whatever libblas.so.3 the dynamic loader finds
 (Debian python3-torch is built with BLAS_INFO=generic); pick it with LD_LIBRARY_PATH and name it
 in the output with BENCH_BLAS_LABEL (README.md here has an example).
@@ -137,18 +140,26 @@ def forward_flops(model):
 
 
 # ---------------------------------------------------------------- benchmarks
+def sync(a):
+    if a.device == "cuda":
+        torch.cuda.synchronize()
+
+
 def bench_sgemm(a):
+    dev = a.device
     for n in [int(s) for s in a.sizes.split(",")]:
-        A = torch.randn(n, n); B = torch.randn(n, n); C = torch.empty(n, n)
+        A = torch.randn(n, n, device=dev); B = torch.randn(n, n, device=dev); C = torch.empty(n, n, device=dev)
         flop = 2.0 * n ** 3
-        inner = max(1, int(2e9 / flop))  # ~2 GFLOP per timed sample
+        inner = max(1, int((2e11 if dev == "cuda" else 2e9) / flop))  # ~2 GFLOP (GPU: 200) per timed sample
         for _ in range(3): torch.mm(A, B, out=C)
         g = []
         for _ in range(a.repeats):
+            sync(a)
             t = time.perf_counter()
             for _ in range(inner): torch.mm(A, B, out=C)
+            sync(a)
             g.append(flop * inner / (time.perf_counter() - t) / 1e9)
-        emit({"bench": "sgemm", "n": n, "gflops": stats(g)})
+        emit({"bench": "sgemm", "device": dev, "n": n, "gflops": stats(g)})
 
 
 def make_train_step(model, opt):
@@ -163,9 +174,14 @@ def make_train_step(model, opt):
 
 def bench_cnn(a):
     torch.manual_seed(0)
-    xtr, ytr, _, _ = load_mnist(a.mnist)
+    if a.random_images:
+        xtr, ytr = torch.randn(a.random_images, 1, 28, 28), torch.randint(0, 10, (a.random_images,))
+    else:
+        xtr, ytr, _, _ = load_mnist(a.mnist)
     model = MODELS[a.model]()
     fl = forward_flops(model)
+    dev = a.device
+    model = model.to(dev); xtr = xtr.to(dev); ytr = ytr.to(dev)
     opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
     step = make_train_step(model, opt)
     N = xtr.shape[0]
@@ -178,11 +194,13 @@ def bench_cnn(a):
             step(xtr[i * bs:(i + 1) * bs], ytr[i * bs:(i + 1) * bs]); i = (i + 1) % nb
         ips = []
         for _ in range(a.repeats):
+            sync(a)
             t = time.perf_counter()
             for _ in range(steps):
                 step(xtr[i * bs:(i + 1) * bs], ytr[i * bs:(i + 1) * bs]); i = (i + 1) % nb
+            sync(a)
             ips.append(steps * bs / (time.perf_counter() - t))
-        emit({"bench": "cnn_train", "model": a.model, "batch": bs, "steps_per_sample": steps,
+        emit({"bench": "cnn_train", "device": dev, "model": a.model, "batch": bs, "steps_per_sample": steps,
               "images_per_s": stats(ips), "fwd_mflop_per_image": fl / 1e6,
               "train_gflops_median_at_3x_fwd": statistics.median(ips) * 3 * fl / 1e9})
     bs = a.infer_batch
@@ -195,11 +213,13 @@ def bench_cnn(a):
             model(xtr[i * bs:(i + 1) * bs]); i = (i + 1) % nb
         ips = []
         for _ in range(a.repeats):
+            sync(a)
             t = time.perf_counter()
             for _ in range(steps):
                 model(xtr[i * bs:(i + 1) * bs]); i = (i + 1) % nb
+            sync(a)
             ips.append(steps * bs / (time.perf_counter() - t))
-    emit({"bench": "cnn_infer", "model": a.model, "batch": bs, "steps_per_sample": steps,
+    emit({"bench": "cnn_infer", "device": dev, "model": a.model, "batch": bs, "steps_per_sample": steps,
           "images_per_s": stats(ips), "fwd_mflop_per_image": fl / 1e6,
           "infer_gflops_median": statistics.median(ips) * fl / 1e9})
 
@@ -275,9 +295,16 @@ def main():
     p.add_argument("--min-images", type=int, default=1024, help="images per timed sample (train)")
     p.add_argument("--max-steps", type=int, default=0, help="epoch: 0 = full epoch")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
+    p.add_argument("--random-images", type=int, default=0, help="cnn: train on this many random images instead of MNIST")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
-    if a.cmd in ("cnn", "epoch") and not a.mnist:
+    if a.device == "cuda":
+        if a.cmd not in ("sgemm", "cnn"):
+            sys.exit("--device cuda: only sgemm and cnn")
+        torch.backends.cuda.matmul.allow_tf32 = False  # float32 products, as the Arcus kernels compute
+        torch.backends.cudnn.allow_tf32 = False
+    if (a.cmd == "epoch" or (a.cmd == "cnn" and not a.random_images)) and not a.mnist:
         sys.exit("need --mnist DIR or MNIST_DIR with the *-ubyte IDX files")
     {"sgemm": bench_sgemm, "cnn": bench_cnn, "epoch": bench_epoch, "head": bench_head}[a.cmd](a)
 

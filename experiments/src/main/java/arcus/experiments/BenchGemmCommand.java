@@ -1,8 +1,11 @@
 package arcus.experiments;
 
+import arcus.core.Backend;
+import arcus.core.Tensor;
 import arcus.core.cpu.Kernels;
 import arcus.core.cpu.Parallel;
 import arcus.core.cpu.PeakFlops;
+import arcus.gpu.Backends;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,11 +24,43 @@ final class BenchGemmCommand implements Runnable {
   @Option(names = "--repeats", description = "timed repeats per size; the median is reported (default: ${DEFAULT-VALUE})")
   int repeats = 7;
 
+  @Option(names = "--backend", description = "cpu: the SIMD sgemm kernel alone; tornado or jvm-kernels: a matmul op on that backend, "
+      + "timed from its inputs on the backend to the product read back on the host (docs/gpu.md) (default: ${DEFAULT-VALUE})")
+  String backend = "cpu";
+
   @Override
   public void run() {
     BenchRanges.threadsAndRepeats(threads, repeats);
     for (int n : sizes) arcus.experiments.train.ConfigRanges.intIn("--sizes", n, 1, BenchRanges.MAX_GEMM_SIZE, "");
+    if (!backend.equals("cpu")) {
+      Backend b = Backends.byName(backend);
+      BenchSupport.runThenClose(b, () -> Parallel.executor(threads).run(() -> measureOn(b)));
+      return;
+    }
     Parallel.executor(threads).run(this::measure);
+  }
+
+  /**
+   * A matmul op on a non-CPU backend: both inputs live on the backend; each timed call makes the
+   * product there and reads it back to the host, so the time includes whatever the backend moves.
+   */
+  private void measureOn(Backend b) {
+    System.out.printf("backend %s: matmul op, inputs on the backend, product read back to the host%n", backend);
+    System.out.printf("%6s %12s %10s%n", "n", "seconds", "GFLOP/s");
+    for (int n : sizes) {
+      Tensor a = Tensor.of(b, BenchSupport.randomFloats(n * n, 1), n, n), c = Tensor.of(b, BenchSupport.randomFloats(n * n, 2), n, n);
+      double flops = 2.0 * n * n * n;
+      double s = BenchSupport.medianSeconds(3, repeats, () -> a.matmul(c).toFloatArray());
+      double gflops = flops / s * 1e-9;
+      System.out.printf("%6d %12.5f %10.1f%n", n, s, gflops);
+      Map<String, Object> j = new LinkedHashMap<>();
+      j.put("bench", "gemm");
+      j.put("backend", backend);
+      j.put("n", n);
+      j.put("seconds", s);
+      j.put("gflops", gflops);
+      BenchSupport.printJson(j);
+    }
   }
 
   private void measure() {

@@ -31,6 +31,32 @@ final class BenchSupport {
     System.out.println(Jackson.line(rounded));
   }
 
+  /**
+   * Runs {@code body}, then closes the backend (a device context). A failure to close never hides
+   * the body's own failure: it is attached to it as suppressed; after a clean run it is printed.
+   */
+  static void runThenClose(arcus.core.Backend b, Runnable body) {
+    if (!(b instanceof AutoCloseable c)) {
+      body.run();
+      return;
+    }
+    try {
+      body.run();
+    } catch (RuntimeException | Error e) {
+      try {
+        c.close();
+      } catch (Throwable t) {
+        e.addSuppressed(t);
+      }
+      throw e;
+    }
+    try {
+      c.close();
+    } catch (Exception | Error e) {
+      System.err.println("arcus bench: closing the backend failed: " + e);
+    }
+  }
+
   static float[] randomFloats(int len, long seed) {
     java.util.Random r = new java.util.Random(seed);
     float[] x = new float[len];

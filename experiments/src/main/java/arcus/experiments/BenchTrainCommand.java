@@ -1,5 +1,6 @@
 package arcus.experiments;
 
+import arcus.core.Backend;
 import arcus.core.DType;
 import arcus.core.Autodiff;
 import arcus.core.Params;
@@ -14,6 +15,7 @@ import arcus.nn.models.Model;
 import arcus.nn.models.Models;
 import arcus.nn.optim.Sgd;
 import arcus.experiments.train.ModelOptions;
+import arcus.gpu.Backends;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -41,13 +43,18 @@ final class BenchTrainCommand implements Runnable {
   /** The loss head; its own forward+backward is also timed alone. */
   @Mixin LossOptions lossOptions = new LossOptions();
 
+  @Option(names = "--backend", defaultValue = "cpu",
+      description = "cpu; tornado (TornadoVM, needs TORNADOVM_HOME: docs/gpu.md); jvm-kernels (${DEFAULT-VALUE})")
+  String backend;
+
   @Override
   public void run() {
     BenchRanges.train(net.batch, steps, warmup, net.threads, classes);
-    Parallel.executor(net.threads).run(this::measure);
+    Backend b = Backends.byName(backend);
+    BenchSupport.runThenClose(b, () -> Parallel.executor(net.threads).run(() -> measure(b)));
   }
 
-  private void measure() {
+  private void measure(Backend b) {
     Model m = Models.create(net.model, 0);
     int[] in = m.inputShape();
     int d = m.featureDim();
@@ -57,27 +64,29 @@ final class BenchTrainCommand implements Runnable {
     TrainStep step = new TrainStep(m.features(), head, new Sgd(0.9, false, 5e-4));
     Rng rng = new Rng(1);
     Params headParams = ml.init(rng.split(), DType.F32, d, classes);
-    TrainStep.State state = step.init(rng, DType.F32, headParams);
+    TrainStep.State state = onBackend(step.init(rng, DType.F32, headParams), b);
     int[] shape = new int[in.length + 1];
     shape[0] = net.batch;
     System.arraycopy(in, 0, shape, 1, in.length);
-    Tensor x = rng.normal(DType.F32, 0, 1, shape);
+    Tensor x = rng.normal(DType.F32, 0, 1, shape).to(b);
     int[] labels = new int[net.batch];
     for (int i = 0; i < net.batch; i++) labels[i] = rng.nextInt(classes);
     TrainStep.State[] s = {state};
     double seconds = BenchSupport.medianSeconds(warmup, steps, () -> s[0] = step.step(s[0], x, labels, 0.01, rng).state());
     double ips = net.batch / seconds;
     // the loss head alone (forward + backward w.r.t. features and its weights), on features of the same shape
-    Tensor feats = rng.normal(DType.F32, 0, 1, net.batch, d);
+    Tensor feats = rng.normal(DType.F32, 0, 1, net.batch, d).to(b);
     java.util.List<String> names = headParams.names();
-    java.util.List<Tensor> headIn = new java.util.ArrayList<>(headParams.tensors());
+    java.util.List<Tensor> headIn = new java.util.ArrayList<>(headParams.map(t -> t.to(b)).tensors());
     headIn.add(feats);
     double headSeconds = BenchSupport.medianSeconds(5, Math.max(10, steps), () -> Autodiff.valueAndGrad(
         (java.util.List<Tensor> xs) -> ml.loss(xs.get(xs.size() - 1), Params.of(names, xs.subList(0, xs.size() - 1)), labels), headIn));
+    if (b != arcus.core.cpu.CpuBackend.INSTANCE) System.out.printf("backend %s%n", backend);
     System.out.printf("%-16s batch %4d  threads %d  %.3f s/step  %.1f images/s  (%s head alone: %.2f ms, %.2f%% of the step)%n",
         net.model, net.batch, net.threads, seconds, ips, loss, headSeconds * 1e3, 100 * headSeconds / seconds);
     Map<String, Object> j = new LinkedHashMap<>();
     j.put("bench", "train");
+    j.put("backend", backend);
     j.put("model", net.model);
     j.put("batch", net.batch);
     j.put("threads", net.threads);
@@ -88,5 +97,12 @@ final class BenchTrainCommand implements Runnable {
     j.put("head_share", headSeconds / seconds);
     j.put("peak_rss_bytes", arcus.experiments.report.PeakRss.bytes());
     BenchSupport.printJson(j);
+  }
+
+  /** The state's parameters, model state and optimiser slots moved to backend {@code b}. */
+  private static TrainStep.State onBackend(TrainStep.State s, Backend b) {
+    if (b == arcus.core.cpu.CpuBackend.INSTANCE) return s;
+    return new TrainStep.State(s.params().map(t -> t.to(b)), s.modelState().map(t -> t.to(b)),
+        new arcus.nn.optim.OptState(s.optState().step(), s.optState().slots().map(t -> t.to(b))));
   }
 }

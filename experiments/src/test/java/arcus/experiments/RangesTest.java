@@ -83,6 +83,26 @@ class RangesTest {
   }
 
   @Test
+  void benchRunsOnANamedBackendAndRefusesAnUnknownOne() {
+    StringWriter out = new StringWriter(), err = new StringWriter();
+    CommandLine cl = Main.commandLine();
+    cl.setErr(new PrintWriter(err, true));
+    java.io.PrintStream old = System.out;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    int status;
+    try {
+      System.setOut(new java.io.PrintStream(captured, true));
+      status = cl.execute("bench", "gemm", "--backend", "jvm-kernels", "--sizes", "8", "--repeats", "1");
+    } finally {
+      System.setOut(old);
+    }
+    assertEquals(0, status, err.toString());
+    assertTrue(captured.toString().contains("\"backend\": \"jvm-kernels\", \"n\": 8"), captured.toString());
+    assertEquals(2, cl.execute("bench", "train", "--backend", "cuda", "--steps", "1"));
+    assertEquals("arcus train: unknown backend 'cuda' (use cpu, tornado or jvm-kernels)", err.toString().strip());
+  }
+
+  @Test
   void aRunConfigFileIsCheckedLikeTheCommandLine() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("dataset", "mnist");
