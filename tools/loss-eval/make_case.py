@@ -3,10 +3,16 @@
 Gaussian features and weights as json.dumps writes them (shortest round-trip reprs, mostly 16-17
 significant digits), 54 MB. Usage: make_case.py OUT.json; then
   bin/arcus loss-eval --timing < OUT.json > /dev/null"""
+import argparse
 import json
+import os
 import random
-import sys
 
+ap = argparse.ArgumentParser(description=__doc__.split("Usage")[0].strip())
+ap.add_argument("out", help="the JSON file to write (refused if it exists)")
+out = ap.parse_args().out
+if os.path.exists(out):
+    ap.error(out + " exists; not overwritten")
 random.seed(1)
 N, d, C = 4096, 512, 1000
 case = {
@@ -17,5 +23,7 @@ case = {
     "params": {"s": 64, "m": 0.5, "easy_margin": False},
     "dtype": "float32",
 }
-with open(sys.argv[1], "w") as f:
+tmp = out + ".tmp"
+with open(tmp, "w") as f:
     json.dump(case, f)
+os.replace(tmp, out)
