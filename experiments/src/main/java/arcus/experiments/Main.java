@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       TrainCommand.class,
       BenchCommand.class,
       LossEvalCommand.class,
+      AotTrainingCommand.class,
       arcus.experiments.experiment.ExperimentCommand.class,
       CommandLine.HelpCommand.class
     })
