@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The device memory of a {@link TornadoBackend}: one flat array per element type (float32,
- * float64, int32), each carved into blocks by a first-fit free-list allocator. A tensor's
+ * float64, int32), each carved into blocks by a free-list allocator. A tensor's
  * storage is a block (offset, size); kernels read and write the arena at those offsets, so every
  * kernel is compiled once for all shapes and data stays where it is between launches.
  *
@@ -31,11 +31,12 @@ final class Arena {
   private static final String[] PROPS = {"arcus.tornado.arenaMB", "arcus.tornado.arenaMB.f64", "arcus.tornado.arenaMB.i32"};
   private static final int[] BYTES = {4, 8, 4};
   /**
-   * Default limits in MB: float32 sized for the L-Softmax MNIST network with ArcFace at batch 256
-   * (its peak of live blocks during a training step, measured on the JVM executor: see docs/gpu.md),
-   * float64 for tests and small runs, int32 for argmax results.
+   * Default limits in MB: float32 sized for a training step of the L-Softmax MNIST network with
+   * ArcFace at batch 256 (3 GB failed: 2.7 GB live when backward asked for a 462 MB im2col
+   * buffer; 4 GB trains, see docs/gpu.md), float64 for tests and small runs, int32 for argmax
+   * results.
    */
-  static final int[] DEFAULT_MB = {3072, 256, 16};
+  static final int[] DEFAULT_MB = {4096, 256, 16};
   /** Blocks start at multiples of this many elements. */
   static final int ALIGN = 16;
   private static final int INITIAL = 1 << 16;
@@ -103,7 +104,7 @@ final class Arena {
     int off = alloc[kind].allocate(n);
     if (off >= 0) return off;
     if (growable && alloc[kind].capacity < max[kind]) {
-      long want = Math.max(2L * alloc[kind].capacity, (long) alloc[kind].top + round(n));
+      long want = Math.max(2L * alloc[kind].capacity, (long) alloc[kind].capacity + round(n));
       grow(kind, (int) Math.min(max[kind], want));
       off = alloc[kind].allocate(n);
       if (off >= 0) return off;
@@ -162,7 +163,7 @@ final class Arena {
   }
 
   private void grow(int kind, int cap) {
-    alloc[kind].capacity = cap;
+    alloc[kind].grow(cap);
     switch (kind) {
       case F32 -> f = java.util.Arrays.copyOf(f, cap);
       case F64 -> d = java.util.Arrays.copyOf(d, cap);
@@ -174,20 +175,38 @@ final class Arena {
     return (n + ALIGN - 1) / ALIGN * ALIGN;
   }
 
-  /** First-fit over free blocks kept by offset (coalesced on free), then a bump pointer. */
+  /**
+   * Free blocks kept by offset and coalesced on free. A block of at least 1/32 of the arena (on a
+   * convolution network: the im2col buffers, large and short-lived) is taken from the high end
+   * of the highest free block that fits, every other block first-fit from the bottom: the
+   * transient giants and the many smaller activations then do not cut each other's free space
+   * into pieces (with first-fit alone, the L-Softmax MNIST network at batch 256 failed for want
+   * of a contiguous 462 MB with 1.3 GB free).
+   */
   private static final class Allocator {
     int capacity;
-    int top;
     long used;
     long peak;
     private final TreeMap<Integer, Integer> free = new TreeMap<>();
 
     Allocator(int capacity) {
       this.capacity = capacity;
+      if (capacity > 0) free.put(0, capacity);
     }
 
     int allocate(int n) {
       int size = round(n);
+      if (size >= capacity / 32) {
+        for (Map.Entry<Integer, Integer> e : free.descendingMap().entrySet()) {
+          if (e.getValue() >= size) {
+            int rest = e.getValue() - size;
+            if (rest > 0) free.put(e.getKey(), rest);
+            else free.remove(e.getKey());
+            return took(e.getKey() + rest, size);
+          }
+        }
+        return -1;
+      }
       for (Map.Entry<Integer, Integer> e : free.entrySet()) {
         if (e.getValue() >= size) {
           int off = e.getKey(), rest = e.getValue() - size;
@@ -196,9 +215,7 @@ final class Arena {
           return took(off, size);
         }
       }
-      if ((long) top + size > capacity) return -1;
-      top += size;
-      return took(top - size, size);
+      return -1;
     }
 
     private int took(int off, int size) {
@@ -209,6 +226,16 @@ final class Arena {
 
     void free(int off, int size) {
       used -= size;
+      insert(off, size);
+    }
+
+    /** Adds [capacity, cap) as free space. */
+    void grow(int cap) {
+      insert(capacity, cap - capacity);
+      capacity = cap;
+    }
+
+    private void insert(int off, int size) {
       var below = free.floorEntry(off);
       if (below != null && below.getKey() + below.getValue() == off) {
         off = below.getKey();
@@ -220,8 +247,7 @@ final class Arena {
         free.remove(off + size);
         size += above;
       }
-      if (off + size == top) top = off;
-      else free.put(off, size);
+      free.put(off, size);
     }
   }
 }

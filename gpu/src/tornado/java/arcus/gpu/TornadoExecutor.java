@@ -94,7 +94,15 @@ final class TornadoExecutor implements KernelExecutor {
     var snapshots = graphs.stream().map(TaskGraph::snapshot).toArray(uk.ac.manchester.tornado.api.ImmutableTaskGraph[]::new);
     plan = new TornadoExecutionPlan(snapshots);
     plan.withGridScheduler(scheduler);
-    if (profile) plan.withProfiler(ProfilerMode.SILENT);
+    if (profile) {
+      plan.withProfiler(ProfilerMode.SILENT);
+      // a program that never closes its backend still reports where the time went
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        synchronized (this) {
+          if (!closed) System.err.println(profileSummary());
+        }
+      }, "arcus-tornado-profile"));
+    }
     execute(0);
   }
 
