@@ -33,10 +33,10 @@ final class Arena {
   /**
    * Default limits in MB: float32 sized for a training step of the L-Softmax MNIST network with
    * ArcFace at batch 256 (3 GB failed: 2.7 GB live when backward asked for a 462 MB im2col
-   * buffer; 4 GB trains, see docs/gpu.md), float64 for tests and small runs, int32 for argmax
-   * results.
+   * buffer; 4000 MB trains, see docs/gpu.md) and just under PoCL's largest buffer (4 GB),
+   * float64 for tests and small runs, int32 for argmax results.
    */
-  static final int[] DEFAULT_MB = {4096, 256, 16};
+  static final int[] DEFAULT_MB = {4000, 256, 16};
   /** Blocks start at multiples of this many elements. */
   static final int ALIGN = 16;
   private static final int INITIAL = 1 << 16;
@@ -80,10 +80,10 @@ final class Arena {
       long need = 0;
       for (int k = 0; k < 3; k++) need += max[k] * BYTES[k];
       long heap = Runtime.getRuntime().maxMemory();
-      if (need > heap / 4 * 3)
+      if (need + (512L << 20) > heap)
         throw new IllegalStateException("the tornado backend's device arenas (" + (need >> 20) + " MB: -D" + PROPS[0] + "=" + max[F32] * 4 / (1 << 20) + ", -D" + PROPS[1] + "=" + max[F64] * 8 / (1 << 20) + ", -D"
-            + PROPS[2] + "=" + max[I32] * 4 / (1 << 20) + ") need host arrays of the same size, more than 3/4 of this JVM's heap (" + (heap >> 20)
-            + " MB): give the JVM more heap (bin/arcus: ARCUS_HEAP=-Xmx6g) or make the arenas smaller");
+            + PROPS[2] + "=" + max[I32] * 4 / (1 << 20) + ") need host arrays of the same size, and this JVM's heap (" + (heap >> 20)
+            + " MB) lacks that plus 512 MB: give the JVM more heap (bin/arcus: ARCUS_HEAP=-Xmx8g) or make the arenas smaller");
     }
     f = new float[alloc[F32].capacity];
     d = new double[alloc[F64].capacity];
@@ -123,6 +123,26 @@ final class Arena {
 
   synchronized void free(int kind, int offset, int n) {
     if (n > 0) alloc[kind].free(offset, round(n));
+  }
+
+  /** Bytes of {@code kind}'s arena at its limit. */
+  long limitBytes(int kind) {
+    return max[kind] * BYTES[kind];
+  }
+
+  static String describe(int kind) {
+    return NAMES[kind];
+  }
+
+  static String property(int kind) {
+    return PROPS[kind];
+  }
+
+  /** Bytes of all three arenas at their limits (what a device allocates at once). */
+  long bytes() {
+    long b = 0;
+    for (int k = 0; k < 3; k++) b += max[k] * BYTES[k];
+    return b;
   }
 
   /** Elements in use in {@code kind}'s arena. */

@@ -35,33 +35,52 @@ public final class JvmExecutor implements KernelExecutor {
       launches++;
     }
     int[] meta = launch.meta();
-    Parallel.forRange(n, Math.max(1, launch.grain()), (from, to) -> {
-      int[] m = meta.clone();
-      m[0] = to - from;
-      m[1] = from;
-      launch.body().run(m);
-    });
+    // holding the arena: a growth (which replaces its arrays) cannot happen mid-launch
+    synchronized (arena) {
+      Parallel.forRange(n, Math.max(1, launch.grain()), (from, to) -> {
+        int[] m = meta.clone();
+        m[0] = to - from;
+        m[1] = from;
+        launch.body().run(m);
+      });
+    }
   }
 
   @Override
-  public synchronized void upload(Object data, int offset) {
+  public void upload(Object data, int offset) {
+    synchronized (arena) {
+      copyIn(data, offset);
+    }
+    synchronized (this) {
+      uploads++;
+    }
+  }
+
+  private void copyIn(Object data, int offset) {
     switch (data) {
       case float[] f -> System.arraycopy(f, 0, arena.f, offset, f.length);
       case double[] d -> System.arraycopy(d, 0, arena.d, offset, d.length);
       default -> throw new IllegalArgumentException("cannot upload " + data.getClass().getSimpleName());
     }
-    uploads++;
   }
 
   @Override
-  public synchronized void download(int offset, Object into) {
+  public void download(int offset, Object into) {
+    synchronized (arena) {
+      copyOut(offset, into);
+    }
+    synchronized (this) {
+      downloads++;
+    }
+  }
+
+  private void copyOut(int offset, Object into) {
     switch (into) {
       case float[] f -> System.arraycopy(arena.f, offset, f, 0, f.length);
       case double[] d -> System.arraycopy(arena.d, offset, d, 0, d.length);
       case int[] i -> System.arraycopy(arena.i, offset, i, 0, i.length);
       default -> throw new IllegalArgumentException("cannot download into " + into.getClass().getSimpleName());
     }
-    downloads++;
   }
 
   @Override

@@ -45,6 +45,19 @@ class ArenaTest {
     assertEquals(0, a.allocate(Arena.I32, 7), "everything freed: allocation starts at the bottom again");
   }
 
+  /** Blocks of 1/32 of the arena or more come from the top, so that they do not split the small blocks' space. */
+  @Test
+  void largeBlocksComeFromTheTop() {
+    Arena a = withIntArenaMB(1, false);
+    int cap = (int) a.capacity(Arena.I32), big = cap / 32;
+    int small = a.allocate(Arena.I32, 100), large = a.allocate(Arena.I32, big), next = a.allocate(Arena.I32, 100);
+    assertEquals(0, small);
+    assertEquals(cap - big, large, "a large block ends at the top of the arena");
+    assertEquals(112, next, "small blocks keep filling from the bottom");
+    a.free(Arena.I32, large, big);
+    assertEquals(cap - 2 * big, a.allocate(Arena.I32, 2 * big), "the freed top block merged back into the free space");
+  }
+
   @Test
   void aFullArenaSaysWhichLimitToRaise() {
     Arena a = withIntArenaMB(1, false);

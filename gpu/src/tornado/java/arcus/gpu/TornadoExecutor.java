@@ -81,10 +81,20 @@ final class TornadoExecutor implements KernelExecutor {
     // TornadoVM's default emits OpenCL's native_* math (native_sqrt, native_sin), which PoCL
     // computes to float precision even for double: ask for the full-precision builtins.
     if (System.getProperty("tornado.enable.nativeFunctions") == null) System.setProperty("tornado.enable.nativeFunctions", "False");
+    // TornadoVM refuses to allocate past tornado.device.memory (4 GB by default): make room for
+    // the arenas plus the graphs' small buffers, unless the user set it (read once, at start-up)
+    if (System.getProperty("tornado.device.memory") == null) System.setProperty("tornado.device.memory", ((arena.bytes() >> 30) + 2) + "GB");
     var map = TornadoExecutionPlan.getTornadoDeviceMap();
     if (map.getNumBackends() == 0 || map.getAllBackends().stream().allMatch(b -> b.getNumDevices() == 0))
       throw new IllegalStateException("TornadoVM found no device (no OpenCL platform: install an OpenCL driver, e.g. pocl-opencl-icd)");
-    device = TornadoExecutionPlan.DEFAULT_DEVICE != null ? TornadoExecutionPlan.DEFAULT_DEVICE.getDescription() : map.getAllBackends().get(0).getDefaultDevice().getDescription();
+    var dev = TornadoExecutionPlan.DEFAULT_DEVICE != null ? TornadoExecutionPlan.DEFAULT_DEVICE : map.getAllBackends().get(0).getDefaultDevice();
+    device = dev.getDescription();
+    // each arena is one device buffer: it must fit the device's largest allocation
+    long maxAlloc = dev.getMaxAllocMemory();
+    for (int k = 0; k < 3; k++)
+      if (arena.limitBytes(k) + 64 > maxAlloc)
+        throw new IllegalStateException("the tornado backend's " + Arena.describe(k) + " arena (" + (arena.limitBytes(k) >> 20) + " MB) is larger than the largest buffer " + device + " allocates ("
+            + (maxAlloc >> 20) + " MB): set -D" + Arena.property(k) + " below it");
     int metaInts = Integer.getInteger("arcus.tornado.metaInts", 4096);
     if (metaInts < 64) throw new IllegalArgumentException("-Darcus.tornado.metaInts must be at least 64, got " + metaInts);
     this.metaInts = metaInts;
