@@ -66,6 +66,20 @@ class ArenaTest {
     assertTrue(e.getMessage().contains("out of device memory") && e.getMessage().contains("int32 arena of 1 MB") && e.getMessage().contains("-Darcus.tornado.arenaMB.i32"), e.getMessage());
   }
 
+  /** A device's arenas are allocated at once, so a heap too small for their host arrays is refused up front, naming the fix. */
+  @Test
+  void aDeviceArenaLargerThanTheHeapIsRefusedWithTheFix() {
+    String old = System.getProperty("arcus.tornado.arenaMB");
+    System.setProperty("arcus.tornado.arenaMB", Long.toString(Runtime.getRuntime().maxMemory() >> 20));
+    try {
+      var e = assertThrows(IllegalStateException.class, () -> new Arena(false));
+      assertTrue(e.getMessage().contains("heap") && e.getMessage().contains("ARCUS_HEAP") && e.getMessage().contains("-Darcus.tornado.arenaMB="), e.getMessage());
+    } finally {
+      if (old == null) System.clearProperty("arcus.tornado.arenaMB");
+      else System.setProperty("arcus.tornado.arenaMB", old);
+    }
+  }
+
   @Test
   void aGrowableArenaGrowsUpToItsLimitKeepingItsData() {
     Arena a = withIntArenaMB(1, true);

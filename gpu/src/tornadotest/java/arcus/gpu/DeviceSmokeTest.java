@@ -40,6 +40,16 @@ class DeviceSmokeTest {
     }
   }
 
+  /** Index tables travel in the launch's meta array; one longer than it is refused with the property that raises it. */
+  @Test
+  void aLaunchWhoseMetaArrayDoesNotFitSaysWhichPropertyToRaise() {
+    TornadoBackend gpu = Device.GPU;
+    int n = 5000;
+    var x = gpu.fill(DType.F32, n * 2, 1.0);
+    var e = assertThrows(IllegalStateException.class, () -> gpu.takeAlong(x, arcus.core.Shape.of(n, 2), 1, new int[n]));
+    assertTrue(e.getMessage().contains("-Darcus.tornado.metaInts"), e.getMessage());
+  }
+
   @Test
   void closingTheBackendReleasesItsPlanAndDeviceMemory() {
     TornadoBackend gpu = (TornadoBackend) Backends.byName("tornado");
