@@ -10,7 +10,8 @@ import uk.ac.manchester.tornado.api.annotations.Parallel;
  * work-items write one cell.
  *
  * <p>The geometry travels as one int array (TornadoVM tasks take at most 15 parameters):
- * {n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow}.
+ * {n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow}, copied into the meta array after the
+ * two offsets: m = {items, from, inOff, outOff, geometry[14]} (arena kernels, see {@link ElementwiseKernels}).
  */
 final class ConvKernels {
   private ConvKernels() {}
@@ -18,34 +19,35 @@ final class ConvKernels {
   static int[] geometry(int n, int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, int oh, int ow) {
     return new int[] {n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow};
   }
+
   /** Parallel over the rows (b, ci, u, v) of the column matrices: n·c·kh·kw of them. */
-  static void im2col(float[] x, int[] g, float[] cols, int from, int to) {
-    int c = g[1], h = g[2], w = g[3], kh = g[4], kw = g[5], sh = g[6], sw = g[7], ph = g[8], pw = g[9], dh = g[10], dw = g[11], oh = g[12], ow = g[13];
-    int items = to - from;
-    for (@Parallel int wi = 0; wi < items; wi++) {
+  static void im2col(float[] a, int[] m) {
+    int from = m[1], xo = m[2], yo = m[3];
+    int c = m[5], h = m[6], w = m[7], kh = m[8], kw = m[9], sh = m[10], sw = m[11], ph = m[12], pw = m[13], dh = m[14], dw = m[15], oh = m[16], ow = m[17];
+    for (@Parallel int wi = 0; wi < m[0]; wi++) {
       int r = from + wi;
       int v = r % kw;
       int u = (r / kw) % kh;
       int ci = (r / (kw * kh)) % c;
       int b = r / (kw * kh * c);
-      int xBase = (b * c + ci) * h * w;
-      int cBase = r * oh * ow;
+      int xBase = xo + (b * c + ci) * h * w;
+      int cBase = yo + r * oh * ow;
       for (int i = 0; i < oh; i++) {
         int yy = i * sh - ph + u * dh;
         for (int j = 0; j < ow; j++) {
           int xx = j * sw - pw + v * dw;
-          cols[cBase + i * ow + j] = yy >= 0 && yy < h && xx >= 0 && xx < w ? x[xBase + yy * w + xx] : 0;
+          a[cBase + i * ow + j] = yy >= 0 && yy < h && xx >= 0 && xx < w ? a[xBase + yy * w + xx] : 0;
         }
       }
     }
   }
 
   /** Parallel over the input cells (b, ci, y, x): n·c·h·w of them. */
-  static void col2im(float[] cols, int[] g, float[] gx, int from, int to) {
-    int c = g[1], h = g[2], w = g[3], kh = g[4], kw = g[5], sh = g[6], sw = g[7], ph = g[8], pw = g[9], dh = g[10], dw = g[11], oh = g[12], ow = g[13];
+  static void col2im(float[] a, int[] m) {
+    int from = m[1], co = m[2], yo = m[3];
+    int c = m[5], h = m[6], w = m[7], kh = m[8], kw = m[9], sh = m[10], sw = m[11], ph = m[12], pw = m[13], dh = m[14], dw = m[15], oh = m[16], ow = m[17];
     int ckk = c * kh * kw;
-    int items = to - from;
-    for (@Parallel int wi = 0; wi < items; wi++) {
+    for (@Parallel int wi = 0; wi < m[0]; wi++) {
       int e = from + wi;
       int xx = e % w;
       int yy = (e / w) % h;
@@ -60,39 +62,41 @@ final class ConvKernels {
           int tx = xx + pw - v * dw;
           if (tx < 0 || tx % sw != 0 || tx / sw >= ow) continue;
           int j = tx / sw;
-          s += cols[((b * ckk) + (ci * kh + u) * kw + v) * oh * ow + i * ow + j];
+          s += a[co + ((b * ckk) + (ci * kh + u) * kw + v) * oh * ow + i * ow + j];
         }
       }
-      gx[e] = s;
+      a[yo + e] = s;
     }
   }
 
-  static void im2col(double[] x, int[] g, double[] cols, int from, int to) {
-    int c = g[1], h = g[2], w = g[3], kh = g[4], kw = g[5], sh = g[6], sw = g[7], ph = g[8], pw = g[9], dh = g[10], dw = g[11], oh = g[12], ow = g[13];
-    int items = to - from;
-    for (@Parallel int wi = 0; wi < items; wi++) {
+  /** Parallel over the rows (b, ci, u, v) of the column matrices: n·c·kh·kw of them. */
+  static void im2col(double[] a, int[] m) {
+    int from = m[1], xo = m[2], yo = m[3];
+    int c = m[5], h = m[6], w = m[7], kh = m[8], kw = m[9], sh = m[10], sw = m[11], ph = m[12], pw = m[13], dh = m[14], dw = m[15], oh = m[16], ow = m[17];
+    for (@Parallel int wi = 0; wi < m[0]; wi++) {
       int r = from + wi;
       int v = r % kw;
       int u = (r / kw) % kh;
       int ci = (r / (kw * kh)) % c;
       int b = r / (kw * kh * c);
-      int xBase = (b * c + ci) * h * w;
-      int cBase = r * oh * ow;
+      int xBase = xo + (b * c + ci) * h * w;
+      int cBase = yo + r * oh * ow;
       for (int i = 0; i < oh; i++) {
         int yy = i * sh - ph + u * dh;
         for (int j = 0; j < ow; j++) {
           int xx = j * sw - pw + v * dw;
-          cols[cBase + i * ow + j] = yy >= 0 && yy < h && xx >= 0 && xx < w ? x[xBase + yy * w + xx] : 0;
+          a[cBase + i * ow + j] = yy >= 0 && yy < h && xx >= 0 && xx < w ? a[xBase + yy * w + xx] : 0;
         }
       }
     }
   }
 
-  static void col2im(double[] cols, int[] g, double[] gx, int from, int to) {
-    int c = g[1], h = g[2], w = g[3], kh = g[4], kw = g[5], sh = g[6], sw = g[7], ph = g[8], pw = g[9], dh = g[10], dw = g[11], oh = g[12], ow = g[13];
+  /** Parallel over the input cells (b, ci, y, x): n·c·h·w of them. */
+  static void col2im(double[] a, int[] m) {
+    int from = m[1], co = m[2], yo = m[3];
+    int c = m[5], h = m[6], w = m[7], kh = m[8], kw = m[9], sh = m[10], sw = m[11], ph = m[12], pw = m[13], dh = m[14], dw = m[15], oh = m[16], ow = m[17];
     int ckk = c * kh * kw;
-    int items = to - from;
-    for (@Parallel int wi = 0; wi < items; wi++) {
+    for (@Parallel int wi = 0; wi < m[0]; wi++) {
       int e = from + wi;
       int xx = e % w;
       int yy = (e / w) % h;
@@ -107,10 +111,10 @@ final class ConvKernels {
           int tx = xx + pw - v * dw;
           if (tx < 0 || tx % sw != 0 || tx / sw >= ow) continue;
           int j = tx / sw;
-          s += cols[((b * ckk) + (ci * kh + u) * kw + v) * oh * ow + i * ow + j];
+          s += a[co + ((b * ckk) + (ci * kh + u) * kw + v) * oh * ow + i * ow + j];
         }
       }
-      gx[e] = s;
+      a[yo + e] = s;
     }
   }
 }

@@ -5,39 +5,26 @@ import arcus.core.DType;
 import arcus.core.Storage;
 
 /**
- * A device buffer of a {@link TornadoBackend}. The flat array is the backend's handle to the
- * buffer: kernels read and write it "on the device", and the host sees its contents only through
- * {@link TornadoBackend#toFloatArray} / {@link TornadoBackend#toDoubleArray}, which count the
- * transfer. {@code hostStale} is true while the host has no up-to-date copy (every kernel
- * output starts so); reading the storage brings the data over once and clears it.
+ * A tensor's block of device memory: {@code size} elements at {@code offset} in the
+ * {@link Arena} of its dtype. Kernels read and write the block in place; the host sees its
+ * contents only through {@link TornadoBackend#toFloatArray} / {@link TornadoBackend#toDoubleArray},
+ * which download it once (counted) and keep the host copy, since a block is never written after
+ * the launch that produced it. The block returns to the arena's free list when this storage
+ * becomes unreachable.
  */
 public final class DeviceStorage implements Storage {
   private final TornadoBackend backend;
-  private final float[] f;
-  private final double[] d;
-  private volatile boolean hostStale;
+  private final DType dtype;
+  private final int offset;
+  private final int size;
+  /** The host's copy (float[] or double[]), or null while only the device has the data. */
+  private volatile Object host;
 
-  private DeviceStorage(TornadoBackend backend, float[] f, double[] d, boolean hostStale) {
+  DeviceStorage(TornadoBackend backend, Arena arena, DType dtype, int size) {
     this.backend = backend;
-    this.f = f;
-    this.d = d;
-    this.hostStale = hostStale;
-  }
-
-  static DeviceStorage ofDevice(TornadoBackend backend, float[] f) {
-    return new DeviceStorage(backend, f, null, true);
-  }
-
-  static DeviceStorage ofDevice(TornadoBackend backend, double[] d) {
-    return new DeviceStorage(backend, null, d, true);
-  }
-
-  static DeviceStorage ofHost(TornadoBackend backend, float[] f) {
-    return new DeviceStorage(backend, f, null, false);
-  }
-
-  static DeviceStorage ofHost(TornadoBackend backend, double[] d) {
-    return new DeviceStorage(backend, null, d, false);
+    this.dtype = dtype;
+    this.size = size;
+    this.offset = arena.allocate(dtype == DType.F32 ? Arena.F32 : Arena.F64, size, this);
   }
 
   @Override
@@ -47,43 +34,39 @@ public final class DeviceStorage implements Storage {
 
   @Override
   public DType dtype() {
-    return f != null ? DType.F32 : DType.F64;
+    return dtype;
   }
 
   @Override
   public int size() {
-    return f != null ? f.length : d.length;
+    return size;
   }
 
-  /** Always true: a device storage is allocated in device memory for its whole life. */
+  /** Where the block starts in its arena (elements). */
+  int offset() {
+    return offset;
+  }
+
+  /** Always true: the data lives in device memory for the storage's whole life. */
   public boolean resident() {
     return true;
   }
 
-  /** Whether the host lacks an up-to-date copy, i.e. reading it now costs a device-to-host transfer. */
+  /** Whether the host lacks a copy, i.e. reading it now costs a device-to-host transfer. */
   public boolean hostStale() {
-    return hostStale;
+    return host == null;
   }
 
-  void markHostCurrent() {
-    hostStale = false;
+  Object host() {
+    return host;
   }
 
-  float[] f() {
-    return f;
-  }
-
-  double[] d() {
-    return d;
-  }
-
-  /** The buffer, as whichever array type it is. */
-  Object buffer() {
-    return f != null ? f : d;
+  void host(Object copy) {
+    host = copy;
   }
 
   @Override
   public String toString() {
-    return "DeviceStorage[" + dtype() + " x " + size() + (hostStale ? ", device only" : ", host current") + "]";
+    return "DeviceStorage[" + dtype + " x " + size + " at " + offset + (host == null ? ", device only" : ", host current") + "]";
   }
 }

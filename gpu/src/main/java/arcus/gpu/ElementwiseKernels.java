@@ -14,6 +14,11 @@ import uk.ac.manchester.tornado.api.math.TornadoMath;
  *
  * <p>Broadcasting is expressed with per-operand strides over the output's dimensions (stride 0
  * along a broadcast axis), so every output cell computes its own operand offsets.
+ *
+ * <p>Every kernel works in the device arena: {@code a} is the whole arena of its element type
+ * and {@code m} the launch's meta array, {@code m[0]} items from item {@code m[1]} (0 on the
+ * device, a chunk start on the JVM executor), then the kernel's offsets, op code and index
+ * tables as listed on each method (see {@link TornadoBackend}).
  */
 final class ElementwiseKernels {
   private ElementwiseKernels() {}
@@ -88,126 +93,133 @@ final class ElementwiseKernels {
     }
   }
 
-  static void castToDouble(float[] x, double[] y, int from, int to) {
-    int items = to - from;
-    for (@Parallel int wi = 0; wi < items; wi++) {
+  /** m = {n, from, xOff, yOff}. */
+  static void castToDouble(float[] x, double[] y, int[] m) {
+    int from = m[1], xo = m[2], yo = m[3];
+    for (@Parallel int wi = 0; wi < m[0]; wi++) {
       int i = from + wi;
-      y[i] = x[i];
+      y[yo + i] = x[xo + i];
     }
   }
 
-  static void castToFloat(double[] x, float[] y, int from, int to) {
-    int items = to - from;
-    for (@Parallel int wi = 0; wi < items; wi++) {
+  /** m = {n, from, xOff, yOff}. */
+  static void castToFloat(double[] x, float[] y, int[] m) {
+    int from = m[1], xo = m[2], yo = m[3];
+    for (@Parallel int wi = 0; wi < m[0]; wi++) {
       int i = from + wi;
-      y[i] = (float) x[i];
-    }
-  }
-  static void fill(float[] y, float value, int from, int to) {
-    int items = to - from;
-    for (@Parallel int wi = 0; wi < items; wi++) {
-      int i = from + wi;
-      y[i] = value;
+      y[yo + i] = (float) x[xo + i];
     }
   }
 
-  static void unary(int op, float[] x, float[] y, int from, int to) {
-    int items = to - from;
-    for (@Parallel int wi = 0; wi < items; wi++) {
+  /** m = {n, from, yOff}; the value is s[0]. */
+  static void fill(float[] a, float[] s, int[] m) {
+    int from = m[1], yo = m[2];
+    for (@Parallel int wi = 0; wi < m[0]; wi++) {
       int i = from + wi;
-      y[i] = unaryOpF(op, x[i]);
+      a[yo + i] = s[0];
     }
   }
 
-  static void binary(int op, float[] a, int[] aStrides, float[] b, int[] bStrides, int[] dims, float[] out, int from, int to) {
-    int r = dims.length;
-    int items = to - from;
-    for (@Parallel int wi = 0; wi < items; wi++) {
+  /** m = {n, from, op, xOff, yOff}. */
+  static void unary(float[] a, int[] m) {
+    int from = m[1], op = m[2], xo = m[3], yo = m[4];
+    for (@Parallel int wi = 0; wi < m[0]; wi++) {
+      int i = from + wi;
+      a[yo + i] = unaryOpF(op, a[xo + i]);
+    }
+  }
+
+  /** m = {n, from, op, rank, aOff, bOff, yOff, aStrides[rank], bStrides[rank], dims[rank]}. */
+  static void binary(float[] a, int[] m) {
+    int from = m[1], op = m[2], r = m[3], ao0 = m[4], bo0 = m[5], yo = m[6];
+    for (@Parallel int wi = 0; wi < m[0]; wi++) {
       int i = from + wi;
       int rem = i;
-      int ao = 0;
-      int bo = 0;
+      int ao = ao0;
+      int bo = bo0;
       for (int d = r - 1; d >= 0; d--) {
-        int c = rem % dims[d];
-        rem = rem / dims[d];
-        ao += c * aStrides[d];
-        bo += c * bStrides[d];
+        int c = rem % m[7 + 2 * r + d];
+        rem = rem / m[7 + 2 * r + d];
+        ao += c * m[7 + d];
+        bo += c * m[7 + r + d];
       }
-      out[i] = binaryOpF(op, a[ao], b[bo]);
+      a[yo + i] = binaryOpF(op, a[ao], a[bo]);
     }
   }
 
-  static void where(float[] c, int[] cStrides, float[] a, int[] aStrides, float[] b, int[] bStrides, int[] dims, float[] out, int from, int to) {
-    int r = dims.length;
-    int items = to - from;
-    for (@Parallel int wi = 0; wi < items; wi++) {
+  /** m = {n, from, rank, cOff, aOff, bOff, yOff, cStrides[rank], aStrides[rank], bStrides[rank], dims[rank]}. */
+  static void where(float[] a, int[] m) {
+    int from = m[1], r = m[2], co0 = m[3], ao0 = m[4], bo0 = m[5], yo = m[6];
+    for (@Parallel int wi = 0; wi < m[0]; wi++) {
       int i = from + wi;
       int rem = i;
-      int co = 0;
-      int ao = 0;
-      int bo = 0;
+      int co = co0;
+      int ao = ao0;
+      int bo = bo0;
       for (int d = r - 1; d >= 0; d--) {
-        int k = rem % dims[d];
-        rem = rem / dims[d];
-        co += k * cStrides[d];
-        ao += k * aStrides[d];
-        bo += k * bStrides[d];
+        int k = rem % m[7 + 3 * r + d];
+        rem = rem / m[7 + 3 * r + d];
+        co += k * m[7 + d];
+        ao += k * m[7 + r + d];
+        bo += k * m[7 + 2 * r + d];
       }
-      out[i] = c[co] != 0 ? a[ao] : b[bo];
+      a[yo + i] = a[co] != 0 ? a[ao] : a[bo];
     }
   }
 
-  static void fill(double[] y, double value, int from, int to) {
-    int items = to - from;
-    for (@Parallel int wi = 0; wi < items; wi++) {
+  /** m = {n, from, yOff}; the value is s[0]. */
+  static void fill(double[] a, double[] s, int[] m) {
+    int from = m[1], yo = m[2];
+    for (@Parallel int wi = 0; wi < m[0]; wi++) {
       int i = from + wi;
-      y[i] = value;
+      a[yo + i] = s[0];
     }
   }
 
-  static void unary(int op, double[] x, double[] y, int from, int to) {
-    int items = to - from;
-    for (@Parallel int wi = 0; wi < items; wi++) {
+  /** m = {n, from, op, xOff, yOff}. */
+  static void unary(double[] a, int[] m) {
+    int from = m[1], op = m[2], xo = m[3], yo = m[4];
+    for (@Parallel int wi = 0; wi < m[0]; wi++) {
       int i = from + wi;
-      y[i] = unaryOp(op, x[i]);
+      a[yo + i] = unaryOp(op, a[xo + i]);
     }
   }
 
-  static void binary(int op, double[] a, int[] aStrides, double[] b, int[] bStrides, int[] dims, double[] out, int from, int to) {
-    int r = dims.length;
-    int items = to - from;
-    for (@Parallel int wi = 0; wi < items; wi++) {
+  /** m = {n, from, op, rank, aOff, bOff, yOff, aStrides[rank], bStrides[rank], dims[rank]}. */
+  static void binary(double[] a, int[] m) {
+    int from = m[1], op = m[2], r = m[3], ao0 = m[4], bo0 = m[5], yo = m[6];
+    for (@Parallel int wi = 0; wi < m[0]; wi++) {
       int i = from + wi;
       int rem = i;
-      int ao = 0;
-      int bo = 0;
+      int ao = ao0;
+      int bo = bo0;
       for (int d = r - 1; d >= 0; d--) {
-        int c = rem % dims[d];
-        rem = rem / dims[d];
-        ao += c * aStrides[d];
-        bo += c * bStrides[d];
+        int c = rem % m[7 + 2 * r + d];
+        rem = rem / m[7 + 2 * r + d];
+        ao += c * m[7 + d];
+        bo += c * m[7 + r + d];
       }
-      out[i] = binaryOp(op, a[ao], b[bo]);
+      a[yo + i] = binaryOp(op, a[ao], a[bo]);
     }
   }
 
-  static void where(double[] c, int[] cStrides, double[] a, int[] aStrides, double[] b, int[] bStrides, int[] dims, double[] out, int from, int to) {
-    int r = dims.length;
-    int items = to - from;
-    for (@Parallel int wi = 0; wi < items; wi++) {
+  /** m = {n, from, rank, cOff, aOff, bOff, yOff, cStrides[rank], aStrides[rank], bStrides[rank], dims[rank]}. */
+  static void where(double[] a, int[] m) {
+    int from = m[1], r = m[2], co0 = m[3], ao0 = m[4], bo0 = m[5], yo = m[6];
+    for (@Parallel int wi = 0; wi < m[0]; wi++) {
       int i = from + wi;
       int rem = i;
-      int co = 0;
-      int ao = 0;
-      int bo = 0;
+      int co = co0;
+      int ao = ao0;
+      int bo = bo0;
       for (int d = r - 1; d >= 0; d--) {
-        int k = rem % dims[d];
-        rem = rem / dims[d];
-        co += k * cStrides[d];
-        ao += k * aStrides[d];
-        bo += k * bStrides[d];
+        int k = rem % m[7 + 3 * r + d];
+        rem = rem / m[7 + 3 * r + d];
+        co += k * m[7 + d];
+        ao += k * m[7 + r + d];
+        bo += k * m[7 + 2 * r + d];
       }
-      out[i] = c[co] != 0 ? a[ao] : b[bo];
+      a[yo + i] = a[co] != 0 ? a[ao] : a[bo];
     }
   }
 }

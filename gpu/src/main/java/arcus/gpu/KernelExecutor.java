@@ -1,59 +1,68 @@
 package arcus.gpu;
 
+import arcus.core.DType;
+
 /**
  * Where kernels run: the seam between {@link TornadoBackend}, which plans every op as launches
- * of the static kernel methods in this package, and the thing that executes them. The
- * {@link JvmExecutor} calls the methods on the JVM's threads; the TornadoVM executor (compiled
- * only with the {@code tornado} Maven profile, TORNADOVM_HOME set) compiles the same methods to
- * OpenCL and runs them on a device.
+ * of the static kernels in this package over its {@link Arena}, and the thing that executes them.
+ * The {@link JvmExecutor} calls the methods on the JVM's threads over the arena's host arrays; the
+ * TornadoVM executor (compiled only with the {@code tornado} Maven profile, TORNADOVM_HOME set)
+ * keeps the arena on a device and runs the same methods there, compiled to OpenCL.
  */
 public interface KernelExecutor {
   String name();
 
+  /** The device memory the backend allocates its storages in. */
+  Arena arena();
+
   /** Runs one kernel launch and returns when its output is complete. */
   void launch(Launch launch);
 
-  /** Called before the host reads {@code buffer} (a float[] or double[] an earlier launch wrote). */
-  default void syncToHost(Object buffer) {}
+  /** Copies host data ({@code float[]} or {@code double[]}) into the arena of its type at {@code offset}. */
+  void upload(Object data, int offset);
 
-  /** Called when the host hands over fresh data: {@code buffer} must be copied to the device on first use. */
-  default void fromHost(Object buffer) {}
+  /** Copies {@code into.length} elements from the arena of its type ({@code float[]}, {@code double[]} or {@code int[]}) at {@code offset} to the host. */
+  void download(int offset, Object into);
 
-  /** Arrays copied from the host to the device so far (0 for an executor without a device). */
-  default long hostToDevice() {
+  /** Host-to-device copies of tensor data so far (uploads; launch meta arrays are counted by {@link #metaUploads()}). */
+  long hostToDevice();
+
+  /** Device-to-host copies so far (downloads). */
+  long deviceToHost();
+
+  /** Launch meta arrays copied to the device so far (one per launch on a device, 0 on the JVM). */
+  default long metaUploads() {
     return 0;
   }
 
-  /** Arrays copied from the device to the host so far. */
-  default long deviceToHost() {
-    return 0;
-  }
-
-  /** Compiled kernel plans held (0 for an executor that compiles nothing). */
+  /** Compiled kernel graphs held (0 for an executor that compiles nothing). */
   default int plans() {
     return 0;
   }
 
-  /** Kernel launches run on the device so far. */
-  default long launches() {
-    return 0;
-  }
+  /** Kernel launches run so far. */
+  long launches();
 
   /** Releases whatever the executor holds on the device; later launches fail. */
   default void close() {}
 
-  /** The part of a kernel method that runs over the index range [from, to) of its parallel loop. */
+  /** The part of a kernel method that runs with a given meta array: {@code meta[0]} items from item {@code meta[1]}. */
   @FunctionalInterface
-  interface RangeBody {
-    void run(int from, int to);
+  interface Body {
+    void run(int[] meta);
   }
 
   /**
    * One launch of kernel {@code kernel} (its class and method, e.g. "ElementwiseKernels.unary")
-   * over the index space [0, range). {@code args} are the method's arguments before
-   * {@code from, to} (primitive arrays and boxed ints), with {@code outputs} the arrays it writes;
-   * {@code body} is the same call as a lambda over a sub-range, for executors that run on the
-   * JVM. {@code grain} is the smallest sub-range worth a thread.
+   * in {@code dtype} over {@code meta[0]} items; {@code meta} holds {items, 0, offsets, op codes,
+   * index tables} as the kernel documents, {@code scalar} the value of a fill, {@code cols} the
+   * extent of a second parallel loop (matmul columns; 0 for one-dimensional kernels).
+   * {@code body} is the same call as a lambda over the arena's host arrays, for executors that
+   * run on the JVM; {@code grain} is the smallest number of items worth a thread.
    */
-  record Launch(String kernel, int range, int grain, Object[] args, Object[] outputs, RangeBody body) {}
+  record Launch(String kernel, DType dtype, int[] meta, double scalar, int cols, int grain, Body body) {
+    int items() {
+      return meta[0];
+    }
+  }
 }

@@ -6,203 +6,207 @@ import uk.ac.manchester.tornado.api.annotations.Parallel;
  * Data movement for the shape ops, each a parallel loop over the cells of its output computing
  * one source and one destination offset. {@code gather} covers permute, broadcast and slice (a strided view read densely); {@code embed} covers concat
  * and pad (a dense block written into a box of an output whose other cells come from {@code prev}).
+ * Arena kernels ({@code a}: the arena, {@code m}: the launch's meta, see {@link ElementwiseKernels});
+ * index tables travel in the meta array. Each kernel writes every cell of its output (TornadoVM
+ * 5.2 does not copy in an array a kernel only writes; in the arena this no longer matters, but
+ * it keeps the outputs defined).
  */
 final class LayoutKernels {
   private LayoutKernels() {}
-  /** out[i] = x[base + Σ_d coord_d(i) · strides[d]] with coordinates of i over {@code dims}. */
-  static void gather(float[] x, int base, int[] strides, int[] dims, float[] out, int from, int to) {
-    int items = to - from;
-    for (@Parallel int wi = 0; wi < items; wi++) {
+
+  /** out[i] = x[xOff + Σ_d coord_d(i) · strides[d]]; m = {n, from, xOff, yOff, rank, strides[rank], dims[rank]}. */
+  static void gather(float[] a, int[] m) {
+    int from = m[1], xo = m[2], yo = m[3], r = m[4];
+    for (@Parallel int wi = 0; wi < m[0]; wi++) {
       int i = from + wi;
       int rem = i;
-      int off = base;
-      for (int d = dims.length - 1; d >= 0; d--) {
-        off += (rem % dims[d]) * strides[d];
-        rem = rem / dims[d];
+      int off = xo;
+      for (int d = r - 1; d >= 0; d--) {
+        off += (rem % m[5 + r + d]) * m[5 + d];
+        rem = rem / m[5 + r + d];
       }
-      out[i] = x[off];
+      a[yo + i] = a[off];
     }
   }
 
   /**
-   * out = prev with the dense block {@code part} (dims {@code partDims}) written at corner
-   * {@code lo} of the {@code outDims} box: pad (prev all zeros) and each step of concat.
-   * Parallel over every output cell, so every cell is written (TornadoVM does not copy an array
-   * a kernel only writes to the device, so cells left unwritten would come back as garbage).
+   * out = prev with the dense block part (dims partDims) written at corner lo of the outDims
+   * box: pad (prev all zeros) and each step of concat, parallel over every output cell.
+   * m = {n, from, partOff, prevOff, yOff, rank, lo[rank], partDims[rank], outDims[rank]}.
    */
-  static void embed(float[] part, int[] lo, int[] partDims, int[] outDims, float[] prev, float[] out, int from, int to) {
-    int items = to - from;
-    for (@Parallel int wi = 0; wi < items; wi++) {
+  static void embed(float[] a, int[] m) {
+    int from = m[1], po = m[2], prevO = m[3], yo = m[4], r = m[5];
+    for (@Parallel int wi = 0; wi < m[0]; wi++) {
       int e = from + wi;
       int rem = e;
       int off = 0;
       int stride = 1;
       int inside = 1;
-      for (int d = outDims.length - 1; d >= 0; d--) {
-        int c = rem % outDims[d] - lo[d];
-        rem = rem / outDims[d];
-        if (c < 0 || c >= partDims[d]) inside = 0;
+      for (int d = r - 1; d >= 0; d--) {
+        int c = rem % m[6 + 2 * r + d] - m[6 + d];
+        rem = rem / m[6 + 2 * r + d];
+        if (c < 0 || c >= m[6 + r + d]) inside = 0;
         off += c * stride;
-        stride *= partDims[d];
+        stride *= m[6 + r + d];
       }
-      out[e] = inside == 1 ? part[off] : prev[e];
+      a[yo + e] = inside == 1 ? a[po + off] : a[prevO + e];
     }
   }
 
-  /** x viewed as [outer, axisLen, inner]; out[p] = x[o, idx[p], i] for p = o·inner + i. */
-  static void takeAlong(float[] x, int axisLen, int inner, int[] idx, float[] out, int from, int to) {
-    int items = to - from;
-    for (@Parallel int wi = 0; wi < items; wi++) {
+  /** x viewed as [outer, axisLen, inner]; out[p] = x[o, idx[p], i]; m = {n, from, xOff, yOff, axisLen, inner, idx[n]}. */
+  static void takeAlong(float[] a, int[] m) {
+    int from = m[1], xo = m[2], yo = m[3], axisLen = m[4], inner = m[5];
+    for (@Parallel int wi = 0; wi < m[0]; wi++) {
       int p = from + wi;
       int o = p / inner;
       int i = p % inner;
-      out[p] = x[(o * axisLen + idx[p]) * inner + i];
+      a[yo + p] = a[xo + (o * axisLen + m[6 + p]) * inner + i];
     }
   }
 
   /**
    * The adjoint of takeAlong: out [outer, size, inner] holds g[o, i] at (o, idx[o·inner + i], i)
-   * and zeros elsewhere. Parallel over the output cells, so every cell is written.
+   * and zeros elsewhere; m = {n, from, gOff, yOff, size, inner, idx[outer·inner]}.
    */
-  static void scatterAlong(float[] g, int size, int inner, int[] idx, float[] out, int from, int to) {
-    int items = to - from;
-    for (@Parallel int wi = 0; wi < items; wi++) {
+  static void scatterAlong(float[] a, int[] m) {
+    int from = m[1], go = m[2], yo = m[3], size = m[4], inner = m[5];
+    for (@Parallel int wi = 0; wi < m[0]; wi++) {
       int e = from + wi;
       int i = e % inner;
       int s = (e / inner) % size;
       int o = e / (inner * size);
       int p = o * inner + i;
-      out[e] = idx[p] == s ? g[p] : 0;
+      a[yo + e] = m[6 + p] == s ? a[go + p] : 0;
     }
   }
 
-  /** out[o, j, i] = x[o, idx[j], i]. */
-  static void indexSelect(float[] x, int axisLen, int inner, int[] idx, float[] out, int from, int to) {
-    int n = idx.length;
-    int items = to - from;
-    for (@Parallel int wi = 0; wi < items; wi++) {
+  /** out[o, j, i] = x[o, idx[j], i]; m = {n, from, xOff, yOff, axisLen, inner, nIdx, idx[nIdx]}. */
+  static void indexSelect(float[] a, int[] m) {
+    int from = m[1], xo = m[2], yo = m[3], axisLen = m[4], inner = m[5], n = m[6];
+    for (@Parallel int wi = 0; wi < m[0]; wi++) {
       int e = from + wi;
       int i = e % inner;
       int j = (e / inner) % n;
       int o = e / (inner * n);
-      out[e] = x[(o * axisLen + idx[j]) * inner + i];
+      a[yo + e] = a[xo + (o * axisLen + m[7 + j]) * inner + i];
     }
   }
 
   /**
    * out[o, s, i] = Σ over j with idx[j] = s of g[o, j, i]: the adjoint of indexSelect, parallel
-   * over the output cells (o, s, i). Each work-item owns its cell, so repeated indices add up
-   * without atomics, in j order, and cells no index names are written as 0.
+   * over the output cells, so repeated indices add up without atomics, in j order.
+   * m = {cells, from, gOff, yOff, nIdx, size, inner, idx[nIdx]}.
    */
-  static void indexAdd(float[] g, int n, int size, int inner, int[] idx, float[] out, int from, int to) {
-    int items = to - from;
-    for (@Parallel int wi = 0; wi < items; wi++) {
+  static void indexAdd(float[] a, int[] m) {
+    int from = m[1], go = m[2], yo = m[3], n = m[4], size = m[5], inner = m[6];
+    for (@Parallel int wi = 0; wi < m[0]; wi++) {
       int e = from + wi;
       int i = e % inner;
       int s = (e / inner) % size;
       int o = e / (inner * size);
       float acc = 0;
       for (int j = 0; j < n; j++) {
-        if (idx[j] == s) acc += g[(o * n + j) * inner + i];
+        if (m[7 + j] == s) acc += a[go + (o * n + j) * inner + i];
       }
-      out[e] = acc;
+      a[yo + e] = acc;
     }
   }
 
-  static void gather(double[] x, int base, int[] strides, int[] dims, double[] out, int from, int to) {
-    int items = to - from;
-    for (@Parallel int wi = 0; wi < items; wi++) {
+  /** out[i] = x[xOff + Σ_d coord_d(i) · strides[d]]; m = {n, from, xOff, yOff, rank, strides[rank], dims[rank]}. */
+  static void gather(double[] a, int[] m) {
+    int from = m[1], xo = m[2], yo = m[3], r = m[4];
+    for (@Parallel int wi = 0; wi < m[0]; wi++) {
       int i = from + wi;
       int rem = i;
-      int off = base;
-      for (int d = dims.length - 1; d >= 0; d--) {
-        off += (rem % dims[d]) * strides[d];
-        rem = rem / dims[d];
+      int off = xo;
+      for (int d = r - 1; d >= 0; d--) {
+        off += (rem % m[5 + r + d]) * m[5 + d];
+        rem = rem / m[5 + r + d];
       }
-      out[i] = x[off];
+      a[yo + i] = a[off];
     }
   }
 
   /**
-   * out = prev with the dense block {@code part} (dims {@code partDims}) written at corner
-   * {@code lo} of the {@code outDims} box: pad (prev all zeros) and each step of concat.
-   * Parallel over every output cell, so every cell is written (TornadoVM does not copy an array
-   * a kernel only writes to the device, so cells left unwritten would come back as garbage).
+   * out = prev with the dense block part (dims partDims) written at corner lo of the outDims
+   * box: pad (prev all zeros) and each step of concat, parallel over every output cell.
+   * m = {n, from, partOff, prevOff, yOff, rank, lo[rank], partDims[rank], outDims[rank]}.
    */
-  static void embed(double[] part, int[] lo, int[] partDims, int[] outDims, double[] prev, double[] out, int from, int to) {
-    int items = to - from;
-    for (@Parallel int wi = 0; wi < items; wi++) {
+  static void embed(double[] a, int[] m) {
+    int from = m[1], po = m[2], prevO = m[3], yo = m[4], r = m[5];
+    for (@Parallel int wi = 0; wi < m[0]; wi++) {
       int e = from + wi;
       int rem = e;
       int off = 0;
       int stride = 1;
       int inside = 1;
-      for (int d = outDims.length - 1; d >= 0; d--) {
-        int c = rem % outDims[d] - lo[d];
-        rem = rem / outDims[d];
-        if (c < 0 || c >= partDims[d]) inside = 0;
+      for (int d = r - 1; d >= 0; d--) {
+        int c = rem % m[6 + 2 * r + d] - m[6 + d];
+        rem = rem / m[6 + 2 * r + d];
+        if (c < 0 || c >= m[6 + r + d]) inside = 0;
         off += c * stride;
-        stride *= partDims[d];
+        stride *= m[6 + r + d];
       }
-      out[e] = inside == 1 ? part[off] : prev[e];
+      a[yo + e] = inside == 1 ? a[po + off] : a[prevO + e];
     }
   }
 
-  static void takeAlong(double[] x, int axisLen, int inner, int[] idx, double[] out, int from, int to) {
-    int items = to - from;
-    for (@Parallel int wi = 0; wi < items; wi++) {
+  /** x viewed as [outer, axisLen, inner]; out[p] = x[o, idx[p], i]; m = {n, from, xOff, yOff, axisLen, inner, idx[n]}. */
+  static void takeAlong(double[] a, int[] m) {
+    int from = m[1], xo = m[2], yo = m[3], axisLen = m[4], inner = m[5];
+    for (@Parallel int wi = 0; wi < m[0]; wi++) {
       int p = from + wi;
       int o = p / inner;
       int i = p % inner;
-      out[p] = x[(o * axisLen + idx[p]) * inner + i];
+      a[yo + p] = a[xo + (o * axisLen + m[6 + p]) * inner + i];
     }
   }
 
   /**
    * The adjoint of takeAlong: out [outer, size, inner] holds g[o, i] at (o, idx[o·inner + i], i)
-   * and zeros elsewhere. Parallel over the output cells, so every cell is written.
+   * and zeros elsewhere; m = {n, from, gOff, yOff, size, inner, idx[outer·inner]}.
    */
-  static void scatterAlong(double[] g, int size, int inner, int[] idx, double[] out, int from, int to) {
-    int items = to - from;
-    for (@Parallel int wi = 0; wi < items; wi++) {
+  static void scatterAlong(double[] a, int[] m) {
+    int from = m[1], go = m[2], yo = m[3], size = m[4], inner = m[5];
+    for (@Parallel int wi = 0; wi < m[0]; wi++) {
       int e = from + wi;
       int i = e % inner;
       int s = (e / inner) % size;
       int o = e / (inner * size);
       int p = o * inner + i;
-      out[e] = idx[p] == s ? g[p] : 0;
+      a[yo + e] = m[6 + p] == s ? a[go + p] : 0;
     }
   }
 
-  static void indexSelect(double[] x, int axisLen, int inner, int[] idx, double[] out, int from, int to) {
-    int n = idx.length;
-    int items = to - from;
-    for (@Parallel int wi = 0; wi < items; wi++) {
+  /** out[o, j, i] = x[o, idx[j], i]; m = {n, from, xOff, yOff, axisLen, inner, nIdx, idx[nIdx]}. */
+  static void indexSelect(double[] a, int[] m) {
+    int from = m[1], xo = m[2], yo = m[3], axisLen = m[4], inner = m[5], n = m[6];
+    for (@Parallel int wi = 0; wi < m[0]; wi++) {
       int e = from + wi;
       int i = e % inner;
       int j = (e / inner) % n;
       int o = e / (inner * n);
-      out[e] = x[(o * axisLen + idx[j]) * inner + i];
+      a[yo + e] = a[xo + (o * axisLen + m[7 + j]) * inner + i];
     }
   }
 
   /**
    * out[o, s, i] = Σ over j with idx[j] = s of g[o, j, i]: the adjoint of indexSelect, parallel
-   * over the output cells (o, s, i). Each work-item owns its cell, so repeated indices add up
-   * without atomics, in j order, and cells no index names are written as 0.
+   * over the output cells, so repeated indices add up without atomics, in j order.
+   * m = {cells, from, gOff, yOff, nIdx, size, inner, idx[nIdx]}.
    */
-  static void indexAdd(double[] g, int n, int size, int inner, int[] idx, double[] out, int from, int to) {
-    int items = to - from;
-    for (@Parallel int wi = 0; wi < items; wi++) {
+  static void indexAdd(double[] a, int[] m) {
+    int from = m[1], go = m[2], yo = m[3], n = m[4], size = m[5], inner = m[6];
+    for (@Parallel int wi = 0; wi < m[0]; wi++) {
       int e = from + wi;
       int i = e % inner;
       int s = (e / inner) % size;
       int o = e / (inner * size);
       double acc = 0;
       for (int j = 0; j < n; j++) {
-        if (idx[j] == s) acc += g[(o * n + j) * inner + i];
+        if (m[7 + j] == s) acc += a[go + (o * n + j) * inner + i];
       }
-      out[e] = acc;
+      a[yo + e] = acc;
     }
   }
 }

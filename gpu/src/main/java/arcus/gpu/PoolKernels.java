@@ -9,7 +9,8 @@ import uk.ac.manchester.tornado.api.annotations.Parallel;
  * the average divides by the window clipped to the padded input (count_include_pad), and the
  * first maximum in row-major order wins ties.
  *
- * <p>Geometry as one int array: {planes, h, w, kh, kw, sh, sw, ph, pw, oh, ow}.
+ * <p>Geometry as one int array: {planes, h, w, kh, kw, sh, sw, ph, pw, oh, ow}, copied into the
+ * meta array after the offsets (arena kernels, see {@link ElementwiseKernels}).
  */
 final class PoolKernels {
   private PoolKernels() {}
@@ -23,7 +24,8 @@ final class PoolKernels {
     int lo = pos + pad - k + 1;
     return lo <= 0 ? 0 : (lo + s - 1) / s;
   }
-  /** Offset within the plane of the window's first maximum. */
+
+  /** Offset within the plane (which starts at {@code base}) of the window's first maximum. */
   static int windowArgmax(float[] x, int base, int h, int w, int y0, int x0, int kh, int kw) {
     int best = -1;
     float bv = 0;
@@ -41,35 +43,38 @@ final class PoolKernels {
     return best;
   }
 
-  static void maxForward(float[] x, int[] g, float[] y, int from, int to) {
-    int h = g[1], w = g[2], kh = g[3], kw = g[4], sh = g[5], sw = g[6], ph = g[7], pw = g[8], oh = g[9], ow = g[10];
-    int items = to - from;
-    for (@Parallel int wi = 0; wi < items; wi++) {
+  /** m = {n, from, xOff, yOff, geometry[11]}. */
+  static void maxForward(float[] a, int[] m) {
+    int from = m[1], xo = m[2], yo = m[3];
+    int h = m[5], w = m[6], kh = m[7], kw = m[8], sh = m[9], sw = m[10], ph = m[11], pw = m[12], oh = m[13], ow = m[14];
+    for (@Parallel int wi = 0; wi < m[0]; wi++) {
       int o = from + wi;
       int j = o % ow;
       int i = (o / ow) % oh;
       int p = o / (ow * oh);
-      y[o] = x[p * h * w + windowArgmax(x, p * h * w, h, w, i * sh - ph, j * sw - pw, kh, kw)];
+      int base = xo + p * h * w;
+      a[yo + o] = a[base + windowArgmax(a, base, h, w, i * sh - ph, j * sw - pw, kh, kw)];
     }
   }
 
-  /** gy'[o] = gx[argmax of window o]: the adjoint of the max-pool backward in gy. */
-  static void maxGather(float[] x, float[] gx, int[] g, float[] gy, int from, int to) {
-    int h = g[1], w = g[2], kh = g[3], kw = g[4], sh = g[5], sw = g[6], ph = g[7], pw = g[8], oh = g[9], ow = g[10];
-    int items = to - from;
-    for (@Parallel int wi = 0; wi < items; wi++) {
+  /** gy'[o] = gx[argmax of window o]: the adjoint of the max-pool backward in gy; m = {n, from, xOff, gxOff, yOff, geometry[11]}. */
+  static void maxGather(float[] a, int[] m) {
+    int from = m[1], xo = m[2], gxo = m[3], yo = m[4];
+    int h = m[6], w = m[7], kh = m[8], kw = m[9], sh = m[10], sw = m[11], ph = m[12], pw = m[13], oh = m[14], ow = m[15];
+    for (@Parallel int wi = 0; wi < m[0]; wi++) {
       int o = from + wi;
       int j = o % ow;
       int i = (o / ow) % oh;
       int p = o / (ow * oh);
-      gy[o] = gx[p * h * w + windowArgmax(x, p * h * w, h, w, i * sh - ph, j * sw - pw, kh, kw)];
+      a[yo + o] = a[gxo + p * h * w + windowArgmax(a, xo + p * h * w, h, w, i * sh - ph, j * sw - pw, kh, kw)];
     }
   }
 
-  static void maxBackward(float[] x, float[] gy, int[] g, float[] gx, int from, int to) {
-    int h = g[1], w = g[2], kh = g[3], kw = g[4], sh = g[5], sw = g[6], ph = g[7], pw = g[8], oh = g[9], ow = g[10];
-    int items = to - from;
-    for (@Parallel int wi = 0; wi < items; wi++) {
+  /** m = {n, from, xOff, gyOff, yOff, geometry[11]}. */
+  static void maxBackward(float[] a, int[] m) {
+    int from = m[1], xo = m[2], gyo = m[3], yo = m[4];
+    int h = m[6], w = m[7], kh = m[8], kw = m[9], sh = m[10], sw = m[11], ph = m[12], pw = m[13], oh = m[14], ow = m[15];
+    for (@Parallel int wi = 0; wi < m[0]; wi++) {
       int e = from + wi;
       int xx = e % w;
       int yy = (e / w) % h;
@@ -80,17 +85,18 @@ final class PoolKernels {
       int j1 = Math.min(ow - 1, (xx + pw) / sw);
       for (int i = PoolKernels.firstWindow(yy, ph, kh, sh); i <= i1; i++) {
         for (int j = PoolKernels.firstWindow(xx, pw, kw, sw); j <= j1; j++) {
-          if (windowArgmax(x, p * h * w, h, w, i * sh - ph, j * sw - pw, kh, kw) == own) s += gy[(p * oh + i) * ow + j];
+          if (windowArgmax(a, xo + p * h * w, h, w, i * sh - ph, j * sw - pw, kh, kw) == own) s += a[gyo + (p * oh + i) * ow + j];
         }
       }
-      gx[e] = s;
+      a[yo + e] = s;
     }
   }
 
-  static void avgForward(float[] x, int[] g, float[] y, int from, int to) {
-    int h = g[1], w = g[2], kh = g[3], kw = g[4], sh = g[5], sw = g[6], ph = g[7], pw = g[8], oh = g[9], ow = g[10];
-    int items = to - from;
-    for (@Parallel int wi = 0; wi < items; wi++) {
+  /** m = {n, from, xOff, yOff, geometry[11]}. */
+  static void avgForward(float[] a, int[] m) {
+    int from = m[1], xo = m[2], yo = m[3];
+    int h = m[5], w = m[6], kh = m[7], kw = m[8], sh = m[9], sw = m[10], ph = m[11], pw = m[12], oh = m[13], ow = m[14];
+    for (@Parallel int wi = 0; wi < m[0]; wi++) {
       int o = from + wi;
       int j = o % ow;
       int i = (o / ow) % oh;
@@ -102,16 +108,17 @@ final class PoolKernels {
       int div = (y1 - y0) * (x1 - x0);
       float s = 0;
       for (int u = Math.max(0, y0); u < Math.min(h, y1); u++) {
-        for (int v = Math.max(0, x0); v < Math.min(w, x1); v++) s += x[p * h * w + u * w + v];
+        for (int v = Math.max(0, x0); v < Math.min(w, x1); v++) s += a[xo + p * h * w + u * w + v];
       }
-      y[o] = s / div;
+      a[yo + o] = s / div;
     }
   }
 
-  static void avgBackward(float[] gy, int[] g, float[] gx, int from, int to) {
-    int h = g[1], w = g[2], kh = g[3], kw = g[4], sh = g[5], sw = g[6], ph = g[7], pw = g[8], oh = g[9], ow = g[10];
-    int items = to - from;
-    for (@Parallel int wi = 0; wi < items; wi++) {
+  /** m = {n, from, gyOff, yOff, geometry[11]}. */
+  static void avgBackward(float[] a, int[] m) {
+    int from = m[1], gyo = m[2], yo = m[3];
+    int h = m[5], w = m[6], kh = m[7], kw = m[8], sh = m[9], sw = m[10], ph = m[11], pw = m[12], oh = m[13], ow = m[14];
+    for (@Parallel int wi = 0; wi < m[0]; wi++) {
       int e = from + wi;
       int xx = e % w;
       int yy = (e / w) % h;
@@ -124,13 +131,14 @@ final class PoolKernels {
           int y0 = i * sh - ph;
           int x0 = j * sw - pw;
           int div = (Math.min(y0 + kh, h + ph) - y0) * (Math.min(x0 + kw, w + pw) - x0);
-          s += gy[(p * oh + i) * ow + j] / div;
+          s += a[gyo + (p * oh + i) * ow + j] / div;
         }
       }
-      gx[e] = s;
+      a[yo + e] = s;
     }
   }
 
+  /** Offset within the plane (which starts at {@code base}) of the window's first maximum. */
   static int windowArgmax(double[] x, int base, int h, int w, int y0, int x0, int kh, int kw) {
     int best = -1;
     double bv = 0;
@@ -148,34 +156,38 @@ final class PoolKernels {
     return best;
   }
 
-  static void maxForward(double[] x, int[] g, double[] y, int from, int to) {
-    int h = g[1], w = g[2], kh = g[3], kw = g[4], sh = g[5], sw = g[6], ph = g[7], pw = g[8], oh = g[9], ow = g[10];
-    int items = to - from;
-    for (@Parallel int wi = 0; wi < items; wi++) {
+  /** m = {n, from, xOff, yOff, geometry[11]}. */
+  static void maxForward(double[] a, int[] m) {
+    int from = m[1], xo = m[2], yo = m[3];
+    int h = m[5], w = m[6], kh = m[7], kw = m[8], sh = m[9], sw = m[10], ph = m[11], pw = m[12], oh = m[13], ow = m[14];
+    for (@Parallel int wi = 0; wi < m[0]; wi++) {
       int o = from + wi;
       int j = o % ow;
       int i = (o / ow) % oh;
       int p = o / (ow * oh);
-      y[o] = x[p * h * w + windowArgmax(x, p * h * w, h, w, i * sh - ph, j * sw - pw, kh, kw)];
+      int base = xo + p * h * w;
+      a[yo + o] = a[base + windowArgmax(a, base, h, w, i * sh - ph, j * sw - pw, kh, kw)];
     }
   }
 
-  static void maxGather(double[] x, double[] gx, int[] g, double[] gy, int from, int to) {
-    int h = g[1], w = g[2], kh = g[3], kw = g[4], sh = g[5], sw = g[6], ph = g[7], pw = g[8], oh = g[9], ow = g[10];
-    int items = to - from;
-    for (@Parallel int wi = 0; wi < items; wi++) {
+  /** gy'[o] = gx[argmax of window o]: the adjoint of the max-pool backward in gy; m = {n, from, xOff, gxOff, yOff, geometry[11]}. */
+  static void maxGather(double[] a, int[] m) {
+    int from = m[1], xo = m[2], gxo = m[3], yo = m[4];
+    int h = m[6], w = m[7], kh = m[8], kw = m[9], sh = m[10], sw = m[11], ph = m[12], pw = m[13], oh = m[14], ow = m[15];
+    for (@Parallel int wi = 0; wi < m[0]; wi++) {
       int o = from + wi;
       int j = o % ow;
       int i = (o / ow) % oh;
       int p = o / (ow * oh);
-      gy[o] = gx[p * h * w + windowArgmax(x, p * h * w, h, w, i * sh - ph, j * sw - pw, kh, kw)];
+      a[yo + o] = a[gxo + p * h * w + windowArgmax(a, xo + p * h * w, h, w, i * sh - ph, j * sw - pw, kh, kw)];
     }
   }
 
-  static void maxBackward(double[] x, double[] gy, int[] g, double[] gx, int from, int to) {
-    int h = g[1], w = g[2], kh = g[3], kw = g[4], sh = g[5], sw = g[6], ph = g[7], pw = g[8], oh = g[9], ow = g[10];
-    int items = to - from;
-    for (@Parallel int wi = 0; wi < items; wi++) {
+  /** m = {n, from, xOff, gyOff, yOff, geometry[11]}. */
+  static void maxBackward(double[] a, int[] m) {
+    int from = m[1], xo = m[2], gyo = m[3], yo = m[4];
+    int h = m[6], w = m[7], kh = m[8], kw = m[9], sh = m[10], sw = m[11], ph = m[12], pw = m[13], oh = m[14], ow = m[15];
+    for (@Parallel int wi = 0; wi < m[0]; wi++) {
       int e = from + wi;
       int xx = e % w;
       int yy = (e / w) % h;
@@ -186,17 +198,18 @@ final class PoolKernels {
       int j1 = Math.min(ow - 1, (xx + pw) / sw);
       for (int i = PoolKernels.firstWindow(yy, ph, kh, sh); i <= i1; i++) {
         for (int j = PoolKernels.firstWindow(xx, pw, kw, sw); j <= j1; j++) {
-          if (windowArgmax(x, p * h * w, h, w, i * sh - ph, j * sw - pw, kh, kw) == own) s += gy[(p * oh + i) * ow + j];
+          if (windowArgmax(a, xo + p * h * w, h, w, i * sh - ph, j * sw - pw, kh, kw) == own) s += a[gyo + (p * oh + i) * ow + j];
         }
       }
-      gx[e] = s;
+      a[yo + e] = s;
     }
   }
 
-  static void avgForward(double[] x, int[] g, double[] y, int from, int to) {
-    int h = g[1], w = g[2], kh = g[3], kw = g[4], sh = g[5], sw = g[6], ph = g[7], pw = g[8], oh = g[9], ow = g[10];
-    int items = to - from;
-    for (@Parallel int wi = 0; wi < items; wi++) {
+  /** m = {n, from, xOff, yOff, geometry[11]}. */
+  static void avgForward(double[] a, int[] m) {
+    int from = m[1], xo = m[2], yo = m[3];
+    int h = m[5], w = m[6], kh = m[7], kw = m[8], sh = m[9], sw = m[10], ph = m[11], pw = m[12], oh = m[13], ow = m[14];
+    for (@Parallel int wi = 0; wi < m[0]; wi++) {
       int o = from + wi;
       int j = o % ow;
       int i = (o / ow) % oh;
@@ -208,16 +221,17 @@ final class PoolKernels {
       int div = (y1 - y0) * (x1 - x0);
       double s = 0;
       for (int u = Math.max(0, y0); u < Math.min(h, y1); u++) {
-        for (int v = Math.max(0, x0); v < Math.min(w, x1); v++) s += x[p * h * w + u * w + v];
+        for (int v = Math.max(0, x0); v < Math.min(w, x1); v++) s += a[xo + p * h * w + u * w + v];
       }
-      y[o] = s / div;
+      a[yo + o] = s / div;
     }
   }
 
-  static void avgBackward(double[] gy, int[] g, double[] gx, int from, int to) {
-    int h = g[1], w = g[2], kh = g[3], kw = g[4], sh = g[5], sw = g[6], ph = g[7], pw = g[8], oh = g[9], ow = g[10];
-    int items = to - from;
-    for (@Parallel int wi = 0; wi < items; wi++) {
+  /** m = {n, from, gyOff, yOff, geometry[11]}. */
+  static void avgBackward(double[] a, int[] m) {
+    int from = m[1], gyo = m[2], yo = m[3];
+    int h = m[5], w = m[6], kh = m[7], kw = m[8], sh = m[9], sw = m[10], ph = m[11], pw = m[12], oh = m[13], ow = m[14];
+    for (@Parallel int wi = 0; wi < m[0]; wi++) {
       int e = from + wi;
       int xx = e % w;
       int yy = (e / w) % h;
@@ -230,10 +244,10 @@ final class PoolKernels {
           int y0 = i * sh - ph;
           int x0 = j * sw - pw;
           int div = (Math.min(y0 + kh, h + ph) - y0) * (Math.min(x0 + kw, w + pw) - x0);
-          s += gy[(p * oh + i) * ow + j] / div;
+          s += a[gyo + (p * oh + i) * ow + j] / div;
         }
       }
-      gx[e] = s;
+      a[yo + e] = s;
     }
   }
 }

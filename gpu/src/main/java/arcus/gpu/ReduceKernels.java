@@ -13,141 +13,153 @@ import uk.ac.manchester.tornado.api.math.TornadoMath;
  * double {@code fmax} ambiguous in OpenCL (an empty reduction is filled on the host instead).
  * The kernels are not named {@code sum}/{@code max}: a kernel named like an OpenCL builtin
  * breaks kernel creation on PoCL.
+ *
+ * <p>Arena kernels ({@code a}: the arena, {@code m}: the launch's meta, see
+ * {@link ElementwiseKernels}). The reduce kernels take
+ * m = {n, from, xOff, yOff, rank, nRed, redCount, outDims[rank], outStrides[rank], redDims[nRed], redStrides[nRed]}.
  */
 final class ReduceKernels {
   private ReduceKernels() {}
-  static void reduceSum(float[] x, int[] outDims, int[] outStrides, int[] redDims, int[] redStrides, int redCount, float[] out, int from, int to) {
-    int items = to - from;
-    for (@Parallel int wi = 0; wi < items; wi++) {
+
+  static void reduceSum(float[] a, int[] m) {
+    int from = m[1], xo = m[2], yo = m[3], r = m[4], nr = m[5], redCount = m[6];
+    for (@Parallel int wi = 0; wi < m[0]; wi++) {
       int o = from + wi;
       int rem = o;
-      int base = 0;
-      for (int d = outDims.length - 1; d >= 0; d--) {
-        base += (rem % outDims[d]) * outStrides[d];
-        rem = rem / outDims[d];
+      int base = xo;
+      for (int d = r - 1; d >= 0; d--) {
+        base += (rem % m[7 + d]) * m[7 + r + d];
+        rem = rem / m[7 + d];
       }
       float s = 0;
-      for (int r = 0; r < redCount; r++) {
-        int rr = r;
+      for (int q = 0; q < redCount; q++) {
+        int rr = q;
         int off = base;
-        for (int d = redDims.length - 1; d >= 0; d--) {
-          off += (rr % redDims[d]) * redStrides[d];
-          rr = rr / redDims[d];
+        for (int d = nr - 1; d >= 0; d--) {
+          off += (rr % m[7 + 2 * r + d]) * m[7 + 2 * r + nr + d];
+          rr = rr / m[7 + 2 * r + d];
         }
-        s += x[off];
+        s += a[off];
       }
-      out[o] = s;
+      a[yo + o] = s;
     }
   }
 
-  static void reduceMax(float[] x, int[] outDims, int[] outStrides, int[] redDims, int[] redStrides, int redCount, float[] out, int from, int to) {
-    int items = to - from;
-    for (@Parallel int wi = 0; wi < items; wi++) {
+  static void reduceMax(float[] a, int[] m) {
+    int from = m[1], xo = m[2], yo = m[3], r = m[4], nr = m[5], redCount = m[6];
+    for (@Parallel int wi = 0; wi < m[0]; wi++) {
       int o = from + wi;
       int rem = o;
-      int base = 0;
-      for (int d = outDims.length - 1; d >= 0; d--) {
-        base += (rem % outDims[d]) * outStrides[d];
-        rem = rem / outDims[d];
+      int base = xo;
+      for (int d = r - 1; d >= 0; d--) {
+        base += (rem % m[7 + d]) * m[7 + r + d];
+        rem = rem / m[7 + d];
       }
-      float m = x[base];
-      for (int r = 1; r < redCount; r++) {
-        int rr = r;
+      float mx = a[base];
+      for (int q = 1; q < redCount; q++) {
+        int rr = q;
         int off = base;
-        for (int d = redDims.length - 1; d >= 0; d--) {
-          off += (rr % redDims[d]) * redStrides[d];
-          rr = rr / redDims[d];
+        for (int d = nr - 1; d >= 0; d--) {
+          off += (rr % m[7 + 2 * r + d]) * m[7 + 2 * r + nr + d];
+          rr = rr / m[7 + 2 * r + d];
         }
-        m = TornadoMath.max(m, x[off]);
+        mx = TornadoMath.max(mx, a[off]);
       }
-      out[o] = m;
+      a[yo + o] = mx;
     }
   }
 
-  /** Index of the first maximum along the middle axis of x viewed as [outer, axisLen, inner]. */
-  static void argmax(float[] x, int axisLen, int inner, int[] out, int from, int to) {
-    int items = to - from;
-    for (@Parallel int wi = 0; wi < items; wi++) {
+  /**
+   * Index of the first maximum along the middle axis of x viewed as [outer, axisLen, inner],
+   * into the int arena {@code out}; m = {n, from, xOff, yOff, axisLen, inner}.
+   */
+  static void argmax(float[] a, int[] out, int[] m) {
+    int from = m[1], xo = m[2], yo = m[3], axisLen = m[4], inner = m[5];
+    for (@Parallel int wi = 0; wi < m[0]; wi++) {
       int p = from + wi;
       int o = p / inner;
       int i = p % inner;
       int best = 0;
-      float bv = x[o * axisLen * inner + i];
+      float bv = a[xo + o * axisLen * inner + i];
       for (int k = 1; k < axisLen; k++) {
-        float v = x[(o * axisLen + k) * inner + i];
+        float v = a[xo + (o * axisLen + k) * inner + i];
         if (v > bv) {
           bv = v;
           best = k;
         }
       }
-      out[p] = best;
+      out[yo + p] = best;
     }
   }
 
-  static void reduceSum(double[] x, int[] outDims, int[] outStrides, int[] redDims, int[] redStrides, int redCount, double[] out, int from, int to) {
-    int items = to - from;
-    for (@Parallel int wi = 0; wi < items; wi++) {
+  static void reduceSum(double[] a, int[] m) {
+    int from = m[1], xo = m[2], yo = m[3], r = m[4], nr = m[5], redCount = m[6];
+    for (@Parallel int wi = 0; wi < m[0]; wi++) {
       int o = from + wi;
       int rem = o;
-      int base = 0;
-      for (int d = outDims.length - 1; d >= 0; d--) {
-        base += (rem % outDims[d]) * outStrides[d];
-        rem = rem / outDims[d];
+      int base = xo;
+      for (int d = r - 1; d >= 0; d--) {
+        base += (rem % m[7 + d]) * m[7 + r + d];
+        rem = rem / m[7 + d];
       }
       double s = 0;
-      for (int r = 0; r < redCount; r++) {
-        int rr = r;
+      for (int q = 0; q < redCount; q++) {
+        int rr = q;
         int off = base;
-        for (int d = redDims.length - 1; d >= 0; d--) {
-          off += (rr % redDims[d]) * redStrides[d];
-          rr = rr / redDims[d];
+        for (int d = nr - 1; d >= 0; d--) {
+          off += (rr % m[7 + 2 * r + d]) * m[7 + 2 * r + nr + d];
+          rr = rr / m[7 + 2 * r + d];
         }
-        s += x[off];
+        s += a[off];
       }
-      out[o] = s;
+      a[yo + o] = s;
     }
   }
 
-  static void reduceMax(double[] x, int[] outDims, int[] outStrides, int[] redDims, int[] redStrides, int redCount, double[] out, int from, int to) {
-    int items = to - from;
-    for (@Parallel int wi = 0; wi < items; wi++) {
+  static void reduceMax(double[] a, int[] m) {
+    int from = m[1], xo = m[2], yo = m[3], r = m[4], nr = m[5], redCount = m[6];
+    for (@Parallel int wi = 0; wi < m[0]; wi++) {
       int o = from + wi;
       int rem = o;
-      int base = 0;
-      for (int d = outDims.length - 1; d >= 0; d--) {
-        base += (rem % outDims[d]) * outStrides[d];
-        rem = rem / outDims[d];
+      int base = xo;
+      for (int d = r - 1; d >= 0; d--) {
+        base += (rem % m[7 + d]) * m[7 + r + d];
+        rem = rem / m[7 + d];
       }
-      double m = x[base];
-      for (int r = 1; r < redCount; r++) {
-        int rr = r;
+      double mx = a[base];
+      for (int q = 1; q < redCount; q++) {
+        int rr = q;
         int off = base;
-        for (int d = redDims.length - 1; d >= 0; d--) {
-          off += (rr % redDims[d]) * redStrides[d];
-          rr = rr / redDims[d];
+        for (int d = nr - 1; d >= 0; d--) {
+          off += (rr % m[7 + 2 * r + d]) * m[7 + 2 * r + nr + d];
+          rr = rr / m[7 + 2 * r + d];
         }
-        m = Math.max(m, x[off]);
+        mx = Math.max(mx, a[off]);
       }
-      out[o] = m;
+      a[yo + o] = mx;
     }
   }
 
-  static void argmax(double[] x, int axisLen, int inner, int[] out, int from, int to) {
-    int items = to - from;
-    for (@Parallel int wi = 0; wi < items; wi++) {
+  /**
+   * Index of the first maximum along the middle axis of x viewed as [outer, axisLen, inner],
+   * into the int arena {@code out}; m = {n, from, xOff, yOff, axisLen, inner}.
+   */
+  static void argmax(double[] a, int[] out, int[] m) {
+    int from = m[1], xo = m[2], yo = m[3], axisLen = m[4], inner = m[5];
+    for (@Parallel int wi = 0; wi < m[0]; wi++) {
       int p = from + wi;
       int o = p / inner;
       int i = p % inner;
       int best = 0;
-      double bv = x[o * axisLen * inner + i];
+      double bv = a[xo + o * axisLen * inner + i];
       for (int k = 1; k < axisLen; k++) {
-        double v = x[(o * axisLen + k) * inner + i];
+        double v = a[xo + (o * axisLen + k) * inner + i];
         if (v > bv) {
           bv = v;
           best = k;
         }
       }
-      out[p] = best;
+      out[yo + p] = best;
     }
   }
 }

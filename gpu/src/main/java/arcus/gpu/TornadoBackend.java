@@ -17,12 +17,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * The GPU backend. Every op is planned here on the host (output sizes, strides, index tables)
  * and executed as launches of the static kernels in this package on a {@link KernelExecutor}:
  * TornadoVM's ({@code --backend tornado}) or the {@link JvmExecutor} ({@code --backend
- * jvm-kernels}, and the default-build tests). Storages are {@link DeviceStorage}s; the host
- * reads them only through {@link #toFloatArray} / {@link #toDoubleArray} (and {@link #argmax}),
- * counted in {@link #downloads()}. What the TornadoVM executor itself copies between host and
- * device per launch is counted by {@link KernelExecutor#hostToDevice()} and
- * {@link KernelExecutor#deviceToHost()} (see docs/gpu.md: data does not yet stay on the device
- * between launches).
+ * jvm-kernels}, and the default-build tests). Storages are {@link DeviceStorage}s, blocks of the
+ * executor's {@link Arena}: every op allocates its output block and launches one kernel (or a
+ * few) that reads and writes the arena at the offsets, sizes, op codes and index tables of a
+ * small per-launch meta array, so data stays in device memory between ops and each kernel is
+ * compiled once for every shape. The host reads a storage only through {@link #toFloatArray} /
+ * {@link #toDoubleArray} (and {@link #argmax}), counted in {@link #downloads()}; host data enters
+ * only through {@link #fromHost}, counted in {@link #uploads()} (see docs/gpu.md).
  *
  * <p>Each instance is one device context: storages of another instance, or of another backend,
  * are refused with an error naming both.
@@ -32,11 +33,13 @@ public final class TornadoBackend implements Backend, AutoCloseable {
   private static final int GRAIN = 1 << 14;
 
   private final KernelExecutor exec;
+  private final Arena arena;
   private final AtomicLong uploads = new AtomicLong();
   private final AtomicLong downloads = new AtomicLong();
 
   public TornadoBackend(KernelExecutor exec) {
     this.exec = java.util.Objects.requireNonNull(exec, "executor");
+    this.arena = exec.arena();
   }
 
   /** A backend whose kernels run on the JVM, as in tests and on machines without TornadoVM. */
@@ -53,22 +56,22 @@ public final class TornadoBackend implements Backend, AutoCloseable {
     return exec;
   }
 
-  /** Host-to-device copies so far ({@link #fromHost}). */
+  /** Host-to-device copies of tensor data so far ({@link #fromHost}). */
   public long uploads() {
     return uploads.get();
   }
 
-  /** Device-to-host copies so far: reads of a storage the host had no current copy of, and argmax results. */
+  /** Device-to-host copies so far: reads of a storage the host had no copy of, and argmax results. */
   public long downloads() {
     return downloads.get();
   }
 
-  /** All host transfers so far, both directions. */
+  /** All host transfers of data so far, both directions (launch meta arrays not included). */
   public long transfers() {
     return uploads() + downloads();
   }
 
-  /** Releases the executor's device plans and buffers; the backend cannot run kernels afterwards. */
+  /** Releases the executor's plan and device memory; the backend cannot run kernels afterwards. */
   @Override
   public void close() {
     exec.close();
@@ -91,20 +94,42 @@ public final class TornadoBackend implements Backend, AutoCloseable {
     return s.dtype() == DType.F32;
   }
 
-  private void launch(String kernel, int range, int grain, Object out, KernelExecutor.RangeBody body, Object... args) {
-    exec.launch(new KernelExecutor.Launch(kernel, range, grain, args, new Object[] {out}, body));
+  private DeviceStorage alloc(DType dtype, int size) {
+    return new DeviceStorage(this, arena, dtype, size);
+  }
+
+  /** {items, 0, fields...}: the meta array of a launch over {@code items}. */
+  private static int[] meta(int items, int... fields) {
+    int[] m = new int[2 + fields.length];
+    m[0] = items;
+    System.arraycopy(fields, 0, m, 2, fields.length);
+    return m;
+  }
+
+  private static int[] cat(int[]... parts) {
+    int n = 0;
+    for (int[] p : parts) n += p.length;
+    int[] r = new int[n];
+    int at = 0;
+    for (int[] p : parts) {
+      System.arraycopy(p, 0, r, at, p.length);
+      at += p.length;
+    }
+    return r;
+  }
+
+  /** Launches {@code kernel} in {@code dtype} with meta {@code m}: {@code f32} or {@code f64} is its JVM body. */
+  private void run(String kernel, DType dtype, int[] m, int grain, KernelExecutor.Body f32, KernelExecutor.Body f64) {
+    run(kernel, dtype, m, 0, 0, grain, f32, f64);
+  }
+
+  private void run(String kernel, DType dtype, int[] m, double scalar, int cols, int grain, KernelExecutor.Body f32, KernelExecutor.Body f64) {
+    if (m[0] == 0) return;
+    exec.launch(new KernelExecutor.Launch(kernel, dtype, m, scalar, cols, grain, dtype == DType.F32 ? f32 : f64));
   }
 
   private static int grain(long workPerIndex) {
     return (int) Math.max(1, GRAIN / Math.max(1, workPerIndex));
-  }
-
-  private DeviceStorage out(float[] f) {
-    return DeviceStorage.ofDevice(this, f);
-  }
-
-  private DeviceStorage out(double[] d) {
-    return DeviceStorage.ofDevice(this, d);
   }
 
   /** Strides of {@code in} over the dims of {@code out} (NumPy alignment), 0 along broadcast axes. */
@@ -131,44 +156,58 @@ public final class TornadoBackend implements Backend, AutoCloseable {
 
   @Override
   public Storage fromHost(float[] data) {
-    exec.fromHost(data);
-    uploads.incrementAndGet();
-    return DeviceStorage.ofHost(this, data);
+    return upload(DType.F32, data, data.length);
   }
 
   @Override
   public Storage fromHost(double[] data) {
-    exec.fromHost(data);
-    uploads.incrementAndGet();
-    return DeviceStorage.ofHost(this, data);
+    return upload(DType.F64, data, data.length);
   }
 
-  private void download(DeviceStorage d) {
+  private Storage upload(DType dtype, Object data, int n) {
+    DeviceStorage s = alloc(dtype, n);
+    if (n > 0) {
+      exec.upload(data, s.offset());
+      uploads.incrementAndGet();
+    }
+    s.host(data);
+    return s;
+  }
+
+  /** The host's copy of {@code d}, downloaded (and counted) the first time it is asked for. */
+  private Object host(DeviceStorage d) {
+    Object h = d.host();
+    if (h != null) return h;
     synchronized (d) {
-      if (!d.hostStale()) return;
-      exec.syncToHost(d.buffer());
-      downloads.incrementAndGet();
-      d.markHostCurrent();
+      h = d.host();
+      if (h != null) return h;
+      h = f32(d) ? new float[d.size()] : new double[d.size()];
+      if (d.size() > 0) {
+        exec.download(d.offset(), h);
+        downloads.incrementAndGet();
+      }
+      d.host(h);
+      return h;
     }
   }
 
   @Override
   public float[] toFloatArray(Storage s) {
-    DeviceStorage d = own(s);
-    download(d);
-    if (d.f() != null) return d.f().clone();
-    float[] r = new float[d.size()];
-    for (int i = 0; i < r.length; i++) r[i] = (float) d.d()[i];
+    Object h = host(own(s));
+    if (h instanceof float[] f) return f.clone();
+    double[] d = (double[]) h;
+    float[] r = new float[d.length];
+    for (int i = 0; i < r.length; i++) r[i] = (float) d[i];
     return r;
   }
 
   @Override
   public double[] toDoubleArray(Storage s) {
-    DeviceStorage d = own(s);
-    download(d);
-    if (d.d() != null) return d.d().clone();
-    double[] r = new double[d.size()];
-    for (int i = 0; i < r.length; i++) r[i] = d.f()[i];
+    Object h = host(own(s));
+    if (h instanceof double[] d) return d.clone();
+    float[] f = (float[]) h;
+    double[] r = new double[f.length];
+    for (int i = 0; i < r.length; i++) r[i] = f[i];
     return r;
   }
 
@@ -179,72 +218,50 @@ public final class TornadoBackend implements Backend, AutoCloseable {
     DeviceStorage x = own(s);
     if (x.dtype() == to) return x;
     int n = x.size();
-    if (to == DType.F64) {
-      double[] y = new double[n];
-      launch("ElementwiseKernels.castToDouble", n, GRAIN, y, (a, b) -> ElementwiseKernels.castToDouble(x.f(), y, a, b), x.f(), y);
-      return out(y);
-    }
-    float[] y = new float[n];
-    launch("ElementwiseKernels.castToFloat", n, GRAIN, y, (a, b) -> ElementwiseKernels.castToFloat(x.d(), y, a, b), x.d(), y);
-    return out(y);
+    DeviceStorage y = alloc(to, n);
+    int[] m = meta(n, x.offset(), y.offset());
+    if (to == DType.F64) run("ElementwiseKernels.castToDouble", DType.F64, m, GRAIN, null, mm -> ElementwiseKernels.castToDouble(arena.f, arena.d, mm));
+    else run("ElementwiseKernels.castToFloat", DType.F32, m, GRAIN, mm -> ElementwiseKernels.castToFloat(arena.d, arena.f, mm), null);
+    return y;
   }
 
   @Override
   public Storage fill(DType dtype, int size, double value) {
-    if (dtype == DType.F32) {
-      float[] y = new float[size];
-      float v = (float) value;
-      launch("ElementwiseKernels.fill", size, GRAIN, y, (a, b) -> ElementwiseKernels.fill(y, v, a, b), y, v);
-      return out(y);
-    }
-    double[] y = new double[size];
-    launch("ElementwiseKernels.fill", size, GRAIN, y, (a, b) -> ElementwiseKernels.fill(y, value, a, b), y, value);
-    return out(y);
+    DeviceStorage y = alloc(dtype, size);
+    float[] fv = {(float) value};
+    double[] dv = {value};
+    run("ElementwiseKernels.fill", dtype, meta(size, y.offset()), value, 0, GRAIN, mm -> ElementwiseKernels.fill(arena.f, fv, mm), mm -> ElementwiseKernels.fill(arena.d, dv, mm));
+    return y;
   }
 
   @Override
   public Storage unary(UnaryOp op, Storage s) {
     DeviceStorage x = own(s);
-    int code = op.ordinal(), n = x.size();
-    if (f32(x)) {
-      float[] y = new float[n];
-      launch("ElementwiseKernels.unary", n, GRAIN, y, (a, b) -> ElementwiseKernels.unary(code, x.f(), y, a, b), code, x.f(), y);
-      return out(y);
-    }
-    double[] y = new double[n];
-    launch("ElementwiseKernels.unary", n, GRAIN, y, (a, b) -> ElementwiseKernels.unary(code, x.d(), y, a, b), code, x.d(), y);
-    return out(y);
+    int n = x.size();
+    DeviceStorage y = alloc(x.dtype(), n);
+    run("ElementwiseKernels.unary", x.dtype(), meta(n, op.ordinal(), x.offset(), y.offset()), GRAIN, mm -> ElementwiseKernels.unary(arena.f, mm), mm -> ElementwiseKernels.unary(arena.d, mm));
+    return y;
   }
 
   @Override
   public Storage binary(BinaryOp op, Storage sa, Shape as, Storage sb, Shape bs, Shape outShape) {
     DeviceStorage a = own(sa), b = own(sb);
-    int code = op.ordinal(), n = outShape.size();
-    int[] ast = broadcastStrides(as, outShape), bst = broadcastStrides(bs, outShape), dims = outShape.dims();
-    if (f32(a)) {
-      float[] y = new float[n];
-      launch("ElementwiseKernels.binary", n, GRAIN, y, (f, t) -> ElementwiseKernels.binary(code, a.f(), ast, b.f(), bst, dims, y, f, t), code, a.f(), ast, b.f(), bst, dims, y);
-      return out(y);
-    }
-    double[] y = new double[n];
-    launch("ElementwiseKernels.binary", n, GRAIN, y, (f, t) -> ElementwiseKernels.binary(code, a.d(), ast, b.d(), bst, dims, y, f, t), code, a.d(), ast, b.d(), bst, dims, y);
-    return out(y);
+    int n = outShape.size(), r = outShape.rank();
+    DeviceStorage y = alloc(a.dtype(), n);
+    int[] m = cat(meta(n, op.ordinal(), r, a.offset(), b.offset(), y.offset()), broadcastStrides(as, outShape), broadcastStrides(bs, outShape), outShape.dims());
+    run("ElementwiseKernels.binary", a.dtype(), m, GRAIN, mm -> ElementwiseKernels.binary(arena.f, mm), mm -> ElementwiseKernels.binary(arena.d, mm));
+    return y;
   }
 
   @Override
   public Storage where(Storage sc, Shape cs, Storage sa, Shape as, Storage sb, Shape bs, Shape outShape) {
     DeviceStorage a = own(sa), b = own(sb);
     DeviceStorage c = (DeviceStorage) cast(own(sc), a.dtype());
-    int n = outShape.size();
-    int[] cst = broadcastStrides(cs, outShape), ast = broadcastStrides(as, outShape), bst = broadcastStrides(bs, outShape), dims = outShape.dims();
-    if (f32(a)) {
-      float[] y = new float[n];
-      launch("ElementwiseKernels.where", n, GRAIN, y, (f, t) -> ElementwiseKernels.where(c.f(), cst, a.f(), ast, b.f(), bst, dims, y, f, t), c.f(), cst, a.f(), ast, b.f(), bst, dims, y);
-      return out(y);
-    }
-    double[] y = new double[n];
-    launch("ElementwiseKernels.where", n, GRAIN, y, (f, t) -> ElementwiseKernels.where(c.d(), cst, a.d(), ast, b.d(), bst, dims, y, f, t), c.d(), cst, a.d(), ast, b.d(), bst, dims, y);
-    return out(y);
+    int n = outShape.size(), r = outShape.rank();
+    DeviceStorage y = alloc(a.dtype(), n);
+    int[] m = cat(meta(n, r, c.offset(), a.offset(), b.offset(), y.offset()), broadcastStrides(cs, outShape), broadcastStrides(as, outShape), broadcastStrides(bs, outShape), outShape.dims());
+    run("ElementwiseKernels.where", a.dtype(), m, GRAIN, mm -> ElementwiseKernels.where(arena.f, mm), mm -> ElementwiseKernels.where(arena.d, mm));
+    return y;
   }
 
   // ------------------------------------------------------------------ reductions
@@ -265,24 +282,14 @@ public final class TornadoBackend implements Backend, AutoCloseable {
         redCount *= outDims[i];
         outDims[i] = 1;
       }
-    int n = Shape.of(outDims).size(), rc = redCount, g = grain(redCount);
+    int n = Shape.of(outDims).size();
     boolean max = op == ReduceOp.MAX;
-    if (rc == 0) return fill(x.dtype(), n, max ? Double.NEGATIVE_INFINITY : 0);
-    String kernel = max ? "ReduceKernels.reduceMax" : "ReduceKernels.reduceSum";
-    if (f32(x)) {
-      float[] y = new float[n];
-      launch(kernel, n, g, y, (f, t) -> {
-        if (max) ReduceKernels.reduceMax(x.f(), outDims, st, redDims, redStrides, rc, y, f, t);
-        else ReduceKernels.reduceSum(x.f(), outDims, st, redDims, redStrides, rc, y, f, t);
-      }, x.f(), outDims, st, redDims, redStrides, rc, y);
-      return out(y);
-    }
-    double[] y = new double[n];
-    launch(kernel, n, g, y, (f, t) -> {
-      if (max) ReduceKernels.reduceMax(x.d(), outDims, st, redDims, redStrides, rc, y, f, t);
-      else ReduceKernels.reduceSum(x.d(), outDims, st, redDims, redStrides, rc, y, f, t);
-    }, x.d(), outDims, st, redDims, redStrides, rc, y);
-    return out(y);
+    if (redCount == 0) return fill(x.dtype(), n, max ? Double.NEGATIVE_INFINITY : 0);
+    DeviceStorage y = alloc(x.dtype(), n);
+    int[] m = cat(meta(n, x.offset(), y.offset(), r, nred, redCount), outDims, st, redDims, redStrides);
+    if (max) run("ReduceKernels.reduceMax", x.dtype(), m, grain(redCount), mm -> ReduceKernels.reduceMax(arena.f, mm), mm -> ReduceKernels.reduceMax(arena.d, mm));
+    else run("ReduceKernels.reduceSum", x.dtype(), m, grain(redCount), mm -> ReduceKernels.reduceSum(arena.f, mm), mm -> ReduceKernels.reduceSum(arena.d, mm));
+    return y;
   }
 
   @Override
@@ -291,10 +298,15 @@ public final class TornadoBackend implements Backend, AutoCloseable {
     int[] oai = split(xs, axis);
     int a = oai[1], inner = oai[2], n = oai[0] * inner;
     int[] y = new int[n];
-    if (f32(x)) launch("ReduceKernels.argmax", n, grain(a), y, (f, t) -> ReduceKernels.argmax(x.f(), a, inner, y, f, t), x.f(), a, inner, y);
-    else launch("ReduceKernels.argmax", n, grain(a), y, (f, t) -> ReduceKernels.argmax(x.d(), a, inner, y, f, t), x.d(), a, inner, y);
-    exec.syncToHost(y);
-    downloads.incrementAndGet();
+    if (n == 0) return y;
+    int off = arena.allocate(Arena.I32, n);
+    try {
+      run("ReduceKernels.argmax", x.dtype(), meta(n, x.offset(), off, a, inner), grain(a), mm -> ReduceKernels.argmax(arena.f, arena.i, mm), mm -> ReduceKernels.argmax(arena.d, arena.i, mm));
+      exec.download(off, y);
+      downloads.incrementAndGet();
+    } finally {
+      arena.free(Arena.I32, off, n);
+    }
     return y;
   }
 
@@ -302,27 +314,17 @@ public final class TornadoBackend implements Backend, AutoCloseable {
 
   private Storage gather(DeviceStorage x, int base, int[] strides, int[] dims) {
     int n = Shape.of(dims).size();
-    if (f32(x)) {
-      float[] y = new float[n];
-      launch("LayoutKernels.gather", n, GRAIN, y, (f, t) -> LayoutKernels.gather(x.f(), base, strides, dims, y, f, t), x.f(), base, strides, dims, y);
-      return out(y);
-    }
-    double[] y = new double[n];
-    launch("LayoutKernels.gather", n, GRAIN, y, (f, t) -> LayoutKernels.gather(x.d(), base, strides, dims, y, f, t), x.d(), base, strides, dims, y);
-    return out(y);
+    DeviceStorage y = alloc(x.dtype(), n);
+    run("LayoutKernels.gather", x.dtype(), cat(meta(n, x.offset() + base, y.offset(), dims.length), strides, dims), GRAIN, mm -> LayoutKernels.gather(arena.f, mm), mm -> LayoutKernels.gather(arena.d, mm));
+    return y;
   }
 
   /** {@code prev} with the dense block {@code part} (dims {@code dims}) written at corner {@code lo} of {@code outDims}. */
   private DeviceStorage embed(DeviceStorage part, int[] lo, int[] dims, int[] outDims, DeviceStorage prev) {
     int n = prev.size();
-    if (f32(part)) {
-      float[] y = new float[n];
-      launch("LayoutKernels.embed", n, GRAIN, y, (f, t) -> LayoutKernels.embed(part.f(), lo, dims, outDims, prev.f(), y, f, t), part.f(), lo, dims, outDims, prev.f(), y);
-      return out(y);
-    }
-    double[] y = new double[n];
-    launch("LayoutKernels.embed", n, GRAIN, y, (f, t) -> LayoutKernels.embed(part.d(), lo, dims, outDims, prev.d(), y, f, t), part.d(), lo, dims, outDims, prev.d(), y);
-    return out(y);
+    DeviceStorage y = alloc(part.dtype(), n);
+    run("LayoutKernels.embed", part.dtype(), cat(meta(n, part.offset(), prev.offset(), y.offset(), outDims.length), lo, dims, outDims), GRAIN, mm -> LayoutKernels.embed(arena.f, mm), mm -> LayoutKernels.embed(arena.d, mm));
+    return y;
   }
 
   @Override
@@ -381,14 +383,9 @@ public final class TornadoBackend implements Backend, AutoCloseable {
     DeviceStorage x = own(s);
     int[] oai = split(xs, axis);
     int a = oai[1], inner = oai[2], n = oai[0] * inner;
-    if (f32(x)) {
-      float[] y = new float[n];
-      launch("LayoutKernels.takeAlong", n, GRAIN, y, (f, t) -> LayoutKernels.takeAlong(x.f(), a, inner, idx, y, f, t), x.f(), a, inner, idx, y);
-      return out(y);
-    }
-    double[] y = new double[n];
-    launch("LayoutKernels.takeAlong", n, GRAIN, y, (f, t) -> LayoutKernels.takeAlong(x.d(), a, inner, idx, y, f, t), x.d(), a, inner, idx, y);
-    return out(y);
+    DeviceStorage y = alloc(x.dtype(), n);
+    run("LayoutKernels.takeAlong", x.dtype(), cat(meta(n, x.offset(), y.offset(), a, inner), idx), GRAIN, mm -> LayoutKernels.takeAlong(arena.f, mm), mm -> LayoutKernels.takeAlong(arena.d, mm));
+    return y;
   }
 
   @Override
@@ -397,15 +394,10 @@ public final class TornadoBackend implements Backend, AutoCloseable {
     int outer = 1, inner = 1;
     for (int i = 0; i < axis; i++) outer *= gs.dim(i);
     for (int i = axis; i < gs.rank(); i++) inner *= gs.dim(i);
-    int n = outer * size * inner, in = inner;
-    if (f32(g)) {
-      float[] y = new float[n];
-      launch("LayoutKernels.scatterAlong", n, GRAIN, y, (f, t) -> LayoutKernels.scatterAlong(g.f(), size, in, idx, y, f, t), g.f(), size, in, idx, y);
-      return out(y);
-    }
-    double[] y = new double[n];
-    launch("LayoutKernels.scatterAlong", n, GRAIN, y, (f, t) -> LayoutKernels.scatterAlong(g.d(), size, in, idx, y, f, t), g.d(), size, in, idx, y);
-    return out(y);
+    int n = outer * size * inner;
+    DeviceStorage y = alloc(g.dtype(), n);
+    run("LayoutKernels.scatterAlong", g.dtype(), cat(meta(n, g.offset(), y.offset(), size, inner), idx), GRAIN, mm -> LayoutKernels.scatterAlong(arena.f, mm), mm -> LayoutKernels.scatterAlong(arena.d, mm));
+    return y;
   }
 
   @Override
@@ -413,14 +405,9 @@ public final class TornadoBackend implements Backend, AutoCloseable {
     DeviceStorage x = own(s);
     int[] oai = split(xs, axis);
     int a = oai[1], inner = oai[2], n = oai[0] * idx.length * inner;
-    if (f32(x)) {
-      float[] y = new float[n];
-      launch("LayoutKernels.indexSelect", n, GRAIN, y, (f, t) -> LayoutKernels.indexSelect(x.f(), a, inner, idx, y, f, t), x.f(), a, inner, idx, y);
-      return out(y);
-    }
-    double[] y = new double[n];
-    launch("LayoutKernels.indexSelect", n, GRAIN, y, (f, t) -> LayoutKernels.indexSelect(x.d(), a, inner, idx, y, f, t), x.d(), a, inner, idx, y);
-    return out(y);
+    DeviceStorage y = alloc(x.dtype(), n);
+    run("LayoutKernels.indexSelect", x.dtype(), cat(meta(n, x.offset(), y.offset(), a, inner, idx.length), idx), GRAIN, mm -> LayoutKernels.indexSelect(arena.f, mm), mm -> LayoutKernels.indexSelect(arena.d, mm));
+    return y;
   }
 
   @Override
@@ -429,29 +416,21 @@ public final class TornadoBackend implements Backend, AutoCloseable {
     int[] oai = split(gs, axis);
     int outer = oai[0], n = oai[1], inner = oai[2], cells = outer * size * inner;
     if (n == 0) return zeros(g.dtype(), cells);
-    if (f32(g)) {
-      float[] y = new float[cells];
-      launch("LayoutKernels.indexAdd", cells, grain(n), y, (f, t) -> LayoutKernels.indexAdd(g.f(), n, size, inner, idx, y, f, t), g.f(), n, size, inner, idx, y);
-      return out(y);
-    }
-    double[] y = new double[cells];
-    launch("LayoutKernels.indexAdd", cells, grain(n), y, (f, t) -> LayoutKernels.indexAdd(g.d(), n, size, inner, idx, y, f, t), g.d(), n, size, inner, idx, y);
-    return out(y);
+    DeviceStorage y = alloc(g.dtype(), cells);
+    run("LayoutKernels.indexAdd", g.dtype(), cat(meta(cells, g.offset(), y.offset(), n, size, inner), idx), grain(n), mm -> LayoutKernels.indexAdd(arena.f, mm), mm -> LayoutKernels.indexAdd(arena.d, mm));
+    return y;
   }
 
   // ------------------------------------------------------------------ matmul and convolution
 
-  /** C = op(A)·op(B) per batch entry; rows = batch·m launches, one per row of C. */
-  private Storage gemm(DeviceStorage a, DeviceStorage b, int batch, int m, int n, int k, int aStep, int bStep, boolean ta, boolean tb) {
-    int rows = batch * m, tA = ta ? 1 : 0, tB = tb ? 1 : 0, g = grain((long) n * k);
-    if (f32(a)) {
-      float[] c = new float[rows * n];
-      launch("MatmulKernels.matmul", rows, g, c, (f, t) -> MatmulKernels.matmul(a.f(), b.f(), c, m, n, k, aStep, bStep, tA, tB, f, t), a.f(), b.f(), c, m, n, k, aStep, bStep, tA, tB);
-      return out(c);
-    }
-    double[] c = new double[rows * n];
-    launch("MatmulKernels.matmul", rows, g, c, (f, t) -> MatmulKernels.matmul(a.d(), b.d(), c, m, n, k, aStep, bStep, tA, tB, f, t), a.d(), b.d(), c, m, n, k, aStep, bStep, tA, tB);
-    return out(c);
+  /** C = op(A)·op(B) per batch entry; rows = batch·m items, each a row of C. */
+  private DeviceStorage gemm(DeviceStorage a, DeviceStorage b, int batch, int m, int n, int k, int aStep, int bStep, boolean ta, boolean tb) {
+    int rows = batch * m;
+    DeviceStorage c = alloc(a.dtype(), rows * n);
+    if (n == 0) return c;
+    int[] mt = meta(rows, a.offset(), b.offset(), c.offset(), m, n, k, aStep, bStep, ta ? 1 : 0, tb ? 1 : 0);
+    run("MatmulKernels.matmul", a.dtype(), mt, 0, n, grain((long) n * k), mm -> MatmulKernels.matmul(arena.f, mm), mm -> MatmulKernels.matmul(arena.d, mm));
+    return c;
   }
 
   @Override
@@ -461,14 +440,9 @@ public final class TornadoBackend implements Backend, AutoCloseable {
   }
 
   private DeviceStorage im2col(DeviceStorage x, int[] g, int rows, int cols) {
-    if (f32(x)) {
-      float[] y = new float[rows * cols];
-      launch("ConvKernels.im2col", rows, grain(cols), y, (f, t) -> ConvKernels.im2col(x.f(), g, y, f, t), x.f(), g, y);
-      return out(y);
-    }
-    double[] y = new double[rows * cols];
-    launch("ConvKernels.im2col", rows, grain(cols), y, (f, t) -> ConvKernels.im2col(x.d(), g, y, f, t), x.d(), g, y);
-    return out(y);
+    DeviceStorage y = alloc(x.dtype(), rows * cols);
+    run("ConvKernels.im2col", x.dtype(), cat(meta(rows, x.offset(), y.offset()), g), grain(cols), mm -> ConvKernels.im2col(arena.f, mm), mm -> ConvKernels.im2col(arena.d, mm));
+    return y;
   }
 
   private static int[] convGeometry(Shape xs, Shape ws, Conv2dSpec c) {
@@ -488,16 +462,10 @@ public final class TornadoBackend implements Backend, AutoCloseable {
   public Storage conv2dBackwardInput(Storage sgy, Shape ys, Storage sw, Shape ws, Shape xs, Conv2dSpec c) {
     int[] g = convGeometry(xs, ws, c);
     int n = g[0], ckk = g[1] * g[4] * g[5], ohw = g[12] * g[13], oc = ws.dim(0), size = xs.size();
-    DeviceStorage gcols = (DeviceStorage) gemm(own(sw), own(sgy), n, ckk, ohw, oc, 0, oc * ohw, true, false);
-    int gr = grain((long) g[4] * g[5]);
-    if (f32(gcols)) {
-      float[] gx = new float[size];
-      launch("ConvKernels.col2im", size, gr, gx, (f, t) -> ConvKernels.col2im(gcols.f(), g, gx, f, t), gcols.f(), g, gx);
-      return out(gx);
-    }
-    double[] gx = new double[size];
-    launch("ConvKernels.col2im", size, gr, gx, (f, t) -> ConvKernels.col2im(gcols.d(), g, gx, f, t), gcols.d(), g, gx);
-    return out(gx);
+    DeviceStorage gcols = gemm(own(sw), own(sgy), n, ckk, ohw, oc, 0, oc * ohw, true, false);
+    DeviceStorage gx = alloc(gcols.dtype(), size);
+    run("ConvKernels.col2im", gx.dtype(), cat(meta(size, gcols.offset(), gx.offset()), g), grain((long) g[4] * g[5]), mm -> ConvKernels.col2im(arena.f, mm), mm -> ConvKernels.col2im(arena.d, mm));
+    return gx;
   }
 
   @Override
@@ -505,15 +473,10 @@ public final class TornadoBackend implements Backend, AutoCloseable {
     int[] g = convGeometry(xs, ws, c);
     int n = g[0], ckk = g[1] * g[4] * g[5], ohw = g[12] * g[13], oc = ws.dim(0);
     DeviceStorage cols = im2col(own(sx), g, n * ckk, ohw), gy = own(sgy);
-    int gr = grain((long) n * ckk * ohw);
-    if (f32(gy)) {
-      float[] gw = new float[oc * ckk];
-      launch("MatmulKernels.matmulSumBatch", oc, gr, gw, (f, t) -> MatmulKernels.matmulSumBatch(gy.f(), cols.f(), gw, n, oc, ckk, ohw, oc * ohw, ckk * ohw, 0, 1, f, t), gy.f(), cols.f(), gw, n, oc, ckk, ohw, oc * ohw, ckk * ohw, 0, 1);
-      return out(gw);
-    }
-    double[] gw = new double[oc * ckk];
-    launch("MatmulKernels.matmulSumBatch", oc, gr, gw, (f, t) -> MatmulKernels.matmulSumBatch(gy.d(), cols.d(), gw, n, oc, ckk, ohw, oc * ohw, ckk * ohw, 0, 1, f, t), gy.d(), cols.d(), gw, n, oc, ckk, ohw, oc * ohw, ckk * ohw, 0, 1);
-    return out(gw);
+    DeviceStorage gw = alloc(gy.dtype(), oc * ckk);
+    int[] m = meta(oc, gy.offset(), cols.offset(), gw.offset(), n, oc, ckk, ohw, oc * ohw, ckk * ohw, 0, 1);
+    run("MatmulKernels.matmulSumBatch", gy.dtype(), m, 0, ckk, grain((long) n * ckk * ohw), mm -> MatmulKernels.matmulSumBatch(arena.f, mm), mm -> MatmulKernels.matmulSumBatch(arena.d, mm));
+    return gw;
   }
 
   // ------------------------------------------------------------------ pooling
@@ -528,22 +491,11 @@ public final class TornadoBackend implements Backend, AutoCloseable {
     DeviceStorage x = own(sx);
     int[] g = poolGeometry(xs, p);
     int n = g[0] * g[9] * g[10], gr = grain((long) g[3] * g[4]);
-    boolean max = kind == PoolKind.MAX;
-    String kernel = max ? "PoolKernels.maxForward" : "PoolKernels.avgForward";
-    if (f32(x)) {
-      float[] y = new float[n];
-      launch(kernel, n, gr, y, (f, t) -> {
-        if (max) PoolKernels.maxForward(x.f(), g, y, f, t);
-        else PoolKernels.avgForward(x.f(), g, y, f, t);
-      }, x.f(), g, y);
-      return out(y);
-    }
-    double[] y = new double[n];
-    launch(kernel, n, gr, y, (f, t) -> {
-      if (max) PoolKernels.maxForward(x.d(), g, y, f, t);
-      else PoolKernels.avgForward(x.d(), g, y, f, t);
-    }, x.d(), g, y);
-    return out(y);
+    DeviceStorage y = alloc(x.dtype(), n);
+    int[] m = cat(meta(n, x.offset(), y.offset()), g);
+    if (kind == PoolKind.MAX) run("PoolKernels.maxForward", x.dtype(), m, gr, mm -> PoolKernels.maxForward(arena.f, mm), mm -> PoolKernels.maxForward(arena.d, mm));
+    else run("PoolKernels.avgForward", x.dtype(), m, gr, mm -> PoolKernels.avgForward(arena.f, mm), mm -> PoolKernels.avgForward(arena.d, mm));
+    return y;
   }
 
   @Override
@@ -551,24 +503,11 @@ public final class TornadoBackend implements Backend, AutoCloseable {
     DeviceStorage x = own(sx), gy = own(sgy);
     int[] g = poolGeometry(xs, p);
     int n = xs.size(), gr = grain((long) g[3] * g[4] * g[3] * g[4]);
-    if (kind == PoolKind.MAX) {
-      if (f32(x)) {
-        float[] gx = new float[n];
-        launch("PoolKernels.maxBackward", n, gr, gx, (f, t) -> PoolKernels.maxBackward(x.f(), gy.f(), g, gx, f, t), x.f(), gy.f(), g, gx);
-        return out(gx);
-      }
-      double[] gx = new double[n];
-      launch("PoolKernels.maxBackward", n, gr, gx, (f, t) -> PoolKernels.maxBackward(x.d(), gy.d(), g, gx, f, t), x.d(), gy.d(), g, gx);
-      return out(gx);
-    }
-    if (f32(gy)) {
-      float[] gx = new float[n];
-      launch("PoolKernels.avgBackward", n, gr, gx, (f, t) -> PoolKernels.avgBackward(gy.f(), g, gx, f, t), gy.f(), g, gx);
-      return out(gx);
-    }
-    double[] gx = new double[n];
-    launch("PoolKernels.avgBackward", n, gr, gx, (f, t) -> PoolKernels.avgBackward(gy.d(), g, gx, f, t), gy.d(), g, gx);
-    return out(gx);
+    DeviceStorage gx = alloc(gy.dtype(), n);
+    if (kind == PoolKind.MAX)
+      run("PoolKernels.maxBackward", gy.dtype(), cat(meta(n, x.offset(), gy.offset(), gx.offset()), g), gr, mm -> PoolKernels.maxBackward(arena.f, mm), mm -> PoolKernels.maxBackward(arena.d, mm));
+    else run("PoolKernels.avgBackward", gy.dtype(), cat(meta(n, gy.offset(), gx.offset()), g), gr, mm -> PoolKernels.avgBackward(arena.f, mm), mm -> PoolKernels.avgBackward(arena.d, mm));
+    return gx;
   }
 
   @Override
@@ -576,13 +515,8 @@ public final class TornadoBackend implements Backend, AutoCloseable {
     DeviceStorage x = own(sx), gx = own(sgx);
     int[] g = poolGeometry(xs, p);
     int n = g[0] * g[9] * g[10], gr = grain((long) g[3] * g[4]);
-    if (f32(x)) {
-      float[] gy = new float[n];
-      launch("PoolKernels.maxGather", n, gr, gy, (f, t) -> PoolKernels.maxGather(x.f(), gx.f(), g, gy, f, t), x.f(), gx.f(), g, gy);
-      return out(gy);
-    }
-    double[] gy = new double[n];
-    launch("PoolKernels.maxGather", n, gr, gy, (f, t) -> PoolKernels.maxGather(x.d(), gx.d(), g, gy, f, t), x.d(), gx.d(), g, gy);
-    return out(gy);
+    DeviceStorage gy = alloc(x.dtype(), n);
+    run("PoolKernels.maxGather", x.dtype(), cat(meta(n, x.offset(), gx.offset(), gy.offset()), g), gr, mm -> PoolKernels.maxGather(arena.f, mm), mm -> PoolKernels.maxGather(arena.d, mm));
+    return gy;
   }
 }

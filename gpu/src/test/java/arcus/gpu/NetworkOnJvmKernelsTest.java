@@ -15,4 +15,10 @@ class NetworkOnJvmKernelsTest {
   void aFullLSoftmaxMnistArcFaceStepEqualsTheCpuBackends() {
     StepChecks.lsoftmaxMnistArcFaceStepAgrees(TornadoBackend.onJvm(), 3);
   }
+
+  /** The resident design's transfer counts, on the JVM executor (no meta arrays: nothing to copy). */
+  @Test
+  void aTrainingStepTransfersOnlyTheBatchAndTheLoss() {
+    StepChecks.assertLenetStepTransfers(TornadoBackend.onJvm(), 0);
+  }
 }

@@ -47,6 +47,67 @@ final class StepChecks {
       if (Math.abs(e[i] - a[i]) > tol * (scale + 1e-3)) throw new AssertionError(what + ": element " + i + " is " + a[i] + ", CPU backend " + e[i] + " (max |value| " + scale + ")");
   }
 
+  /** Host transfers of one training step at steady state, by the executor's and the backend's counters. */
+  record StepTransfers(long uploads, long downloads, long metaUploads, long launches, long backendUploads, long backendDownloads, int plans, double loss) {}
+
+  /**
+   * Trains LeNet with ArcFace (margin s = 8, m = 0.2; SGD with momentum) on a fixed batch of
+   * {@code batch} random images for {@code steps} steps, moving the batch from the host to
+   * {@code gpu} every step as a training loop does, and returns what each step transferred.
+   * Parameters, batch-norm statistics and momentum are moved to the device once, before step 0.
+   */
+  static StepTransfers[] lenetTransfers(TornadoBackend gpu, int batch, int steps) {
+    Model model = Models.create("lenet", 3);
+    MarginLoss arc = Losses.create("arcface", Map.of("s", 8, "m", 0.2));
+    Head head = (p, f, y) -> arc.loss(f, p, y);
+    TrainStep ts = new TrainStep(model.features(), head, new Sgd(0.9, false, 0));
+    Rng rng = new Rng(9);
+    int[] in = model.inputShape();
+    TrainStep.State s = moved(ts.init(rng.split(), DType.F32, arc.init(rng.split(), DType.F32, model.featureDim(), 4)), gpu);
+    Tensor x = rng.normal(DType.F32, 0, 1, batch, in[0], in[1], in[2]);
+    int[] labels = new int[batch];
+    for (int i = 0; i < batch; i++) labels[i] = i % 4;
+    KernelExecutor ex = gpu.executor();
+    StepTransfers[] r = new StepTransfers[steps];
+    for (int step = 0; step < steps; step++) {
+      long u = ex.hostToDevice(), d = ex.deviceToHost(), mu = ex.metaUploads(), l = ex.launches(), bu = gpu.uploads(), bd = gpu.downloads();
+      TrainStep.Result res = ts.step(s, x.to(gpu), labels, 0.05, null);
+      s = res.state();
+      r[step] = new StepTransfers(ex.hostToDevice() - u, ex.deviceToHost() - d, ex.metaUploads() - mu, ex.launches() - l, gpu.uploads() - bu, gpu.downloads() - bd, ex.plans(), res.loss());
+      assertTrue(Double.isFinite(res.loss()), "loss at step " + step + " is " + res.loss());
+    }
+    return r;
+  }
+
+  /**
+   * The designed transfers of a LeNet training step at steady state (after step 0): two uploads,
+   * the batch: its images and its labels (as the one-hot mask ArcFace builds with
+   * {@code Tensor.oneHot} on the device backend; labels given to takeAlong-like ops travel in
+   * launch meta arrays), and no parameter; one download (the loss the step returns), and on a device one meta array per execution
+   * ({@code metaPerLaunch}: 1 on a device, 0 on the JVM executor) — and the loss falls.
+   */
+  static void assertLenetStepTransfers(TornadoBackend gpu, int metaPerLaunch) {
+    StepTransfers[] r = lenetTransfers(gpu, 8, 12);
+    System.out.println(gpu + ", LeNet step at steady state: " + r[1]);
+    for (int step = 1; step < r.length; step++) {
+      StepTransfers t = r[step];
+      assertEquals(2, t.uploads(), "host-to-device copies of step " + step + " (the batch's images and labels only): " + t);
+      assertEquals(1, t.downloads(), "device-to-host copies of step " + step + " (the loss only): " + t);
+      assertEquals(2, t.backendUploads(), "uploads the backend was asked for, step " + step);
+      assertEquals(1, t.backendDownloads(), "downloads the backend was asked for, step " + step);
+      assertEquals(metaPerLaunch * (t.launches() + t.uploads() + t.downloads()), t.metaUploads(), "meta arrays, step " + step + ": " + t);
+      assertEquals(r[1].launches(), t.launches(), "launches of step " + step);
+      assertEquals(r[0].plans(), t.plans(), "step " + step + " compiles nothing");
+    }
+    assertTrue(r[r.length - 1].loss() < 0.7 * r[0].loss(), "loss " + r[0].loss() + " -> " + r[r.length - 1].loss());
+    // the host reads an argmax when it asks for one: one more download, nothing else
+    long d0 = gpu.executor().deviceToHost(), u0 = gpu.executor().hostToDevice();
+    Tensor logits = Tensor.of(new float[] {0, 3, 1, 2, 5, 4}, 2, 3).to(gpu);
+    assertEquals(1, gpu.executor().hostToDevice() - u0);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {1, 1}, gpu.argmax(logits.storage(), logits.shape(), 1));
+    assertEquals(1, gpu.executor().deviceToHost() - d0, "an argmax is one download");
+  }
+
   /** Every loss of the project, its value and its gradients in features and weights, on {@code gpu} equal the CPU's. */
   static void everyLossAgrees(TornadoBackend gpu, DType dtype) {
     Rng rng = new Rng(11);

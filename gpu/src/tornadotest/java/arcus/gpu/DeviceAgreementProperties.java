@@ -14,8 +14,9 @@ import net.jqwik.api.Property;
  * Every kernel, compiled by TornadoVM and run on its device, agrees with the CPU backend: the
  * checks of {@link KernelAgreementProperties} and {@link MatmulConvPoolAgreementProperties} on
  * random shapes (small odd sizes, so never a multiple of the work-group size), in both dtypes
- * and for every op code. Tries are few because each new shape compiles a new kernel (about a
- * second on PoCL); the JVM-executor properties cover many more shapes of the same code.
+ * and for every op code. Each kernel compiles once, for every shape (the arena design), but a
+ * launch still costs about a millisecond of dispatch on PoCL, so tries are few; the
+ * JVM-executor properties cover many more shapes of the same code.
  */
 class DeviceAgreementProperties {
   @Property(tries = 2)

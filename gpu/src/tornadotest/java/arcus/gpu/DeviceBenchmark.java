@@ -130,7 +130,9 @@ class DeviceBenchmark {
     TrainStep.State[] dev = {StepChecks.moved(s0, Device.GPU)};
     Tensor xd = x.to(Device.GPU);
     TornadoExecutor ex = (TornadoExecutor) Device.GPU.executor();
+    long f0 = System.nanoTime();
     dev[0] = ts.step(dev[0], xd, labels, 0.01, null).state();
+    System.out.printf("first device step (compiles its kernels): %.0f ms, %d plans/graphs compiled%n", (System.nanoTime() - f0) / 1e6, ex.plans());
     long[] t0 = ex.times();
     long u0 = ex.hostToDevice(), d0 = ex.deviceToHost(), l0 = ex.launches();
     long w0 = System.nanoTime();

@@ -1,0 +1,109 @@
+package arcus.gpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The device memory allocator: block reuse and coalescing, reclamation of unreachable storages, and a clear message when full. */
+class ArenaTest {
+  /** An arena with an int32 limit of {@code mb} MB and 1 MB for the others. */
+  private static Arena withIntArenaMB(int mb, boolean growable) {
+    String[] keys = {"arcus.tornado.arenaMB", "arcus.tornado.arenaMB.f64", "arcus.tornado.arenaMB.i32"};
+    String[] old = new String[3];
+    for (int k = 0; k < 3; k++) {
+      old[k] = System.getProperty(keys[k]);
+      System.setProperty(keys[k], k == 2 ? Integer.toString(mb) : "1");
+    }
+    try {
+      return new Arena(growable);
+    } finally {
+      for (int k = 0; k < 3; k++) {
+        if (old[k] == null) System.clearProperty(keys[k]);
+        else System.setProperty(keys[k], old[k]);
+      }
+    }
+  }
+
+  @Test
+  void freedBlocksAreReusedAndNeighboursCoalesce() {
+    Arena a = withIntArenaMB(1, true);
+    int x = a.allocate(Arena.I32, 10), y = a.allocate(Arena.I32, 20), z = a.allocate(Arena.I32, 5);
+    assertEquals(0, x);
+    assertEquals(Arena.ALIGN, y, "blocks start at multiples of ALIGN elements");
+    assertEquals(Arena.ALIGN * 3, z);
+    a.free(Arena.I32, x, 10);
+    a.free(Arena.I32, y, 20);
+    assertEquals(0, a.allocate(Arena.I32, 3 * Arena.ALIGN), "the two freed neighbours make one block");
+    assertEquals(Arena.ALIGN * 4, a.used(Arena.I32));
+    a.free(Arena.I32, z, 5);
+    a.free(Arena.I32, 0, 3 * Arena.ALIGN);
+    assertEquals(0, a.used(Arena.I32));
+    assertEquals(0, a.allocate(Arena.I32, 7), "everything freed: allocation starts at the bottom again");
+  }
+
+  /** Blocks of 1/32 of the arena or more come from the top, so that they do not split the small blocks' space. */
+  @Test
+  void largeBlocksComeFromTheTop() {
+    Arena a = withIntArenaMB(1, false);
+    int cap = (int) a.capacity(Arena.I32), big = cap / 32;
+    int small = a.allocate(Arena.I32, 100), large = a.allocate(Arena.I32, big), next = a.allocate(Arena.I32, 100);
+    assertEquals(0, small);
+    assertEquals(cap - big, large, "a large block ends at the top of the arena");
+    assertEquals(112, next, "small blocks keep filling from the bottom");
+    a.free(Arena.I32, large, big);
+    assertEquals(cap - 2 * big, a.allocate(Arena.I32, 2 * big), "the freed top block merged back into the free space");
+  }
+
+  @Test
+  void aFullArenaSaysWhichLimitToRaise() {
+    Arena a = withIntArenaMB(1, false);
+    a.allocate(Arena.I32, 200_000);
+    var e = assertThrows(IllegalStateException.class, () -> a.allocate(Arena.I32, 100_000));
+    assertTrue(e.getMessage().contains("out of device memory") && e.getMessage().contains("int32 arena of 1 MB") && e.getMessage().contains("-Darcus.tornado.arenaMB.i32"), e.getMessage());
+  }
+
+  /** A device's arenas are allocated at once, so a heap too small for their host arrays is refused up front, naming the fix. */
+  @Test
+  void aDeviceArenaLargerThanTheHeapIsRefusedWithTheFix() {
+    String old = System.getProperty("arcus.tornado.arenaMB");
+    System.setProperty("arcus.tornado.arenaMB", Long.toString(Runtime.getRuntime().maxMemory() >> 20));
+    try {
+      var e = assertThrows(IllegalStateException.class, () -> new Arena(false));
+      assertTrue(e.getMessage().contains("heap") && e.getMessage().contains("ARCUS_HEAP") && e.getMessage().contains("-Darcus.tornado.arenaMB="), e.getMessage());
+    } finally {
+      if (old == null) System.clearProperty("arcus.tornado.arenaMB");
+      else System.setProperty("arcus.tornado.arenaMB", old);
+    }
+  }
+
+  @Test
+  void aGrowableArenaGrowsUpToItsLimitKeepingItsData() {
+    Arena a = withIntArenaMB(1, true);
+    int first = a.allocate(Arena.I32, 100);
+    a.i[first + 99] = 42;
+    int big = a.allocate(Arena.I32, 200_000);
+    assertTrue(a.capacity(Arena.I32) >= big + 200_000 && a.capacity(Arena.I32) <= 1 << 18, "capacity " + a.capacity(Arena.I32));
+    assertEquals(42, a.i[first + 99], "data survives growth");
+    assertThrows(IllegalStateException.class, () -> a.allocate(Arena.I32, 100_000), "no growth past the limit");
+  }
+
+  /** Storages that became unreachable give their blocks back: allocating ten times the arena in a loop works. */
+  @Test
+  void blocksOfUnreachableStoragesAreReclaimed() {
+    Arena a = withIntArenaMB(1, false);
+    List<Object> keep = new ArrayList<>();
+    int n = 50_000;
+    for (int i = 0; i < 50; i++) {
+      Object owner = new Object();
+      a.allocate(Arena.I32, n, owner);
+      if (i == 0) keep.add(owner);
+    }
+    assertTrue(a.used(Arena.I32) >= n, "the kept storage's block is still in use");
+    assertTrue(a.used(Arena.I32) <= 5L * n + Arena.ALIGN * 5, "used " + a.used(Arena.I32));
+    assertEquals(1, keep.size());
+  }
+}
