@@ -39,12 +39,12 @@ public final class Fused {
     // x's values for the reverse pass: x itself, or (after a fused PReLU) a recomputation of x
     // from the PReLU's input, which that PReLU's own rule keeps anyway; so a PReLU → batch norm
     // pair keeps one activation for its reverse pass instead of two
-    java.util.function.Supplier<Storage> xv = Ops.kept(x);
-    Storage gs = gamma.storage;
+    Ops.Kept xv = Ops.kept(x);
+    Storage gs = gamma.storage, bs = beta.storage;
     Shape xs = x.shape;
     DType dt = x.dtype;
     Tensor y = Ops.result("batchNorm", xs, dt, r[0], (g, out, need) -> {
-      Storage[] d = fk.batchNormTrainBackward(xv.get(), xs, gs, mean.storage, var.storage, eps, g.storage);
+      Storage[] d = fk.batchNormTrainBackward(xv.get().storage, xs, gs, mean.storage, var.storage, eps, g.storage);
       Node.Vjp no = firstOrderOnly("batchNorm gradient");
       return new Tensor[] {
         need[0] ? Ops.result("batchNormGrad", xs, dt, d[0], no, g) : null,
@@ -52,6 +52,9 @@ public final class Fused {
         need[2] ? Ops.result("batchNormGrad", cs, dt, d[2], no, g) : null
       };
     }, x, gamma, beta);
+    // the output is one normalisation of x, which the rule above keeps (or recomputes) anyway: a
+    // convolution or pooling that reads it in its reverse pass recomputes it instead of keeping it
+    if (y.node != null) y.node.recompute = () -> fk.batchNormTrain(xv.get().storage, xs, gs, bs, eps)[0];
     return new BatchNormResult(y, mean, var);
   }
 

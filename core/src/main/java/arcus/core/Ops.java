@@ -33,16 +33,25 @@ final class Ops {
     return t;
   }
 
+  /** A tensor a gradient rule reads later: kept, or recomputed when asked for (see {@link #kept}). */
+  @FunctionalInterface
+  interface Kept {
+    Tensor get();
+  }
+
   /**
-   * What a gradient rule should capture to read x's values later: x itself, or, where x is the
-   * traced output of a cheap op whose own rule keeps its input anyway (PReLU), a recipe that
-   * recomputes x from that input, so that x's storage need not live until the reverse pass.
+   * What a gradient rule should capture to read x later: x itself, or, where x is the traced
+   * output of a cheap op that can recompute it from what its own rule keeps anyway (PReLU, batch
+   * norm: {@link Node#recompute}), a recipe giving a tensor with x's node and the same values,
+   * so that x's storage need not live from the forward pass to the reverse pass.
    */
-  static java.util.function.Supplier<Storage> kept(Tensor x) {
+  static Kept kept(Tensor x) {
     java.util.function.Supplier<Storage> r = x.node == null ? null : x.node.recompute;
-    if (r != null) return r;
-    Storage s = x.storage;
-    return () -> s;
+    if (r == null) return () -> x;
+    Shape s = x.shape;
+    DType dt = x.dtype;
+    Node n = x.node;
+    return () -> new Tensor(s, dt, r.get(), n);
   }
 
   static Backend sameBackend(String op, Tensor a, Tensor b) {
@@ -419,9 +428,11 @@ final class Ops {
     checkConv(x, w, spec);
     Shape out = Shape.of(x.dim(0), w.dim(0), spec.outH(x.dim(2), w.dim(2)), spec.outW(x.dim(3), w.dim(3)));
     Storage s = be.conv2d(x.storage, x.shape, w.storage, w.shape, spec);
+    Kept xk = kept(x);
+    Shape xs = x.shape, ws = w.shape;
     return result("conv2d", out, x.dtype, s, (g, y, need) -> new Tensor[] {
-      need[0] ? conv2dInputGrad(g, w, x.shape, spec) : null,
-      need[1] ? conv2dWeightGrad(x, g, w.shape, spec) : null
+      need[0] ? conv2dInputGrad(g, w, xs, spec) : null,
+      need[1] ? conv2dWeightGrad(xk.get(), g, ws, spec) : null
     }, x, w);
   }
 
@@ -453,8 +464,8 @@ final class Ops {
     if (oh < 1 || ow < 1) throw new IllegalArgumentException("pool2d: window " + spec + " does not fit input " + x.shape);
     Shape out = Shape.of(x.dim(0), x.dim(1), oh, ow);
     Storage s = x.backend().pool2d(kind, x.storage, x.shape, spec);
-    Tensor xc = Autodiff.stopGradient(x);
-    return result(kind.name().toLowerCase() + "Pool2d", out, x.dtype, s, (g, y, need) -> new Tensor[] {pool2dBackward(kind, xc, g, spec)}, x);
+    Kept xk = kept(x);
+    return result(kind.name().toLowerCase() + "Pool2d", out, x.dtype, s, (g, y, need) -> new Tensor[] {pool2dBackward(kind, Autodiff.stopGradient(xk.get()), g, spec)}, x);
   }
 
   /** The pooling gradient: linear in g; x (a constant here) only fixes where the maxima are. */

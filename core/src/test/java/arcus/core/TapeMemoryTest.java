@@ -73,6 +73,30 @@ class TapeMemoryTest {
     assertArrayEquals(bnGrads.get(2).toFloatArray(), viaPullback.get(3).toFloatArray(), "dbeta");
   }
 
+  /** conv(bn(prelu(x))) plus a max pool of the same batch-norm output, as in a conv unit; {@code copy} breaks the recipes. */
+  private static Tensor unit(List<Tensor> in, Tensor proj, Tensor proj2, boolean copy, AtomicReference<WeakReference<Storage>> bnOut) {
+    Tensor b = Fused.batchNorm(Fused.prelu(in.get(0), in.get(1)), in.get(2), in.get(3), 1e-5).y();
+    if (bnOut != null) bnOut.set(new WeakReference<>(b.storage));
+    // x·1 is x bit for bit, and its rule passes g through unchanged: the same function, kept the old way
+    Tensor c = copy ? b.mul(1.0) : b;
+    return c.conv2d(in.get(4), SAME).mul(proj).sum().add(c.maxPool2d(Pool2dSpec.of(2, 2, true)).mul(proj2).sum());
+  }
+
+  @Test
+  void aConvolutionAndPoolAfterBatchNormRecomputeItsOutput() {
+    Rng rng = new Rng(11);
+    Tensor x = rng.normal(DType.F32, 0, 1, 4, 3, 6, 6), alpha = Tensor.of(new float[] {0.25f, -0.5f, 0.1f}, 3);
+    Tensor gamma = rng.normal(DType.F32, 1, 0.2, 3), beta = rng.normal(DType.F32, 0, 1, 3), w = rng.normal(DType.F32, 0, 1, 5, 3, 3, 3);
+    Tensor proj = rng.normal(DType.F32, 0, 1, 4, 5, 6, 6), proj2 = rng.normal(DType.F32, 0, 1, 4, 3, 3, 3);
+    List<Tensor> inputs = List.of(x, alpha, gamma, beta, w);
+    AtomicReference<WeakReference<Storage>> bnOut = new AtomicReference<>();
+    Autodiff.VjpResult r = Autodiff.vjp((List<Tensor> in) -> unit(in, proj, proj2, false, bnOut), inputs);
+    assertTrue(collected(bnOut.get()), "the batch-norm output is still reachable: the convolution and the pool should recompute it");
+    List<Tensor> recomputed = r.pullback().apply(r.value().constant(1.0));
+    List<Tensor> stored = Autodiff.grad((List<Tensor> in) -> unit(in, proj, proj2, true, null), inputs);
+    for (int i = 0; i < inputs.size(); i++) assertArrayEquals(stored.get(i).toFloatArray(), recomputed.get(i).toFloatArray(), "gradient " + i);
+  }
+
   @Test
   void aOneShotReversePassFreesWhatItHasPassed() {
     // exp keeps its output for its rule; once the reverse pass has gone below exp, nothing needs it
