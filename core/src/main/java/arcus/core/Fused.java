@@ -43,8 +43,13 @@ public final class Fused {
     Storage gs = gamma.storage, bs = beta.storage;
     Shape xs = x.shape;
     DType dt = x.dtype;
+    // x as the output's recomputation (below) last made it: in a conv unit's reverse pass the
+    // next convolution's rule recomputes this output just before this rule runs, so the rule
+    // takes that x instead of recomputing it a second time (and drops it)
+    java.util.concurrent.atomic.AtomicReference<Storage> lastX = new java.util.concurrent.atomic.AtomicReference<>();
     Tensor y = Ops.result("batchNorm", xs, dt, r[0], (g, out, need) -> {
-      Storage[] d = fk.batchNormTrainBackward(xv.get().storage, xs, gs, mean.storage, var.storage, eps, g.storage);
+      Storage xin = lastX.getAndSet(null);
+      Storage[] d = fk.batchNormTrainBackward(xin != null ? xin : xv.get().storage, xs, gs, mean.storage, var.storage, eps, g.storage);
       Node.Vjp no = firstOrderOnly("batchNorm gradient");
       return new Tensor[] {
         need[0] ? Ops.result("batchNormGrad", xs, dt, d[0], no, g) : null,
@@ -54,7 +59,11 @@ public final class Fused {
     }, x, gamma, beta);
     // the output is one normalisation of x, which the rule above keeps (or recomputes) anyway: a
     // convolution or pooling that reads it in its reverse pass recomputes it instead of keeping it
-    if (y.node != null) y.node.recompute = () -> fk.batchNormTrain(xv.get().storage, xs, gs, bs, eps)[0];
+    if (y.node != null) y.node.recompute = () -> {
+      Storage xin = xv.get().storage;
+      lastX.set(xin);
+      return fk.batchNormTrain(xin, xs, gs, bs, eps)[0];
+    };
     return new BatchNormResult(y, mean, var);
   }
 
