@@ -86,7 +86,7 @@ public final class Autodiff {
     Function<Tensor, List<Tensor>> pullback = ct -> {
       if (!ct.shape.equals(out.shape) || ct.dtype != out.dtype)
         throw new IllegalArgumentException("vjp: cotangent " + ct.dtype + ct.shape + " does not match output " + out.dtype + out.shape);
-      return List.of(backward(trace, out, ct, leaves));
+      return List.of(backward(trace, out, ct, leaves, false));
     };
     return new VjpResult(value, pullback);
   }
@@ -107,7 +107,7 @@ public final class Autodiff {
     if (out.size() != 1)
       throw new IllegalArgumentException("valueAndGrad: the function must return a scalar, got shape " + out.shape + " (use vjp for non-scalar outputs)");
     Tensor seed = out.constant(1.0, out.shape.dims());
-    List<Tensor> grads = List.of(backward(trace, out, seed, leaves));
+    List<Tensor> grads = List.of(backward(trace, out, seed, leaves, true));
     return new ValueGradAux<>(detachIfOnly(out, trace), grads, r.aux());
   }
 
@@ -122,7 +122,6 @@ public final class Autodiff {
       traces[traces.length - 1] = trace;
       Node n = new Node("input", new Tensor[] {x}, (g, y, need) -> new Tensor[] {g}, traces);
       leaves[i] = new Tensor(x.shape, x.dtype, x.storage, n);
-      n.output = leaves[i];
     }
     return leaves;
   }
@@ -134,8 +133,13 @@ public final class Autodiff {
     return stopGradient(t);
   }
 
-  /** Reverse pass over the nodes of {@code trace}: cotangents of the leaves (zeros where unused). */
-  private static Tensor[] backward(Trace trace, Tensor out, Tensor seed, Tensor[] leaves) {
+  /**
+   * Reverse pass over the nodes of {@code trace}: cotangents of the leaves (zeros where unused).
+   * With {@code release} (a pass that runs once: the trace is closed and no pullback can call it
+   * again), each processed node that records for no open trace drops its gradient rule, so the
+   * activations only that rule kept are freed as the pass goes down the graph.
+   */
+  private static Tensor[] backward(Trace trace, Tensor out, Tensor seed, Tensor[] leaves, boolean release) {
     Tensor[] grads = new Tensor[leaves.length];
     Map<Node, Tensor> ct = new IdentityHashMap<>();
     if (out.node != null && out.node.dependsOn(trace)) {
@@ -151,17 +155,19 @@ public final class Autodiff {
         boolean[] need = new boolean[n.inputs.length];
         boolean any = false;
         for (int j = 0; j < need.length; j++) {
-          Tensor in = n.inputs[j];
-          need[j] = in != null && in.node != null && in.node.dependsOn(trace);
+          Node in = n.inputs[j];
+          need[j] = in != null && in.dependsOn(trace);
           any |= need[j];
         }
         if (!any) continue;
-        Tensor[] gs = n.vjp.apply(g, n.output, need);
+        Tensor[] gs = n.vjp(g, need);
+        g = null;
+        if (release && !n.recordsForOpenTrace()) n.release();
         for (int j = 0; j < need.length; j++) {
           if (!need[j] || gs[j] == null) continue;
-          if (!gs[j].shape.equals(n.inputs[j].shape))
-            throw new IllegalStateException("backward of " + n.op + ": the gradient of input " + j + " has shape " + gs[j].shape + ", the input " + n.inputs[j].shape);
-          Node in = n.inputs[j].node;
+          if (!gs[j].shape.equals(n.inputShapes[j]))
+            throw new IllegalStateException("backward of " + n.op + ": the gradient of input " + j + " has shape " + gs[j].shape + ", the input " + n.inputShapes[j]);
+          Node in = n.inputs[j];
           Tensor prev = ct.get(in);
           ct.put(in, prev == null ? gs[j] : prev.add(gs[j]));
         }
@@ -187,10 +193,10 @@ public final class Autodiff {
       int i = (Integer) top[1];
       if (i < n.inputs.length) {
         top[1] = i + 1;
-        Tensor in = n.inputs[i];
-        if (in != null && in.node != null && in.node.dependsOn(trace) && !visited.containsKey(in.node)) {
-          visited.put(in.node, Boolean.TRUE);
-          stack.push(new Object[] {in.node, 0});
+        Node in = n.inputs[i];
+        if (in != null && in.dependsOn(trace) && !visited.containsKey(in)) {
+          visited.put(in, Boolean.TRUE);
+          stack.push(new Object[] {in, 0});
         }
       } else {
         stack.pop();

@@ -36,16 +36,34 @@ public final class Fused {
     Storage[] r = fk.batchNormTrain(x.storage, x.shape, gamma.storage, beta.storage, eps);
     Shape cs = gamma.shape;
     Tensor mean = new Tensor(cs, x.dtype, r[1], null), var = new Tensor(cs, x.dtype, r[2], null);
-    Tensor xc = Autodiff.stopGradient(x), gc = Autodiff.stopGradient(gamma);
-    Tensor y = Ops.result("batchNorm", x.shape, x.dtype, r[0], (g, out, need) -> {
-      Storage[] d = fk.batchNormTrainBackward(xc.storage, xc.shape, gc.storage, mean.storage, var.storage, eps, g.storage);
+    // x's values for the reverse pass: x itself, or (after a fused PReLU) a recomputation of x
+    // from the PReLU's input, which that PReLU's own rule keeps anyway; so a PReLU → batch norm
+    // pair keeps one activation for its reverse pass instead of two
+    Ops.Kept xv = Ops.kept(x);
+    Storage gs = gamma.storage, bs = beta.storage;
+    Shape xs = x.shape;
+    DType dt = x.dtype;
+    // x as the output's recomputation (below) last made it: in a conv unit's reverse pass the
+    // next convolution's rule recomputes this output just before this rule runs, so the rule
+    // takes that x instead of recomputing it a second time (and drops it)
+    java.util.concurrent.atomic.AtomicReference<Storage> lastX = new java.util.concurrent.atomic.AtomicReference<>();
+    Tensor y = Ops.result("batchNorm", xs, dt, r[0], (g, out, need) -> {
+      Storage xin = lastX.getAndSet(null);
+      Storage[] d = fk.batchNormTrainBackward(xin != null ? xin : xv.get().storage, xs, gs, mean.storage, var.storage, eps, g.storage);
       Node.Vjp no = firstOrderOnly("batchNorm gradient");
       return new Tensor[] {
-        need[0] ? Ops.result("batchNormGrad", x.shape, x.dtype, d[0], no, g) : null,
-        need[1] ? Ops.result("batchNormGrad", cs, x.dtype, d[1], no, g) : null,
-        need[2] ? Ops.result("batchNormGrad", cs, x.dtype, d[2], no, g) : null
+        need[0] ? Ops.result("batchNormGrad", xs, dt, d[0], no, g) : null,
+        need[1] ? Ops.result("batchNormGrad", cs, dt, d[1], no, g) : null,
+        need[2] ? Ops.result("batchNormGrad", cs, dt, d[2], no, g) : null
       };
     }, x, gamma, beta);
+    // the output is one normalisation of x, which the rule above keeps (or recomputes) anyway: a
+    // convolution or pooling that reads it in its reverse pass recomputes it instead of keeping it
+    if (y.node != null) y.node.recompute = () -> {
+      Storage xin = xv.get().storage;
+      lastX.set(xin);
+      return fk.batchNormTrain(xin, xs, gs, bs, eps)[0];
+    };
     return new BatchNormResult(y, mean, var);
   }
 
@@ -71,15 +89,20 @@ public final class Fused {
     if (!(x.backend() instanceof FusedKernels fk) || alpha.backend() != x.backend()) return preluComposed(x, alpha);
     Ops.sameBackend("prelu", x, alpha);
     Storage s = fk.prelu(x.storage, x.shape, alpha.storage);
-    Tensor xc = Autodiff.stopGradient(x), ac = Autodiff.stopGradient(alpha);
-    return Ops.result("prelu", x.shape, x.dtype, s, (g, y, need) -> {
-      Storage[] d = fk.preluBackward(xc.storage, xc.shape, ac.storage, g.storage);
+    Storage xs = x.storage, as = alpha.storage;
+    Shape shape = x.shape, aShape = alpha.shape;
+    DType dt = x.dtype;
+    Tensor y = Ops.result("prelu", shape, dt, s, (g, out, need) -> {
+      Storage[] d = fk.preluBackward(xs, shape, as, g.storage);
       Node.Vjp no = firstOrderOnly("prelu gradient");
       return new Tensor[] {
-        need[0] ? Ops.result("preluGrad", x.shape, x.dtype, d[0], no, g) : null,
-        need[1] ? Ops.result("preluGrad", alpha.shape, x.dtype, d[1], no, g) : null
+        need[0] ? Ops.result("preluGrad", shape, dt, d[0], no, g) : null,
+        need[1] ? Ops.result("preluGrad", aShape, dt, d[1], no, g) : null
       };
     }, x, alpha);
+    // the output is one cheap pass over x, which the rule above keeps anyway
+    if (y.node != null) y.node.recompute = () -> fk.prelu(xs, shape, as);
+    return y;
   }
 
   public static Tensor preluComposed(Tensor x, Tensor alpha) {

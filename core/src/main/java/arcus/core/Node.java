@@ -1,35 +1,83 @@
 package arcus.core;
 
+import java.util.function.Supplier;
+
 /**
- * How a traced tensor was computed: its inputs, the traces it depends on, and its vector-Jacobian
- * product. Immutable.
+ * How a traced tensor was computed: the nodes of its inputs (and their shapes), the traces it
+ * depends on, and its vector-Jacobian product.
+ *
+ * <p>A node keeps the graph, not the data: it refers to its inputs' nodes and shapes, never to
+ * their storage, and to its own output only when its gradient rule reads the output
+ * ({@code keepOutput}: exp, sqrt, tanh, sigmoid, division, power, max). Everything else the
+ * reverse pass needs is what the gradient rule itself captured. So an intermediate result that no
+ * gradient rule needs (a convolution's output before its bias is added, say) is garbage as soon
+ * as the forward pass has moved on, instead of living until the reverse pass ends. A one-shot
+ * reverse pass ({@link Autodiff#valueAndGrad}) also {@linkplain #release releases} each node it
+ * has processed, so the activations only it needed are freed while the pass goes on.
  */
 final class Node {
   /**
    * The vector-Jacobian product of one op: given the output cotangent g and the (traced) output y,
    * the cotangent of each input, or null where {@code needed} is false or the gradient is zero.
+   * y is null unless the node was built to keep its output.
    */
   @FunctionalInterface
   interface Vjp {
     Tensor[] apply(Tensor g, Tensor y, boolean[] needed);
   }
 
-  final Tensor[] inputs;
-  final Vjp vjp;
+  /** The inputs' nodes (null for an input that is not traced) and shapes, in argument order. */
+  final Node[] inputs;
+  final Shape[] inputShapes;
   final Trace[] traces;
   final String op;
-  /** The tensor this node computed; set once, before that tensor escapes. */
-  Tensor output;
+  private Vjp vjp;
+  /** The tensor this node computed, where the gradient rule reads it; set once, before that tensor escapes. */
+  private Tensor output;
+  /**
+   * For a cheap op: recomputes the output's storage from what the op's own gradient rule keeps
+   * anyway, so a consumer's gradient rule can keep this instead of the output (see
+   * {@link Ops#kept}). Null where there is no such recipe.
+   */
+  Supplier<Storage> recompute;
 
   Node(String op, Tensor[] inputs, Vjp vjp, Trace[] traces) {
     this.op = op;
-    this.inputs = inputs;
+    this.inputs = new Node[inputs.length];
+    this.inputShapes = new Shape[inputs.length];
+    for (int i = 0; i < inputs.length; i++) {
+      if (inputs[i] == null) continue;
+      this.inputs[i] = inputs[i].node;
+      this.inputShapes[i] = inputs[i].shape;
+    }
     this.vjp = vjp;
     this.traces = traces;
   }
 
+  void keepOutput(Tensor y) {
+    output = y;
+  }
+
+  Tensor[] vjp(Tensor g, boolean[] need) {
+    if (vjp == null) throw new IllegalStateException("backward of " + op + ": this node was released by an earlier reverse pass");
+    return vjp.apply(g, output, need);
+  }
+
+  /** Drops the gradient rule and whatever it captured: only for a node no reverse pass can reach again. */
+  void release() {
+    vjp = null;
+    output = null;
+    recompute = null;
+  }
+
   boolean dependsOn(Trace t) {
     for (Trace x : traces) if (x == t) return true;
+    return false;
+  }
+
+  /** Whether any trace this node records for is still open (an enclosing differentiation). */
+  boolean recordsForOpenTrace() {
+    for (Trace x : traces) if (x.isOpen()) return true;
     return false;
   }
 

@@ -10,14 +10,48 @@ import java.util.Arrays;
 final class Ops {
   private Ops() {}
 
-  /** Wraps a kernel result as a tensor, recording a node when an input is being traced. */
+  /**
+   * Wraps a kernel result as a tensor, recording a node when an input is being traced. The
+   * gradient rule gets y = null: it keeps what it needs by capturing it (and should capture
+   * shapes, not tensors, where shapes are all it needs, so the graph keeps no storage for it).
+   */
   static Tensor result(String op, Shape shape, DType dtype, Storage s, Node.Vjp vjp, Tensor... inputs) {
+    return result(op, shape, dtype, s, false, vjp, inputs);
+  }
+
+  /** The same for a gradient rule that reads the output y. */
+  static Tensor resultKeepingOutput(String op, Shape shape, DType dtype, Storage s, Node.Vjp vjp, Tensor... inputs) {
+    return result(op, shape, dtype, s, true, vjp, inputs);
+  }
+
+  private static Tensor result(String op, Shape shape, DType dtype, Storage s, boolean keepOutput, Node.Vjp vjp, Tensor... inputs) {
     Trace[] traces = Node.openTraces(inputs);
     if (traces == null) return new Tensor(shape, dtype, s, null);
     Node node = new Node(op, inputs, vjp, traces);
     Tensor t = new Tensor(shape, dtype, s, node);
-    node.output = t;
+    if (keepOutput) node.keepOutput(t);
     return t;
+  }
+
+  /** A tensor a gradient rule reads later: kept, or recomputed when asked for (see {@link #kept}). */
+  @FunctionalInterface
+  interface Kept {
+    Tensor get();
+  }
+
+  /**
+   * What a gradient rule should capture to read x later: x itself, or, where x is the traced
+   * output of a cheap op that can recompute it from what its own rule keeps anyway (PReLU, batch
+   * norm: {@link Node#recompute}), a recipe giving a tensor with x's node and the same values,
+   * so that x's storage need not live from the forward pass to the reverse pass.
+   */
+  static Kept kept(Tensor x) {
+    java.util.function.Supplier<Storage> r = x.node == null ? null : x.node.recompute;
+    if (r == null) return () -> x;
+    Shape s = x.shape;
+    DType dt = x.dtype;
+    Node n = x.node;
+    return () -> new Tensor(s, dt, r.get(), n);
   }
 
   static Backend sameBackend(String op, Tensor a, Tensor b) {
@@ -37,7 +71,13 @@ final class Ops {
 
   static Tensor unary(UnaryOp op, Tensor x) {
     Storage s = x.backend().unary(op, x.storage);
-    return result(op.name().toLowerCase(), x.shape, x.dtype, s, (g, y, need) -> new Tensor[] {unaryVjp(op, x, y, g)}, x);
+    String name = op.name().toLowerCase();
+    return switch (op) {
+      // these read the output (or nothing), never x
+      case EXP, SQRT, TANH, SIGMOID -> resultKeepingOutput(name, x.shape, x.dtype, s, (g, y, need) -> new Tensor[] {unaryVjp(op, null, y, g)}, x);
+      case NEG, SIGN -> result(name, x.shape, x.dtype, s, (g, y, need) -> new Tensor[] {unaryVjp(op, null, null, g)}, x);
+      default -> result(name, x.shape, x.dtype, s, (g, y, need) -> new Tensor[] {unaryVjp(op, x, null, g)}, x);
+    };
   }
 
   private static Tensor unaryVjp(UnaryOp op, Tensor x, Tensor y, Tensor g) {
@@ -63,17 +103,19 @@ final class Ops {
     Shape out = Shape.broadcast(name, a.shape, b.shape);
     Storage s = be.binary(op, a.storage, a.shape, b.storage, b.shape, out);
     if (op.isComparison()) return new Tensor(out, a.dtype, s, null);
-    return result(name, out, a.dtype, s, (g, y, need) -> {
+    Shape as = a.shape, bs = b.shape;
+    if (op == BinaryOp.ADD || op == BinaryOp.SUB) {
+      // linear: the rule needs the shapes only, so neither operand's storage is kept
+      boolean sub = op == BinaryOp.SUB;
+      return result(name, out, a.dtype, s, (g, y, need) -> new Tensor[] {
+        need[0] ? unbroadcast(g, as) : null,
+        need[1] ? unbroadcast(sub ? g.neg() : g, bs) : null
+      }, a, b);
+    }
+    boolean readsY = op == BinaryOp.DIV || op == BinaryOp.POW;
+    Node.Vjp rule = (g, y, need) -> {
       Tensor ga = null, gb = null;
       switch (op) {
-        case ADD -> {
-          if (need[0]) ga = g;
-          if (need[1]) gb = g;
-        }
-        case SUB -> {
-          if (need[0]) ga = g;
-          if (need[1]) gb = g.neg();
-        }
         case MUL -> {
           if (need[0]) ga = g.mul(b);
           if (need[1]) gb = g.mul(a);
@@ -96,8 +138,9 @@ final class Ops {
         }
         default -> throw new AssertionError(op);
       }
-      return new Tensor[] {unbroadcast(ga, a.shape), unbroadcast(gb, b.shape)};
-    }, a, b);
+      return new Tensor[] {unbroadcast(ga, as), unbroadcast(gb, bs)};
+    };
+    return readsY ? resultKeepingOutput(name, out, a.dtype, s, rule, a, b) : result(name, out, a.dtype, s, rule, a, b);
   }
 
   static Tensor where(Tensor cond, Tensor a, Tensor b) {
@@ -106,12 +149,13 @@ final class Ops {
     Shape out = Shape.broadcast("where", Shape.broadcast("where", cond.shape, a.shape), b.shape);
     Storage s = be.where(cond.storage, cond.shape, a.storage, a.shape, b.storage, b.shape, out);
     Tensor c = Autodiff.stopGradient(cond);
+    Shape as = a.shape, bs = b.shape;
     return result("where", out, a.dtype, s, (g, y, need) -> {
       Tensor zero = g.constant(0.0);
       return new Tensor[] {
         null,
-        need[1] ? unbroadcast(Tensor.where(c, g, zero), a.shape) : null,
-        need[2] ? unbroadcast(Tensor.where(c, zero, g), b.shape) : null
+        need[1] ? unbroadcast(Tensor.where(c, g, zero), as) : null,
+        need[2] ? unbroadcast(Tensor.where(c, zero, g), bs) : null
       };
     }, c, a, b);
   }
@@ -130,7 +174,8 @@ final class Ops {
   static Tensor cast(Tensor x, DType to) {
     if (x.dtype == to) return x;
     Storage s = x.backend().cast(x.storage, to);
-    return result("cast", x.shape, to, s, (g, y, need) -> new Tensor[] {cast(g, x.dtype)}, x);
+    DType from = x.dtype;
+    return result("cast", x.shape, to, s, (g, y, need) -> new Tensor[] {cast(g, from)}, x);
   }
 
   static Tensor toBackend(Tensor x, Backend target) {
@@ -155,13 +200,15 @@ final class Ops {
     if (op == ReduceOp.MAX) for (int i = 0; i < flags.length; i++)
       if (flags[i] && x.shape.dim(i) == 0) throw new IllegalArgumentException("max: cannot reduce the empty axis " + i + " of shape " + x.shape);
     Storage s = x.backend().reduce(op, x.storage, x.shape, flags);
-    Tensor r = result(op.name().toLowerCase(), keptShape, x.dtype, s, (g, y, need) -> {
-      if (op == ReduceOp.SUM) return new Tensor[] {broadcastTo(g, x.shape)};
-      // max: the cotangent is shared among tied maxima
-      Tensor mask = x.eq(Autodiff.stopGradient(y));
-      Tensor count = reduce(ReduceOp.SUM, mask, axes, true);
-      return new Tensor[] {g.mul(mask).div(count)};
-    }, x);
+    Shape xs = x.shape;
+    Tensor r = op == ReduceOp.SUM
+        ? result("sum", keptShape, x.dtype, s, (g, y, need) -> new Tensor[] {broadcastTo(g, xs)}, x)
+        : resultKeepingOutput(op.name().toLowerCase(), keptShape, x.dtype, s, (g, y, need) -> {
+          // max: the cotangent is shared among tied maxima
+          Tensor mask = x.eq(Autodiff.stopGradient(y));
+          Tensor count = reduce(ReduceOp.SUM, mask, axes, true);
+          return new Tensor[] {g.mul(mask).div(count)};
+        }, x);
     if (keepDims) return r;
     int[] dims = new int[x.rank() - Math.min(axes.length, x.rank())];
     for (int i = 0, j = 0; i < flags.length; i++) if (!flags[i]) dims[j++] = x.shape.dim(i);
@@ -192,7 +239,8 @@ final class Ops {
   static Tensor reshape(Tensor x, Shape s) {
     if (s.size() != x.size()) throw new IllegalArgumentException("reshape: cannot reshape " + x.shape + " (" + x.size() + " elements) to " + s + " (" + s.size() + " elements)");
     if (s.equals(x.shape)) return x;
-    return result("reshape", s, x.dtype, x.storage, (g, y, need) -> new Tensor[] {reshape(g, x.shape)}, x);
+    Shape xs = x.shape;
+    return result("reshape", s, x.dtype, x.storage, (g, y, need) -> new Tensor[] {reshape(g, xs)}, x);
   }
 
   static Tensor permute(Tensor x, int[] perm) {
@@ -218,7 +266,8 @@ final class Ops {
     if (x.shape.equals(target)) return x;
     if (!x.shape.broadcastsTo(target)) throw new IllegalArgumentException("broadcastTo: shape " + x.shape + " cannot be broadcast to " + target);
     Storage s = x.backend().broadcastTo(x.storage, x.shape, target);
-    return result("broadcastTo", target, x.dtype, s, (g, y, need) -> new Tensor[] {unbroadcast(g, x.shape)}, x);
+    Shape xs = x.shape;
+    return result("broadcastTo", target, x.dtype, s, (g, y, need) -> new Tensor[] {unbroadcast(g, xs)}, x);
   }
 
   static Tensor slice(Tensor x, int[] begin, int[] end) {
@@ -278,10 +327,11 @@ final class Ops {
     if (parts.length == 1) return first;
     Shape out = first.shape.withDim(a, total);
     Storage s = first.backend().concat(storages, shapes, a, out);
+    int np = parts.length;
     return result("concat", out, first.dtype, s, (g, y, need) -> {
-      Tensor[] gs = new Tensor[parts.length];
+      Tensor[] gs = new Tensor[np];
       int off = 0;
-      for (int i = 0; i < parts.length; i++) {
+      for (int i = 0; i < np; i++) {
         int len = shapes[i].dim(a);
         if (need[i]) gs[i] = g.slice(a, off, off + len);
         off += len;
@@ -378,9 +428,11 @@ final class Ops {
     checkConv(x, w, spec);
     Shape out = Shape.of(x.dim(0), w.dim(0), spec.outH(x.dim(2), w.dim(2)), spec.outW(x.dim(3), w.dim(3)));
     Storage s = be.conv2d(x.storage, x.shape, w.storage, w.shape, spec);
+    Kept xk = kept(x);
+    Shape xs = x.shape, ws = w.shape;
     return result("conv2d", out, x.dtype, s, (g, y, need) -> new Tensor[] {
-      need[0] ? conv2dInputGrad(g, w, x.shape, spec) : null,
-      need[1] ? conv2dWeightGrad(x, g, w.shape, spec) : null
+      need[0] ? conv2dInputGrad(g, w, xs, spec) : null,
+      need[1] ? conv2dWeightGrad(xk.get(), g, ws, spec) : null
     }, x, w);
   }
 
@@ -412,8 +464,8 @@ final class Ops {
     if (oh < 1 || ow < 1) throw new IllegalArgumentException("pool2d: window " + spec + " does not fit input " + x.shape);
     Shape out = Shape.of(x.dim(0), x.dim(1), oh, ow);
     Storage s = x.backend().pool2d(kind, x.storage, x.shape, spec);
-    Tensor xc = Autodiff.stopGradient(x);
-    return result(kind.name().toLowerCase() + "Pool2d", out, x.dtype, s, (g, y, need) -> new Tensor[] {pool2dBackward(kind, xc, g, spec)}, x);
+    Kept xk = kept(x);
+    return result(kind.name().toLowerCase() + "Pool2d", out, x.dtype, s, (g, y, need) -> new Tensor[] {pool2dBackward(kind, Autodiff.stopGradient(xk.get()), g, spec)}, x);
   }
 
   /** The pooling gradient: linear in g; x (a constant here) only fixes where the maxima are. */

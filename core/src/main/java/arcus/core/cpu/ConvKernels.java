@@ -63,12 +63,13 @@ final class ConvKernels {
 
   /**
    * Read once from the system property; tests and benchmarks may switch it (not thread-safe
-   * against running convolutions). Off by default: with the measured rule on ({@code auto}), the
-   * README's main job (L-Softmax MNIST net, batch 256) ran out of the launcher's 1.5 GB heap at
-   * its second step, while it trains with im2col; Winograd's per-thread scratch must be bounded
-   * by the heap before it is the default (docs/performance.md, "Winograd").
+   * against running convolutions). {@code auto} by default: the measured rule
+   * ({@link Winograd#pays}). It was off for a while because the README's main job ran out of heap
+   * with it; the cause was the autodiff graph keeping every activation of the step (~1.1 GB at
+   * batch 256, beyond ParallelGC's old generation), not Winograd's scratch (≤ 8 MiB of tiles per
+   * thread), which only tipped it over (docs/performance.md, "Training memory").
    */
-  static volatile Algorithm winograd = parseAlgorithm(System.getProperty("arcus.conv.winograd", "off"));
+  static volatile Algorithm winograd = parseAlgorithm(System.getProperty("arcus.conv.winograd", "auto"));
 
   static Algorithm parseAlgorithm(String v) {
     return switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
