@@ -3,7 +3,9 @@ package uk.ac.manchester.tornado.api.math;
 /**
  * Compile-time stand-in for the overloads of TornadoVM's {@code TornadoMath} that the kernels
  * use (on a device they become OpenCL's float or double builtins). Compiled only when
- * {@code TORNADOVM_HOME} is unset and left out of the jar; on the JVM the float ones round Java's
+ * {@code TORNADOVM_HOME} is unset, and then shipped in the gpu jar, since the jvm-kernels backend
+ * calls these at run time (written for Arcus, not copied from TornadoVM, whose API jar is not on
+ * Maven Central); on the JVM the float ones round Java's
  * double result to float, as the CPU backend does.
  */
 public final class TornadoMath {
