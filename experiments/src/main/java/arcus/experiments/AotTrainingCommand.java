@@ -30,7 +30,7 @@ final class AotTrainingCommand implements Callable<Integer> {
       if (status != 0) throw new IllegalStateException("aot-training: loss-eval on the generated case ended with status " + status);
     }
     CommandLine main = Main.commandLine();
-    for (String sub : main.getSubcommands().keySet()) main.getSubcommands().get(sub).getUsageMessage();
+    for (CommandLine sub : main.getSubcommands().values()) sub.getUsageMessage();
     return 0;
   }
 

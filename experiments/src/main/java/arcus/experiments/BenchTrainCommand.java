@@ -64,7 +64,7 @@ final class BenchTrainCommand implements Runnable {
     TrainStep step = new TrainStep(m.features(), head, new Sgd(0.9, false, 5e-4));
     Rng rng = new Rng(1);
     Params headParams = ml.init(rng.split(), DType.F32, d, classes);
-    TrainStep.State state = onBackend(step.init(rng, DType.F32, headParams), b);
+    TrainStep.State state = step.init(rng, DType.F32, headParams).to(b);
     int[] shape = new int[in.length + 1];
     shape[0] = net.batch;
     System.arraycopy(in, 0, shape, 1, in.length);
@@ -97,12 +97,5 @@ final class BenchTrainCommand implements Runnable {
     j.put("head_share", headSeconds / seconds);
     j.put("peak_rss_bytes", arcus.experiments.report.PeakRss.bytes());
     BenchSupport.printJson(j);
-  }
-
-  /** The state's parameters, model state and optimiser slots moved to backend {@code b}. */
-  private static TrainStep.State onBackend(TrainStep.State s, Backend b) {
-    if (b == arcus.core.cpu.CpuBackend.INSTANCE) return s;
-    return new TrainStep.State(s.params().map(t -> t.to(b)), s.modelState().map(t -> t.to(b)),
-        new arcus.nn.optim.OptState(s.optState().step(), s.optState().slots().map(t -> t.to(b))));
   }
 }

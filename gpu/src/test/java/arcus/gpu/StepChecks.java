@@ -17,7 +17,6 @@ import arcus.nn.Head;
 import arcus.nn.TrainStep;
 import arcus.nn.models.Model;
 import arcus.nn.models.Models;
-import arcus.nn.optim.OptState;
 import arcus.nn.optim.Sgd;
 import java.util.List;
 import java.util.Map;
@@ -32,11 +31,6 @@ final class StepChecks {
 
   /** Relative float32 tolerance for whole-network values (sums over thousands of products). */
   static final double F32_TOL = 2e-3;
-
-  static TrainStep.State moved(TrainStep.State s, Backend b) {
-    return new TrainStep.State(s.params().map(t -> t.to(b)), s.modelState().map(t -> t.to(b)),
-        new OptState(s.optState().step(), s.optState().slots().map(t -> t.to(b))));
-  }
 
   static void assertClose(String what, Tensor expected, Tensor actual, double tol) {
     double[] e = expected.toDoubleArray(), a = actual.toDoubleArray();
@@ -63,7 +57,7 @@ final class StepChecks {
     TrainStep ts = new TrainStep(model.features(), head, new Sgd(0.9, false, 0));
     Rng rng = new Rng(9);
     int[] in = model.inputShape();
-    TrainStep.State s = moved(ts.init(rng.split(), DType.F32, arc.init(rng.split(), DType.F32, model.featureDim(), 4)), gpu);
+    TrainStep.State s = ts.init(rng.split(), DType.F32, arc.init(rng.split(), DType.F32, model.featureDim(), 4)).to(gpu);
     Tensor x = rng.normal(DType.F32, 0, 1, batch, in[0], in[1], in[2]);
     int[] labels = new int[batch];
     for (int i = 0; i < batch; i++) labels[i] = i % 4;
@@ -161,7 +155,7 @@ final class StepChecks {
     } finally {
       Kernels.convWinograd(System.getProperty("arcus.conv.winograd", "auto"));
     }
-    TrainStep.Result dev = ts.step(moved(s, gpu), x.to(gpu), labels, 0.05, null);
+    TrainStep.Result dev = ts.step(s.to(gpu), x.to(gpu), labels, 0.05, null);
     assertTrue(Double.isFinite(dev.loss()), "device loss " + dev.loss());
     assertEquals(cpu.loss(), dev.loss(), F32_TOL * Math.abs(cpu.loss()), "loss of the step");
     for (String name : cpu.state().params().names()) {

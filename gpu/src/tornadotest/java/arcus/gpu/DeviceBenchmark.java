@@ -127,7 +127,7 @@ class DeviceBenchmark {
     for (int i = 0; i < batch; i++) labels[i] = i % 10;
     TrainStep.State[] cpu = {s0};
     double cpuMs = medianMs(() -> cpu[0] = ts.step(cpu[0], x, labels, 0.01, null).state(), 5);
-    TrainStep.State[] dev = {StepChecks.moved(s0, Device.GPU)};
+    TrainStep.State[] dev = {s0.to(Device.GPU)};
     Tensor xd = x.to(Device.GPU);
     TornadoExecutor ex = (TornadoExecutor) Device.GPU.executor();
     long f0 = System.nanoTime();
@@ -155,7 +155,7 @@ class DeviceBenchmark {
     TrainStep ts = new TrainStep(model.features(), head, new Sgd(0.9, false, 5e-4));
     Rng rng = new Rng(2);
     int[] in = model.inputShape();
-    TrainStep.State s0 = StepChecks.moved(ts.init(rng.split(), DType.F32, arc.init(rng.split(), DType.F32, model.featureDim(), 10)), Device.GPU);
+    TrainStep.State s0 = ts.init(rng.split(), DType.F32, arc.init(rng.split(), DType.F32, model.featureDim(), 10)).to(Device.GPU);
     Tensor x = rng.normal(DType.F32, 0, 1, batch, in[0], in[1], in[2]).to(Device.GPU);
     int[] labels = new int[batch];
     for (int i = 0; i < batch; i++) labels[i] = i % 10;

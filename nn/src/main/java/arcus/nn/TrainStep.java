@@ -1,6 +1,7 @@
 package arcus.nn;
 
 import arcus.core.Autodiff;
+import arcus.core.Backend;
 import arcus.core.DType;
 import arcus.core.Params;
 import arcus.core.Rng;
@@ -24,6 +25,11 @@ public record TrainStep(Layer model, Head head, Optimizer optimizer) {
 
     public Params headParams() {
       return params.sub("head");
+    }
+
+    /** The same state with every tensor (parameters, model state, optimiser slots) on backend {@code b}. */
+    public State to(Backend b) {
+      return new State(params.map(t -> t.to(b)), modelState.map(t -> t.to(b)), new OptState(optState.step(), optState.slots().map(t -> t.to(b))));
     }
   }
 

@@ -168,15 +168,9 @@ public final class Trainer {
     Rng modelRng = rng.split(), headRng = rng.split();
     Params head = loss.init(headRng, dtype, model.featureDim(), classes);
     TrainStep.State s = new TrainStep(model.features(), headFor(loss, 0, null), optimizer).init(modelRng, dtype, head);
-    s = toBackend(s);
+    s = s.to(backend);
     if (cfg.resume() != null) return RunCheckpoint.load(cfg.resume(), this, s);
     return new Progress(s, 0, 0, new ArrayList<>(), new double[0]);
-  }
-
-  private TrainStep.State toBackend(TrainStep.State s) {
-    if (backend == arcus.core.cpu.CpuBackend.INSTANCE) return s;
-    return new TrainStep.State(s.params().map(t -> t.to(backend)), s.modelState().map(t -> t.to(backend)),
-        new arcus.nn.optim.OptState(s.optState().step(), s.optState().slots().map(t -> t.to(backend))));
   }
 
   String checkpointModelId() {
