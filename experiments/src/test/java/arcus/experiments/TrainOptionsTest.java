@@ -44,9 +44,10 @@ class TrainOptionsTest {
     var parsed = Main.commandLine().parseArgs("experiment", "k-classes", "--lr", "0.1").subcommand().subcommand();
     TrainOptions o = (TrainOptions) parsed.commandSpec().mixins().get("exp").mixins().get("train").userObject();
     TrainConfig c = o.builder().build();
-    assertEquals(TrainConfig.builder().model("lenet").epochs(2).batch(64).trainLimit(2000).testLimit(2000).trainEvalLimit(1000)
-        .lr(0.1).build(), c);
-    assertEquals(train("--model", "lenet").model(), c.model());
+    // the default preset's values (what --help shows); --lr given on the command line wins
+    assertEquals(TrainConfig.builder().model("lenet-linear").epochs(2).batch(64).trainLimit(20000).testLimit(0).trainEvalLimit(2000)
+        .lrSchedule("cosine").lr(0.1).build(), c);
+    assertEquals(train("--model", "lenet-linear").model(), c.model());
   }
 
   @Test

@@ -37,6 +37,23 @@ final class ExperimentReport {
     return sb.toString();
   }
 
+  /** Minutes since {@code t0} (System.nanoTime), for the report's settings. */
+  static String minutes(long t0) {
+    return String.format(Locale.ROOT, "%.1f min", (System.nanoTime() - t0) / 60e9);
+  }
+
+  /** The report's verdict section: one line per claim, then the runs that diverged. */
+  static String verdictSection(Budget budget, List<String> verdict, List<String> failures) {
+    StringBuilder sb = new StringBuilder("## Verdict\n\n");
+    if (budget == Budget.QUICK) sb.append("**--quick: a pipeline check on a few hundred images; these lines are not a verdict.**\n\n");
+    for (String v : verdict) sb.append("- ").append(v).append('\n');
+    if (!failures.isEmpty()) {
+      sb.append("\nRuns that diverged (left out of the means):\n\n");
+      for (String f : failures) sb.append("- ").append(f).append('\n');
+    }
+    return sb.append('\n').toString();
+  }
+
   static String table(List<String> header, List<? extends List<?>> rows) {
     StringBuilder sb = new StringBuilder("|");
     for (String h : header) sb.append(' ').append(h).append(" |");

@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
     description = {"[AngularNet]'s 2-D feature visualisation: test features by class with the class weight directions.",
         "Trains each loss with feature dimension 2 (or loads --run folders with d = 2) and scatter-plots",
         "the test features by class with the class weight directions.",
-        "The model defaults to lsoftmax-mnist here (LeNet's final ReLU kills 2-D features)."})
+        "The model defaults to lenet-linear (LeNet's final ReLU kills 2-D features)."})
 final class Features2dCommand implements Callable<Integer> {
   @Mixin ExperimentOptions exp = ExperimentOptions.of("features-2d", "softmax");
 
@@ -34,8 +34,8 @@ final class Features2dCommand implements Callable<Integer> {
   public Integer call() {
     var log = System.out;
     // LeNet ends in a ReLU: with two units its features die (all exactly 0), so this experiment
-    // defaults to the L-Softmax MNIST net (PReLU + batch norm after the FC layer).
-    if (!exp.given("--model")) exp.train.net.model = "lsoftmax-mnist";
+    // uses the linear feature layer of lenet-linear; a picture needs one seed.
+    if (source.runs.isEmpty()) exp.resolve(Budget.LINEAR_LENET.withSeeds(1), Budget.PAPER.withSeeds(1));
     ExperimentReport.prepare(exp.out, exp.overwrite.overwrite);
     List<String> labels = new ArrayList<>();
     List<String> sources = new ArrayList<>();
@@ -51,7 +51,7 @@ final class Features2dCommand implements Callable<Integer> {
     } else {
       for (LossSpec l : LossSpec.parseList(exp.losses)) {
         log.printf("%nfeatures-2d: training %s with d = 2%n", l.label());
-        nets.add(Runs.trainAndLoad(exp.train.config(Runs.runDir(exp.out, l.slug()), l, 2, source.classes), log));
+        nets.add(Runs.trainAndLoad(exp.config(Runs.runDir(exp.out, l.slug()), l, 2, source.classes, exp.train.seed), log));
         labels.add(l.label());
         sources.add("runs/" + l.slug());
       }
@@ -97,7 +97,7 @@ final class Features2dCommand implements Callable<Integer> {
     settings.put("points", points == 0 ? "all" : points);
     String notes = "features.csv holds every plotted point (loss, test index, label, f1, f2). The lines are the directions of"
         + " the class weights w_j (EM-Softmax: the sum of its classifiers; simplex: the simplex columns), drawn to the edge."
-        + " The model defaults to lsoftmax-mnist (PReLU + batch norm after the FC): LeNet ends in a ReLU, and with two"
+        + " The model defaults to lenet-linear (no ReLU after the 2-unit feature layer): LeNet ends in a ReLU, and with two"
         + " units its features collapse to exactly 0 (zero_features counts them).";
     ExperimentReport.write(exp.out, log, "features-2d", "2-D feature visualisation ([AngularNet])",
         exp.commandLine(), settings,

@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
         "The angle in degrees, on train and test features, and the average over classes. Either from finished",
         "run folders (--run, repeatable) or by training each loss in --losses."})
 final class MeanAngleCommand implements Callable<Integer> {
-  @Mixin ExperimentOptions exp = ExperimentOptions.of("mean-angle", "softmax,wsoftmax");
+  @Mixin ExperimentOptions exp = ExperimentOptions.of("mean-angle", "softmax,wsoftmax:alpha=0,wsoftmax:alpha=0.5,wsoftmax:alpha=1,wsoftmax:alpha=1.5");
 
   @Mixin RunsOrTraining source = new RunsOrTraining();
 
@@ -47,84 +47,153 @@ final class MeanAngleCommand implements Callable<Integer> {
         Runs.accuracy(l, xte, yte), source);
   }
 
+  /** One network setting: a loss (trained once per seed) or a finished run folder. */
+  record Group(String label, List<Measured> nets) {
+    Stats.Summary train() {
+      return Stats.of(nets.stream().mapToDouble(m -> MeanAngle.average(m.train())).toArray());
+    }
+
+    Stats.Summary test() {
+      return Stats.of(nets.stream().mapToDouble(m -> MeanAngle.average(m.test())).toArray());
+    }
+
+    Stats.Summary accuracy() {
+      return Stats.of(nets.stream().mapToDouble(Measured::testAccuracy).toArray());
+    }
+
+    /** Per class (and the class mean last), the mean over the seeds of the angle. */
+    double[] perClass(boolean test) {
+      int c = nets.get(0).train().length;
+      double[] r = new double[c + 1];
+      for (Measured m : nets) {
+        double[] a = test ? m.test() : m.train();
+        for (int j = 0; j < c; j++) r[j] += a[j] / nets.size();
+        r[c] += MeanAngle.average(a) / nets.size();
+      }
+      return r;
+    }
+  }
+
   @Override
   public Integer call() {
     var log = System.out;
+    long t0 = System.nanoTime();
+    if (source.runs.isEmpty()) exp.resolve(Budget.LINEAR_LENET, Budget.PAPER);
     ExperimentReport.prepare(exp.out, exp.overwrite.overwrite);
-    List<Measured> ms = new ArrayList<>();
+    List<Group> gs = new ArrayList<>();
+    List<String> failures = new ArrayList<>();
     if (!source.runs.isEmpty()) {
       for (Path r : source.runs) {
         var cfg = Configs.fromRun(r);
         if (exp.train.data != null) cfg = Configs.withData(cfg, exp.train.data);
         log.printf("mean-angle: loading %s (%s + %s)%n", r, cfg.model(), cfg.loss());
-        ms.add(measure(cfg.loss() + (cfg.lossParams().isEmpty() ? "" : cfg.lossParams().toString()) + " [" + r.getFileName() + "]",
-            Runs.load(cfg, log), angleLimit, r.toString()));
+        String label = cfg.loss() + (cfg.lossParams().isEmpty() ? "" : cfg.lossParams().toString()) + " [" + r.getFileName() + "]";
+        gs.add(new Group(label, List.of(measure(label, Runs.load(cfg, log), angleLimit, r.toString()))));
       }
     } else {
-      for (LossSpec l : LossSpec.parseList(exp.losses)) {
-        log.printf("%nmean-angle: training %s%n", l.label());
-        Path dir = Runs.runDir(exp.out, l.slug());
-        ms.add(measure(l.label(), Runs.trainAndLoad(exp.train.config(dir, l, dim.featureDim, source.classes), log), angleLimit, "runs/" + l.slug()));
+      List<LossSpec> ls = LossSpec.parseList(exp.losses);
+      int i = 0;
+      for (LossSpec l : ls) {
+        List<Measured> nets = new ArrayList<>();
+        for (long seed : exp.seedList()) {
+          log.printf("%n[%d/%d] mean-angle: training %s, seed %d%n", ++i, ls.size() * exp.seeds, l.label(), seed);
+          String name = l.slug() + "-s" + seed;
+          try {
+            nets.add(measure(l.label(), Runs.trainAndLoad(exp.config(Runs.runDir(exp.out, name), l, dim.featureDim, source.classes, seed), log),
+                angleLimit, "runs/" + name));
+          } catch (arcus.experiments.train.Trainer.Diverged e) {
+            failures.add(name + ": " + e.getMessage());
+            log.println("  " + e.getMessage() + " - recorded as diverged");
+          }
+        }
+        if (nets.isEmpty()) throw new IllegalStateException("every run of " + l.label() + " diverged: " + String.join("; ", failures));
+        gs.add(new Group(l.label(), nets));
       }
     }
-    int c = ms.get(0).train().length;
-    for (Measured m : ms)
-      if (m.train().length != c) throw new IllegalArgumentException("the runs have different class counts (" + c + " vs " + m.train().length + ")");
-    List<String> header = new ArrayList<>(List.of("class"));
-    for (Measured m : ms) {
-      header.add(m.label() + " train (deg)");
-      header.add(m.label() + " test (deg)");
-    }
+    int c = gs.get(0).nets().get(0).train().length;
+    for (Group g : gs)
+      if (g.nets().get(0).train().length != c) throw new IllegalArgumentException("the runs have different class counts (" + c + " vs " + g.nets().get(0).train().length + ")");
+    List<String> header = List.of("network", "runs", "mean_train_angle_deg", "train_sd", "mean_test_angle_deg", "test_sd",
+        "test_accuracy_mean", "test_accuracy_sd", "per_class_test_deg");
     List<List<?>> rows = new ArrayList<>();
-    for (int j = 0; j <= c; j++) {
-      List<Object> r = new ArrayList<>();
-      r.add(j < c ? Integer.toString(j) : "mean");
-      for (Measured m : ms) {
-        r.add(j < c ? m.train()[j] : MeanAngle.average(m.train()));
-        r.add(j < c ? m.test()[j] : MeanAngle.average(m.test()));
-      }
-      rows.add(r);
+    for (Group g : gs) {
+      double[] pc = g.perClass(true);
+      StringBuilder per = new StringBuilder();
+      for (int j = 0; j < c; j++) per.append(j == 0 ? "" : " ").append(String.format(java.util.Locale.ROOT, "%.1f", pc[j]));
+      rows.add(List.of(g.label(), g.nets().size(), g.train().mean(), g.train().sd(), g.test().mean(), g.test().sd(),
+          g.accuracy().mean(), g.accuracy().sd(), per.toString()));
     }
     List<String> groups = new ArrayList<>();
     for (int j = 0; j < c; j++) groups.add(Integer.toString(j));
     groups.add("mean");
-    List<String> names = ms.stream().map(Measured::label).toList();
-    double[][] tr = new double[ms.size()][], te = new double[ms.size()][];
-    for (int s = 0; s < ms.size(); s++) {
-      tr[s] = withMean(ms.get(s).train());
-      te[s] = withMean(ms.get(s).test());
+    List<String> names = gs.stream().map(Group::label).toList();
+    double[][] tr = new double[gs.size()][], te = new double[gs.size()][];
+    for (int g = 0; g < gs.size(); g++) {
+      tr[g] = gs.get(g).perClass(false);
+      te[g] = gs.get(g).perClass(true);
     }
-    BarChart.write(exp.out.resolve("mean-angle.png"), "[W-Softmax] Fig. 5: mean angle between class features and w_j",
+    BarChart.write(exp.out.resolve("mean-angle.png"), "[W-Softmax] Fig. 5: mean angle between class features and w_j"
+        + (gs.get(0).nets().size() > 1 ? " (mean of " + gs.get(0).nets().size() + " seeds)" : ""),
         List.of(new BarChart.Panel("train features", "class j (and the mean over classes)", "mean angle to w_j (degrees)", groups, names, tr),
             new BarChart.Panel("test features", "class j (and the mean over classes)", "mean angle to w_j (degrees)", groups, names, te)), 640, 460);
     Map<String, Object> settings = new LinkedHashMap<>();
     if (source.runs.isEmpty()) {
       settings.putAll(exp.train.describe());
+      settings.putAll(exp.budget.describe());
+      settings.put("seeds", exp.seeds + " (" + exp.train.seed + " .. " + (exp.train.seed + exp.seeds - 1) + ")");
       settings.put("feature_dim", dim.featureDim == 0 ? "model default" : dim.featureDim);
       settings.put("classes", source.classes == 0 ? "all" : source.classes);
     }
     settings.put("angle_limit", angleLimit == 0 ? "all" : angleLimit);
-    for (Measured m : ms) settings.put("source " + m.label(), m.source() + " (test accuracy " + ExperimentReport.cell(m.testAccuracy()) + ")");
+    settings.put("wall_time", ExperimentReport.minutes(t0));
+    List<String> verdict = verdict(gs);
     String notes = "θ̄_j = mean over the class-j samples of arccos(x_iᵀw_j / (‖x_i‖‖w_j‖)) in degrees ([W-Softmax], Eq. 14),"
-        + " features in eval mode; \"mean\" averages the classes. w_j is the head's weight column (EM-Softmax: the sum of its"
+        + " features in eval mode; the mean angle averages the classes, then the seeds (mean ± sample sd over seeds)."
+        + " w_j is the head's weight column (EM-Softmax: the sum of its"
         + " classifiers; the fixed simplex head: the simplex columns). An all-zero feature (possible after LeNet's final ReLU)"
         + " counts as 90°. [W-Softmax] finds smaller angles for W-Softmax than softmax, shrinking as α grows, and train"
-        + " angles slightly below test angles.";
+        + " angles slightly below test angles. A W-Softmax run trains its first half of the epochs with softmax, as the"
+        + " paper does, unless --warmup-loss is given.";
     Map<String, Object> extra = new LinkedHashMap<>();
     List<Map<String, Object>> per = new ArrayList<>();
-    for (Measured m : ms)
-      per.add(new LinkedHashMap<>(Map.of("label", m.label(), "source", m.source(), "test_accuracy", m.testAccuracy(),
-          "mean_train_deg", MeanAngle.average(m.train()), "mean_test_deg", MeanAngle.average(m.test()))));
+    for (Group g : gs)
+      for (Measured m : g.nets())
+        per.add(new LinkedHashMap<>(Map.of("label", m.label(), "source", m.source(), "test_accuracy", m.testAccuracy(),
+            "mean_train_deg", MeanAngle.average(m.train()), "mean_test_deg", MeanAngle.average(m.test()))));
     extra.put("networks", per);
+    extra.put("verdict", verdict);
+    extra.put("failed_runs", failures);
     ExperimentReport.write(exp.out, log, "mean-angle", "Mean angle between features and class weights ([W-Softmax], Eq. 14 / Fig. 5)",
         exp.commandLine(), settings, header, rows,
-        "mean-angle.csv", "mean-angle.png", notes, extra);
+        "mean-angle.csv", "mean-angle.png", ExperimentReport.verdictSection(exp.budget, verdict, failures) + notes, extra);
     return 0;
   }
 
-  private static double[] withMean(double[] a) {
-    double[] r = java.util.Arrays.copyOf(a, a.length + 1);
-    r[a.length] = MeanAngle.average(a);
-    return r;
+  /**
+   * Every network against the first (softmax by default): is its mean test angle smaller beyond the
+   * spread; and along the list, does the angle keep shrinking ([W-Softmax]: as α grows).
+   */
+  static List<String> verdict(List<Group> gs) {
+    List<String> out = new ArrayList<>();
+    if (gs.size() < 2) return out;
+    Group base = gs.get(0);
+    for (int g = 1; g < gs.size(); g++) {
+      Stats.Comparison cmp = Stats.compare(base.test(), gs.get(g).test());
+      out.add(gs.get(g).label() + " vs " + base.label() + ": mean test angle " + gs.get(g).test().plain(1) + "° vs "
+          + base.test().plain(1) + "°, " + cmp.describe(1, "°") + (cmp.delta() < 0 && cmp.beyondSpread() ? " (smaller: reproduced)"
+              : cmp.delta() < 0 ? " (smaller, within the spread)" : " (not smaller: not reproduced)") + ".");
+    }
+    if (gs.size() >= 3) {
+      StringBuilder sb = new StringBuilder("Along the list after " + base.label() + ": ");
+      boolean shrinking = true;
+      for (int g = 2; g < gs.size(); g++) {
+        Stats.Comparison cmp = Stats.compare(gs.get(g - 1).test(), gs.get(g).test());
+        sb.append(g > 2 ? "; " : "").append(gs.get(g - 1).label()).append(" → ").append(gs.get(g).label()).append(' ').append(cmp.describe(1, "°"));
+        shrinking &= cmp.delta() < 0;
+      }
+      out.add(sb.append(". Verdict on \"the angle shrinks as α grows\": ").append(shrinking ? "every step is smaller" : "not every step is smaller")
+          .append(" (each step's spread is given above).").toString());
+    }
+    return out;
   }
 }

@@ -53,6 +53,43 @@ final class Runs {
     return (double) ok / x.length;
   }
 
+  /**
+   * One setting trained once per seed (run folders {@code runs/<name>-s<seed>}): the final test
+   * accuracy of each run, NaN for a run whose loss diverged, with the reason in {@code failures}.
+   */
+  record SeedRuns(long[] seeds, double[] accuracy, java.util.List<String> failures) {
+    Stats.Summary summary() {
+      return Stats.of(accuracy);
+    }
+
+    /** The per-seed accuracies for a table cell, e.g. {@code 97.1 / 97.3 / diverged}. */
+    String perSeed() {
+      StringBuilder sb = new StringBuilder();
+      for (double a : accuracy)
+        sb.append(sb.isEmpty() ? "" : " / ").append(Double.isFinite(a) ? String.format(java.util.Locale.ROOT, "%.2f", 100 * a) : "diverged");
+      return sb.toString();
+    }
+  }
+
+  /** Trains {@code loss} at feature dimension d on the first k classes once per seed of {@code exp}. */
+  static SeedRuns trainSeeds(ExperimentOptions exp, String name, LossSpec loss, int d, int k, PrintStream log) {
+    long[] seeds = exp.seedList();
+    double[] acc = new double[seeds.length];
+    java.util.List<String> failures = new java.util.ArrayList<>();
+    for (int i = 0; i < seeds.length; i++) {
+      if (seeds.length > 1) log.printf("  seed %d (%d of %d)%n", seeds[i], i + 1, seeds.length);
+      TrainConfig cfg = exp.config(runDir(exp.out, name + "-s" + seeds[i]), loss, d, k, seeds[i]);
+      try {
+        acc[i] = train(cfg, log);
+      } catch (Trainer.Diverged e) { // the loss became NaN or infinite: a result to report, not a crash
+        acc[i] = Double.NaN;
+        failures.add(name + " seed " + seeds[i] + ": " + e.getMessage());
+        log.println("  " + e.getMessage() + " - recorded as diverged");
+      }
+    }
+    return new SeedRuns(seeds, acc, failures);
+  }
+
   static Path runDir(Path out, String name) {
     return out.resolve("runs").resolve(name);
   }

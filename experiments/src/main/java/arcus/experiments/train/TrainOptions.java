@@ -7,9 +7,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The training options, declared once: a picocli mixin of {@code arcus train} and of every
- * experiment command. Each default is the one of {@link TrainConfig#builder()}; {@link
- * #forExperiments()} changes a few so that every experiment finishes in minutes on a laptop CPU
- * (docs/experiments.md gives the papers' full settings). {@link #builder()} turns the parsed
+ * experiment command. Each default is the one of {@link TrainConfig#builder()}; an experiment starts from its preset's
+ * instead (docs/experiments.md). {@link #builder()} turns the parsed
  * options into a config builder; the command sets the rest (loss, feature dimension, folder).
  */
 public final class TrainOptions {
@@ -71,18 +70,6 @@ public final class TrainOptions {
   /** The defaults of {@code arcus train}. */
   public TrainOptions() {}
 
-  /** The small defaults of the experiment commands: LeNet, 2 epochs of 2000 images, batch 64. */
-  public static TrainOptions forExperiments() {
-    TrainOptions o = new TrainOptions();
-    o.net.model = "lenet";
-    o.epochs = 2;
-    o.net.batch = 64;
-    o.trainLimit = 2000;
-    o.testLimit = 2000;
-    o.trainEval = 1000;
-    return o;
-  }
-
   /** A config builder holding these options (a warm-up epoch count without a warm-up loss is dropped). */
   public TrainConfig.Builder builder() {
     TrainConfig.Builder b = TrainConfig.builder().dataset(dataset).model(net.model).warmupLoss(warmupLoss)
@@ -90,11 +77,6 @@ public final class TrainOptions {
         .optimizer(optimizer).momentum(momentum).weightDecay(weightDecay).seed(seed).threads(net.threads).dtype(dtype)
         .backend(backend).trainLimit(trainLimit).testLimit(testLimit).trainEvalLimit(trainEval).augment(augment);
     return data != null ? b.dataDir(data) : b;
-  }
-
-  /** The config of one training run of an experiment. */
-  public TrainConfig config(Path out, arcus.experiments.experiment.LossSpec loss, int featureDim, int classes) {
-    return builder().out(out).loss(loss.name()).lossParams(loss.params()).featureDim(featureDim).classes(classes).build();
   }
 
   /** The options for a report's settings table: the config's entries that are not set per run. */

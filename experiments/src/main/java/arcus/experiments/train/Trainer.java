@@ -43,6 +43,13 @@ import java.util.function.DoubleUnaryOperator;
  * every epoch with the loss's own test-time prediction rule.
  */
 public final class Trainer {
+  /** Training stopped because the loss became NaN or infinite: a result of the recipe, not a bug. */
+  public static final class Diverged extends IllegalStateException {
+    public Diverged(String message) {
+      super(message);
+    }
+  }
+
   private final TrainConfig cfg;
   private final PrintStream log;
   final Backend backend;
@@ -233,7 +240,7 @@ public final class Trainer {
         TrainStep ts = new TrainStep(model.features(), headFor(active, step, centerRule ? captured : null), optimizer);
         TrainStep.Result r = ts.step(state, x, b.labels(), lr, dropout);
         if (!Double.isFinite(r.loss()))
-          throw new IllegalStateException("the loss became " + r.loss() + " at step " + step + " (epoch " + (epoch + 1) + "); lower --lr or check --loss-param");
+          throw new Diverged("the loss became " + r.loss() + " at step " + step + " (epoch " + (epoch + 1) + "); lower --lr or check --loss-param");
         state = r.state();
         if (centerRule) state = updateCenters(state, (CenterLoss) active, captured[0], b.labels());
         lossSum += r.loss();

@@ -27,7 +27,7 @@ class ExperimentFolderTest {
   private Result run(Path out, String... extra) throws IOException {
     Path data = TinyMnist.write(tmp.resolve("data"), 60, 20);
     List<String> args = new ArrayList<>(List.of("experiment", "k-classes", "--classes", "2", "--losses", "softmax", "--epochs", "1",
-        "--batch", "10", "--train-limit", "40", "--test-limit", "20", "--train-eval", "10", "--threads", "1",
+        "--batch", "10", "--seeds", "1", "--train-limit", "40", "--test-limit", "20", "--train-eval", "10", "--threads", "1",
         "--data", data.toString(), "--out", out.toString()));
     args.addAll(List.of(extra));
     StringWriter err = new StringWriter();
@@ -56,7 +56,7 @@ class ExperimentFolderTest {
   void anEarlierExperimentIsRefusedThenReplacedWithOverwrite() throws IOException {
     Path out = tmp.resolve("exp");
     assertEquals(0, run(out).code());
-    assertTrue(Files.exists(out.resolve("k-classes.png")) && Files.exists(out.resolve("runs/softmax-k2/checkpoint.arcus")));
+    assertTrue(Files.exists(out.resolve("k-classes.png")) && Files.exists(out.resolve("runs/softmax-k2-s1/checkpoint.arcus")));
     Map<String, String> before = snapshot(out);
     Result again = run(out);
     assertEquals(2, again.code());
@@ -67,7 +67,7 @@ class ExperimentFolderTest {
     Files.writeString(out.resolve("old-figure.png"), "stale");
     assertEquals(0, run(out, "--overwrite").code());
     assertFalse(Files.exists(out.resolve("old-figure.png")));
-    assertTrue(Files.exists(out.resolve("runs/softmax-k2/checkpoint.arcus")));
+    assertTrue(Files.exists(out.resolve("runs/softmax-k2-s1/checkpoint.arcus")));
   }
 
   @Test

@@ -49,15 +49,22 @@ class SweepTest {
 
   @Test
   void fcUnitsConfigsCarryKDAndLoss() {
-    var opts = TrainOptions.forExperiments();
+    var opts = ExperimentOptions.of("fc-units", "softmax");
     var p = FcUnitsCommand.plan(List.of(5), "4", LossSpec.parseList("wsoftmax:alpha=1")).get(0);
-    var cfg = opts.config(java.nio.file.Path.of("o").resolve(p.name()), p.loss(), p.d(), p.k());
+    var cfg = opts.config(java.nio.file.Path.of("o").resolve(p.name()), p.loss(), p.d(), p.k(), 7);
     assertEquals(5, cfg.classes());
     assertEquals(4, cfg.featureDim());
     assertEquals("wsoftmax", cfg.loss());
     assertEquals(Map.of("alpha", 1L), cfg.lossParams());
-    assertEquals("lenet", cfg.model());
-    assertEquals(2000, cfg.trainLimit());
+    assertEquals("lenet-linear", cfg.model());
+    assertEquals(20000, cfg.trainLimit());
+    assertEquals(7, cfg.seed());
+    // [W-Softmax]'s recipe: softmax first, for half the epochs; other losses train as they are
+    assertEquals("softmax", cfg.warmupLoss());
+    assertEquals(1, cfg.warmupEpochs());
+    var sm = opts.config(java.nio.file.Path.of("o"), LossSpec.parse("softmax"), 4, 5, 7);
+    assertEquals(null, sm.warmupLoss());
+    assertEquals(0, sm.warmupEpochs());
   }
 
   @Test
@@ -65,11 +72,13 @@ class SweepTest {
     // LeNet: fc is 800 -> d (800 d + d), the softmax head d × k; the fixed simplex head adds nothing
     assertEquals(800 * 4 + 4 + 4 * 5, FcUnitsCommand.fcParameters("lenet", 4, LossSpec.parse("softmax"), 5));
     assertEquals(800 * 4 + 4, FcUnitsCommand.fcParameters("lenet", 4, LossSpec.parse("simplex"), 5));
+    // lenet-linear: the linear feature layer 500 -> d and its batch norm count, not the hidden fc1
+    assertEquals(500 * 4 + 4 + 2 * 4 + 4 * 5, FcUnitsCommand.fcParameters("lenet-linear", 4, LossSpec.parse("softmax"), 5));
   }
 
   @Test
   void configRoundTripsThroughJson() {
-    var cfg = TrainOptions.forExperiments().config(java.nio.file.Path.of("x"), LossSpec.parse("wsoftmax:alpha=0.5"), 3, 4);
+    var cfg = ExperimentOptions.of("x", "softmax").config(java.nio.file.Path.of("x"), LossSpec.parse("wsoftmax:alpha=0.5"), 3, 4, 1);
     String json = Jackson.pretty(cfg);
     assertTrue(json.contains("\"feature_dim\": 3") && json.contains("\"data_dir\": \"" + cfg.dataDir() + "\""), json);
     assertEquals(cfg, Configs.fromJson("x", Jackson.MAPPER.readTree(json)));
@@ -79,7 +88,7 @@ class SweepTest {
 
   @Test
   void aConfigWithAMissingEntryIsRefusedByName() {
-    var node = (tools.jackson.databind.node.ObjectNode) Jackson.MAPPER.valueToTree(TrainOptions.forExperiments().builder().build());
+    var node = (tools.jackson.databind.node.ObjectNode) Jackson.MAPPER.valueToTree(ExperimentOptions.of("x", "softmax").train.builder().build());
     node.remove("batch");
     var e = assertThrows(IllegalArgumentException.class, () -> Configs.fromJson("run/summary.json: run config", node));
     assertTrue(e.getMessage().startsWith("run/summary.json: run config: invalid JSON, ") && e.getMessage().contains("batch"), e.getMessage());

@@ -7,7 +7,7 @@ import java.util.List;
 public final class Models {
   private Models() {}
 
-  public static final List<String> NAMES = List.of("lenet", "lsoftmax-mnist", "lsoftmax-cifar", "resnet32", "resnet32-angular");
+  public static final List<String> NAMES = List.of("lenet", "lenet-linear", "lsoftmax-mnist", "lsoftmax-cifar", "resnet32", "resnet32-angular");
 
   /** The default angle function of {@code resnet32-angular} when none is given. */
   public static final AngleFunction DEFAULT_ANGLE = new AngleFunction.Linear();
@@ -27,6 +27,7 @@ public final class Models {
       throw new IllegalArgumentException("model '" + name + "' takes no angle function (only resnet32-angular does)");
     return switch (name) {
       case "lenet" -> new LeNet(1, 28, featureDim == 0 ? 500 : featureDim);
+      case "lenet-linear" -> new LeNetLinear(1, 28, featureDim == 0 ? 64 : featureDim);
       case "lsoftmax-mnist" -> new LSoftmaxMnistNet(featureDim == 0 ? 256 : featureDim);
       case "lsoftmax-cifar" -> new LSoftmaxCifarNet(featureDim == 0 ? 256 : featureDim);
       case "resnet32", "resnet32-angular" -> {

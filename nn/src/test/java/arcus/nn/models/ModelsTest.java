@@ -55,6 +55,19 @@ class ModelsTest {
   }
 
   @Test
+  void leNetLinearHasALinearFeatureLayer() {
+    Model m = Models.create("lenet-linear", 0);
+    assertEquals(64, m.featureDim());
+    Params p = m.features().init(new Rng(1), DType.F32);
+    assertEquals((25 * 20 + 20) + (20 * 25 * 50 + 50) + (800 * 500 + 500) + (500 * 3 + 3) + 2 * 3, Models.create("lenet-linear", 3).features().init(new Rng(1), DType.F32).count());
+    assertEquals(true, p.names().contains("fc.weight") && p.names().contains("fc1.weight"), p.names().toString());
+    // no ReLU after the feature layer: a batch of random images gives negative features too
+    Tensor y = run(m, 8, 28);
+    assertArrayEquals(new int[] {8, 64}, y.shape().dims());
+    assertEquals(true, java.util.Arrays.stream(y.toDoubleArray()).anyMatch(v -> v < 0));
+  }
+
+  @Test
   void resNet32ShapesAndCount() {
     Model m = Models.create("resnet32", 0);
     long count = m.features().init(new Rng(1), DType.F32).count();
