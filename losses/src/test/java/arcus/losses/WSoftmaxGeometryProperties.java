@@ -43,6 +43,29 @@ class WSoftmaxGeometryProperties {
     assertTrue(fy.get(0, 0) > fy.get(0, 1));
   }
 
+  /**
+   * The other half of the picture: the training boundary is a line through the origin, so on the
+   * far side (the feature has a negative cosine to ŵ_y) the training region of y reaches past the
+   * test-time boundary. A feature there satisfies the training loss ever better as its norm grows
+   * while the test-time rule (argmax cos θ_j, original weights) assigns it to j. This is why
+   * W-Softmax trained from scratch can reach a low loss at a poor accuracy, and why the paper
+   * refines a softmax-trained network instead (docs/results.md).
+   */
+  @net.jqwik.api.Example
+  void onTheFarSideTheTrainingLossVanishesWhileTheTestRuleSaysJ() {
+    WSoftmax l = new WSoftmax(0.5);
+    Tensor w = Tensor.of(new double[] {1, 0, 0, 1}, 2, 2); // ŵ_y = e1, ŵ_j = e2
+    double previous = Double.POSITIVE_INFINITY;
+    for (double t : new double[] {0.1, 1, 10, 100}) {
+      Tensor x = Tensor.of(new double[] {-10 * t, -7 * t}, 1, 2);
+      double loss = l.loss(x, l.params(w), new int[] {0}).item();
+      assertTrue(loss < previous, "the training loss falls as the norm grows: " + loss);
+      previous = loss;
+      assertEquals(1, l.predict(x, l.params(w))[0], "the test rule assigns the feature to class j");
+    }
+    assertTrue(previous < 1e-20, "the training loss all but vanishes: " + previous);
+  }
+
   static double dot(double[] a, double[] b) {
     return a[0] * b[0] + a[1] * b[1];
   }
