@@ -28,6 +28,7 @@ class QuickPresetTest {
 
   static Stream<Arguments> experiments() {
     return Stream.of(
+        Arguments.of("loss-table", List.of("--losses", "softmax,hinge,simplex")),
         Arguments.of("fc-units", List.of("--classes", "3", "--dims", "1,2")),
         Arguments.of("k-classes", List.of("--classes", "2,3")),
         Arguments.of("mean-angle", List.of("--losses", "softmax,wsoftmax:alpha=1", "--classes", "3")),
