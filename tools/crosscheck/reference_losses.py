@@ -104,7 +104,7 @@ def _l2softmax(x, w, y, p, ex):
 
 def _lsoftmax(x, w, y, p, ex):
     m = int(p.get("m", 4))
-    lam = p.get("lambda", 0.0)
+    lam = p.get("lambda", 5.0)
     f = x @ w
     wn = w.norm(dim=0)                       # [C]
     xn = x.norm(dim=1)                       # [N]
@@ -116,7 +116,7 @@ def _lsoftmax(x, w, y, p, ex):
 
 def _sphereface(x, w, y, p, ex):
     m = int(p.get("m", 4))
-    lam = p.get("lambda", 0.0)
+    lam = p.get("lambda", 5.0)
     xn = x.norm(dim=1)
     cos = _cos(x, w)
     c = cos.gather(1, y[:, None])[:, 0]

@@ -70,8 +70,8 @@ public final class Losses {
       case "softmax" -> softmax(p);
       case "normface" -> new NormFace(p.num("s", 30));
       case "l2softmax" -> new L2Softmax(p.num("a", 16), p.bool("bias", false));
-      case "lsoftmax" -> new LSoftmax(p.integer("m", 4), p.num("lambda", 0));
-      case "sphereface" -> new SphereFace(p.integer("m", 4), p.num("lambda", 0));
+      case "lsoftmax" -> new LSoftmax(p.integer("m", 4), p.num("lambda", 5));
+      case "sphereface" -> new SphereFace(p.integer("m", 4), p.num("lambda", 5));
       case "cosface" -> new CosFace(p.num("s", 30), p.num("m", 0.35));
       case "arcface" -> new ArcFace(p.num("s", 64), p.num("m", 0.5), p.bool("easy_margin", false));
       case "combined" -> new CombinedMargin(p.num("s", 64), p.num("m1", 1), p.num("m2", 0.3), p.num("m3", 0.2));
