@@ -38,7 +38,7 @@ final class TrainCommand implements Callable<Integer> {
 
   /** The run's config: the shared training options plus this command's own. */
   TrainConfig config() {
-    return train.builder().loss(loss.loss).lossParams(loss.params()).featureDim(dim.featureDim)
+    return train.builder(loss.loss).loss(loss.loss).lossParams(loss.params()).featureDim(dim.featureDim)
         .lambdaSchedule(lambdaSchedule).classes(classes).out(out).resume(resume).build();
   }
 

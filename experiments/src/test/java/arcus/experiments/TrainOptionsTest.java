@@ -51,6 +51,25 @@ class TrainOptionsTest {
   }
 
   @Test
+  void wSoftmaxWarmsUpWithSoftmaxUnlessToldOtherwise() {
+    TrainConfig w = train("--loss", "wsoftmax", "--epochs", "4");
+    assertEquals("softmax", w.warmupLoss());
+    assertEquals(2, w.warmupEpochs());
+    TrainConfig off = train("--loss", "wsoftmax", "--epochs", "4", "--warmup-epochs", "0");
+    assertEquals(null, off.warmupLoss());
+    assertEquals(0, off.warmupEpochs());
+    TrainConfig three = train("--loss", "wsoftmax", "--epochs", "4", "--warmup-epochs", "3");
+    assertEquals(3, three.warmupEpochs());
+    // one epoch has no first half: no warm-up
+    assertEquals(null, train("--loss", "wsoftmax").warmupLoss());
+    // other losses train as they are; a given warm-up loss takes half the epochs unless told
+    assertEquals(null, train("--loss", "arcface", "--epochs", "4").warmupLoss());
+    TrainConfig given = train("--loss", "arcface", "--epochs", "3", "--warmup-loss", "softmax");
+    assertEquals("softmax", given.warmupLoss());
+    assertEquals(1, given.warmupEpochs());
+  }
+
+  @Test
   void badValuesAreRefusedByOptionName() {
     var e = assertThrows(IllegalArgumentException.class, () -> train("--lr", "0"));
     assertEquals("--lr must be > 0, got 0.0", e.getMessage());

@@ -84,20 +84,8 @@ final class ExperimentOptions {
 
   /** The config of one training run: the options, then this loss, feature dimension, class count and seed. */
   TrainConfig config(Path runDir, LossSpec loss, int featureDim, int classes, long seed) {
-    TrainConfig.Builder b = train.builder().out(runDir).loss(loss.name()).lossParams(loss.params()).featureDim(featureDim)
-        .classes(classes).seed(seed);
-    if (train.warmupLoss == null && warmsUp(loss)) b.warmupLoss("softmax").warmupEpochs(train.epochs / 2);
-    return b.build();
-  }
-
-  /**
-   * [W-Softmax]'s training detail: "we first train the CNNs using the conventional softmax loss,
-   * and refine the network using the proposed W-Softmax loss". Without --warmup-loss, a W-Softmax
-   * run trains its first half of the epochs (rounded down) with softmax. From scratch W-Softmax
-   * can satisfy its training loss with features pointing away from their class (docs/results.md).
-   */
-  static boolean warmsUp(LossSpec loss) {
-    return loss.name().equals("wsoftmax");
+    return train.builder(loss.name()).out(runDir).loss(loss.name()).lossParams(loss.params()).featureDim(featureDim)
+        .classes(classes).seed(seed).build();
   }
 
   /** The options of {@code arcus experiment NAME}: it trains {@code losses} by default and writes to runs/experiment-NAME. */

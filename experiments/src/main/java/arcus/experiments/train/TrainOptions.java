@@ -22,11 +22,11 @@ public final class TrainOptions {
 
   @Mixin public ModelOptions net = new ModelOptions();
 
-  @Option(names = "--warmup-loss", description = "train with this loss first ([W-Softmax]: softmax first, then refine)")
+  @Option(names = "--warmup-loss", description = "train with this loss first ([W-Softmax]: softmax first, then refine); default: the loss's recipe (wsoftmax: softmax, others none)")
   public String warmupLoss;
 
-  @Option(names = "--warmup-epochs", description = "epochs of --warmup-loss (${DEFAULT-VALUE})")
-  public int warmupEpochs = D.warmupEpochs();
+  @Option(names = "--warmup-epochs", description = "epochs of the warm-up loss (default: half the epochs, rounded down, when there is one; 0 turns a recipe's warm-up off)")
+  public Integer warmupEpochs;
 
   @Option(names = "--epochs", description = "epochs (${DEFAULT-VALUE})")
   public int epochs = D.epochs();
@@ -70,14 +70,33 @@ public final class TrainOptions {
   /** The defaults of {@code arcus train}. */
   public TrainOptions() {}
 
-  /** A config builder holding these options (a warm-up epoch count without a warm-up loss is dropped). */
+  /** A config builder holding these options, with the warm-up only where --warmup-loss was given. */
   public TrainConfig.Builder builder() {
-    TrainConfig.Builder b = TrainConfig.builder().dataset(dataset).model(net.model).warmupLoss(warmupLoss)
-        .warmupEpochs(warmupLoss == null ? 0 : warmupEpochs).epochs(epochs).batch(net.batch).lr(lr).lrSchedule(lrSchedule)
+    return builder(null);
+  }
+
+  /**
+   * A config builder for training {@code loss}: these options, and the warm-up of the loss's recipe
+   * ({@link #RECIPE_WARMUP}) unless --warmup-loss or --warmup-epochs 0 says otherwise. A warm-up
+   * without --warmup-epochs takes the first half of the epochs (rounded down).
+   */
+  public TrainConfig.Builder builder(String loss) {
+    String warm = warmupLoss != null ? warmupLoss : loss != null && (warmupEpochs == null || warmupEpochs > 0) ? RECIPE_WARMUP.get(loss) : null;
+    int warmEpochs = warm == null ? 0 : warmupEpochs != null ? warmupEpochs : epochs / 2;
+    TrainConfig.Builder b = TrainConfig.builder().dataset(dataset).model(net.model).warmupLoss(warmEpochs == 0 ? null : warm)
+        .warmupEpochs(warmEpochs).epochs(epochs).batch(net.batch).lr(lr).lrSchedule(lrSchedule)
         .optimizer(optimizer).momentum(momentum).weightDecay(weightDecay).seed(seed).threads(net.threads).dtype(dtype)
         .backend(backend).trainLimit(trainLimit).testLimit(testLimit).trainEvalLimit(trainEval).augment(augment);
     return data != null ? b.dataDir(data) : b;
   }
+
+  /**
+   * The warm-up of each loss's recipe. [W-Softmax], Section 5.1: "we first train the CNNs using the
+   * conventional softmax loss, and refine the network using the proposed W-Softmax loss"; from
+   * scratch W-Softmax can satisfy its training loss with features pointing away from their class
+   * (docs/losses.md, "The far side").
+   */
+  public static final Map<String, String> RECIPE_WARMUP = Map.of("wsoftmax", "softmax");
 
   /** The options for a report's settings table: the config's entries that are not set per run. */
   public Map<String, Object> describe() {
