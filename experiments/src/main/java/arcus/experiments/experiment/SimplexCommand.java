@@ -78,7 +78,7 @@ final class SimplexCommand implements Callable<Integer> {
     List<String> wrong = new ArrayList<>();
     for (Reached r : enough) if (!(Math.abs(r.gap()) <= tol)) wrong.add("d = " + r.d() + " misses the bound by " + sci(r.gap()));
     for (Reached r : tooFew) if (!(r.gap() > tol)) wrong.add("d = " + r.d() + " comes within " + sci(r.gap()) + " of it");
-    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "k = %d, bound −1/(k−1) = %.6f, tolerance %s: ", k, SphereCode.bound(k), sci(tol)));
+    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "(a) k = %d, bound −1/(k−1) = %.6f, tolerance %s: ", k, SphereCode.bound(k), sci(tol)));
     sb.append(enough.isEmpty() ? "no d >= k-1 optimised" : "d >= " + (k - 1) + " best gaps " + gaps(enough));
     sb.append("; ").append(tooFew.isEmpty() ? "no d < k-1 optimised" : "d < " + (k - 1) + " best gaps " + gaps(tooFew));
     sb.append(". Verdict: ");
@@ -246,7 +246,7 @@ final class SimplexCommand implements Callable<Integer> {
     for (Trained t : ts) {
       if (t == fixed) continue;
       Stats.Comparison c = Stats.compare(t.runs().summary(), fixed.runs().summary());
-      out.add(String.format(Locale.ROOT, "k = %d, d = %d: fixed simplex head %s%% vs learned %s %s%%, %s. Verdict on \"the fixed head is as good"
+      out.add(String.format(Locale.ROOT, "(b) k = %d, d = %d: fixed simplex head %s%% vs learned %s %s%%, %s. Verdict on \"the fixed head is as good"
           + " as a learned one\": %s. The learned head's largest cosine between class weights: %s (bound %.4f).", k, k - 1,
           fixed.runs().summary().percent(), t.loss().label(), t.runs().summary().percent(), c.describePercent(),
           c.delta() < 0 && c.beyondSpread() ? "not reproduced (worse beyond the spread)"

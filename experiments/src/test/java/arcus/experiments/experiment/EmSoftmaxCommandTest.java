@@ -4,13 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import arcus.experiments.Main;
 import arcus.experiments.TinyMnist;
 import arcus.losses.EmSoftmax;
 import arcus.losses.Losses;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -75,25 +72,26 @@ class EmSoftmaxCommandTest {
   @Test
   void quickRunWritesTheFolderAndTheLossFalls() throws IOException {
     Path data = TinyMnist.write(tmp.resolve("data"), 60, 20), out = tmp.resolve("em");
-    StringWriter err = new StringWriter();
-    var cl = Main.commandLine();
-    cl.setErr(new PrintWriter(err, true));
-    var stdout = System.out;
-    int code;
-    try {
-      System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
-      code = cl.execute("experiment", "emsoftmax", "--quick", "--K", "2", "--seeds", "1", "--epochs", "3", "--batch", "10", "--lr", "0.05",
-          "--threads", "1", "--data", data.toString(), "--out", out.toString());
-    } finally {
-      System.setOut(stdout);
-    }
-    assertEquals(0, code, err.toString());
+    ExperimentCli r = ExperimentCli.run("experiment", "emsoftmax", "--quick", "--K", "2", "--seeds", "1", "--epochs", "3", "--batch", "10", "--lr", "0.05",
+        "--threads", "1", "--data", data.toString(), "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
     for (String f : List.of("report.md", "emsoftmax.csv", "emsoftmax.png", "summary.json")) assertTrue(Files.size(out.resolve(f)) > 0, f);
     assertEquals(1 + 3, Files.readAllLines(out.resolve("emsoftmax.csv")).size(), "softmax, K = 2 with weights 0 and 1");
     String report = Files.readString(out.resolve("report.md"));
     assertTrue(report.contains("## Verdict") && report.contains("(iii) K = 2"), report);
-    List<String> steps = Files.readAllLines(out.resolve("runs/emsoftmax_K=2_m=0.3_hsic_lambda=1.0-s1/steps.csv"));
-    double first = Double.parseDouble(steps.get(1).split(",")[3]), last = Double.parseDouble(steps.getLast().split(",")[3]);
-    assertTrue(last < first, "the training loss fell: " + first + " -> " + last);
+    double[] loss = ExperimentCli.firstAndLastLoss(out.resolve("runs/emsoftmax_K=2_m=0.3_hsic_lambda=1.0-s1"));
+    assertTrue(loss[1] < loss[0], "the training loss fell: " + loss[0] + " -> " + loss[1]);
+  }
+
+  @Test
+  void badListsAreOneLineUserErrors() {
+    Path out = tmp.resolve("never");
+    for (String[] bad : new String[][] {{"--hsic", "-1"}, {"--K", "0"}}) {
+      ExperimentCli r = ExperimentCli.run("experiment", "emsoftmax", bad[0], bad[1], "--out", out.toString());
+      assertEquals(2, r.code(), r.err());
+      assertEquals(1, r.err().strip().lines().count(), r.err());
+      assertTrue(r.err().contains(bad[0]), r.err());
+    }
+    assertTrue(!Files.exists(out), "nothing written");
   }
 }

@@ -4,12 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import arcus.experiments.Main;
 import arcus.experiments.TinyMnist;
 import arcus.losses.Simplex;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -117,23 +114,13 @@ class SimplexCommandTest {
     assertEquals(List.of(), SimplexCommand.trainingVerdict(List.of(trained("normface", 0.9))), "no fixed head, nothing to compare");
   }
 
-  private int run(Path out, String... extra) throws IOException {
+  private void run(Path out, String... extra) throws IOException {
     Path data = TinyMnist.write(tmp.resolve("data"), 60, 20);
     List<String> args = new ArrayList<>(List.of("experiment", "simplex", "--steps", "200", "--restarts", "2", "--threads", "1",
         "--data", data.toString(), "--out", out.toString()));
     args.addAll(List.of(extra));
-    StringWriter err = new StringWriter();
-    var cl = Main.commandLine();
-    cl.setErr(new PrintWriter(err, true));
-    var stdout = System.out;
-    try {
-      System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
-      int code = cl.execute(args.toArray(String[]::new));
-      assertEquals(0, code, err.toString());
-      return code;
-    } finally {
-      System.setOut(stdout);
-    }
+    ExperimentCli r = ExperimentCli.run(args.toArray(String[]::new));
+    assertEquals(0, r.code(), r.err());
   }
 
   @Test
@@ -160,8 +147,19 @@ class SimplexCommandTest {
     assertTrue(Double.parseDouble(csv.get(2).split(",")[7]) >= -0.5 - 1e-12, "a learned head cannot beat the bound");
     String report = Files.readString(out.resolve("report.md"));
     assertTrue(report.contains("fixed simplex head") && report.contains("learned normface"), report);
-    List<String> steps = Files.readAllLines(out.resolve("runs/normface-k3-s1/steps.csv"));
-    double first = Double.parseDouble(steps.get(1).split(",")[3]), last = Double.parseDouble(steps.getLast().split(",")[3]);
-    assertTrue(last < first, "the training loss fell: " + first + " -> " + last);
+    double[] loss = ExperimentCli.firstAndLastLoss(out.resolve("runs/normface-k3-s1"));
+    assertTrue(loss[1] < loss[0], "the training loss fell: " + loss[0] + " -> " + loss[1]);
+  }
+
+  @Test
+  void badOptionsAreOneLineUserErrors() {
+    Path out = tmp.resolve("never");
+    for (String[] bad : new String[][] {{"--restarts", "0"}, {"--tolerance", "0"}, {"--dims", "k-20"}}) {
+      ExperimentCli r = ExperimentCli.run("experiment", "simplex", "--quick", bad[0], bad[1], "--out", out.toString());
+      assertEquals(2, r.code(), r.err());
+      assertEquals(1, r.err().strip().lines().count(), r.err());
+      assertTrue(r.err().contains(bad[0]), r.err());
+    }
+    assertTrue(!Files.exists(out), "nothing written");
   }
 }
