@@ -54,6 +54,21 @@ public final class LinePlot {
     return Charts.compose(title, charts, width / panels.size(), height, null, 0);
   }
 
+  /**
+   * One panel, its x axis logarithmic (e.g. an ROC's false accept rate from 1e-4 to 1); x values
+   * must be positive.
+   */
+  public static void writeLogX(Path png, String title, Panel panel, int width, int height) {
+    JFreeChart c = chart(panel);
+    org.jfree.chart.axis.LogAxis x = new org.jfree.chart.axis.LogAxis(panel.xLabel());
+    x.setBase(10);
+    x.setStandardTickUnits(NumberAxis.createIntegerTickUnits()); // ticks at whole powers of 10
+    x.setTickLabelFont(c.getXYPlot().getDomainAxis().getTickLabelFont());
+    x.setLabelFont(c.getXYPlot().getDomainAxis().getLabelFont());
+    c.getXYPlot().setDomainAxis(x);
+    Charts.write(png, Charts.compose(title, List.of(c), width, height, null, 0));
+  }
+
   /** One panel as a JFreeChart line chart. */
   static JFreeChart chart(Panel p) {
     XYSeriesCollection data = new XYSeriesCollection();
