@@ -59,14 +59,20 @@ public final class LinePlot {
    * must be positive.
    */
   public static void writeLogX(Path png, String title, Panel panel, int width, int height) {
-    JFreeChart c = chart(panel);
-    org.jfree.chart.axis.LogAxis x = new org.jfree.chart.axis.LogAxis(panel.xLabel());
+    Charts.write(png, Charts.compose(title, List.of(logXChart(panel)), width, height, null, 0));
+  }
+
+  /** {@link #chart} with a base-10 logarithmic x axis, ticked at whole powers of 10. */
+  static JFreeChart logXChart(Panel p) {
+    JFreeChart c = chart(p);
+    NumberAxis linear = (NumberAxis) c.getXYPlot().getDomainAxis();
+    org.jfree.chart.axis.LogAxis x = new org.jfree.chart.axis.LogAxis(p.xLabel());
     x.setBase(10);
-    x.setStandardTickUnits(NumberAxis.createIntegerTickUnits()); // ticks at whole powers of 10
-    x.setTickLabelFont(c.getXYPlot().getDomainAxis().getTickLabelFont());
-    x.setLabelFont(c.getXYPlot().getDomainAxis().getLabelFont());
+    x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+    x.setTickLabelFont(linear.getTickLabelFont());
+    x.setLabelFont(linear.getLabelFont());
     c.getXYPlot().setDomainAxis(x);
-    Charts.write(png, Charts.compose(title, List.of(c), width, height, null, 0));
+    return c;
   }
 
   /** One panel as a JFreeChart line chart. */
