@@ -53,6 +53,7 @@ final class VerificationCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     exp.resolve(Budget.LINEAR_LENET, Budget.PAPER);
     List<LossSpec> ls = LossSpec.parseList(exp.losses);
+    // the first run's config: the data set and data folder every run reads
     TrainConfig first = exp.config(exp.out, ls.get(0), dim.featureDim, trainClasses, exp.train.seed);
     ImageDataset full = Datasets.load(first.dataset(), first.dataDir(), false);
     if (trainClasses < 2 || trainClasses > full.numClasses() - 2)
@@ -88,16 +89,15 @@ final class VerificationCommand implements Callable<Integer> {
         "closed_set_accuracy_sd", "per_seed_verification_percent");
     List<List<?>> rows = new ArrayList<>();
     List<LinePlot.Series> curves = new ArrayList<>();
-    Map<String, Map<String, Stats.Summary>> byLoss = new LinkedHashMap<>();
+    Map<String, Summaries> byLoss = new LinkedHashMap<>();
     for (int li = 0; li < ls.size(); li++) {
       List<Scored> nets = all.get(li);
-      Map<String, Stats.Summary> m = summaries(nets);
+      Summaries m = Summaries.of(ls.get(li).label(), nets);
       byLoss.putIfAbsent(ls.get(li).name(), m);
       StringBuilder per = new StringBuilder();
       for (Scored s : nets) per.append(per.isEmpty() ? "" : " / ").append(String.format(Locale.ROOT, "%.2f", 100 * s.foldAccuracy()));
-      rows.add(List.of(ls.get(li).label(), nets.size() + "/" + exp.seeds, m.get("acc").mean(), m.get("acc").sd(), m.get("tar2").mean(),
-          m.get("tar2").sd(), m.get("tar3").mean(), m.get("tar3").sd(), m.get("auc").mean(), m.get("auc").sd(), m.get("closed").mean(),
-          m.get("closed").sd(), per.toString()));
+      rows.add(List.of(m.label(), nets.size() + "/" + exp.seeds, m.acc().mean(), m.acc().sd(), m.tar2().mean(), m.tar2().sd(),
+          m.tar3().mean(), m.tar3().sd(), m.auc().mean(), m.auc().sd(), m.closed().mean(), m.closed().sd(), per.toString()));
       if (!nets.isEmpty()) {
         double[] mean = new double[grid.length];
         for (Scored s : nets) for (int g = 0; g < grid.length; g++) mean[g] += s.rocTar()[g] / nets.size();
@@ -187,14 +187,13 @@ final class VerificationCommand implements Callable<Integer> {
     return new ImageDataset(d.name() + "-held-out", px, n, d.channels(), d.height(), d.width(), lab, d.numClasses());
   }
 
-  private static Map<String, Stats.Summary> summaries(List<Scored> nets) {
-    Map<String, Stats.Summary> m = new LinkedHashMap<>();
-    m.put("acc", Stats.of(nets.stream().mapToDouble(Scored::foldAccuracy).toArray()));
-    m.put("tar2", Stats.of(nets.stream().mapToDouble(s -> s.tar()[0]).toArray()));
-    m.put("tar3", Stats.of(nets.stream().mapToDouble(s -> s.tar()[1]).toArray()));
-    m.put("auc", Stats.of(nets.stream().mapToDouble(Scored::auc).toArray()));
-    m.put("closed", Stats.of(nets.stream().mapToDouble(Scored::closedSet).toArray()));
-    return m;
+  /** One loss's scores over its seeds: verification accuracy, TAR at FAR 1e-2 and 1e-3, AUC, closed-set accuracy. */
+  record Summaries(String label, Stats.Summary acc, Stats.Summary tar2, Stats.Summary tar3, Stats.Summary auc, Stats.Summary closed) {
+    static Summaries of(String label, List<Scored> nets) {
+      return new Summaries(label, Stats.of(nets.stream().mapToDouble(Scored::foldAccuracy).toArray()),
+          Stats.of(nets.stream().mapToDouble(s -> s.tar()[0]).toArray()), Stats.of(nets.stream().mapToDouble(s -> s.tar()[1]).toArray()),
+          Stats.of(nets.stream().mapToDouble(Scored::auc).toArray()), Stats.of(nets.stream().mapToDouble(Scored::closedSet).toArray()));
+    }
   }
 
   /** The margin losses of the papers' "margin beats softmax" claim. */
@@ -205,30 +204,31 @@ final class VerificationCommand implements Callable<Integer> {
    * beside it): every margin loss above softmax, and ArcFace ≥ CosFace ≥ SphereFace (or
    * L-Softmax). {@code byLoss}: the summaries of the first spec of each loss name.
    */
-  static List<String> verdict(Map<String, Map<String, Stats.Summary>> byLoss) {
+  static List<String> verdict(Map<String, Summaries> byLoss) {
     List<String> out = new ArrayList<>();
     var base = byLoss.get("softmax");
     if (base != null)
       for (String l : byLoss.keySet())
         if (MARGIN.contains(l) || l.equals("normface"))
-          out.add(claim(l + " > softmax" + (l.equals("normface") ? " (no margin: the normalisation alone)" : ""), base, byLoss.get(l)));
+          out.add(claim(byLoss.get(l).label() + " > " + base.label() + (l.equals("normface") ? " (no margin: the normalisation alone)" : ""), base,
+              byLoss.get(l)));
     String sphere = byLoss.containsKey("sphereface") ? "sphereface" : byLoss.containsKey("lsoftmax") ? "lsoftmax" : null;
     if (byLoss.containsKey("arcface") && byLoss.containsKey("cosface"))
-      out.add(claim("arcface ≥ cosface", byLoss.get("cosface"), byLoss.get("arcface")));
+      out.add(claim(byLoss.get("arcface").label() + " ≥ " + byLoss.get("cosface").label(), byLoss.get("cosface"), byLoss.get("arcface")));
     if (byLoss.containsKey("cosface") && sphere != null)
-      out.add(claim("cosface ≥ " + sphere, byLoss.get(sphere), byLoss.get("cosface")));
+      out.add(claim(byLoss.get("cosface").label() + " ≥ " + byLoss.get(sphere).label(), byLoss.get(sphere), byLoss.get("cosface")));
     if (out.isEmpty()) out.add("no claim applies to these losses (the claims need softmax and a margin loss, or two of arcface, cosface, sphereface).");
     return out;
   }
 
   /** One claim "b above a": the accuracy comparison, TAR beside it, and the verdict word. */
-  static String claim(String what, Map<String, Stats.Summary> a, Map<String, Stats.Summary> b) {
-    Stats.Comparison acc = Stats.compare(a.get("acc"), b.get("acc")), tar = Stats.compare(a.get("tar2"), b.get("tar2"));
+  static String claim(String what, Summaries a, Summaries b) {
+    Stats.Comparison acc = Stats.compare(a.acc(), b.acc()), tar = Stats.compare(a.tar2(), b.tar2());
     String word = !Double.isFinite(acc.delta()) ? "not measured (a loss has no finished run)"
         : acc.delta() > 0 && acc.beyondSpread() ? "reproduced"
         : acc.delta() >= 0 ? "in direction only (within the spread)"
         : acc.beyondSpread() ? "not reproduced (reversed beyond the spread)" : "not reproduced (reversed, within the spread)";
     return String.format(Locale.ROOT, "%s: verification accuracy %s%% vs %s%%, %s; TAR at FAR 1e-2 %s; verdict: %s.", what,
-        b.get("acc").percent(), a.get("acc").percent(), acc.describePercent(), tar.describePercent(), word);
+        b.acc().percent(), a.acc().percent(), acc.describePercent(), tar.describePercent(), word);
   }
 }

@@ -135,28 +135,26 @@ class VerificationTest {
     assertArrayEquals(new byte[] {11, 13}, h.pixels());
   }
 
-  private static Map<String, Stats.Summary> acc(double... xs) {
-    Map<String, Stats.Summary> m = new LinkedHashMap<>();
-    m.put("acc", Stats.of(xs));
-    m.put("tar2", Stats.of(xs));
-    return m;
+  private static VerificationCommand.Summaries acc(String label, double... xs) {
+    Stats.Summary s = Stats.of(xs);
+    return new VerificationCommand.Summaries(label, s, s, s, s, s);
   }
 
   @Test
   void verdictWordsFollowTheComparison() {
-    Map<String, Map<String, Stats.Summary>> by = new LinkedHashMap<>();
-    by.put("softmax", acc(0.90, 0.91, 0.92));
-    by.put("arcface", acc(0.95, 0.96, 0.97));
-    by.put("cosface", acc(0.955, 0.925, 0.985));
-    by.put("sphereface", acc(0.80, 0.81, 0.82));
+    Map<String, VerificationCommand.Summaries> by = new LinkedHashMap<>();
+    by.put("softmax", acc("softmax", 0.90, 0.91, 0.92));
+    by.put("arcface", acc("arcface(s=30)", 0.95, 0.96, 0.97));
+    by.put("cosface", acc("cosface", 0.955, 0.925, 0.985));
+    by.put("sphereface", acc("sphereface", 0.80, 0.81, 0.82));
     List<String> v = VerificationCommand.verdict(by);
     assertEquals(5, v.size(), v.toString());
-    assertTrue(v.get(0).startsWith("arcface > softmax") && v.get(0).endsWith("verdict: reproduced."), v.get(0));
+    assertTrue(v.get(0).startsWith("arcface(s=30) > softmax") && v.get(0).endsWith("verdict: reproduced."), v.get(0));
     assertTrue(v.get(1).startsWith("cosface > softmax") && v.get(1).contains("verdict: reproduced."), v.get(1)); // +4.5 points > 1 + 3
     assertTrue(v.get(2).startsWith("sphereface > softmax") && v.get(2).endsWith("not reproduced (reversed beyond the spread)."), v.get(2));
-    assertTrue(v.get(3).startsWith("arcface ≥ cosface") && v.get(3).endsWith("in direction only (within the spread)."), v.get(3));
+    assertTrue(v.get(3).startsWith("arcface(s=30) ≥ cosface") && v.get(3).endsWith("in direction only (within the spread)."), v.get(3));
     assertTrue(v.get(4).startsWith("cosface ≥ sphereface") && v.get(4).endsWith("verdict: reproduced."), v.get(4));
     assertEquals(List.of("no claim applies to these losses (the claims need softmax and a margin loss, or two of arcface, cosface, sphereface)."),
-        VerificationCommand.verdict(Map.of("softmax", acc(0.9))));
+        VerificationCommand.verdict(Map.of("softmax", acc("softmax", 0.9))));
   }
 }
