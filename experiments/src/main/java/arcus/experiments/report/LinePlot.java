@@ -54,6 +54,27 @@ public final class LinePlot {
     return Charts.compose(title, charts, width / panels.size(), height, null, 0);
   }
 
+  /**
+   * One panel, its x axis logarithmic (e.g. an ROC's false accept rate from 1e-4 to 1); x values
+   * must be positive.
+   */
+  public static void writeLogX(Path png, String title, Panel panel, int width, int height) {
+    Charts.write(png, Charts.compose(title, List.of(logXChart(panel)), width, height, null, 0));
+  }
+
+  /** {@link #chart} with a base-10 logarithmic x axis, ticked at whole powers of 10. */
+  static JFreeChart logXChart(Panel p) {
+    JFreeChart c = chart(p);
+    NumberAxis linear = (NumberAxis) c.getXYPlot().getDomainAxis();
+    org.jfree.chart.axis.LogAxis x = new org.jfree.chart.axis.LogAxis(p.xLabel());
+    x.setBase(10);
+    x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+    x.setTickLabelFont(linear.getTickLabelFont());
+    x.setLabelFont(linear.getLabelFont());
+    c.getXYPlot().setDomainAxis(x);
+    return c;
+  }
+
   /** One panel as a JFreeChart line chart. */
   static JFreeChart chart(Panel p) {
     XYSeriesCollection data = new XYSeriesCollection();
