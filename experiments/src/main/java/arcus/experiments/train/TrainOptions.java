@@ -22,6 +22,10 @@ public final class TrainOptions {
 
   @Mixin public ModelOptions net = new ModelOptions();
 
+  @Option(names = "--angle", description = "angle function of the angular convolutions (lenet-linear-angular, resnet32-angular):"
+      + " linear, cosine, sigmoid:K, log:M, reciprocal (default: linear)")
+  public String angle;
+
   @Option(names = "--warmup-loss", description = "train with this loss first ([W-Softmax]: softmax first, then refine)")
   public String warmupLoss;
 
@@ -72,7 +76,7 @@ public final class TrainOptions {
 
   /** A config builder holding these options (a warm-up epoch count without a warm-up loss is dropped). */
   public TrainConfig.Builder builder() {
-    TrainConfig.Builder b = TrainConfig.builder().dataset(dataset).model(net.model).warmupLoss(warmupLoss)
+    TrainConfig.Builder b = TrainConfig.builder().dataset(dataset).model(net.model).angle(angle).warmupLoss(warmupLoss)
         .warmupEpochs(warmupLoss == null ? 0 : warmupEpochs).epochs(epochs).batch(net.batch).lr(lr).lrSchedule(lrSchedule)
         .optimizer(optimizer).momentum(momentum).weightDecay(weightDecay).seed(seed).threads(net.threads).dtype(dtype)
         .backend(backend).trainLimit(trainLimit).testLimit(testLimit).trainEvalLimit(trainEval).augment(augment);
@@ -83,6 +87,7 @@ public final class TrainOptions {
   public Map<String, Object> describe() {
     Map<String, Object> m = builder().build().toMap();
     m.keySet().removeAll(PER_RUN);
+    if (angle == null) m.remove("angle");
     if (warmupLoss == null) m.keySet().removeAll(java.util.List.of("warmup_loss", "warmup_epochs"));
     return m;
   }
