@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
     description = {"Paper-reproduction experiments (docs/experiments.md).",
         "Each writes report.md, a CSV, a PNG and summary.json into --out (default runs/experiment-<name>),",
         "plus one `arcus train` run folder per training run under runs/."},
-    subcommands = {FcUnitsCommand.class, MeanAngleCommand.class, Features2dCommand.class, KClassesCommand.class})
+    subcommands = {FcUnitsCommand.class, MeanAngleCommand.class, Features2dCommand.class, KClassesCommand.class,
+        AngularNetCommand.class})
 public final class ExperimentCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
