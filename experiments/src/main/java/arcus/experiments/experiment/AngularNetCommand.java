@@ -27,19 +27,18 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "angular-net", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"[AngularNet], Tables 1-4: angular convolutions and the angular FC (pure angular loss) against plain layers.",
-        "Parts (--parts): conv-fc, plain/angular conv x plain (first of --losses)/angular FC (second); angle, the angle function",
-        "of the angular convs with the angular FC; scale and margin, S and m of the angular FC on the plain conv. Each setting",
-        "is trained once per seed (--seeds); a setting shared by two parts is trained once. One verdict line per claim."})
+        "Parts (--parts): conv-fc, plain/angular convs (angle function --angle, default " + AngularNetCommand.DEFAULT_CONV_ANGLE + ") x plain",
+        "FC (first of --losses)/angular FC (second); angle, the angle function of the angular convs under the angular FC;",
+        "scale and margin, S and m of the angular FC on the plain convs. Each setting is trained once per seed (--seeds);",
+        "a setting shared by two parts is trained once. One verdict line per claim."})
 final class AngularNetCommand implements Callable<Integer> {
   @Mixin ExperimentOptions exp = ExperimentOptions.of("angular-net", "softmax,pureangular");
 
   @Option(names = "--parts", defaultValue = "conv-fc,angle,scale,margin", description = "parts to run (${DEFAULT-VALUE})")
   String parts;
 
-  @Option(names = "--conv-angle", defaultValue = "log-centred:0", description = "angle function of the angular convs in"
-      + " conv-fc: linear, cosine, sigmoid:K, log:M, log-centred:M, reciprocal (${DEFAULT-VALUE}: the paper's -log(theta),"
-      + " shifted to 0 at pi/2, see docs/experiments.md)")
-  String convAngle;
+  /** The angle function of the angular convs of conv-fc when --angle is not given: the paper's −log θ, shifted to 0 at π/2. */
+  static final String DEFAULT_CONV_ANGLE = "log-centred:0";
 
   @Option(names = "--angles", defaultValue = "linear,cosine,sigmoid:0.3,log-centred:0", description = "angle functions of"
       + " part angle; the log one is the paper's claimed best (${DEFAULT-VALUE})")
@@ -90,6 +89,7 @@ final class AngularNetCommand implements Callable<Integer> {
     if (fcs.size() != 2) throw new IllegalArgumentException("--losses must name two losses, the plain FC and the angular FC, got '" + exp.losses + "'");
     LossSpec plainFc = fcs.get(0);
     PureAngular pa = pureAngular(fcs.get(1));
+    String convAngle = exp.train.angle != null ? exp.train.angle : DEFAULT_CONV_ANGLE;
     AngleFunction.parse(convAngle); // a bad spelling fails before any training
     List<String> angleList = Arrays.stream(angles.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     for (String a : angleList) AngleFunction.parse(a);
@@ -107,7 +107,7 @@ final class AngularNetCommand implements Callable<Integer> {
       if (done.containsKey(s.name())) continue;
       log.printf("%n[%d/%d] %s: %s%n", done.size() + 1, settings, r.part(), s.name());
       Runs.SeedRuns sr = Runs.trainSeeds(exp, s.name(), s.fc(), dim.featureDim, 0,
-          c -> s.convAngle() == null ? c : c.toBuilder().model(angularModel).angle(s.convAngle()).build(), log);
+          c -> c.toBuilder().model(s.convAngle() == null ? exp.train.net.model : angularModel).angle(s.convAngle()).build(), log);
       failures.addAll(sr.failures());
       done.put(s.name(), sr);
     }
@@ -244,10 +244,15 @@ final class AngularNetCommand implements Callable<Integer> {
     return v == Math.rint(v) && Math.abs(v) < 1e9 ? String.valueOf((long) v) : String.valueOf(v);
   }
 
+  /** Beyond the spread, with a spread to go beyond: one run of a setting has none (its sd is 0), so it never is. */
+  static boolean beyond(Stats.Comparison c) {
+    return c.beyondSpread() && c.a().n() > 1 && c.b().n() > 1;
+  }
+
   /** The verdict of a claim that b beats a. */
   static String direction(Stats.Comparison c) {
     if (!(c.delta() > 0)) return "not reproduced";
-    return c.beyondSpread() ? "reproduced" : "in direction only (within the spread)";
+    return beyond(c) ? "reproduced" : "in direction only (within the spread)";
   }
 
   /**
@@ -261,16 +266,17 @@ final class AngularNetCommand implements Callable<Integer> {
       if (i == claimed) continue;
       Stats.Comparison c = Stats.compare(s.get(i), s.get(claimed));
       highest &= c.delta() > 0;
-      beyond &= c.beyondSpread();
+      beyond &= beyond(c);
     }
     return !highest ? "not reproduced" : beyond ? "reproduced" : "in direction only (within the spread)";
   }
 
   /** The verdict of a claim that the settings do not differ: reproduced when no pair differs beyond the spread. */
   static String noDifference(List<Stats.Summary> s) {
+    if (s.stream().anyMatch(x -> x.n() < 2)) return "undecided (a setting has fewer than 2 finished runs, so no spread)";
     for (int i = 0; i < s.size(); i++)
       for (int j = i + 1; j < s.size(); j++)
-        if (Stats.compare(s.get(i), s.get(j)).beyondSpread()) return "not reproduced (a pair differs beyond the spread)";
+        if (beyond(Stats.compare(s.get(i), s.get(j)))) return "not reproduced (a pair differs beyond the spread)";
     return "reproduced (no pair differs beyond the spread)";
   }
 

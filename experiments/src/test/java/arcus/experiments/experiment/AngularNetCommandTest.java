@@ -32,7 +32,8 @@ class AngularNetCommandTest {
     int code;
     try {
       System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
-      code = cl.execute("experiment", "angular-net", "--quick", "--seeds", "1", "--threads", "1", "--angles", "linear,log-centred:0",
+      code = cl.execute("experiment", "angular-net", "--quick", "--seeds", "1", "--threads", "1", "--angle", "linear",
+          "--angles", "linear,log-centred:0",
           "--scales", "1,30", "--margins", "0.3", "--data", data.toString(), "--out", out.toString());
     } finally {
       System.setOut(stdout);
@@ -45,7 +46,8 @@ class AngularNetCommandTest {
     @SuppressWarnings("unchecked") Map<String, Object> s = Jackson.read("summary", Files.readString(out.resolve("summary.json")), Map.class);
     // conv-fc: 5 comparisons; angle and scale: one each; margin has a single m, so no claim
     assertEquals(7, ((List<?>) s.get("verdict")).size(), s.get("verdict").toString());
-    // conv-fc 4 + angle's linear + S = 1; the log row, S = 30 and m = 0.3 are conv-fc settings, trained once
+    // conv-fc 4 (its angular convs: --angle linear) + angle's log + S = 1; angle's linear row, S = 30 and m = 0.3
+    // are conv-fc settings, trained once
     try (var runs = Files.list(out.resolve("runs"))) {
       assertEquals(6, runs.count());
     }
@@ -58,13 +60,15 @@ class AngularNetCommandTest {
     var cfg = Configs.fromRun(out.resolve("runs/aconv-log-centred_0.0-pureangular_S=30_m=0.3-s1"));
     assertEquals("lenet-linear-angular", cfg.model());
     assertEquals("log-centred:0.0", cfg.angle());
+    assertEquals("linear", Configs.fromRun(out.resolve("runs/aconv-linear-softmax-s1")).angle());
+    assertEquals(null, Configs.fromRun(out.resolve("runs/conv-softmax-s1")).angle());
   }
 
   @Test
   void theDefaultRunMakesThirtyTrainingRunsSharingSettingsBetweenParts() {
     var parsed = Main.commandLine().parseArgs("experiment", "angular-net").subcommand().subcommand();
     AngularNetCommand c = (AngularNetCommand) parsed.commandSpec().userObject();
-    List<AngularNetCommand.Row> rows = AngularNetCommand.plan(AngularNetCommand.parts(c.parts), c.convAngle,
+    List<AngularNetCommand.Row> rows = AngularNetCommand.plan(AngularNetCommand.parts(c.parts), AngularNetCommand.DEFAULT_CONV_ANGLE,
         List.of(c.angles.split(",")), AngularNetCommand.numbers("--scales", c.scales), AngularNetCommand.numbers("--margins", c.margins),
         LossSpec.parse("softmax"), new PureAngular(30, 0.3));
     assertEquals(4 + 4 + 3 + 2, rows.size());
@@ -105,5 +109,10 @@ class AngularNetCommandTest {
     assertEquals("not reproduced", AngularNetCommand.best(0, List.of(low, mid, high)));
     assertTrue(AngularNetCommand.noDifference(List.of(low, mid)).startsWith("reproduced"));
     assertTrue(AngularNetCommand.noDifference(List.of(low, mid, high)).startsWith("not reproduced"));
+    // one run a setting has no spread: a gap is never "beyond" it, and "no difference" cannot be judged
+    Stats.Summary one = Stats.of(0.90), other = Stats.of(0.99);
+    assertEquals("in direction only (within the spread)", AngularNetCommand.direction(Stats.compare(one, other)));
+    assertEquals("in direction only (within the spread)", AngularNetCommand.best(1, List.of(one, other)));
+    assertTrue(AngularNetCommand.noDifference(List.of(one, other)).startsWith("undecided"));
   }
 }
