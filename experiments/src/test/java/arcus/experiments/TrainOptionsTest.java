@@ -25,13 +25,13 @@ class TrainOptionsTest {
 
   @Test
   void everyOptionReachesItsComponent() {
-    TrainConfig got = train("--dataset", "fashion", "--data", "d", "--model", "lenet", "--feature-dim", "7", "--loss", "arcface",
+    TrainConfig got = train("--dataset", "fashion", "--data", "d", "--model", "lenet", "--angle", "cosine", "--feature-dim", "7", "--loss", "arcface",
         "--loss-param", "s=30", "--loss-param", "m=0.3", "--warmup-loss", "softmax", "--warmup-epochs", "1", "--epochs", "3",
         "--batch", "32", "--lr", "0.05", "--lr-schedule", "cosine", "--optimizer", "adam", "--momentum", "0.8",
         "--weight-decay", "0", "--lambda-schedule", "lsoftmax", "--seed", "9", "--threads", "1", "--dtype", "float64",
         "--backend", "tornado", "--classes", "5", "--train-limit", "100", "--test-limit", "50", "--train-eval", "20",
         "--augment", "--out", "o", "--resume", "o/checkpoint.arcus");
-    TrainConfig want = TrainConfig.builder().dataset("fashion").dataDir(Path.of("d")).model("lenet").featureDim(7).loss("arcface")
+    TrainConfig want = TrainConfig.builder().dataset("fashion").dataDir(Path.of("d")).model("lenet").angle("cosine").featureDim(7).loss("arcface")
         .lossParams(Map.of("s", 30L, "m", 0.3)).warmupLoss("softmax").warmupEpochs(1).epochs(3).batch(32).lr(0.05)
         .lrSchedule("cosine").optimizer("adam").momentum(0.8).weightDecay(0).lambdaSchedule("lsoftmax").seed(9).threads(1)
         .dtype("float64").backend("tornado").classes(5).trainLimit(100).testLimit(50).trainEvalLimit(20).augment(true)

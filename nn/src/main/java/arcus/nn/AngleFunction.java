@@ -87,6 +87,28 @@ public sealed interface AngleFunction {
     }
   }
 
+  /**
+   * g(θ) = −log(θ + m) + log(π/2 + m) = −log((θ + m)/(π/2 + m)): {@link Log} shifted to be 0 at θ = π/2,
+   * with the same derivative. For the angular convolutions of a network without batch norm after them
+   * (lenet-linear-angular): patch–filter angles concentrate near π/2, so −log(θ) alone hands the next
+   * layer a constant of about −0.45 many times larger than its variation, and the features' running
+   * batch-norm mean then lags their batch mean by more than their spread (measured: test accuracy at
+   * chance level in EVAL mode while the training loss fell; docs/experiments.md, "angular-net").
+   */
+  record CentredLog(double m) implements AngleFunction {
+    public CentredLog {
+      if (!(m >= 0)) throw new IllegalArgumentException("log-centred angle function: m must be >= 0, got " + m);
+    }
+
+    public Tensor apply(Tensor theta) {
+      return theta.add(m).log().neg().add(Math.log(Math.PI / 2 + m));
+    }
+
+    public String spec() {
+      return "log-centred:" + m;
+    }
+  }
+
   /** g(θ) = 1/θ; finite because the clamp keeps θ ≥ arccos(1 − ε) > 0. */
   record Reciprocal() implements AngleFunction {
     public Tensor apply(Tensor theta) {
@@ -98,7 +120,7 @@ public sealed interface AngleFunction {
     }
   }
 
-  /** Reads "linear", "cosine", "sigmoid:K", "log:M", "reciprocal". */
+  /** Reads "linear", "cosine", "sigmoid:K", "log:M", "log-centred:M", "reciprocal". */
   static AngleFunction parse(String s) {
     String t = s.trim().toLowerCase(Locale.ROOT);
     int colon = t.indexOf(':');
@@ -110,7 +132,8 @@ public sealed interface AngleFunction {
       case "reciprocal" -> new Reciprocal();
       case "sigmoid" -> new Sigmoid(number(s, arg, "k"));
       case "log" -> new Log(number(s, arg, "m"));
-      default -> throw new IllegalArgumentException("unknown angle function '" + s + "' (use linear, cosine, sigmoid:K, log:M or reciprocal)");
+      case "log-centred" -> new CentredLog(number(s, arg, "m"));
+      default -> throw new IllegalArgumentException("unknown angle function '" + s + "' (use linear, cosine, sigmoid:K, log:M, log-centred:M or reciprocal)");
     };
     if (arg != null && (g instanceof Linear || g instanceof Cosine || g instanceof Reciprocal))
       throw new IllegalArgumentException("angle function '" + s + "' takes no parameter");

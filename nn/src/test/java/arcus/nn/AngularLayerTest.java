@@ -30,6 +30,7 @@ class AngularLayerTest {
       case AngleFunction.Cosine c -> Math.cos(theta);
       case AngleFunction.Sigmoid s -> sigmoid(s.k(), theta);
       case AngleFunction.Log l -> -Math.log(theta + l.m());
+      case AngleFunction.CentredLog l -> -Math.log(theta + l.m()) + Math.log(Math.PI / 2 + l.m());
       case AngleFunction.Reciprocal r -> 1 / theta;
     };
   }
@@ -58,6 +59,15 @@ class AngularLayerTest {
   void sigmoidEndpoints() {
     AngleFunction g = new AngleFunction.Sigmoid(0.5);
     Checks.close(new double[] {1, 0, -1}, g.apply(Tensor.of(new double[] {0, Math.PI / 2, Math.PI}, 3)), 1e-12);
+  }
+
+  @Test
+  void centredLogIsTheLogShiftedToZeroAtARightAngle() {
+    Tensor theta = Tensor.of(new double[] {0.1, 1, Math.PI / 2, 3}, 4);
+    Tensor log = new AngleFunction.Log(0.3).apply(theta), centred = new AngleFunction.CentredLog(0.3).apply(theta);
+    Checks.close(log.add(Math.log(Math.PI / 2 + 0.3)).toDoubleArray(), centred, 1e-12);
+    assertEquals(0, centred.toDoubleArray()[2], 1e-12);
+    assertThrows(IllegalArgumentException.class, () -> new AngleFunction.CentredLog(-0.1));
   }
 
   @Test
@@ -117,6 +127,7 @@ class AngularLayerTest {
     assertEquals(new AngleFunction.Cosine(), AngleFunction.parse("Cosine"));
     assertEquals(new AngleFunction.Sigmoid(0.3), AngleFunction.parse("sigmoid:0.3"));
     assertEquals(new AngleFunction.Log(0.1), AngleFunction.parse("log:0.1"));
+    assertEquals(new AngleFunction.CentredLog(0), AngleFunction.parse("log-centred:0"));
     assertEquals(new AngleFunction.Reciprocal(), AngleFunction.parse("reciprocal"));
     for (AngleFunction g : ALL) assertEquals(g, AngleFunction.parse(g.spec()));
     assertThrows(IllegalArgumentException.class, () -> AngleFunction.parse("sigmoid"));

@@ -16,7 +16,7 @@ class LayerGradientProperties {
   @Provide
   Arbitrary<AngleFunction> angles() {
     return Arbitraries.of(List.of(new AngleFunction.Linear(), new AngleFunction.Cosine(), new AngleFunction.Sigmoid(0.3),
-        new AngleFunction.Log(0.1), new AngleFunction.Reciprocal()));
+        new AngleFunction.Log(0.1), new AngleFunction.CentredLog(0.1), new AngleFunction.Reciprocal()));
   }
 
   @Property(tries = 10)

@@ -29,9 +29,13 @@ public final class Configs {
     }
   }
 
-  /** A config as summary.json holds it; every component must be there (resume may be null). */
+  /**
+   * A config as summary.json holds it; every component must be there (resume may be null), except
+   * {@code angle}, which runs written before it existed lack (null: the model's default).
+   */
   public static TrainConfig fromJson(String source, JsonNode config) {
     try {
+      if (config instanceof tools.jackson.databind.node.ObjectNode o && !o.has("angle")) config = o.deepCopy().putNull("angle");
       return Jackson.MAPPER.readerFor(TrainConfig.class)
           .with(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES, DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
           .readValue(config);

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         "Each writes report.md, a CSV, a PNG and summary.json into --out (default runs/experiment-<name>),",
         "plus one `arcus train` run folder per training run under runs/."},
     subcommands = {LossTableCommand.class, FcUnitsCommand.class, MeanAngleCommand.class, Features2dCommand.class, KClassesCommand.class,
-        SimplexCommand.class, EmSoftmaxCommand.class, VerificationCommand.class})
+        SimplexCommand.class, EmSoftmaxCommand.class, VerificationCommand.class, AngularNetCommand.class})
 public final class ExperimentCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -73,12 +73,18 @@ final class Runs {
 
   /** Trains {@code loss} at feature dimension d on the first k classes once per seed of {@code exp}. */
   static SeedRuns trainSeeds(ExperimentOptions exp, String name, LossSpec loss, int d, int k, PrintStream log) {
+    return trainSeeds(exp, name, loss, d, k, java.util.function.UnaryOperator.identity(), log);
+  }
+
+  /** The same, with each run's config passed through {@code adjust} (e.g. another model). */
+  static SeedRuns trainSeeds(ExperimentOptions exp, String name, LossSpec loss, int d, int k,
+      java.util.function.UnaryOperator<TrainConfig> adjust, PrintStream log) {
     long[] seeds = exp.seedList();
     double[] acc = new double[seeds.length];
     java.util.List<String> failures = new java.util.ArrayList<>();
     for (int i = 0; i < seeds.length; i++) {
       if (seeds.length > 1) log.printf("  seed %d (%d of %d)%n", seeds[i], i + 1, seeds.length);
-      TrainConfig cfg = exp.config(runDir(exp.out, name + "-s" + seeds[i]), loss, d, k, seeds[i]);
+      TrainConfig cfg = adjust.apply(exp.config(runDir(exp.out, name + "-s" + seeds[i]), loss, d, k, seeds[i]));
       try {
         acc[i] = train(cfg, log);
       } catch (Trainer.Diverged e) { // the loss became NaN or infinite: a result to report, not a crash

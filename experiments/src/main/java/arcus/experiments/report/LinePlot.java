@@ -75,8 +75,8 @@ public final class LinePlot {
     return c;
   }
 
-  /** One panel as a JFreeChart line chart. */
-  static JFreeChart chart(Panel p) {
+  /** One panel as a JFreeChart line chart (for figures that mix it with other kinds of panel). */
+  public static JFreeChart chart(Panel p) {
     XYSeriesCollection data = new XYSeriesCollection();
     XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
     boolean integerX = true;

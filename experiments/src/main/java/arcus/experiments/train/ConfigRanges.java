@@ -1,6 +1,7 @@
 package arcus.experiments.train;
 
 import arcus.losses.Losses;
+import arcus.nn.AngleFunction;
 import arcus.nn.data.Datasets;
 import arcus.nn.models.Models;
 import java.util.List;
@@ -28,6 +29,11 @@ public final class ConfigRanges {
   public static TrainConfig check(TrainConfig c) {
     oneOf("--dataset", c.dataset(), Datasets.NAMES);
     oneOf("--model", c.model(), Models.NAMES);
+    if (c.angle() != null) {
+      if (!Models.ANGULAR.contains(c.model()))
+        throw new IllegalArgumentException("--angle applies to " + String.join(", ", Models.ANGULAR) + " only, not " + c.model());
+      AngleFunction.parse(c.angle()); // the spelling and the parameter's range, with its own message
+    }
     intIn("--feature-dim", c.featureDim(), 0, MAX_FEATURE_DIM, " (0 = the model's default)");
     intIn("--epochs", c.epochs(), 0, MAX_EPOCHS, "");
     intIn("--warmup-epochs", c.warmupEpochs(), 0, c.epochs(), " (at most --epochs)");

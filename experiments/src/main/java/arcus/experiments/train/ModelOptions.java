@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 public final class ModelOptions {
   private static final TrainConfig D = TrainConfig.builder().build();
 
-  @Option(names = "--model", description = "lenet, lenet-linear (LeNet + a linear feature layer, 64 by default), lsoftmax-mnist, lsoftmax-cifar, resnet32, resnet32-angular (${DEFAULT-VALUE})")
+  @Option(names = "--model", description = "lenet, lenet-linear (LeNet + a linear feature layer, 64 by default), lenet-linear-angular (its convolutions angular, --angle), lsoftmax-mnist, lsoftmax-cifar, resnet32, resnet32-angular (${DEFAULT-VALUE})")
   public String model = D.model();
 
   @Option(names = "--batch", description = "batch size (${DEFAULT-VALUE})")

@@ -12,6 +12,8 @@ import tools.jackson.core.type.TypeReference;
  * count compute the same numbers (see docs/reproducibility.md). Built with named setters ({@link
  * #builder}); summary.json holds it as Jackson writes it (snake_case), and {@code Configs} reads it back.
  *
+ * @param angle the angle function of an angular model (Models.ANGULAR), as AngleFunction.parse reads it; null:
+ *     the model's default (absent from summary.json files written before it existed)
  * @param classes keep only the first k classes (0 = all), as [W-Softmax]'s k-class experiments do
  * @param trainLimit use only the first n training images (0 = all)
  * @param lrSchedule "constant", "exp:RATE:STEPS" (staircase), "multistep:GAMMA:S1,S2,..", "cosine"
@@ -21,6 +23,7 @@ public record TrainConfig(
     String dataset,
     Path dataDir,
     String model,
+    String angle,
     int featureDim,
     String loss,
     Map<String, Object> lossParams,
@@ -67,7 +70,7 @@ public record TrainConfig(
 
   /** A builder holding this config's values. */
   public Builder toBuilder() {
-    return new Builder().dataset(dataset).dataDir(dataDir).model(model).featureDim(featureDim).loss(loss)
+    return new Builder().dataset(dataset).dataDir(dataDir).model(model).angle(angle).featureDim(featureDim).loss(loss)
         .lossParams(lossParams).warmupLoss(warmupLoss).warmupEpochs(warmupEpochs).epochs(epochs).batch(batch)
         .lr(lr).lrSchedule(lrSchedule).optimizer(optimizer).momentum(momentum).weightDecay(weightDecay)
         .lambdaSchedule(lambdaSchedule).seed(seed).threads(threads).dtype(dtype).backend(backend)
@@ -80,6 +83,7 @@ public record TrainConfig(
     private String dataset = "mnist";
     private Path dataDir = Datasets.defaultDataDir();
     private String model = "lsoftmax-mnist";
+    private String angle = null;
     private int featureDim = 0;
     private String loss = "softmax";
     private Map<String, Object> lossParams = Map.of();
@@ -110,6 +114,7 @@ public record TrainConfig(
     public Builder dataset(String v) { dataset = v; return this; }
     public Builder dataDir(Path v) { dataDir = v; return this; }
     public Builder model(String v) { model = v; return this; }
+    public Builder angle(String v) { angle = v; return this; }
     public Builder featureDim(int v) { featureDim = v; return this; }
     public Builder loss(String v) { loss = v; return this; }
     public Builder lossParams(Map<String, Object> v) { lossParams = v; return this; }
@@ -136,7 +141,7 @@ public record TrainConfig(
     public Builder resume(Path v) { resume = v; return this; }
 
     public TrainConfig build() {
-      return new TrainConfig(dataset, dataDir, model, featureDim, loss, lossParams, warmupLoss, warmupEpochs,
+      return new TrainConfig(dataset, dataDir, model, angle, featureDim, loss, lossParams, warmupLoss, warmupEpochs,
           epochs, batch, lr, lrSchedule, optimizer, momentum, weightDecay, lambdaSchedule, seed, threads,
           dtype, backend, classes, trainLimit, testLimit, trainEvalLimit, augment, out, resume);
     }

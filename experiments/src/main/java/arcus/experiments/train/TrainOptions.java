@@ -22,6 +22,10 @@ public final class TrainOptions {
 
   @Mixin public ModelOptions net = new ModelOptions();
 
+  @Option(names = "--angle", description = "angle function of the angular convolutions (lenet-linear-angular, resnet32-angular):"
+      + " linear, cosine, sigmoid:K, log:M, reciprocal (default: linear)")
+  public String angle;
+
   @Option(names = "--warmup-loss", description = "train with this loss first ([W-Softmax]: softmax first, then refine); default: the loss's recipe (wsoftmax: softmax, others none)")
   public String warmupLoss;
 
@@ -83,7 +87,7 @@ public final class TrainOptions {
   public TrainConfig.Builder builder(String loss) {
     String warm = warmupLoss != null ? warmupLoss : loss != null && (warmupEpochs == null || warmupEpochs > 0) ? RECIPE_WARMUP.get(loss) : null;
     int warmEpochs = warm == null ? 0 : warmupEpochs != null ? warmupEpochs : epochs / 2;
-    TrainConfig.Builder b = TrainConfig.builder().dataset(dataset).model(net.model).warmupLoss(warmEpochs == 0 ? null : warm)
+    TrainConfig.Builder b = TrainConfig.builder().dataset(dataset).model(net.model).angle(angle).warmupLoss(warmEpochs == 0 ? null : warm)
         .warmupEpochs(warmEpochs).epochs(epochs).batch(net.batch).lr(lr).lrSchedule(lrSchedule)
         .optimizer(optimizer).momentum(momentum).weightDecay(weightDecay).seed(seed).threads(net.threads).dtype(dtype)
         .backend(backend).trainLimit(trainLimit).testLimit(testLimit).trainEvalLimit(trainEval).augment(augment);
@@ -102,6 +106,7 @@ public final class TrainOptions {
   public Map<String, Object> describe() {
     Map<String, Object> m = builder().build().toMap();
     m.keySet().removeAll(PER_RUN);
+    if (angle == null) m.remove("angle");
     if (warmupLoss == null) m.keySet().removeAll(java.util.List.of("warmup_loss", "warmup_epochs"));
     return m;
   }

@@ -15,6 +15,7 @@ import arcus.losses.LambdaSchedule;
 import arcus.losses.Losses;
 import arcus.losses.MarginLoss;
 import arcus.losses.SphereFace;
+import arcus.nn.AngleFunction;
 import arcus.nn.Head;
 import arcus.nn.TrainStep;
 import arcus.nn.data.Augment;
@@ -118,7 +119,7 @@ public final class Trainer {
     this.test = te;
     this.classes = cfg.classes() > 0 ? cfg.classes() : tr.numClasses();
     this.norm = Datasets.normalization(cfg.dataset());
-    this.model = Models.create(cfg.model(), cfg.featureDim());
+    this.model = Models.create(cfg.model(), cfg.featureDim(), cfg.angle() == null ? null : AngleFunction.parse(cfg.angle()));
     int[] in = model.inputShape();
     if (in[0] != tr.channels() || in[1] != tr.height() || in[2] != tr.width())
       throw new IllegalArgumentException("model " + cfg.model() + " expects inputs " + java.util.Arrays.toString(in) + " but "
@@ -181,7 +182,7 @@ public final class Trainer {
   }
 
   String checkpointModelId() {
-    return cfg.model() + "/d" + model.featureDim() + "/" + cfg.loss() + "/C" + classes + "/" + dtype;
+    return cfg.model() + (cfg.angle() == null ? "" : "(" + cfg.angle() + ")") + "/d" + model.featureDim() + "/" + cfg.loss() + "/C" + classes + "/" + dtype;
   }
 
   /** The head for one step: λ annealed for L-Softmax/SphereFace, features captured for the center-loss update. */

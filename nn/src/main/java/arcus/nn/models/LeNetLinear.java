@@ -1,5 +1,7 @@
 package arcus.nn.models;
 
+import arcus.nn.AngleFunction;
+import arcus.nn.AngularConv2d;
 import arcus.nn.BatchNorm;
 import arcus.nn.Conv2d;
 import arcus.nn.Flatten;
@@ -21,10 +23,18 @@ import arcus.nn.Sequential;
  * the two stacked linear maps in front of the classifier start with logits in the tens and
  * diverge at lr 0.01 (measured, docs/results.md). The feature layer is named {@code fc} (its
  * batch norm {@code bn_fc}), the hidden one {@code fc1}.
+ *
+ * <p>With a non-null {@code angle} ({@code lenet-linear-angular}) both convolutions are {@link
+ * AngularConv2d}s with that angle function (no bias): [AngularNet]'s angular convolution on the
+ * same network, so a plain/angular comparison changes nothing else.
  */
-public record LeNetLinear(int inChannels, int inputSize, int featureDim) implements Model {
+public record LeNetLinear(int inChannels, int inputSize, int featureDim, AngleFunction angle) implements Model {
   /** The hidden layer's width (Caffe LeNet's ip1). */
   public static final int HIDDEN = 500;
+
+  public LeNetLinear(int inChannels, int inputSize, int featureDim) {
+    this(inChannels, inputSize, featureDim, null);
+  }
 
   public LeNetLinear {
     if (inChannels < 1 || featureDim < 1) throw new IllegalArgumentException("lenet-linear: channels and featureDim must be >= 1, got " + inChannels + ", " + featureDim);
@@ -33,7 +43,7 @@ public record LeNetLinear(int inChannels, int inputSize, int featureDim) impleme
 
   @Override
   public String name() {
-    return "lenet-linear";
+    return angle == null ? "lenet-linear" : "lenet-linear-angular";
   }
 
   @Override
@@ -45,9 +55,9 @@ public record LeNetLinear(int inChannels, int inputSize, int featureDim) impleme
   public Layer features() {
     int s = Blocks.ceilHalf(Blocks.ceilHalf(inputSize - 4) - 4);
     return Sequential.builder()
-        .add("conv1", new Conv2d(inChannels, 20, 5, 1, 0, true))
+        .add("conv1", conv(inChannels, 20))
         .add("pool1", new MaxPool2d(2, 2, true))
-        .add("conv2", new Conv2d(20, 50, 5, 1, 0, true))
+        .add("conv2", conv(20, 50))
         .add("pool2", new MaxPool2d(2, 2, true))
         .add("flatten", new Flatten())
         .add("fc1", new Linear(50 * s * s, HIDDEN, true))
@@ -55,5 +65,9 @@ public record LeNetLinear(int inChannels, int inputSize, int featureDim) impleme
         .add("fc", new Linear(HIDDEN, featureDim, true))
         .add("bn_fc", new BatchNorm(featureDim))
         .build();
+  }
+
+  private Layer conv(int in, int out) {
+    return angle == null ? new Conv2d(in, out, 5, 1, 0, true) : new AngularConv2d(in, out, 5, 1, 0, angle);
   }
 }

@@ -68,6 +68,33 @@ class ModelsTest {
   }
 
   @Test
+  void angularLeNetLinearHasBiasFreeAngularConvsAndGradientsThroughThem() {
+    Model m = Models.create("lenet-linear-angular", 16, new AngleFunction.CentredLog(0));
+    assertEquals("lenet-linear-angular", m.name());
+    Params p = m.features().init(new Rng(1), DType.F32);
+    // the plain model's count less the two conv biases (20 + 50)
+    assertEquals((25 * 20) + (20 * 25 * 50) + (800 * 500 + 500) + (500 * 16 + 16) + 2 * 16, p.count());
+    assertEquals(Models.create("lenet-linear", 16).features().init(new Rng(1), DType.F32).count() - 70, p.count());
+    assertEquals(false, p.names().contains("conv1.bias") || p.names().contains("conv2.bias"), p.names().toString());
+    assertArrayEquals(new int[] {2, 16}, run(m, 2, 28).shape().dims());
+    // the angle function reaches the convolutions: another one gives other features from the same weights
+    Tensor x = new Rng(2).normal(DType.F32, 0, 1, 2, 1, 28, 28);
+    Layer f = m.features(), g = Models.create("lenet-linear-angular", 16, new AngleFunction.Cosine()).features();
+    Tensor yf = f.apply(p, f.initState(DType.F32), x, Mode.TRAIN, new Rng(3)).y(), yg = g.apply(p, g.initState(DType.F32), x, Mode.TRAIN, new Rng(3)).y();
+    assertEquals(false, java.util.Arrays.equals(yf.toDoubleArray(), yg.toDoubleArray()));
+    // a loss that is not constant under batch norm (a weighted sum) has finite, non-zero gradients at both angular convs
+    Tensor r = new Rng(4).normal(DType.F32, 0, 1, 2, 16);
+    Params grad = arcus.core.Autodiff.grad(q -> f.apply(q, f.initState(DType.F32), x, Mode.TRAIN, new Rng(3)).y().mul(r).sum(), p);
+    for (String w : java.util.List.of("conv1.weight", "conv2.weight")) {
+      double[] gw = grad.get(w).toDoubleArray();
+      assertEquals(true, java.util.Arrays.stream(gw).allMatch(Double::isFinite), w);
+      assertEquals(true, java.util.Arrays.stream(gw).anyMatch(v -> v != 0), w);
+    }
+    // no angle function: the default (linear), as for resnet32-angular
+    assertEquals(new LeNetLinear(1, 28, 64, Models.DEFAULT_ANGLE), Models.create("lenet-linear-angular", 0));
+  }
+
+  @Test
   void resNet32ShapesAndCount() {
     Model m = Models.create("resnet32", 0);
     long count = m.features().init(new Rng(1), DType.F32).count();
@@ -95,6 +122,7 @@ class ModelsTest {
     assertThrows(IllegalArgumentException.class, () -> Models.create("vgg", 0));
     assertThrows(IllegalArgumentException.class, () -> Models.create("resnet32", 128));
     assertThrows(IllegalArgumentException.class, () -> Models.create("lenet", 0, new AngleFunction.Linear()));
+    assertThrows(IllegalArgumentException.class, () -> Models.create("lenet-linear", 0, new AngleFunction.Linear()));
     for (String name : Models.NAMES) assertEquals(name, Models.create(name, 0).name());
   }
 }
