@@ -85,6 +85,23 @@ public final class MeanAngle {
     return rows(w.toDoubleArray(), featureDim, classes);
   }
 
+  /** The mean cosine between distinct class weight columns of {@code w} (d rows of C values). */
+  static double meanPairwiseCosine(double[][] w) {
+    int d = w.length, k = w[0].length;
+    double sum = 0;
+    for (int i = 0; i < k; i++)
+      for (int j = i + 1; j < k; j++) {
+        double dot = 0, ni = 0, nj = 0;
+        for (int r = 0; r < d; r++) {
+          dot += w[r][i] * w[r][j];
+          ni += w[r][i] * w[r][i];
+          nj += w[r][j] * w[r][j];
+        }
+        sum += dot / Math.sqrt(ni * nj);
+      }
+    return sum / (k * (k - 1) / 2.0);
+  }
+
   static double[][] rows(double[] flat, int r, int c) {
     if (flat.length != r * c) throw new IllegalArgumentException("expected " + r + "×" + c + " values, got " + flat.length);
     double[][] out = new double[r][c];

@@ -32,7 +32,7 @@ final class MeanAngleCommand implements Callable<Integer> {
   int angleLimit;
 
   /** The angles of one network. */
-  record Measured(String label, double[] train, double[] test, double testAccuracy, String source) {}
+  record Measured(String label, double[] train, double[] test, double testAccuracy, String source, double weightMeanCos, double weightMaxCos) {}
 
   static Measured measure(String label, Runs.Loaded l, int limit, String source) {
     var t = l.trainer();
@@ -44,7 +44,7 @@ final class MeanAngleCommand implements Callable<Integer> {
     double[][] xtr = Runs.features(l, t.trainData(), ntr, ytr);
     double[][] xte = Runs.features(l, t.testData(), nte, yte);
     return new Measured(label, MeanAngle.perClassDegrees(xtr, ytr, w), MeanAngle.perClassDegrees(xte, yte, w),
-        Runs.accuracy(l, xte, yte), source);
+        Runs.accuracy(l, xte, yte), source, MeanAngle.meanPairwiseCosine(w), SphereCode.maxCosine(w));
   }
 
   /** One network setting: a loss (trained once per seed) or a finished run folder. */
@@ -59,6 +59,10 @@ final class MeanAngleCommand implements Callable<Integer> {
 
     Stats.Summary accuracy() {
       return Stats.of(nets.stream().mapToDouble(Measured::testAccuracy).toArray());
+    }
+
+    Stats.Summary weightMeanCos() {
+      return Stats.of(nets.stream().mapToDouble(Measured::weightMeanCos).toArray());
     }
 
     /** Per class (and the class mean last), the mean over the seeds of the angle. */
@@ -114,14 +118,15 @@ final class MeanAngleCommand implements Callable<Integer> {
     for (Group g : gs)
       if (g.nets().get(0).train().length != c) throw new IllegalArgumentException("the runs have different class counts (" + c + " vs " + g.nets().get(0).train().length + ")");
     List<String> header = List.of("network", "runs", "mean_train_angle_deg", "train_sd", "mean_test_angle_deg", "test_sd",
-        "test_accuracy_mean", "test_accuracy_sd", "per_class_test_deg");
+        "test_accuracy_mean", "test_accuracy_sd", "weights_mean_pairwise_cos", "weights_max_pairwise_cos", "per_class_test_deg");
     List<List<?>> rows = new ArrayList<>();
     for (Group g : gs) {
       double[] pc = g.perClass(true);
       StringBuilder per = new StringBuilder();
       for (int j = 0; j < c; j++) per.append(j == 0 ? "" : " ").append(String.format(java.util.Locale.ROOT, "%.1f", pc[j]));
       rows.add(List.of(g.label(), g.nets().size(), g.train().mean(), g.train().sd(), g.test().mean(), g.test().sd(),
-          g.accuracy().mean(), g.accuracy().sd(), per.toString()));
+          g.accuracy().mean(), g.accuracy().sd(), g.weightMeanCos().mean(),
+          g.nets().stream().mapToDouble(Measured::weightMaxCos).average().orElse(Double.NaN), per.toString()));
     }
     List<String> groups = new ArrayList<>();
     for (int j = 0; j < c; j++) groups.add(Integer.toString(j));
@@ -151,7 +156,9 @@ final class MeanAngleCommand implements Callable<Integer> {
         + " features in eval mode; the mean angle averages the classes, then the seeds (mean ± sample sd over seeds)."
         + " w_j is the head's weight column (EM-Softmax: the sum of its"
         + " classifiers; the fixed simplex head: the simplex columns). An all-zero feature (possible after LeNet's final ReLU)"
-        + " counts as 90°. [W-Softmax] finds smaller angles for W-Softmax than softmax, shrinking as α grows, and train"
+        + " counts as 90°. weights_*_pairwise_cos: the cosines between distinct class weight columns (mean over the pairs, and"
+        + " the largest), averaged over the seeds; a regular simplex has −1/(C−1) for every pair: a crowded head forces"
+        + " larger feature-to-weight angles. [W-Softmax] finds smaller angles for W-Softmax than softmax, shrinking as α grows, and train"
         + " angles slightly below test angles. A W-Softmax run trains its first half of the epochs with softmax, as the"
         + " paper does, unless --warmup-loss is given.";
     Map<String, Object> extra = new LinkedHashMap<>();

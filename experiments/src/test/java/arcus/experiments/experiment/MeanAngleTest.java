@@ -17,6 +17,17 @@ class MeanAngleTest {
   private static final double[][] W = {{3, 0}, {0, 0.5}};
 
   @Test
+  void pairwiseCosinesOfTheRegularSimplexAreAllMinusOneOverKMinusOne() {
+    for (int k : new int[] {3, 5, 10}) {
+      double[][] w = MeanAngle.rows(Simplex.regular(k).toDoubleArray(), k - 1, k);
+      assertEquals(-1.0 / (k - 1), MeanAngle.meanPairwiseCosine(w), 1e-12);
+      assertEquals(-1.0 / (k - 1), SphereCode.maxCosine(w), 1e-12);
+    }
+    // two equal columns and an opposite one: cosines 1, -1, -1
+    assertEquals(-1.0 / 3, MeanAngle.meanPairwiseCosine(new double[][] {{1, 2, -1}, {0, 0, 0}}), 1e-15);
+  }
+
+  @Test
   void knownAnglesPerClass() {
     double s = Math.sqrt(0.5);
     double[][] x = {
