@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
         "the test features by class with the class weight directions.",
         "The model defaults to lenet-linear (LeNet's final ReLU kills 2-D features)."})
 final class Features2dCommand implements Callable<Integer> {
-  @Mixin ExperimentOptions exp = ExperimentOptions.of("features-2d", "softmax");
+  @Mixin ExperimentOptions exp = ExperimentOptions.of("features-2d", "softmax,normface,cosface,arcface,sphereface,wsoftmax");
 
   @Mixin RunsOrTraining source = new RunsOrTraining();
 
