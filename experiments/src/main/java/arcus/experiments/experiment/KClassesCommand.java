@@ -109,6 +109,12 @@ final class KClassesCommand implements Callable<Integer> {
       out.add(sb.toString());
     }
     if (ks.size() >= 2) {
+      int last = ks.size() - 1;
+      for (int li = 0; li < ls.size(); li++) {
+        Stats.Comparison c = Stats.compare(acc[li][0], acc[li][last]);
+        out.add(ls.get(li).label() + ", k = " + ks.get(0) + " → " + ks.get(last) + ": " + c.describePercent()
+            + ". Verdict on \"accuracy falls as k grows\": " + (c.delta() < 0 && c.beyondSpread() ? "reproduced" : c.delta() < 0 ? "in direction only" : "not reproduced") + ".");
+      }
       for (int li = 1; li < ls.size(); li++) {
         double[] gain = new double[ks.size()], gsd = new double[ks.size()];
         for (int ki = 0; ki < ks.size(); ki++) {
@@ -122,7 +128,6 @@ final class KClassesCommand implements Callable<Integer> {
           den += (ks.get(ki) - mk) * (ks.get(ki) - mk);
         }
         double slope = num / den;
-        int last = ks.size() - 1;
         boolean grows = slope > 0 && gain[last] - gain[0] > gsd[last] + gsd[0];
         out.add(String.format(java.util.Locale.ROOT,
             "%s − %s gain: %+.2f points at k = %d, %+.2f at k = %d, slope %+.3f points per class. Verdict on \"the gain grows with k\": %s.",
