@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
         "The simplex loss (fixed regular-simplex head) runs at d = k-1 only. Each setting runs with --seeds seeds;",
     "the verdict compares every d with d = k-1 (mean +- sd over the seeds)."})
 final class FcUnitsCommand implements Callable<Integer> {
-  @Mixin ExperimentOptions exp = ExperimentOptions.of("fc-units", "softmax,wsoftmax");
+  @Mixin ExperimentOptions exp = ExperimentOptions.of("fc-units", "softmax,wsoftmax,simplex");
 
   @Option(names = "--classes", defaultValue = "10,5", description = "class counts k: the first k classes, e.g. 5..10 or 5,10 (${DEFAULT-VALUE})")
   String classes = "10,5";
