@@ -125,10 +125,10 @@ final class FcUnitsCommand implements Callable<Integer> {
       }
       if (hi >= lo) accS.add(new LinePlot.Series("d = k-1" + (ks.size() > 1 ? " (k=" + k + ")" : ""), new double[] {k - 1, k - 1}, new double[] {lo, hi}));
     }
-    LinePlot.write(exp.out.resolve("fc-units.png"), "[W-Softmax] Fig. 4: FC units d vs accuracy and memory (" + exp.train.dataset + ", " + exp.train.net.model
+    LinePlot.writeLogX(exp.out.resolve("fc-units.png"), "[W-Softmax] Fig. 4: FC units d vs accuracy and memory (" + exp.train.dataset + ", " + exp.train.net.model
         + ", mean of " + exp.seeds + " seeds)",
-        List.of(new LinePlot.Panel("test accuracy (mean over seeds)", "feature dimension d (FC units)", "accuracy", accS),
-            new LinePlot.Panel("FC + classifier parameters", "feature dimension d (FC units)", "KiB", memS)), 1200, 500);
+        List.of(new LinePlot.Panel("test accuracy (mean over seeds)", "feature dimension d (FC units, log scale)", "accuracy", accS),
+            new LinePlot.Panel("FC + classifier parameters", "feature dimension d (FC units, log scale)", "KiB", memS)), 1200, 500);
     Map<String, Object> settings = new LinkedHashMap<>(exp.train.describe());
     settings.putAll(exp.budget.describe());
     settings.put("seeds", exp.seeds + " (" + exp.train.seed + " .. " + (exp.train.seed + exp.seeds - 1) + ")");

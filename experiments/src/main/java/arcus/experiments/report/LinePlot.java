@@ -59,7 +59,14 @@ public final class LinePlot {
    * must be positive.
    */
   public static void writeLogX(Path png, String title, Panel panel, int width, int height) {
-    Charts.write(png, Charts.compose(title, List.of(logXChart(panel)), width, height, null, 0));
+    writeLogX(png, title, List.of(panel), width, height);
+  }
+
+  /** Panels side by side, each with a logarithmic x axis (e.g. a feature dimension from 2 to 256). */
+  public static void writeLogX(Path png, String title, List<Panel> panels, int width, int height) {
+    List<JFreeChart> charts = new ArrayList<>();
+    for (Panel p : panels) charts.add(logXChart(p));
+    Charts.write(png, Charts.compose(title, charts, width / panels.size(), height, null, 0));
   }
 
   /** {@link #chart} with a base-10 logarithmic x axis, ticked at whole powers of 10. */
