@@ -85,10 +85,11 @@ public final class MeanAngle {
     return rows(w.toDoubleArray(), featureDim, classes);
   }
 
-  /** The mean cosine between distinct class weight columns of {@code w} (d rows of C values). */
-  static double meanPairwiseCosine(double[][] w) {
+  /** The cosines between every two distinct columns of {@code w} (d rows of C values), pair (i, j) with i < j in row order. */
+  static double[] pairwiseCosines(double[][] w) {
     int d = w.length, k = w[0].length;
-    double sum = 0;
+    double[] out = new double[k * (k - 1) / 2];
+    int n = 0;
     for (int i = 0; i < k; i++)
       for (int j = i + 1; j < k; j++) {
         double dot = 0, ni = 0, nj = 0;
@@ -97,9 +98,14 @@ public final class MeanAngle {
           ni += w[r][i] * w[r][i];
           nj += w[r][j] * w[r][j];
         }
-        sum += dot / Math.sqrt(ni * nj);
+        out[n++] = dot / Math.sqrt(ni * nj);
       }
-    return sum / (k * (k - 1) / 2.0);
+    return out;
+  }
+
+  /** The mean cosine between distinct class weight columns of {@code w}. */
+  static double meanPairwiseCosine(double[][] w) {
+    return java.util.Arrays.stream(pairwiseCosines(w)).average().orElse(Double.NaN);
   }
 
   static double[][] rows(double[] flat, int r, int c) {

@@ -79,20 +79,7 @@ record SphereCode(int steps, double beta0, double beta1, double lr) {
 
   /** The largest cosine between two of the k columns of w (d rows of k values). */
   static double maxCosine(double[][] w) {
-    int d = w.length, k = w[0].length;
-    double[] norm = new double[k];
-    for (int j = 0; j < k; j++) {
-      for (int r = 0; r < d; r++) norm[j] += w[r][j] * w[r][j];
-      norm[j] = Math.sqrt(norm[j]);
-    }
-    double max = Double.NEGATIVE_INFINITY;
-    for (int i = 0; i < k; i++)
-      for (int j = i + 1; j < k; j++) {
-        double dot = 0;
-        for (int r = 0; r < d; r++) dot += w[r][i] * w[r][j];
-        max = Math.max(max, dot / (norm[i] * norm[j]));
-      }
-    return max;
+    return java.util.Arrays.stream(MeanAngle.pairwiseCosines(w)).max().orElse(Double.NaN);
   }
 
   /** The theorem's bound −1/(k−1) on the largest pairwise cosine of k unit vectors. */

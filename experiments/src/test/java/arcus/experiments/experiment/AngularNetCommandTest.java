@@ -9,8 +9,6 @@ import arcus.experiments.TinyMnist;
 import arcus.experiments.json.Jackson;
 import arcus.losses.PureAngular;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -25,20 +23,10 @@ class AngularNetCommandTest {
   @Test
   void quickRunWritesTheReportAndItsAngularRunsLearn() throws IOException {
     Path data = TinyMnist.write(tmp.resolve("data"), 256, 64), out = tmp.resolve("exp");
-    StringWriter err = new StringWriter();
-    var cl = Main.commandLine();
-    cl.setErr(new PrintWriter(err, true));
-    var stdout = System.out;
-    int code;
-    try {
-      System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
-      code = cl.execute("experiment", "angular-net", "--quick", "--seeds", "1", "--threads", "1", "--angle", "linear",
+    ExperimentCli r = ExperimentCli.run("experiment", "angular-net", "--quick", "--seeds", "1", "--threads", "1", "--angle", "linear",
           "--angles", "linear,log-centred:0",
           "--scales", "1,30", "--margins", "0.3", "--data", data.toString(), "--out", out.toString());
-    } finally {
-      System.setOut(stdout);
-    }
-    assertEquals(0, code, err.toString());
+    assertEquals(0, r.code(), r.err());
     for (String f : List.of("report.md", "angular-net.csv", "angular-net.png", "summary.json")) assertTrue(Files.exists(out.resolve(f)), f);
     String md = Files.readString(out.resolve("report.md"));
     assertTrue(md.contains("## Verdict") && md.contains("Verdict on \"the angular conv beats the plain conv\"")

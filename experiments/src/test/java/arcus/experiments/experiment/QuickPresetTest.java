@@ -3,11 +3,8 @@ package arcus.experiments.experiment;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import arcus.experiments.Main;
 import arcus.experiments.TinyMnist;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,18 +39,8 @@ class QuickPresetTest {
     Path out = tmp.resolve(name);
     List<String> args = new ArrayList<>(List.of("experiment", name, "--quick", "--threads", "1", "--data", data.toString(), "--out", out.toString()));
     args.addAll(extra);
-    StringWriter err = new StringWriter();
-    var cl = Main.commandLine();
-    cl.setErr(new PrintWriter(err, true));
-    var stdout = System.out;
-    int code;
-    try {
-      System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
-      code = cl.execute(args.toArray(String[]::new));
-    } finally {
-      System.setOut(stdout);
-    }
-    assertEquals(0, code, err.toString());
+    ExperimentCli r = ExperimentCli.run(args.toArray(String[]::new));
+    assertEquals(0, r.code(), r.err());
     String report = Files.readString(out.resolve("report.md"));
     for (String f : List.of(name + ".png", "summary.json")) assertTrue(Files.size(out.resolve(f)) > 0, f);
     assertTrue(Files.list(out).anyMatch(p -> p.toString().endsWith(".csv")), "a CSV");

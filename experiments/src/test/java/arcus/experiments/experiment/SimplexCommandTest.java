@@ -24,19 +24,7 @@ class SimplexCommandTest {
 
   /** The off-diagonal entries of the Gram matrix of the normalised columns, sorted. */
   static double[] gram(double[][] w) {
-    int d = w.length, k = w[0].length;
-    List<Double> g = new ArrayList<>();
-    for (int i = 0; i < k; i++)
-      for (int j = i + 1; j < k; j++) {
-        double dot = 0, ni = 0, nj = 0;
-        for (int r = 0; r < d; r++) {
-          dot += w[r][i] * w[r][j];
-          ni += w[r][i] * w[r][i];
-          nj += w[r][j] * w[r][j];
-        }
-        g.add(dot / Math.sqrt(ni * nj));
-      }
-    return g.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    return java.util.Arrays.stream(MeanAngle.pairwiseCosines(w)).sorted().toArray();
   }
 
   @Test

@@ -4,11 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import arcus.experiments.Main;
 import arcus.experiments.TinyMnist;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,16 +25,8 @@ class VerificationCommandTest {
         "--epochs", "3", "--batch", "10", "--threads", "1", "--data", data.toString(), "--out", out.toString()));
     args.addAll(List.of(extra));
     if (!args.contains("--pairs")) args.addAll(List.of("--pairs", "40"));
-    StringWriter err = new StringWriter();
-    var cl = Main.commandLine();
-    cl.setErr(new PrintWriter(err, true));
-    var stdout = System.out;
-    try {
-      System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
-      return new Result(cl.execute(args.toArray(String[]::new)), err.toString());
-    } finally {
-      System.setOut(stdout);
-    }
+    ExperimentCli r = ExperimentCli.run(args.toArray(String[]::new));
+    return new Result(r.code(), r.err());
   }
 
   @Test
