@@ -21,6 +21,17 @@ final class Blocks {
     return out;
   }
 
+  /**
+   * Caffe LeNet-5's trunk: {@code conv1} (→ 20 channels, 5×5) → max-pool 2 → {@code conv2} (→ 50,
+   * 5×5) → max-pool 2 → flatten; returns the flattened width for {@code inputSize}² inputs.
+   */
+  static int leNetTrunk(Sequential.Builder b, arcus.nn.Layer conv1, arcus.nn.Layer conv2, int inputSize) {
+    b.add("conv1", conv1).add("pool1", new MaxPool2d(2, 2, true)).add("conv2", conv2).add("pool2", new MaxPool2d(2, 2, true))
+        .add("flatten", new arcus.nn.Flatten());
+    int s = ceilHalf(ceilHalf(inputSize - 4) - 4);
+    return 50 * s * s;
+  }
+
   static int ceilHalf(int n) {
     return (n + 1) / 2;
   }

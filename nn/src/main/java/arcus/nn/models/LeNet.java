@@ -1,10 +1,8 @@
 package arcus.nn.models;
 
 import arcus.nn.Conv2d;
-import arcus.nn.Flatten;
 import arcus.nn.Layer;
 import arcus.nn.Linear;
-import arcus.nn.MaxPool2d;
 import arcus.nn.ReLU;
 import arcus.nn.Sequential;
 
@@ -35,14 +33,9 @@ public record LeNet(int inChannels, int inputSize, int featureDim) implements Mo
 
   @Override
   public Layer features() {
-    int s = Blocks.ceilHalf(Blocks.ceilHalf(inputSize - 4) - 4);
-    return Sequential.builder()
-        .add("conv1", new Conv2d(inChannels, 20, 5, 1, 0, true))
-        .add("pool1", new MaxPool2d(2, 2, true))
-        .add("conv2", new Conv2d(20, 50, 5, 1, 0, true))
-        .add("pool2", new MaxPool2d(2, 2, true))
-        .add("flatten", new Flatten())
-        .add("fc", new Linear(50 * s * s, featureDim, true))
+    Sequential.Builder b = Sequential.builder();
+    int flat = Blocks.leNetTrunk(b, new Conv2d(inChannels, 20, 5, 1, 0, true), new Conv2d(20, 50, 5, 1, 0, true), inputSize);
+    return b.add("fc", new Linear(flat, featureDim, true))
         .add("relu", new ReLU())
         .build();
   }

@@ -4,10 +4,8 @@ import arcus.nn.AngleFunction;
 import arcus.nn.AngularConv2d;
 import arcus.nn.BatchNorm;
 import arcus.nn.Conv2d;
-import arcus.nn.Flatten;
 import arcus.nn.Layer;
 import arcus.nn.Linear;
-import arcus.nn.MaxPool2d;
 import arcus.nn.ReLU;
 import arcus.nn.Sequential;
 
@@ -53,14 +51,9 @@ public record LeNetLinear(int inChannels, int inputSize, int featureDim, AngleFu
 
   @Override
   public Layer features() {
-    int s = Blocks.ceilHalf(Blocks.ceilHalf(inputSize - 4) - 4);
-    return Sequential.builder()
-        .add("conv1", conv(inChannels, 20))
-        .add("pool1", new MaxPool2d(2, 2, true))
-        .add("conv2", conv(20, 50))
-        .add("pool2", new MaxPool2d(2, 2, true))
-        .add("flatten", new Flatten())
-        .add("fc1", new Linear(50 * s * s, HIDDEN, true))
+    Sequential.Builder b = Sequential.builder();
+    int flat = Blocks.leNetTrunk(b, conv(inChannels, 20), conv(20, 50), inputSize);
+    return b.add("fc1", new Linear(flat, HIDDEN, true))
         .add("relu1", new ReLU())
         .add("fc", new Linear(HIDDEN, featureDim, true))
         .add("bn_fc", new BatchNorm(featureDim))
