@@ -60,13 +60,17 @@ class TrainOptionsTest {
     assertEquals(0, off.warmupEpochs());
     TrainConfig three = train("--loss", "wsoftmax", "--epochs", "4", "--warmup-epochs", "3");
     assertEquals(3, three.warmupEpochs());
-    // one epoch has no first half: no warm-up
-    assertEquals(null, train("--loss", "wsoftmax").warmupLoss());
+    // one epoch: softmax for the first half of its steps
+    TrainConfig one = train("--loss", "wsoftmax");
+    assertEquals("softmax", one.warmupLoss());
+    assertEquals(0.5, one.warmupEpochs());
+    assertEquals(1.5, train("--loss", "wsoftmax", "--epochs", "3").warmupEpochs());
+    assertEquals(0.25, train("--loss", "wsoftmax", "--epochs", "3", "--warmup-epochs", "0.25").warmupEpochs());
     // other losses train as they are; a given warm-up loss takes half the epochs unless told
     assertEquals(null, train("--loss", "arcface", "--epochs", "4").warmupLoss());
     TrainConfig given = train("--loss", "arcface", "--epochs", "3", "--warmup-loss", "softmax");
     assertEquals("softmax", given.warmupLoss());
-    assertEquals(1, given.warmupEpochs());
+    assertEquals(1.5, given.warmupEpochs());
   }
 
   @Test

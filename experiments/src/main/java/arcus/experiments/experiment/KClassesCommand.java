@@ -77,7 +77,7 @@ final class KClassesCommand implements Callable<Integer> {
         + " mean ± sample standard deviation over the seeds (run folders `runs/<loss>-k<k>-s<seed>/`). paper_percent is"
         + " [W-Softmax] Table 4 for the same loss (MNIST or CIFAR-10 column; their network and 99%+ regime, not this budget)."
         + " [W-Softmax] reports that accuracy falls as k grows and that W-Softmax's gain over softmax grows with k."
-        + " A W-Softmax run trains its first half of the epochs with softmax, as the paper does, unless --warmup-loss is given.";
+        + " A W-Softmax run trains the first half of its steps with softmax, as the paper does, unless --warmup-loss is given.";
     ExperimentReport.write(exp.out, log, "k-classes", "Accuracy per number of classes ([W-Softmax], Table 4)",
         exp.commandLine(), settings, header, rows,
         "k-classes.csv", "k-classes.png", ExperimentReport.verdictSection(exp.budget, verdict, failures) + notes,

@@ -159,7 +159,7 @@ final class MeanAngleCommand implements Callable<Integer> {
         + " counts as 90°. weights_*_pairwise_cos: the cosines between distinct class weight columns (mean over the pairs, and"
         + " the largest), averaged over the seeds; a regular simplex has −1/(C−1) for every pair: a crowded head forces"
         + " larger feature-to-weight angles. [W-Softmax] finds smaller angles for W-Softmax than softmax, shrinking as α grows, and train"
-        + " angles slightly below test angles. A W-Softmax run trains its first half of the epochs with softmax, as the"
+        + " angles slightly below test angles. A W-Softmax run trains the first half of its steps with softmax, as the"
         + " paper does, unless --warmup-loss is given.";
     Map<String, Object> extra = new LinkedHashMap<>();
     List<Map<String, Object>> per = new ArrayList<>();

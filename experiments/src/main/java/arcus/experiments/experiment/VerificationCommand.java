@@ -128,7 +128,7 @@ final class VerificationCommand implements Callable<Integer> {
         + " classes 0..%d with the loss's own rule, for reference. Every number is mean ± sample sd over the training seeds"
         + " (run folders `runs/<loss>-s<seed>/`). The plot is the mean ROC over the seeds. [ArcFace] and [W-Softmax] report"
         + " margin losses above softmax on LFW, and ArcFace ≥ CosFace ≥ SphereFace; there the test identities are never"
-        + " trained on, as the held-out classes here. A W-Softmax run trains its first half of the epochs with softmax, as"
+        + " trained on, as the held-out classes here. A W-Softmax run trains the first half of its steps with softmax, as"
         + " its paper does, unless --warmup-loss is given.",
         trainClasses - 1, held.n(), pairs, FOLDS, FOLDS - 1, negatives, negatives, Verification.falseAccepts(FARS[0], negatives),
         Verification.falseAccepts(FARS[1], negatives), Verification.falseAccepts(FARS[1], negatives) < 10 ? ", so it is a coarse estimate" : "", trainClasses - 1);

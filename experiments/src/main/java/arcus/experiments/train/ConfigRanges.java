@@ -36,7 +36,7 @@ public final class ConfigRanges {
     }
     intIn("--feature-dim", c.featureDim(), 0, MAX_FEATURE_DIM, " (0 = the model's default)");
     intIn("--epochs", c.epochs(), 0, MAX_EPOCHS, "");
-    intIn("--warmup-epochs", c.warmupEpochs(), 0, c.epochs(), " (at most --epochs)");
+    realIn("--warmup-epochs", c.warmupEpochs(), 0, false, c.epochs());
     intIn("--batch", c.batch(), 2, MAX_BATCH, " (batch norm needs two samples)");
     realIn("--lr", c.lr(), 0, true, MAX_LR);
     realIn("--momentum", c.momentum(), 0, false, 1);

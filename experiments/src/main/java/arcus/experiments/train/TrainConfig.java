@@ -28,7 +28,7 @@ public record TrainConfig(
     String loss,
     Map<String, Object> lossParams,
     String warmupLoss,
-    int warmupEpochs,
+    double warmupEpochs,
     int epochs,
     int batch,
     double lr,
@@ -54,7 +54,7 @@ public record TrainConfig(
     if (batch < 2) throw new IllegalArgumentException("--batch must be >= 2 (batch norm needs two samples), got " + batch);
     if (!(lr > 0)) throw new IllegalArgumentException("--lr must be > 0, got " + lr);
     if (threads < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
-    if (warmupEpochs < 0 || warmupEpochs > epochs) throw new IllegalArgumentException("--warmup-epochs must be in [0, --epochs], got " + warmupEpochs);
+    if (!(warmupEpochs >= 0 && warmupEpochs <= epochs)) throw new IllegalArgumentException("--warmup-epochs must be in [0, --epochs], got " + warmupEpochs);
     lossParams = java.util.Collections.unmodifiableMap(lossParams == null ? new LinkedHashMap<>() : new LinkedHashMap<>(lossParams));
   }
 
@@ -88,7 +88,7 @@ public record TrainConfig(
     private String loss = "softmax";
     private Map<String, Object> lossParams = Map.of();
     private String warmupLoss = null;
-    private int warmupEpochs = 0;
+    private double warmupEpochs = 0;
     private int epochs = 1;
     private int batch = 256;
     private double lr = 0.01;
@@ -119,7 +119,7 @@ public record TrainConfig(
     public Builder loss(String v) { loss = v; return this; }
     public Builder lossParams(Map<String, Object> v) { lossParams = v; return this; }
     public Builder warmupLoss(String v) { warmupLoss = v; return this; }
-    public Builder warmupEpochs(int v) { warmupEpochs = v; return this; }
+    public Builder warmupEpochs(double v) { warmupEpochs = v; return this; }
     public Builder epochs(int v) { epochs = v; return this; }
     public Builder batch(int v) { batch = v; return this; }
     public Builder lr(double v) { lr = v; return this; }

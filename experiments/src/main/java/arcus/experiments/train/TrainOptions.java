@@ -29,8 +29,8 @@ public final class TrainOptions {
   @Option(names = "--warmup-loss", description = "train with this loss first ([W-Softmax]: softmax first, then refine); default: the loss's recipe (wsoftmax: softmax, others none)")
   public String warmupLoss;
 
-  @Option(names = "--warmup-epochs", description = "epochs of the warm-up loss (default: half the epochs, rounded down, when there is one; 0 turns a recipe's warm-up off)")
-  public Integer warmupEpochs;
+  @Option(names = "--warmup-epochs", description = "epochs of the warm-up loss, a fraction allowed (0.5: the first half of the first epoch's steps); default: half the epochs when there is one; 0 turns a recipe's warm-up off")
+  public Double warmupEpochs;
 
   @Option(names = "--epochs", description = "epochs (${DEFAULT-VALUE})")
   public int epochs = D.epochs();
@@ -82,11 +82,12 @@ public final class TrainOptions {
   /**
    * A config builder for training {@code loss}: these options, and the warm-up of the loss's recipe
    * ({@link #RECIPE_WARMUP}) unless --warmup-loss or --warmup-epochs 0 says otherwise. A warm-up
-   * without --warmup-epochs takes the first half of the epochs (rounded down).
+   * without --warmup-epochs takes the first half of the training steps (half of one epoch in a
+   * one-epoch run).
    */
   public TrainConfig.Builder builder(String loss) {
     String warm = warmupLoss != null ? warmupLoss : loss != null && (warmupEpochs == null || warmupEpochs > 0) ? RECIPE_WARMUP.get(loss) : null;
-    int warmEpochs = warm == null ? 0 : warmupEpochs != null ? warmupEpochs : epochs / 2;
+    double warmEpochs = warm == null ? 0 : warmupEpochs != null ? warmupEpochs : epochs / 2.0;
     TrainConfig.Builder b = TrainConfig.builder().dataset(dataset).model(net.model).angle(angle).warmupLoss(warmEpochs == 0 ? null : warm)
         .warmupEpochs(warmEpochs).epochs(epochs).batch(net.batch).lr(lr).lrSchedule(lrSchedule)
         .optimizer(optimizer).momentum(momentum).weightDecay(weightDecay).seed(seed).threads(net.threads).dtype(dtype)

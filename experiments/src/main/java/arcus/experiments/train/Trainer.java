@@ -215,11 +215,12 @@ public final class Trainer {
     // Seconds per evaluated image, measured at the first evaluation; before it, guessed from the training rate.
     double evalSecondsPerImage = Double.NaN;
     double trainSecondsPerStep = Double.NaN;
+    long warmSteps = warmup == null ? 0 : Math.round(cfg.warmupEpochs() * batcher.batchesPerEpoch());
     for (int epoch = p.epochsDone(); epoch < cfg.epochs(); epoch++) {
-      boolean warm = warmup != null && epoch < cfg.warmupEpochs();
-      MarginLoss active = warm ? warmup : loss;
-      String name = warm ? cfg.warmupLoss() : cfg.loss();
       int steps = batcher.batchesPerEpoch();
+      // The loss of each step: the warm-up loss for the first warmSteps steps of the run, which may end inside an epoch.
+      boolean warmAtStart = step < warmSteps, warmAtEnd = step + steps - 1 < warmSteps;
+      String name = warmAtStart == warmAtEnd ? (warmAtStart ? cfg.warmupLoss() : cfg.loss()) : cfg.warmupLoss() + " then " + cfg.loss();
       int later = cfg.epochs() - epoch - 1;
       double evalSpi = evalSecondsPerImage;
       DoubleUnaryOperator evalSeconds = sps -> evalImages * (Double.isFinite(evalSpi) ? evalSpi : EVAL_COST_GUESS * sps / cfg.batch());
@@ -236,6 +237,7 @@ public final class Trainer {
         Batch b = it.next();
         Tensor x = toTensor(b);
         lr = schedule.lr(step);
+        MarginLoss active = step < warmSteps ? warmup : loss;
         Tensor[] captured = new Tensor[1];
         boolean centerRule = active instanceof CenterLoss cl && cl.centerAlpha() != null;
         TrainStep ts = new TrainStep(model.features(), headFor(active, step, centerRule ? captured : null), optimizer);
@@ -262,8 +264,9 @@ public final class Trainer {
           .expecting(EVAL_BATCH * (Double.isFinite(evalSecondsPerImage) ? evalSecondsPerImage : EVAL_COST_GUESS * spsTrain / cfg.batch()));
       int[] evalDone = {0};
       java.util.function.IntConsumer tick = n -> evalBar.update(++evalDone[0], n);
-      double testAcc = accuracy(state, test, active, Integer.MAX_VALUE, tick);
-      double trainAcc = accuracy(state, train, active, cfg.trainEvalLimit(), tick);
+      MarginLoss rule = warmup != null && step - 1 < warmSteps ? warmup : loss; // the prediction rule of the epoch's last step
+      double testAcc = accuracy(state, test, rule, Integer.MAX_VALUE, tick);
+      double trainAcc = accuracy(state, train, rule, cfg.trainEvalLimit(), tick);
       evalBar.finish();
       if (evalImages > 0) evalSecondsPerImage = (System.nanoTime() - e0) / 1e9 / evalImages;
       EpochMetrics m = new EpochMetrics(epoch + 1, step, name, lr, lossSum / Math.max(1, done), trainAcc, testAcc, seconds, ips);

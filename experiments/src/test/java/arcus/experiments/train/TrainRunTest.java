@@ -195,4 +195,16 @@ class TrainRunTest {
     assertArrayEquals(a.stepLosses(), b.stepLosses(), 0);
     assertEquals(12, b.stepLosses().length);
   }
+
+  @Test
+  void aWarmUpCanEndInsideAnEpoch() throws IOException {
+    // 120 images, batch 20: six steps; half an epoch of softmax is the first three
+    TrainConfig half = config(tmp.resolve("half"), 1, null, "wsoftmax").toBuilder().warmupLoss("softmax").warmupEpochs(0.5).build();
+    TrainConfig whole = half.toBuilder().out(tmp.resolve("whole")).warmupEpochs(1).build();
+    Trainer.Progress h = TrainRun.run(half, quiet()), w = TrainRun.run(whole, quiet());
+    assertArrayEquals(java.util.Arrays.copyOf(w.stepLosses(), 3), java.util.Arrays.copyOf(h.stepLosses(), 3), 0);
+    assertTrue(h.stepLosses()[3] != w.stepLosses()[3], "step 4 trains with W-Softmax in one run and softmax in the other");
+    assertEquals("softmax then wsoftmax", h.history().get(0).loss());
+    assertEquals("softmax", w.history().get(0).loss());
+  }
 }
