@@ -102,12 +102,14 @@ public final class Autodiff {
     } finally {
       trace.close();
     }
+    StepClock.mark(StepClock.Phase.FORWARD);
     Tensor out = r.value();
     if (out == null) throw new IllegalArgumentException("valueAndGrad: the function returned null");
     if (out.size() != 1)
       throw new IllegalArgumentException("valueAndGrad: the function must return a scalar, got shape " + out.shape + " (use vjp for non-scalar outputs)");
     Tensor seed = out.constant(1.0, out.shape.dims());
     List<Tensor> grads = List.of(backward(trace, out, seed, leaves, true));
+    StepClock.mark(StepClock.Phase.BACKWARD);
     return new ValueGradAux<>(detachIfOnly(out, trace), grads, r.aux());
   }
 

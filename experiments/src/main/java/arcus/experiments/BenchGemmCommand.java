@@ -63,6 +63,9 @@ final class BenchGemmCommand implements Runnable {
     }
   }
 
+  /** Warm-up per size before the timed repeats, long enough for C2 to compile the kernels. */
+  static final double WARM_SECONDS = 1.0;
+
   private void measure() {
     double peak = PeakFlops.multiThread(threads);
     System.out.printf("measured fp32 peak on %d thread(s): %.1f GFLOP/s%n", threads, peak);
@@ -70,8 +73,7 @@ final class BenchGemmCommand implements Runnable {
     for (int n : sizes) {
       float[] a = BenchSupport.randomFloats(n * n, 1), b = BenchSupport.randomFloats(n * n, 2), c = new float[n * n];
       double flops = 2.0 * n * n * n;
-      int warmup = (int) Math.max(2, Math.min(20, 2e9 / flops));
-      double s = BenchSupport.medianSeconds(warmup, repeats,
+      double s = BenchSupport.medianSeconds(2, WARM_SECONDS, repeats,
           () -> Kernels.sgemm(false, false, n, n, n, a, 0, n, b, 0, n, c, 0, n, false));
       double gflops = flops / s * 1e-9;
       System.out.printf("%6d %12.5f %10.1f %7.0f%%%n", n, s, gflops, 100 * gflops / peak);

@@ -5,6 +5,7 @@ import arcus.core.DType;
 import arcus.core.Autodiff;
 import arcus.core.Params;
 import arcus.core.Rng;
+import arcus.core.StepClock;
 import arcus.core.Tensor;
 import arcus.core.cpu.Parallel;
 import arcus.nn.Head;
@@ -96,6 +97,48 @@ final class BenchTrainCommand implements Runnable {
     j.put("head_seconds", headSeconds);
     j.put("head_share", headSeconds / seconds);
     j.put("peak_rss_bytes", arcus.experiments.report.PeakRss.bytes());
+    BenchSupport.printJson(j);
+    breakdown(() -> s[0] = step.step(s[0], x, labels, 0.01, rng).state(), b == arcus.core.cpu.CpuBackend.INSTANCE);
+  }
+
+  /**
+   * Where a step's time goes: the same steps again, timed by phase (forward, backward, update)
+   * and, on the CPU backend, by kernel family (GEMM, convolution, the rest). A separate run, so
+   * the clock's hooks never touch the throughput figure above.
+   */
+  private void breakdown(Runnable oneStep, boolean kernels) {
+    StepClock clock = new StepClock();
+    clock.during(() -> {
+      for (int i = 0; i < steps; i++) oneStep.run();
+      return null;
+    });
+    double total = clock.totalNanos();
+    StringBuilder line = new StringBuilder("per step:");
+    for (StepClock.Phase p : StepClock.Phase.values()) {
+      long ns = clock.phaseNanos(p);
+      line.append(String.format(java.util.Locale.ROOT, " %s %.3f s (%.0f%%)", p.name().toLowerCase(java.util.Locale.ROOT), ns / 1e9 / steps, 100 * ns / total));
+      printShare("train_phase", "phase", p.name().toLowerCase(java.util.Locale.ROOT), ns, total);
+    }
+    if (kernels) {
+      long gemm = clock.kernelNanos(StepClock.Kernel.GEMM), conv = clock.kernelNanos(StepClock.Kernel.CONV);
+      long rest = clock.totalNanos() - gemm - conv;
+      line.append(String.format(java.util.Locale.ROOT, "; GEMM %.0f%%, convolution %.0f%%, the rest %.0f%%", 100 * gemm / total, 100 * conv / total, 100 * rest / total));
+      printShare("train_kernels", "kernel", "gemm", gemm, total);
+      printShare("train_kernels", "kernel", "convolution", conv, total);
+      printShare("train_kernels", "kernel", "rest", rest, total);
+    }
+    System.out.println(line);
+  }
+
+  private void printShare(String bench, String key, String name, long nanos, double total) {
+    Map<String, Object> j = new LinkedHashMap<>();
+    j.put("bench", bench);
+    j.put("model", net.model);
+    j.put("batch", net.batch);
+    j.put("threads", net.threads);
+    j.put(key, name);
+    j.put("seconds_per_step", nanos / 1e9 / steps);
+    j.put("share", nanos / total);
     BenchSupport.printJson(j);
   }
 }

@@ -103,6 +103,34 @@ class RangesTest {
   }
 
   @Test
+  void benchTrainSaysWhereTheStepsTimeGoes() throws Exception {
+    java.io.PrintStream old = System.out;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    int status;
+    try {
+      System.setOut(new java.io.PrintStream(captured, true));
+      status = Main.commandLine().execute("bench", "train", "--model", "lenet", "--batch", "8", "--steps", "1", "--warmup", "1", "--threads", "1");
+    } finally {
+      System.setOut(old);
+    }
+    assertEquals(0, status);
+    Map<String, Double> phase = new LinkedHashMap<>(), kernel = new LinkedHashMap<>();
+    for (String line : captured.toString().split("\n")) {
+      if (!line.startsWith("{")) continue;
+      Map<?, ?> j = Jackson.read("bench line", line, Map.class);
+      if ("train_phase".equals(j.get("bench"))) phase.put((String) j.get("phase"), ((Number) j.get("share")).doubleValue());
+      if ("train_kernels".equals(j.get("bench"))) kernel.put((String) j.get("kernel"), ((Number) j.get("share")).doubleValue());
+    }
+    assertEquals(List.of("forward", "backward", "update"), List.copyOf(phase.keySet()));
+    assertEquals(List.of("gemm", "convolution", "rest"), List.copyOf(kernel.keySet()));
+    // each share is printed to 6 significant digits: three of them sum to 1 within 3 half-units of the 6th
+    assertEquals(1.0, phase.values().stream().mapToDouble(Double::doubleValue).sum(), 2e-6);
+    assertEquals(1.0, kernel.values().stream().mapToDouble(Double::doubleValue).sum(), 2e-6);
+    assertTrue(phase.get("forward") > 0 && phase.get("backward") > 0 && kernel.get("convolution") > 0, phase + " " + kernel);
+    assertTrue(captured.toString().contains("per step: forward"), captured.toString());
+  }
+
+  @Test
   void aRunConfigFileIsCheckedLikeTheCommandLine() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("dataset", "mnist");

@@ -51,6 +51,7 @@ public record TrainStep(Layer model, Head head, Optimizer optimizer) {
       return new Autodiff.WithAux<>(loss, o.state().map(Autodiff::stopGradient));
     }, s.params());
     Optimizer.Update u = optimizer.update(r.grad(), s.optState(), s.params(), lr);
+    arcus.core.StepClock.mark(arcus.core.StepClock.Phase.UPDATE);
     return new Result(r.value().item(), new State(u.params(), r.aux(), u.state()));
   }
 

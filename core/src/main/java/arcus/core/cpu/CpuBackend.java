@@ -10,6 +10,7 @@ import arcus.core.Pool2dSpec;
 import arcus.core.PoolKind;
 import arcus.core.ReduceOp;
 import arcus.core.Shape;
+import arcus.core.StepClock;
 import arcus.core.Storage;
 import arcus.core.UnaryOp;
 
@@ -178,6 +179,12 @@ public final class CpuBackend implements Backend, FusedKernels {
     return wrap(ShapeKernels.indexAdd(data(g), gs, axis, idx, size));
   }
 
+  /** Adds the time since {@code t0} to the step clock bound to this thread, if any. */
+  private static void clock(StepClock.Kernel k, long t0) {
+    StepClock c = StepClock.current();
+    if (c != null) c.addKernel(k, System.nanoTime() - t0);
+  }
+
   @Override
   public Storage matmul(Storage a, Storage b, MatmulSpec s) {
     HostStorage ha = host(a), hb = host(b);
@@ -186,8 +193,10 @@ public final class CpuBackend implements Backend, FusedKernels {
     int aStep = s.batchA() ? m * k : 0, bStep = s.batchB() ? k * n : 0;
     if (ha.f() != null) {
       float[] c = new float[s.batch() * m * n];
+      long t0 = System.nanoTime();
       for (int i = 0; i < s.batch(); i++)
         Gemm.sgemm(s.transA(), s.transB(), m, n, k, ha.f(), i * aStep, lda, hb.f(), i * bStep, ldb, c, i * m * n, n, false);
+      clock(StepClock.Kernel.GEMM, t0);
       return HostStorage.of(c);
     }
     double[] c = new double[s.batch() * m * n];
@@ -203,7 +212,9 @@ public final class CpuBackend implements Backend, FusedKernels {
     int size = n * oc * c.outH(h, kh) * c.outW(wd, kw);
     if (hx.f() != null) {
       float[] y = new float[size];
+      long t0 = System.nanoTime();
       ConvKernels.conv2dForward(hx.f(), n, ch, h, wd, hw.f(), oc, kh, kw, c.strideH(), c.strideW(), c.padH(), c.padW(), c.dilationH(), c.dilationW(), y);
+      clock(StepClock.Kernel.CONV, t0);
       return HostStorage.of(y);
     }
     double[] y = new double[size];
@@ -217,7 +228,9 @@ public final class CpuBackend implements Backend, FusedKernels {
     int n = xs.dim(0), ch = xs.dim(1), h = xs.dim(2), wd = xs.dim(3), oc = ws.dim(0), kh = ws.dim(2), kw = ws.dim(3);
     if (hg.f() != null) {
       float[] gx = new float[xs.size()];
+      long t0 = System.nanoTime();
       ConvKernels.conv2dBackwardInput(hg.f(), n, ch, h, wd, hw.f(), oc, kh, kw, c.strideH(), c.strideW(), c.padH(), c.padW(), c.dilationH(), c.dilationW(), gx);
+      clock(StepClock.Kernel.CONV, t0);
       return HostStorage.of(gx);
     }
     double[] gx = new double[xs.size()];
@@ -231,7 +244,9 @@ public final class CpuBackend implements Backend, FusedKernels {
     int n = xs.dim(0), ch = xs.dim(1), h = xs.dim(2), wd = xs.dim(3), oc = ws.dim(0), kh = ws.dim(2), kw = ws.dim(3);
     if (hx.f() != null) {
       float[] gw = new float[ws.size()];
+      long t0 = System.nanoTime();
       ConvKernels.conv2dBackwardWeight(hx.f(), n, ch, h, wd, hg.f(), oc, kh, kw, c.strideH(), c.strideW(), c.padH(), c.padW(), c.dilationH(), c.dilationW(), gw);
+      clock(StepClock.Kernel.CONV, t0);
       return HostStorage.of(gw);
     }
     double[] gw = new double[ws.size()];
