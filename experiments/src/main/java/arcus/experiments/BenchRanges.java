@@ -15,8 +15,9 @@ final class BenchRanges {
     ConfigRanges.intIn("--repeats", repeats, 1, MAX_REPEATS, "");
   }
 
-  static void train(int batch, int steps, int warmup, int threads, int classes) {
+  static void train(int batch, int steps, int warmup, int threads, int classes, int evalBatch) {
     ConfigRanges.intIn("--batch", batch, 2, ConfigRanges.MAX_BATCH, "");
+    ConfigRanges.intIn("--eval-batch", evalBatch, 0, ConfigRanges.MAX_BATCH, " (0 = no evaluation timing)");
     ConfigRanges.intIn("--steps", steps, 1, MAX_REPEATS, "");
     ConfigRanges.intIn("--warmup", warmup, 0, MAX_REPEATS, "");
     ConfigRanges.intIn("--threads", threads, 1, ConfigRanges.MAX_THREADS, "");

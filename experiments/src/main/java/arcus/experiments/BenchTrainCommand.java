@@ -41,6 +41,9 @@ final class BenchTrainCommand implements Runnable {
   @Option(names = "--classes", defaultValue = "10", description = "classes (${DEFAULT-VALUE})")
   int classes;
 
+  @Option(names = "--eval-batch", defaultValue = "500", description = "batch of the evaluation (forward only, EVAL mode) timing; 0 skips it (${DEFAULT-VALUE}, as in arcus train)")
+  int evalBatch;
+
   /** The loss head; its own forward+backward is also timed alone. */
   @Mixin LossOptions lossOptions = new LossOptions();
 
@@ -50,7 +53,7 @@ final class BenchTrainCommand implements Runnable {
 
   @Override
   public void run() {
-    BenchRanges.train(net.batch, steps, warmup, net.threads, classes);
+    BenchRanges.train(net.batch, steps, warmup, net.threads, classes, evalBatch);
     Backend b = Backends.byName(backend);
     BenchSupport.runThenClose(b, () -> Parallel.executor(net.threads).run(() -> measure(b)));
   }
@@ -82,9 +85,21 @@ final class BenchTrainCommand implements Runnable {
     headIn.add(feats);
     double headSeconds = BenchSupport.medianSeconds(5, Math.max(10, steps), () -> Autodiff.valueAndGrad(
         (java.util.List<Tensor> xs) -> ml.loss(xs.get(xs.size() - 1), Params.of(names, xs.subList(0, xs.size() - 1)), labels), headIn));
+    // evaluation: forward only, EVAL mode, nothing recorded for a backward pass
+    double evalIps = Double.NaN;
+    if (evalBatch > 0) {
+      int[] evalShape = shape.clone();
+      evalShape[0] = evalBatch;
+      Tensor xe = rng.normal(DType.F32, 0, 1, evalShape).to(b);
+      double evalSeconds = BenchSupport.medianSeconds(1, Math.max(3, steps),
+          () -> m.features().forward(s[0].modelParams(), s[0].modelState(), xe).toFloatArray());
+      evalIps = evalBatch / evalSeconds;
+    }
     if (b != arcus.core.cpu.CpuBackend.INSTANCE) System.out.printf("backend %s%n", backend);
     System.out.printf("%-16s batch %4d  threads %d  %.3f s/step  %.1f images/s  (%s head alone: %.2f ms, %.2f%% of the step)%n",
         net.model, net.batch, net.threads, seconds, ips, loss, headSeconds * 1e3, 100 * headSeconds / seconds);
+    if (evalBatch > 0)
+      System.out.printf("evaluation, batch %d: %.1f images/s, %.2f× the training rate%n", evalBatch, evalIps, evalIps / ips);
     Map<String, Object> j = new LinkedHashMap<>();
     j.put("bench", "train");
     j.put("backend", backend);
@@ -96,6 +111,11 @@ final class BenchTrainCommand implements Runnable {
     j.put("loss", loss);
     j.put("head_seconds", headSeconds);
     j.put("head_share", headSeconds / seconds);
+    if (evalBatch > 0) {
+      j.put("eval_batch", evalBatch);
+      j.put("eval_images_per_second", evalIps);
+      j.put("eval_to_train", evalIps / ips);
+    }
     j.put("peak_rss_bytes", arcus.experiments.report.PeakRss.bytes());
     BenchSupport.printJson(j);
     breakdown(() -> s[0] = step.step(s[0], x, labels, 0.01, rng).state(), b == arcus.core.cpu.CpuBackend.INSTANCE);

@@ -109,18 +109,26 @@ class RangesTest {
     int status;
     try {
       System.setOut(new java.io.PrintStream(captured, true));
-      status = Main.commandLine().execute("bench", "train", "--model", "lenet", "--batch", "8", "--steps", "1", "--warmup", "1", "--threads", "1");
+      status = Main.commandLine().execute("bench", "train", "--model", "lenet", "--batch", "8", "--steps", "1", "--warmup", "1", "--threads", "1",
+          "--eval-batch", "16");
     } finally {
       System.setOut(old);
     }
     assertEquals(0, status);
     Map<String, Double> phase = new LinkedHashMap<>(), kernel = new LinkedHashMap<>();
+    int evalLines = 0;
     for (String line : captured.toString().split("\n")) {
       if (!line.startsWith("{")) continue;
       Map<?, ?> j = Jackson.read("bench line", line, Map.class);
+      if ("train".equals(j.get("bench"))) {
+        assertEquals(16, ((Number) j.get("eval_batch")).intValue());
+        assertTrue(((Number) j.get("eval_images_per_second")).doubleValue() > 0, line);
+        evalLines++;
+      }
       if ("train_phase".equals(j.get("bench"))) phase.put((String) j.get("phase"), ((Number) j.get("share")).doubleValue());
       if ("train_kernels".equals(j.get("bench"))) kernel.put((String) j.get("kernel"), ((Number) j.get("share")).doubleValue());
     }
+    assertEquals(1, evalLines, "the throughput line, with the evaluation's rate");
     assertEquals(List.of("forward", "backward", "update"), List.copyOf(phase.keySet()));
     assertEquals(List.of("gemm", "convolution", "rest"), List.copyOf(kernel.keySet()));
     // each share is printed to 6 significant digits: three of them sum to 1 within 3 half-units of the 6th
