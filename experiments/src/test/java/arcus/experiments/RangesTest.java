@@ -109,7 +109,7 @@ class RangesTest {
     int status;
     try {
       System.setOut(new java.io.PrintStream(captured, true));
-      status = Main.commandLine().execute("bench", "train", "--model", "lenet", "--batch", "8", "--steps", "1", "--warmup", "1", "--threads", "1",
+      status = Main.commandLine().execute("bench", "train", "--model", "lenet", "--batch", "8", "--steps", "1", "--warmup", "1", "--warmup-seconds", "0", "--threads", "1",
           "--eval-batch", "16");
     } finally {
       System.setOut(old);
