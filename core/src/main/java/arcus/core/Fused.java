@@ -67,6 +67,43 @@ public final class Fused {
     return new BatchNormResult(y, mean, var);
   }
 
+  /**
+   * Evaluation-mode batch norm with fixed statistics (the running mean and variance, constants):
+   * (x − μ)/√(σ² + ε)·γ + β in one pass over x. Its gradient is written with primitives, so it
+   * differentiates to any order.
+   */
+  public static Tensor batchNormEval(Tensor x, Tensor gamma, Tensor beta, Tensor mean, Tensor var, double eps) {
+    checkChannels("batchNormEval", x, gamma, beta, mean, var);
+    if (!(x.backend() instanceof FusedKernels fk) || gamma.backend() != x.backend() || beta.backend() != x.backend()
+        || mean.backend() != x.backend() || var.backend() != x.backend())
+      return batchNormEvalComposed(x, gamma, beta, mean, var, eps);
+    Tensor m = Autodiff.stopGradient(mean), v = Autodiff.stopGradient(var);
+    Storage s = fk.batchNormEval(x.storage, x.shape, gamma.storage, beta.storage, m.storage, v.storage, eps);
+    return Ops.result("batchNormEval", x.shape, x.dtype, s, (g, out, need) -> {
+      int[] view = new int[x.rank()];
+      java.util.Arrays.fill(view, 1);
+      view[1] = x.dim(1);
+      int[] axes = new int[x.rank() - 1];
+      for (int i = 0, a = 0; i < x.rank(); i++) if (i != 1) axes[a++] = i;
+      Tensor sd = v.add(eps).sqrt().reshape(view);
+      return new Tensor[] {
+        need[0] ? g.mul(gamma.reshape(view).div(sd)) : null,
+        need[1] ? g.mul(x.sub(m.reshape(view)).div(sd)).sum(axes, false) : null,
+        need[2] ? g.sum(axes, false) : null
+      };
+    }, x, gamma, beta);
+  }
+
+  /** The same function from primitives. */
+  public static Tensor batchNormEvalComposed(Tensor x, Tensor gamma, Tensor beta, Tensor mean, Tensor var, double eps) {
+    checkChannels("batchNormEval", x, gamma, beta, mean, var);
+    int[] view = new int[x.rank()];
+    java.util.Arrays.fill(view, 1);
+    view[1] = x.dim(1);
+    Tensor scale = gamma.div(Autodiff.stopGradient(var).add(eps).sqrt());
+    return x.sub(Autodiff.stopGradient(mean).reshape(view)).mul(scale.reshape(view)).add(beta.reshape(view));
+  }
+
   /** The same function from primitives (differentiable to any order). */
   public static BatchNormResult batchNormComposed(Tensor x, Tensor gamma, Tensor beta, double eps) {
     checkChannels("batchNorm", x, gamma, beta);

@@ -13,6 +13,9 @@ public interface FusedKernels {
   /** {dx, dgamma, dbeta} of training-mode batch norm. */
   Storage[] batchNormTrainBackward(Storage x, Shape xs, Storage gamma, Storage mean, Storage var, double eps, Storage g);
 
+  /** Evaluation-mode batch norm with given statistics: (x − mean[c])·γ[c]/√(var[c] + ε) + β[c]. */
+  Storage batchNormEval(Storage x, Shape xs, Storage gamma, Storage beta, Storage mean, Storage var, double eps);
+
   /** PReLU with a per-channel slope: x > 0 ? x : alpha[c]·x. */
   Storage prelu(Storage x, Shape xs, Storage alpha);
 

@@ -325,6 +325,20 @@ public final class CpuBackend implements Backend, FusedKernels {
   }
 
   @Override
+  public Storage batchNormEval(Storage x, Shape xs, Storage gamma, Storage beta, Storage mean, Storage var, double eps) {
+    HostStorage hx = host(x), hg = host(gamma), hb = host(beta), hm = host(mean), hv = host(var);
+    int n = xs.dim(0), c = xs.dim(1), s = spatial(xs);
+    if (hx.f() != null) {
+      float[] y = new float[xs.size()];
+      NormKernels.batchNormEval(hx.f(), n, c, s, hg.f(), hb.f(), hm.f(), hv.f(), eps, y);
+      return HostStorage.of(y);
+    }
+    double[] y = new double[xs.size()];
+    NormKernels.batchNormEval(hx.d(), n, c, s, hg.d(), hb.d(), hm.d(), hv.d(), eps, y);
+    return HostStorage.of(y);
+  }
+
+  @Override
   public Storage[] batchNormTrainBackward(Storage x, Shape xs, Storage gamma, Storage mean, Storage var, double eps, Storage g) {
     HostStorage hx = host(x), hga = host(gamma), hm = host(mean), hv = host(var), hg = host(g);
     int n = xs.dim(0), c = xs.dim(1), s = spatial(xs);

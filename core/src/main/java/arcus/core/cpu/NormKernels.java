@@ -35,6 +35,26 @@ final class NormKernels {
     });
   }
 
+  /** y = (x − mean[c])·γ[c]/√(var[c] + ε) + β[c]: evaluation mode, the statistics given. */
+  static void batchNormEval(float[] x, int n, int c, int s, float[] gamma, float[] beta, float[] mean, float[] var, double eps, float[] y) {
+    Parallel.forRange(c, 1, (c0, c1) -> {
+      for (int ch = c0; ch < c1; ch++) {
+        float scale = (float) (gamma[ch] / Math.sqrt(var[ch] + eps));
+        for (int b = 0; b < n; b++) affineRun(x, y, (b * c + ch) * s, s, mean[ch], scale, beta[ch]);
+      }
+    });
+  }
+
+  static void batchNormEval(double[] x, int n, int c, int s, double[] gamma, double[] beta, double[] mean, double[] var, double eps, double[] y) {
+    for (int ch = 0; ch < c; ch++) {
+      double inv = 1 / Math.sqrt(var[ch] + eps);
+      for (int b = 0; b < n; b++) for (int i = 0; i < s; i++) {
+        int k = (b * c + ch) * s + i;
+        y[k] = (x[k] - mean[ch]) * inv * gamma[ch] + beta[ch];
+      }
+    }
+  }
+
   private static double sqDevRun(float[] x, int off, int len, float m) {
     int i = 0, upper = FS.loopBound(len);
     FloatVector acc = FloatVector.zero(FS), mv = FloatVector.broadcast(FS, m);

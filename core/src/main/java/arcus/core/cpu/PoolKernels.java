@@ -1,6 +1,8 @@
 package arcus.core.cpu;
 
 import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * 2-D max and average pooling, NCHW. Each (image, channel) plane is independent, so planes are
@@ -12,6 +14,8 @@ import java.util.Arrays;
  * runs past the padded input is divided by its size clipped to the padded input.
  */
 final class PoolKernels {
+  private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
+
   private PoolKernels() {}
 
   /**
@@ -37,6 +41,10 @@ final class PoolKernels {
   static void maxPool2dForward(float[] x, int n, int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw,
                                boolean ceil, float[] y) {
     int oh = outSize(h, kh, sh, ph, ceil), ow = outSize(w, kw, sw, pw, ceil);
+    if (kh == 2 && kw == 2 && sh == 2 && sw == 2 && ph == 0 && pw == 0) {
+      maxPool2x2Forward(x, n * c, h, w, oh, ow, y);
+      return;
+    }
     Parallel.forRange(n * c, planeGrain(oh * ow * kh * kw), (from, to) -> {
       for (int pl = from; pl < to; pl++) {
         int xb = pl * h * w, yb = pl * oh * ow;
@@ -44,6 +52,38 @@ final class PoolKernels {
           for (int ox = 0; ox < ow; ox++) {
             int a = argmax(x, xb, h, w, oy * sh - ph, kh, ox * sw - pw, kw);
             y[yb + oy * ow + ox] = a < 0 ? Float.NEGATIVE_INFINITY : x[a];
+          }
+        }
+      }
+    });
+  }
+
+  /**
+   * The 2×2/2 max pool without an argmax: the two rows' lane-wise maximum in vectors, then the
+   * maximum of each column pair. {@code Math.max}'s rules equal the argmax path's value (NaN wins;
+   * among equal values any one) except that it prefers +0 to −0 where the argmax path keeps the
+   * first. Ceil mode's partial windows at the right and bottom edge go through the argmax.
+   * Measured: the argmax was 10% of an evaluation forward pass of the L-Softmax MNIST network.
+   */
+  private static void maxPool2x2Forward(float[] x, int planes, int h, int w, int oh, int ow, float[] y) {
+    int fullRows = Math.min(oh, h / 2), fullCols = Math.min(ow, w / 2), len = 2 * fullCols;
+    Parallel.forRange(planes, planeGrain(oh * ow * 4), (from, to) -> {
+      float[] rowMax = new float[Math.max(1, len)];
+      int upper = FS.loopBound(len);
+      for (int pl = from; pl < to; pl++) {
+        int xb = pl * h * w, yb = pl * oh * ow;
+        for (int oy = 0; oy < oh; oy++) {
+          int out = yb + oy * ow, ox = 0;
+          if (oy < fullRows) {
+            int r0 = xb + 2 * oy * w, r1 = r0 + w, i = 0;
+            for (; i < upper; i += FS.length())
+              FloatVector.fromArray(FS, x, r0 + i).max(FloatVector.fromArray(FS, x, r1 + i)).intoArray(rowMax, i);
+            for (; i < len; i++) rowMax[i] = Math.max(x[r0 + i], x[r1 + i]);
+            for (; ox < fullCols; ox++) y[out + ox] = Math.max(rowMax[2 * ox], rowMax[2 * ox + 1]);
+          }
+          for (; ox < ow; ox++) {
+            int a = argmax(x, xb, h, w, oy * 2, 2, ox * 2, 2);
+            y[out + ox] = a < 0 ? Float.NEGATIVE_INFINITY : x[a];
           }
         }
       }

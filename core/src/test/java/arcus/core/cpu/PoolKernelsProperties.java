@@ -110,6 +110,34 @@ class PoolKernelsProperties {
     assertClose(ref(g, GemmProperties.toD(x), GemmProperties.toD(gy), true, true), gx);
   }
 
+  /**
+   * The vectorised 2×2/2 forward on rows of several vectors, odd sizes and ceil mode's partial
+   * windows, with ties, ±0 and NaN: each output is the window's maximum (NaN when the window holds
+   * one), as {@code Math.max} gives it; ±0 compare equal (the argmax path may keep −0).
+   */
+  @Property(tries = 80)
+  void floatMaxPool2x2ForwardIsTheWindowMaximum(@ForAll @IntRange(min = 2, max = 40) int h, @ForAll @IntRange(min = 2, max = 45) int w,
+                                                 @ForAll boolean ceil, @ForAll long seed) {
+    Geo g = new Geo(1, 2, h, w, 2, 2, 2, 2, 0, 0, ceil);
+    Random r = new Random(seed);
+    float[] pool = {-1f, 0f, -0f, 1f, Float.NaN, 2.5f};
+    float[] x = new float[g.xLen()];
+    for (int i = 0; i < x.length; i++) x[i] = r.nextInt(4) == 0 ? pool[r.nextInt(pool.length)] : (float) r.nextGaussian();
+    float[] y = new float[g.yLen()];
+    PoolKernels.maxPool2dForward(x, g.n, g.c, g.h, g.w, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.ceil, y);
+    int oh = g.oh(), ow = g.ow();
+    for (int pl = 0; pl < g.n * g.c; pl++) {
+      for (int oy = 0; oy < oh; oy++) {
+        for (int ox = 0; ox < ow; ox++) {
+          float want = Float.NEGATIVE_INFINITY;
+          for (int iy = 2 * oy; iy < Math.min(h, 2 * oy + 2); iy++)
+            for (int ix = 2 * ox; ix < Math.min(w, 2 * ox + 2); ix++) want = Math.max(want, x[(pl * h + iy) * w + ix]);
+          assertEquals(want, y[(pl * oh + oy) * ow + ox], 0f, "plane " + pl + " at " + oy + "," + ox);
+        }
+      }
+    }
+  }
+
   @Example
   void floatMaxPool2x2NaNWinsAndStays() {
     float[] x = {1f, Float.NaN, 3f, Float.NaN}, y = new float[1], gx = new float[4];
