@@ -66,6 +66,10 @@ class TrainOptionsTest {
     assertEquals(0.5, one.warmupEpochs());
     assertEquals(1.5, train("--loss", "wsoftmax", "--epochs", "3").warmupEpochs());
     assertEquals(0.25, train("--loss", "wsoftmax", "--epochs", "3", "--warmup-epochs", "0.25").warmupEpochs());
+    // hinge's recipe too: from scratch its gradient vanishes past the margin (docs/losses.md)
+    TrainConfig hinge = train("--loss", "hinge");
+    assertEquals("softmax", hinge.warmupLoss());
+    assertEquals(0.5, hinge.warmupEpochs());
     // other losses train as they are; a given warm-up loss takes half the epochs unless told
     assertEquals(null, train("--loss", "arcface", "--epochs", "4").warmupLoss());
     TrainConfig given = train("--loss", "arcface", "--epochs", "3", "--warmup-loss", "softmax");

@@ -79,8 +79,9 @@ final class LossTableCommand implements Callable<Integer> {
     settings.put("feature_dim", dim.featureDim == 0 ? "model default (simplex: k-1)" : dim.featureDim + " (simplex: k-1)");
     settings.put("losses", exp.losses);
     settings.put("wall_time", ExperimentReport.minutes(t0));
-    String notes = "Each loss with its registry defaults (docs/losses.md) unless its spec sets parameters; W-Softmax trains the"
-        + " first half of its steps with softmax, as [W-Softmax] does. paper_percent is [W-Softmax] Table 1 (MNIST, the"
+    String notes = "Each loss with its registry defaults (docs/losses.md) unless its spec sets parameters; W-Softmax and hinge train"
+        + " the first half of their steps with softmax (W-Softmax as [W-Softmax] does; hinge: docs/losses.md; --warmup-epochs 0"
+        + " trains both from scratch). paper_percent is [W-Softmax] Table 1 (MNIST, the"
         + " L-Softmax CNN, batch 50): their network and 99%+ regime, not this budget, so compare directions, not levels.";
     List<String> header = List.of("loss", "feature_dim", "test_accuracy_mean", "test_accuracy_sd", "runs", "per_seed_percent", "paper_percent");
     ExperimentReport.write(exp.out, log, "loss-table", "Every loss on one network ([W-Softmax], Table 1)",

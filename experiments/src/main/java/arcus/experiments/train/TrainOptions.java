@@ -99,9 +99,11 @@ public final class TrainOptions {
    * The warm-up of each loss's recipe. [W-Softmax], Section 5.1: "we first train the CNNs using the
    * conventional softmax loss, and refine the network using the proposed W-Softmax loss"; from
    * scratch W-Softmax can satisfy its training loss with features pointing away from their class
-   * (docs/losses.md, "The far side").
+   * (docs/losses.md, "The far side"). Hinge: from scratch its gradient vanishes on every sample
+   * past the margin, and one epoch of full MNIST on the L-Softmax network reached 98.60%; with
+   * softmax for the first half of the steps, 99.04% (docs/losses.md, "Multi-class hinge").
    */
-  public static final Map<String, String> RECIPE_WARMUP = Map.of("wsoftmax", "softmax");
+  public static final Map<String, String> RECIPE_WARMUP = Map.of("wsoftmax", "softmax", "hinge", "softmax");
 
   /** The options for a report's settings table: the config's entries that are not set per run. */
   public Map<String, Object> describe() {
