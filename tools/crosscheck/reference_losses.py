@@ -240,7 +240,7 @@ def _base_loss(name, x, w, y, p, ex):
     if name in DIRECT:
         return DIRECT[name](x, w, y, p, ex)
     if name == "simplex":
-        return _ce(p.get("s", 30.0) * _cos(x, simplex_weights(x.shape[1] + 1)), y)
+        return _ce(p.get("s", 10.0) * _cos(x, simplex_weights(x.shape[1] + 1)), y)
     return _ce(LOGITS[name](x, w, y, p, ex), y)
 
 

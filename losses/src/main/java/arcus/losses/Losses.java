@@ -79,7 +79,7 @@ public final class Losses {
       case "emsoftmax" -> new EmSoftmax(p.integer("K", 2), p.num("m", 0.3), p.num("hsic_lambda", 0.0), combine(p.str("combine", "mean")));
       case "pureangular" -> new PureAngular(p.num("S", 30), p.num("m", 0.3));
       case "hinge" -> new Hinge(p.num("delta", 1), p.bool("squared", false));
-      case "simplex" -> new SimplexClassifier(p.num("s", 30));
+      case "simplex" -> new SimplexClassifier(p.num("s", 10));
       default -> throw new AssertionError(name);
     };
   }
