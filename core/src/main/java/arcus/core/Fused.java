@@ -19,6 +19,21 @@ public final class Fused {
     };
   }
 
+  /** [1, C, 1, ...]: a per-channel [C] tensor reshaped to broadcast against x. */
+  private static int[] channelView(Tensor x) {
+    int[] view = new int[x.rank()];
+    java.util.Arrays.fill(view, 1);
+    view[1] = x.dim(1);
+    return view;
+  }
+
+  /** Every axis of x but the channel axis 1. */
+  private static int[] otherAxes(Tensor x) {
+    int[] axes = new int[x.rank() - 1];
+    for (int i = 0, a = 0; i < x.rank(); i++) if (i != 1) axes[a++] = i;
+    return axes;
+  }
+
   private static void checkChannels(String op, Tensor x, Tensor... perChannel) {
     if (x.rank() < 2) throw new IllegalArgumentException(op + ": input must be [N, C, ...], got " + x.shape());
     for (Tensor p : perChannel)
@@ -80,11 +95,7 @@ public final class Fused {
     Tensor m = Autodiff.stopGradient(mean), v = Autodiff.stopGradient(var);
     Storage s = fk.batchNormEval(x.storage, x.shape, gamma.storage, beta.storage, m.storage, v.storage, eps);
     return Ops.result("batchNormEval", x.shape, x.dtype, s, (g, out, need) -> {
-      int[] view = new int[x.rank()];
-      java.util.Arrays.fill(view, 1);
-      view[1] = x.dim(1);
-      int[] axes = new int[x.rank() - 1];
-      for (int i = 0, a = 0; i < x.rank(); i++) if (i != 1) axes[a++] = i;
+      int[] view = channelView(x), axes = otherAxes(x);
       Tensor sd = v.add(eps).sqrt().reshape(view);
       return new Tensor[] {
         need[0] ? g.mul(gamma.reshape(view).div(sd)) : null,
@@ -97,9 +108,7 @@ public final class Fused {
   /** The same function from primitives. */
   public static Tensor batchNormEvalComposed(Tensor x, Tensor gamma, Tensor beta, Tensor mean, Tensor var, double eps) {
     checkChannels("batchNormEval", x, gamma, beta, mean, var);
-    int[] view = new int[x.rank()];
-    java.util.Arrays.fill(view, 1);
-    view[1] = x.dim(1);
+    int[] view = channelView(x);
     Tensor scale = gamma.div(Autodiff.stopGradient(var).add(eps).sqrt());
     return x.sub(Autodiff.stopGradient(mean).reshape(view)).mul(scale.reshape(view)).add(beta.reshape(view));
   }
@@ -107,12 +116,7 @@ public final class Fused {
   /** The same function from primitives (differentiable to any order). */
   public static BatchNormResult batchNormComposed(Tensor x, Tensor gamma, Tensor beta, double eps) {
     checkChannels("batchNorm", x, gamma, beta);
-    int[] axes = new int[x.rank() - 1];
-    axes[0] = 0;
-    for (int i = 2; i < x.rank(); i++) axes[i - 1] = i;
-    int[] bshape = new int[x.rank()];
-    java.util.Arrays.fill(bshape, 1);
-    bshape[1] = x.dim(1);
+    int[] axes = otherAxes(x), bshape = channelView(x);
     Tensor mean = x.mean(axes, true);
     Tensor xc = x.sub(mean);
     Tensor var = xc.square().mean(axes, true);
@@ -144,9 +148,7 @@ public final class Fused {
 
   public static Tensor preluComposed(Tensor x, Tensor alpha) {
     checkChannels("prelu", x, alpha);
-    int[] bshape = new int[x.rank()];
-    java.util.Arrays.fill(bshape, 1);
-    bshape[1] = x.dim(1);
+    int[] bshape = channelView(x);
     return x.relu().add(x.minimum(0.0).mul(alpha.reshape(bshape)));
   }
 }

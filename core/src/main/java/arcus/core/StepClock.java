@@ -1,7 +1,5 @@
 package arcus.core;
 
-import java.util.EnumMap;
-import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -24,8 +22,8 @@ public final class StepClock {
 
   private static final ScopedValue<StepClock> CURRENT = ScopedValue.newInstance();
 
-  private final Map<Phase, Long> phaseNanos = new EnumMap<>(Phase.class);
-  private final Map<Kernel, Long> kernelNanos = new EnumMap<>(Kernel.class);
+  private final long[] phaseNanos = new long[Phase.values().length];
+  private final long[] kernelNanos = new long[Kernel.values().length];
   private long last = System.nanoTime();
 
   /** Runs {@code body} with this clock bound; its phases start counting now. */
@@ -44,27 +42,25 @@ public final class StepClock {
     StepClock c = current();
     if (c == null) return;
     long now = System.nanoTime();
-    c.phaseNanos.merge(phase, now - c.last, Long::sum);
+    c.phaseNanos[phase.ordinal()] += now - c.last;
     c.last = now;
   }
 
   /** Adds {@code nanos} spent in a kernel of family {@code k}. */
   public void addKernel(Kernel k, long nanos) {
-    kernelNanos.merge(k, nanos, Long::sum);
+    kernelNanos[k.ordinal()] += nanos;
   }
 
   public long phaseNanos(Phase p) {
-    return phaseNanos.getOrDefault(p, 0L);
+    return phaseNanos[p.ordinal()];
   }
 
   public long kernelNanos(Kernel k) {
-    return kernelNanos.getOrDefault(k, 0L);
+    return kernelNanos[k.ordinal()];
   }
 
   /** Sum of the phases: the timed steps' total. */
   public long totalNanos() {
-    long t = 0;
-    for (long v : phaseNanos.values()) t += v;
-    return t;
+    return java.util.Arrays.stream(phaseNanos).sum();
   }
 }

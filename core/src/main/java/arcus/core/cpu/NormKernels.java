@@ -26,22 +26,25 @@ final class NormKernels {
         double v = sq / ((double) n * s);
         mean[ch] = (float) m;
         var[ch] = (float) v;
-        // y = (x − m)·scale + β, subtracting first: folding m into the shift (x·scale + shift)
-        // cancels catastrophically when |x·scale| ≫ |y|, e.g. one value per channel (var = 0,
-        // scale = γ/√ε), where it gave errors of 1e-4 instead of exactly β.
-        float scale = (float) (gamma[ch] / Math.sqrt(v + eps));
-        for (int b = 0; b < n; b++) affineRun(x, y, (b * c + ch) * s, s, (float) m, scale, beta[ch]);
+        normalize(x, y, n, c, s, ch, (float) m, v, gamma[ch], beta[ch], eps);
       }
     });
+  }
+
+  /**
+   * Channel ch of y = (x − m)·γ/√(v + ε) + β, subtracting first: folding m into the shift
+   * (x·scale + shift) cancels catastrophically when |x·scale| ≫ |y|, e.g. one value per channel
+   * (var = 0, scale = γ/√ε), where it gave errors of 1e-4 instead of exactly β.
+   */
+  private static void normalize(float[] x, float[] y, int n, int c, int s, int ch, float m, double v, float gamma, float beta, double eps) {
+    float scale = (float) (gamma / Math.sqrt(v + eps));
+    for (int b = 0; b < n; b++) affineRun(x, y, (b * c + ch) * s, s, m, scale, beta);
   }
 
   /** y = (x − mean[c])·γ[c]/√(var[c] + ε) + β[c]: evaluation mode, the statistics given. */
   static void batchNormEval(float[] x, int n, int c, int s, float[] gamma, float[] beta, float[] mean, float[] var, double eps, float[] y) {
     Parallel.forRange(c, 1, (c0, c1) -> {
-      for (int ch = c0; ch < c1; ch++) {
-        float scale = (float) (gamma[ch] / Math.sqrt(var[ch] + eps));
-        for (int b = 0; b < n; b++) affineRun(x, y, (b * c + ch) * s, s, mean[ch], scale, beta[ch]);
-      }
+      for (int ch = c0; ch < c1; ch++) normalize(x, y, n, c, s, ch, mean[ch], var[ch], gamma[ch], beta[ch], eps);
     });
   }
 
