@@ -30,16 +30,34 @@ final class KernelWarmup {
     return t;
   }
 
+  /**
+   * Rows, feature dimension and classes of the warm-up cases: small first, so that the first
+   * calls, still interpreted (where the Vector API runs an order of magnitude slower), end quickly
+   * and the JIT sees many calls early; none a multiple of the vector length or of the GEMM's
+   * register tile, so the edge paths are compiled too (a kernel compiled without them is thrown
+   * away at the real case's first edge tile); the last with more rows than columns and the first
+   * with fewer, so both of the GEMM's ways of splitting work between threads are taken.
+   */
+  private static final int[][] SHAPES = {{37, 45, 51}, {131, 67, 45}};
+
   private static void run() {
     Rng rng = new Rng(1);
-    Tensor x = rng.normal(DType.F32, 0, 1, 256, 128), w = rng.normal(DType.F32, 0, 1, 128, 256);
-    int[] labels = new int[256];
-    for (int i = 0; i < labels.length; i++) labels[i] = rng.nextInt(256);
     List<MarginLoss> losses = List.of(Losses.create("arcface", Map.of()), Losses.create("softmax", Map.of()));
+    List<List<Tensor>> cases = new java.util.ArrayList<>();
+    List<int[]> labels = new java.util.ArrayList<>();
+    for (int[] s : SHAPES) {
+      cases.add(List.of(rng.normal(DType.F32, 0, 1, s[0], s[1]), rng.normal(DType.F32, 0, 1, s[1], s[2])));
+      int[] y = new int[s[0]];
+      for (int i = 0; i < y.length; i++) y[i] = rng.nextInt(s[2]);
+      labels.add(y);
+    }
     long deadline = System.nanoTime() + 700_000_000L;
     while (System.nanoTime() < deadline && !Thread.currentThread().isInterrupted()) {
-      for (MarginLoss l : losses)
-        Autodiff.valueAndGrad((List<Tensor> in) -> l.loss(in.get(0), in.get(1), labels), List.of(x, w));
+      for (int c = 0; c < cases.size(); c++) {
+        int[] y = labels.get(c);
+        for (MarginLoss l : losses)
+          Autodiff.valueAndGrad((List<Tensor> in) -> l.loss(in.get(0), in.get(1), y), cases.get(c));
+      }
     }
   }
 }
