@@ -26,7 +26,7 @@ public final class TrainOptions {
       + " linear, cosine, sigmoid:K, log:M, reciprocal (default: linear)")
   public String angle;
 
-  @Option(names = "--warmup-loss", description = "train with this loss first ([W-Softmax]: softmax first, then refine); default: the loss's recipe (wsoftmax: softmax, others none)")
+  @Option(names = "--warmup-loss", description = "train with this loss first ([W-Softmax]: softmax first, then refine); default: the loss's recipe (wsoftmax and hinge: softmax; the others none)")
   public String warmupLoss;
 
   @Option(names = "--warmup-epochs", description = "epochs of the warm-up loss, a fraction allowed (0.5: the first half of the first epoch's steps); default: half the epochs when there is one; 0 turns a recipe's warm-up off")
