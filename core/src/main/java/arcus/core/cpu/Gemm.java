@@ -24,10 +24,15 @@ final class Gemm {
   /** Columns of the register tile: two vectors. */
   static final int NR = 2 * L;
   /**
-   * Depth of a packed panel: the MR x KC pre-broadcast A micro-panel (24 KiB at KC=128) and one
-   * KC x NR micro-panel of B (8 KiB) share the 32 KiB L1d. Tunable for experiments only.
+   * Depth of a packed panel, chosen from the vector length so that the MR x KC pre-broadcast A
+   * micro-panel (MR·KC·L floats) stays at 24 KiB: KC = 128 for 256-bit vectors (with one KC x NR
+   * micro-panel of B, 8 KiB, in a 32 KiB L1d), 64 for 512-bit ones, where 128 made the A panel
+   * 48 KiB, a whole L1d. Measured on an AVX-512 Xeon, 2 threads (docs/performance.md, "On an
+   * AVX-512 CPU"): GEMM 1024³/2048³ at 64–84 GFLOP/s with KC = 128 against 95–103 with 64;
+   * training unchanged, its Winograd GEMMs being only 64 deep (the channels) anyway.
+   * {@code -Darcus.gemm.kc} overrides it, for experiments only.
    */
-  static final int KC = Integer.getInteger("arcus.gemm.kc", 128);
+  static final int KC = Integer.getInteger("arcus.gemm.kc", Math.max(16, 128 * 8 / L));
   /** Columns of packed B per block; bounds the packed-B buffer (KC x NC floats, 1 MiB) to L3. */
   static final int NC = Integer.getInteger("arcus.gemm.nc", 1024);
   /** Below this many multiply-adds, packing costs more than it saves. */
