@@ -88,7 +88,7 @@ public final class Charts {
       g.fillRect(0, 0, width, height);
       int top = 0;
       if (title != null && !title.isEmpty()) {
-        TextTitle t = new TextTitle(title, TITLE);
+        TextTitle t = new TextTitle(title, fitted(g, title, TITLE, width - 16));
         t.setPaint((Paint) Color.BLACK);
         // A title lays out its text in arrange(); drawn without it, it draws nothing.
         t.arrange(g, org.jfree.chart.block.RectangleConstraint.NONE);
@@ -107,6 +107,17 @@ public final class Charts {
       g.dispose();
     }
     return img;
+  }
+
+  /**
+   * {@code font}, or a smaller size of it (down to 9 points) under which {@code text} fits in
+   * {@code width} pixels: a figure's title is one line, and centred wider than the image it
+   * lost its first and last words (a single-panel k-classes figure was cut at both edges).
+   */
+  static Font fitted(Graphics2D g, String text, Font font, int width) {
+    Font f = font;
+    while (f.getSize2D() > 9 && g.getFontMetrics(f).stringWidth(text) > width) f = f.deriveFont(f.getSize2D() - 1);
+    return f;
   }
 
   /** Whether any pixel in the rectangle differs from white (for tests that something was drawn there). */

@@ -2,6 +2,7 @@ package arcus.experiments.report;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -81,6 +82,16 @@ class ReportUtilitiesTest {
     BufferedImage titled = LinePlot.render("a title", List.of(panel), 400, 300), plain = LinePlot.render("", List.of(panel), 400, 300);
     // with a title the panels move down by the title's band (30 px): ink above them is the title
     assertTrue(firstInkedRow(titled) < 30 + firstInkedRow(plain) - 10, firstInkedRow(titled) + " vs " + firstInkedRow(plain));
+  }
+
+  @Test
+  void aTitleWiderThanTheFigureIsShrunkToFitNotCutAtTheEdges() {
+    var panel = new LinePlot.Panel("", "k", "accuracy", List.of(new LinePlot.Series("a", new double[] {5, 10}, new double[] {0.99, 0.98})));
+    String title = "[W-Softmax] Table 4: test accuracy vs number of classes k (fashion, lenet-linear, mean of 3 seeds)";
+    BufferedImage img = LinePlot.render(title, List.of(panel), 500, 300);
+    assertTrue(Charts.inked(img, 0, 0, img.getWidth(), 28), "the title is drawn");
+    // centred and cut, its first and last letters would touch both edges of the title band
+    assertFalse(Charts.inked(img, 0, 0, 6, 28) && Charts.inked(img, img.getWidth() - 6, 0, 6, 28), "the title runs off both edges");
   }
 
   private static int firstInkedRow(BufferedImage img) {
