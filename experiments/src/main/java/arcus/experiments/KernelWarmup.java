@@ -6,6 +6,7 @@ import arcus.core.Rng;
 import arcus.core.Tensor;
 import arcus.losses.Losses;
 import arcus.losses.MarginLoss;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -40,24 +41,24 @@ final class KernelWarmup {
    */
   private static final int[][] SHAPES = {{37, 45, 51}, {131, 67, 45}};
 
+  /** One warm-up case: features, weights and labels. */
+  private record Case(List<Tensor> inputs, int[] labels) {}
+
   private static void run() {
     Rng rng = new Rng(1);
     List<MarginLoss> losses = List.of(Losses.create("arcface", Map.of()), Losses.create("softmax", Map.of()));
-    List<List<Tensor>> cases = new java.util.ArrayList<>();
-    List<int[]> labels = new java.util.ArrayList<>();
+    List<Case> cases = new ArrayList<>();
     for (int[] s : SHAPES) {
-      cases.add(List.of(rng.normal(DType.F32, 0, 1, s[0], s[1]), rng.normal(DType.F32, 0, 1, s[1], s[2])));
+      List<Tensor> in = List.of(rng.normal(DType.F32, 0, 1, s[0], s[1]), rng.normal(DType.F32, 0, 1, s[1], s[2]));
       int[] y = new int[s[0]];
       for (int i = 0; i < y.length; i++) y[i] = rng.nextInt(s[2]);
-      labels.add(y);
+      cases.add(new Case(in, y));
     }
     long deadline = System.nanoTime() + 700_000_000L;
     while (System.nanoTime() < deadline && !Thread.currentThread().isInterrupted()) {
-      for (int c = 0; c < cases.size(); c++) {
-        int[] y = labels.get(c);
+      for (Case c : cases)
         for (MarginLoss l : losses)
-          Autodiff.valueAndGrad((List<Tensor> in) -> l.loss(in.get(0), in.get(1), y), cases.get(c));
-      }
+          Autodiff.valueAndGrad((List<Tensor> in) -> l.loss(in.get(0), in.get(1), c.labels()), c.inputs());
     }
   }
 }

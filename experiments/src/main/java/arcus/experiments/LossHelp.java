@@ -23,7 +23,9 @@ final class LossHelp {
       out.add("  " + n + " ".repeat(w - n.length() + 2) + (ps.isEmpty() ? "(no parameters)" : String.join(", ", ps)));
     }
     out.add("  center passes every other parameter to its base loss.");
-    out.add("  Recipes: wsoftmax and hinge train the first half of their steps with softmax ([W-Softmax]; --warmup-epochs 0 turns it off);");
+    // the losses named here are the recipe map's, so a new recipe cannot be left out of the help
+    String warmed = String.join(" and ", new java.util.TreeSet<>(arcus.experiments.train.TrainOptions.RECIPE_WARMUP.keySet()));
+    out.add("  Recipes: " + warmed + " train the first half of their steps with softmax ([W-Softmax]; --warmup-epochs 0 turns it off);");
     out.add("  lsoftmax and sphereface blend in lambda=5 of cos θ (lambda=0: the pure margin, too hard from scratch in a short run).");
     out.add("  Each loss's formula: docs/losses.md.");
     return out.toArray(String[]::new);
