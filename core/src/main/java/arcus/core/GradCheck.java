@@ -26,8 +26,8 @@ public final class GradCheck {
 
   /**
    * @param h step of the central difference, scaled by max(1, |x|); an element that misses the
-   *     tolerance is tried again at h/10 and h/100 (a kink within h of the point), and reported
-   *     with its best estimate
+   *     tolerance is tried again at h/10, h/100 (a kink within h of the point) and 10h (round-off),
+   *     and reported with its best estimate
    */
   public static Report check(Function<List<Tensor>, Tensor> f, List<Tensor> inputs, double h, double rtol, double atol) {
     for (Tensor t : inputs)
@@ -42,13 +42,15 @@ public final class GradCheck {
       double[] ga = analytic.get(i).toDoubleArray();
       int[] shape = inputs.get(i).shape().dims();
       for (int e = 0; e < x.length; e++) {
-        double step = h * Math.max(1.0, Math.abs(x[e]));
+        double scale = h * Math.max(1.0, Math.abs(x[e]));
         double num = 0, err = 0, ratio = Double.POSITIVE_INFINITY;
-        // A kink or a steep point (ReLU's 0, acos near ±1) closer to x than the step makes the
-        // central difference wrong while the function is smooth at x: up to two refinements of
-        // the step (h/10, h/100) may resolve it. A wrong analytic gradient stays wrong at any
-        // step, since the difference then converges to the true derivative, not to it.
-        for (int refine = 0; refine < 3 && ratio > 1.0; refine++, step /= 10) {
+        // The difference can be wrong while the gradient is right, in two ways: a kink or steep
+        // point (ReLU's 0, acos near ±1) closer to x than the step, which a smaller step (h/10,
+        // h/100) resolves, or round-off in a function of large magnitude, which a larger one (10h)
+        // does. An element is tried at those steps in turn until one agrees. A wrong analytic
+        // gradient disagrees at every step: the difference converges to the true derivative.
+        for (int refine = 0; refine < STEPS.length && ratio > 1.0; refine++) {
+          double step = scale * STEPS[refine];
           double[] xp = x.clone(), xm = x.clone();
           xp[e] += step;
           xm[e] -= step;
@@ -75,6 +77,9 @@ public final class GradCheck {
     }
     return new Report(worstRatio <= 1.0, worstErr, wi, we, wa, wn, worstRatio);
   }
+
+  /** The multiples of h tried in turn for an element that misses the tolerance. */
+  private static final double[] STEPS = {1, 0.1, 0.01, 10};
 
   private static List<Tensor> replace(List<Tensor> xs, int i, Tensor t) {
     List<Tensor> r = new ArrayList<>(xs);
