@@ -47,6 +47,8 @@ final class Arena {
   private final long[] max = new long[3];
   private final Allocator[] alloc = new Allocator[3];
   private final boolean growable;
+  /** Fill each block with NaN (int32: MIN_VALUE) when it is freed, so a use after free reads poison, not plausible numbers (-Darcus.arena.poison=true; host arenas only). */
+  private final boolean poison;
   private final ReferenceQueue<Object> queue = new ReferenceQueue<>();
   private final Set<Block> live = ConcurrentHashMap.newKeySet();
   private long gcs;
@@ -69,6 +71,7 @@ final class Arena {
    */
   Arena(boolean growable) {
     this.growable = growable;
+    this.poison = growable && Boolean.getBoolean("arcus.arena.poison");
     for (int k = 0; k < 3; k++) {
       long mb = Long.getLong(PROPS[k], DEFAULT_MB[k]);
       if (mb <= 0) throw new IllegalArgumentException("-D" + PROPS[k] + " must be a positive number of MB, got " + mb);
@@ -122,7 +125,9 @@ final class Arena {
   }
 
   synchronized void free(int kind, int offset, int n) {
-    if (n > 0) alloc[kind].free(offset, round(n));
+    if (n <= 0) return;
+    alloc[kind].free(offset, round(n));
+    if (poison) poison(kind, offset, round(n));
   }
 
   /** Bytes of {@code kind}'s arena at its limit. */
@@ -179,7 +184,18 @@ final class Arena {
   }
 
   private void release(Block b) {
-    if (live.remove(b)) alloc[b.kind].free(b.offset, round(b.size));
+    if (live.remove(b)) {
+      alloc[b.kind].free(b.offset, round(b.size));
+      if (poison) poison(b.kind, b.offset, round(b.size));
+    }
+  }
+
+  private void poison(int kind, int offset, int n) {
+    switch (kind) {
+      case F32 -> java.util.Arrays.fill(f, offset, offset + n, Float.NaN);
+      case F64 -> java.util.Arrays.fill(d, offset, offset + n, Double.NaN);
+      default -> java.util.Arrays.fill(i, offset, offset + n, Integer.MIN_VALUE);
+    }
   }
 
   private void grow(int kind, int cap) {

@@ -11,6 +11,7 @@ import arcus.core.ReduceOp;
 import arcus.core.Shape;
 import arcus.core.Storage;
 import arcus.core.UnaryOp;
+import java.lang.ref.Reference;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -118,14 +119,27 @@ public final class TornadoBackend implements Backend, AutoCloseable {
     return r;
   }
 
-  /** Launches {@code kernel} in {@code dtype} with meta {@code m}: {@code f32} or {@code f64} is its JVM body. */
-  private void run(String kernel, DType dtype, int[] m, int grain, KernelExecutor.Body f32, KernelExecutor.Body f64) {
-    run(kernel, dtype, m, 0, 0, grain, f32, f64);
+  /**
+   * Launches {@code kernel} in {@code dtype} with meta {@code m}: {@code f32} or {@code f64} is its
+   * JVM body; {@code uses} are the storages whose blocks the meta array addresses.
+   */
+  private void run(String kernel, DType dtype, int[] m, int grain, KernelExecutor.Body f32, KernelExecutor.Body f64, DeviceStorage... uses) {
+    run(kernel, dtype, m, 0, 0, grain, f32, f64, uses);
   }
 
-  private void run(String kernel, DType dtype, int[] m, double scalar, int cols, int grain, KernelExecutor.Body f32, KernelExecutor.Body f64) {
-    if (m[0] == 0) return;
-    exec.launch(new KernelExecutor.Launch(kernel, dtype, m, scalar, cols, grain, dtype == DType.F32 ? f32 : f64));
+  /**
+   * The launch holds {@code uses} reachable until it has completed. Their blocks return to the
+   * arena when they become unreachable, and the meta array addresses them by offset only: without
+   * the fence the JIT may treat a storage as dead once its offset has been read (JLS 12.6.1), and
+   * a block could be freed and handed to another storage while this launch still reads or writes it.
+   */
+  private void run(String kernel, DType dtype, int[] m, double scalar, int cols, int grain, KernelExecutor.Body f32, KernelExecutor.Body f64, DeviceStorage... uses) {
+    try {
+      if (m[0] == 0) return;
+      exec.launch(new KernelExecutor.Launch(kernel, dtype, m, scalar, cols, grain, dtype == DType.F32 ? f32 : f64));
+    } finally {
+      Reference.reachabilityFence(uses);
+    }
   }
 
   private static int grain(long workPerIndex) {
@@ -220,8 +234,8 @@ public final class TornadoBackend implements Backend, AutoCloseable {
     int n = x.size();
     DeviceStorage y = alloc(to, n);
     int[] m = meta(n, x.offset(), y.offset());
-    if (to == DType.F64) run("ElementwiseKernels.castToDouble", DType.F64, m, GRAIN, null, mm -> ElementwiseKernels.castToDouble(arena.f, arena.d, mm));
-    else run("ElementwiseKernels.castToFloat", DType.F32, m, GRAIN, mm -> ElementwiseKernels.castToFloat(arena.d, arena.f, mm), null);
+    if (to == DType.F64) run("ElementwiseKernels.castToDouble", DType.F64, m, GRAIN, null, mm -> ElementwiseKernels.castToDouble(arena.f, arena.d, mm), x, y);
+    else run("ElementwiseKernels.castToFloat", DType.F32, m, GRAIN, mm -> ElementwiseKernels.castToFloat(arena.d, arena.f, mm), null, x, y);
     return y;
   }
 
@@ -230,7 +244,7 @@ public final class TornadoBackend implements Backend, AutoCloseable {
     DeviceStorage y = alloc(dtype, size);
     float[] fv = {(float) value};
     double[] dv = {value};
-    run("ElementwiseKernels.fill", dtype, meta(size, y.offset()), value, 0, GRAIN, mm -> ElementwiseKernels.fill(arena.f, fv, mm), mm -> ElementwiseKernels.fill(arena.d, dv, mm));
+    run("ElementwiseKernels.fill", dtype, meta(size, y.offset()), value, 0, GRAIN, mm -> ElementwiseKernels.fill(arena.f, fv, mm), mm -> ElementwiseKernels.fill(arena.d, dv, mm), y);
     return y;
   }
 
@@ -239,7 +253,7 @@ public final class TornadoBackend implements Backend, AutoCloseable {
     DeviceStorage x = own(s);
     int n = x.size();
     DeviceStorage y = alloc(x.dtype(), n);
-    run("ElementwiseKernels.unary", x.dtype(), meta(n, op.ordinal(), x.offset(), y.offset()), GRAIN, mm -> ElementwiseKernels.unary(arena.f, mm), mm -> ElementwiseKernels.unary(arena.d, mm));
+    run("ElementwiseKernels.unary", x.dtype(), meta(n, op.ordinal(), x.offset(), y.offset()), GRAIN, mm -> ElementwiseKernels.unary(arena.f, mm), mm -> ElementwiseKernels.unary(arena.d, mm), x, y);
     return y;
   }
 
@@ -249,7 +263,7 @@ public final class TornadoBackend implements Backend, AutoCloseable {
     int n = outShape.size(), r = outShape.rank();
     DeviceStorage y = alloc(a.dtype(), n);
     int[] m = cat(meta(n, op.ordinal(), r, a.offset(), b.offset(), y.offset()), broadcastStrides(as, outShape), broadcastStrides(bs, outShape), outShape.dims());
-    run("ElementwiseKernels.binary", a.dtype(), m, GRAIN, mm -> ElementwiseKernels.binary(arena.f, mm), mm -> ElementwiseKernels.binary(arena.d, mm));
+    run("ElementwiseKernels.binary", a.dtype(), m, GRAIN, mm -> ElementwiseKernels.binary(arena.f, mm), mm -> ElementwiseKernels.binary(arena.d, mm), a, b, y);
     return y;
   }
 
@@ -260,7 +274,7 @@ public final class TornadoBackend implements Backend, AutoCloseable {
     int n = outShape.size(), r = outShape.rank();
     DeviceStorage y = alloc(a.dtype(), n);
     int[] m = cat(meta(n, r, c.offset(), a.offset(), b.offset(), y.offset()), broadcastStrides(cs, outShape), broadcastStrides(as, outShape), broadcastStrides(bs, outShape), outShape.dims());
-    run("ElementwiseKernels.where", a.dtype(), m, GRAIN, mm -> ElementwiseKernels.where(arena.f, mm), mm -> ElementwiseKernels.where(arena.d, mm));
+    run("ElementwiseKernels.where", a.dtype(), m, GRAIN, mm -> ElementwiseKernels.where(arena.f, mm), mm -> ElementwiseKernels.where(arena.d, mm), c, a, b, y);
     return y;
   }
 
@@ -287,8 +301,8 @@ public final class TornadoBackend implements Backend, AutoCloseable {
     if (redCount == 0) return fill(x.dtype(), n, max ? Double.NEGATIVE_INFINITY : 0);
     DeviceStorage y = alloc(x.dtype(), n);
     int[] m = cat(meta(n, x.offset(), y.offset(), r, nred, redCount), outDims, st, redDims, redStrides);
-    if (max) run("ReduceKernels.reduceMax", x.dtype(), m, grain(redCount), mm -> ReduceKernels.reduceMax(arena.f, mm), mm -> ReduceKernels.reduceMax(arena.d, mm));
-    else run("ReduceKernels.reduceSum", x.dtype(), m, grain(redCount), mm -> ReduceKernels.reduceSum(arena.f, mm), mm -> ReduceKernels.reduceSum(arena.d, mm));
+    if (max) run("ReduceKernels.reduceMax", x.dtype(), m, grain(redCount), mm -> ReduceKernels.reduceMax(arena.f, mm), mm -> ReduceKernels.reduceMax(arena.d, mm), x, y);
+    else run("ReduceKernels.reduceSum", x.dtype(), m, grain(redCount), mm -> ReduceKernels.reduceSum(arena.f, mm), mm -> ReduceKernels.reduceSum(arena.d, mm), x, y);
     return y;
   }
 
@@ -301,7 +315,7 @@ public final class TornadoBackend implements Backend, AutoCloseable {
     if (n == 0) return y;
     int off = arena.allocate(Arena.I32, n);
     try {
-      run("ReduceKernels.argmax", x.dtype(), meta(n, x.offset(), off, a, inner), grain(a), mm -> ReduceKernels.argmax(arena.f, arena.i, mm), mm -> ReduceKernels.argmax(arena.d, arena.i, mm));
+      run("ReduceKernels.argmax", x.dtype(), meta(n, x.offset(), off, a, inner), grain(a), mm -> ReduceKernels.argmax(arena.f, arena.i, mm), mm -> ReduceKernels.argmax(arena.d, arena.i, mm), x);
       exec.download(off, y);
       downloads.incrementAndGet();
     } finally {
@@ -315,7 +329,7 @@ public final class TornadoBackend implements Backend, AutoCloseable {
   private Storage gather(DeviceStorage x, int base, int[] strides, int[] dims) {
     int n = Shape.of(dims).size();
     DeviceStorage y = alloc(x.dtype(), n);
-    run("LayoutKernels.gather", x.dtype(), cat(meta(n, x.offset() + base, y.offset(), dims.length), strides, dims), GRAIN, mm -> LayoutKernels.gather(arena.f, mm), mm -> LayoutKernels.gather(arena.d, mm));
+    run("LayoutKernels.gather", x.dtype(), cat(meta(n, x.offset() + base, y.offset(), dims.length), strides, dims), GRAIN, mm -> LayoutKernels.gather(arena.f, mm), mm -> LayoutKernels.gather(arena.d, mm), x, y);
     return y;
   }
 
@@ -323,7 +337,7 @@ public final class TornadoBackend implements Backend, AutoCloseable {
   private DeviceStorage embed(DeviceStorage part, int[] lo, int[] dims, int[] outDims, DeviceStorage prev) {
     int n = prev.size();
     DeviceStorage y = alloc(part.dtype(), n);
-    run("LayoutKernels.embed", part.dtype(), cat(meta(n, part.offset(), prev.offset(), y.offset(), outDims.length), lo, dims, outDims), GRAIN, mm -> LayoutKernels.embed(arena.f, mm), mm -> LayoutKernels.embed(arena.d, mm));
+    run("LayoutKernels.embed", part.dtype(), cat(meta(n, part.offset(), prev.offset(), y.offset(), outDims.length), lo, dims, outDims), GRAIN, mm -> LayoutKernels.embed(arena.f, mm), mm -> LayoutKernels.embed(arena.d, mm), part, prev, y);
     return y;
   }
 
@@ -384,7 +398,7 @@ public final class TornadoBackend implements Backend, AutoCloseable {
     int[] oai = split(xs, axis);
     int a = oai[1], inner = oai[2], n = oai[0] * inner;
     DeviceStorage y = alloc(x.dtype(), n);
-    run("LayoutKernels.takeAlong", x.dtype(), cat(meta(n, x.offset(), y.offset(), a, inner), idx), GRAIN, mm -> LayoutKernels.takeAlong(arena.f, mm), mm -> LayoutKernels.takeAlong(arena.d, mm));
+    run("LayoutKernels.takeAlong", x.dtype(), cat(meta(n, x.offset(), y.offset(), a, inner), idx), GRAIN, mm -> LayoutKernels.takeAlong(arena.f, mm), mm -> LayoutKernels.takeAlong(arena.d, mm), x, y);
     return y;
   }
 
@@ -396,7 +410,7 @@ public final class TornadoBackend implements Backend, AutoCloseable {
     for (int i = axis; i < gs.rank(); i++) inner *= gs.dim(i);
     int n = outer * size * inner;
     DeviceStorage y = alloc(g.dtype(), n);
-    run("LayoutKernels.scatterAlong", g.dtype(), cat(meta(n, g.offset(), y.offset(), size, inner), idx), GRAIN, mm -> LayoutKernels.scatterAlong(arena.f, mm), mm -> LayoutKernels.scatterAlong(arena.d, mm));
+    run("LayoutKernels.scatterAlong", g.dtype(), cat(meta(n, g.offset(), y.offset(), size, inner), idx), GRAIN, mm -> LayoutKernels.scatterAlong(arena.f, mm), mm -> LayoutKernels.scatterAlong(arena.d, mm), g, y);
     return y;
   }
 
@@ -406,7 +420,7 @@ public final class TornadoBackend implements Backend, AutoCloseable {
     int[] oai = split(xs, axis);
     int a = oai[1], inner = oai[2], n = oai[0] * idx.length * inner;
     DeviceStorage y = alloc(x.dtype(), n);
-    run("LayoutKernels.indexSelect", x.dtype(), cat(meta(n, x.offset(), y.offset(), a, inner, idx.length), idx), GRAIN, mm -> LayoutKernels.indexSelect(arena.f, mm), mm -> LayoutKernels.indexSelect(arena.d, mm));
+    run("LayoutKernels.indexSelect", x.dtype(), cat(meta(n, x.offset(), y.offset(), a, inner, idx.length), idx), GRAIN, mm -> LayoutKernels.indexSelect(arena.f, mm), mm -> LayoutKernels.indexSelect(arena.d, mm), x, y);
     return y;
   }
 
@@ -417,7 +431,7 @@ public final class TornadoBackend implements Backend, AutoCloseable {
     int outer = oai[0], n = oai[1], inner = oai[2], cells = outer * size * inner;
     if (n == 0) return zeros(g.dtype(), cells);
     DeviceStorage y = alloc(g.dtype(), cells);
-    run("LayoutKernels.indexAdd", g.dtype(), cat(meta(cells, g.offset(), y.offset(), n, size, inner), idx), grain(n), mm -> LayoutKernels.indexAdd(arena.f, mm), mm -> LayoutKernels.indexAdd(arena.d, mm));
+    run("LayoutKernels.indexAdd", g.dtype(), cat(meta(cells, g.offset(), y.offset(), n, size, inner), idx), grain(n), mm -> LayoutKernels.indexAdd(arena.f, mm), mm -> LayoutKernels.indexAdd(arena.d, mm), g, y);
     return y;
   }
 
@@ -429,7 +443,7 @@ public final class TornadoBackend implements Backend, AutoCloseable {
     DeviceStorage c = alloc(a.dtype(), rows * n);
     if (n == 0) return c;
     int[] mt = meta(rows, a.offset(), b.offset(), c.offset(), m, n, k, aStep, bStep, ta ? 1 : 0, tb ? 1 : 0);
-    run("MatmulKernels.matmul", a.dtype(), mt, 0, n, grain((long) n * k), mm -> MatmulKernels.matmul(arena.f, mm), mm -> MatmulKernels.matmul(arena.d, mm));
+    run("MatmulKernels.matmul", a.dtype(), mt, 0, n, grain((long) n * k), mm -> MatmulKernels.matmul(arena.f, mm), mm -> MatmulKernels.matmul(arena.d, mm), a, b, c);
     return c;
   }
 
@@ -441,7 +455,7 @@ public final class TornadoBackend implements Backend, AutoCloseable {
 
   private DeviceStorage im2col(DeviceStorage x, int[] g, int rows, int cols) {
     DeviceStorage y = alloc(x.dtype(), rows * cols);
-    run("ConvKernels.im2col", x.dtype(), cat(meta(rows, x.offset(), y.offset()), g), grain(cols), mm -> ConvKernels.im2col(arena.f, mm), mm -> ConvKernels.im2col(arena.d, mm));
+    run("ConvKernels.im2col", x.dtype(), cat(meta(rows, x.offset(), y.offset()), g), grain(cols), mm -> ConvKernels.im2col(arena.f, mm), mm -> ConvKernels.im2col(arena.d, mm), x, y);
     return y;
   }
 
@@ -464,7 +478,7 @@ public final class TornadoBackend implements Backend, AutoCloseable {
     int n = g[0], ckk = g[1] * g[4] * g[5], ohw = g[12] * g[13], oc = ws.dim(0), size = xs.size();
     DeviceStorage gcols = gemm(own(sw), own(sgy), n, ckk, ohw, oc, 0, oc * ohw, true, false);
     DeviceStorage gx = alloc(gcols.dtype(), size);
-    run("ConvKernels.col2im", gx.dtype(), cat(meta(size, gcols.offset(), gx.offset()), g), grain((long) g[4] * g[5]), mm -> ConvKernels.col2im(arena.f, mm), mm -> ConvKernels.col2im(arena.d, mm));
+    run("ConvKernels.col2im", gx.dtype(), cat(meta(size, gcols.offset(), gx.offset()), g), grain((long) g[4] * g[5]), mm -> ConvKernels.col2im(arena.f, mm), mm -> ConvKernels.col2im(arena.d, mm), gcols, gx);
     return gx;
   }
 
@@ -475,7 +489,7 @@ public final class TornadoBackend implements Backend, AutoCloseable {
     DeviceStorage cols = im2col(own(sx), g, n * ckk, ohw), gy = own(sgy);
     DeviceStorage gw = alloc(gy.dtype(), oc * ckk);
     int[] m = meta(oc, gy.offset(), cols.offset(), gw.offset(), n, oc, ckk, ohw, oc * ohw, ckk * ohw, 0, 1);
-    run("MatmulKernels.matmulSumBatch", gy.dtype(), m, 0, ckk, grain((long) n * ckk * ohw), mm -> MatmulKernels.matmulSumBatch(arena.f, mm), mm -> MatmulKernels.matmulSumBatch(arena.d, mm));
+    run("MatmulKernels.matmulSumBatch", gy.dtype(), m, 0, ckk, grain((long) n * ckk * ohw), mm -> MatmulKernels.matmulSumBatch(arena.f, mm), mm -> MatmulKernels.matmulSumBatch(arena.d, mm), gy, cols, gw);
     return gw;
   }
 
@@ -493,8 +507,8 @@ public final class TornadoBackend implements Backend, AutoCloseable {
     int n = g[0] * g[9] * g[10], gr = grain((long) g[3] * g[4]);
     DeviceStorage y = alloc(x.dtype(), n);
     int[] m = cat(meta(n, x.offset(), y.offset()), g);
-    if (kind == PoolKind.MAX) run("PoolKernels.maxForward", x.dtype(), m, gr, mm -> PoolKernels.maxForward(arena.f, mm), mm -> PoolKernels.maxForward(arena.d, mm));
-    else run("PoolKernels.avgForward", x.dtype(), m, gr, mm -> PoolKernels.avgForward(arena.f, mm), mm -> PoolKernels.avgForward(arena.d, mm));
+    if (kind == PoolKind.MAX) run("PoolKernels.maxForward", x.dtype(), m, gr, mm -> PoolKernels.maxForward(arena.f, mm), mm -> PoolKernels.maxForward(arena.d, mm), x, y);
+    else run("PoolKernels.avgForward", x.dtype(), m, gr, mm -> PoolKernels.avgForward(arena.f, mm), mm -> PoolKernels.avgForward(arena.d, mm), x, y);
     return y;
   }
 
@@ -505,8 +519,8 @@ public final class TornadoBackend implements Backend, AutoCloseable {
     int n = xs.size(), gr = grain((long) g[3] * g[4] * g[3] * g[4]);
     DeviceStorage gx = alloc(gy.dtype(), n);
     if (kind == PoolKind.MAX)
-      run("PoolKernels.maxBackward", gy.dtype(), cat(meta(n, x.offset(), gy.offset(), gx.offset()), g), gr, mm -> PoolKernels.maxBackward(arena.f, mm), mm -> PoolKernels.maxBackward(arena.d, mm));
-    else run("PoolKernels.avgBackward", gy.dtype(), cat(meta(n, gy.offset(), gx.offset()), g), gr, mm -> PoolKernels.avgBackward(arena.f, mm), mm -> PoolKernels.avgBackward(arena.d, mm));
+      run("PoolKernels.maxBackward", gy.dtype(), cat(meta(n, x.offset(), gy.offset(), gx.offset()), g), gr, mm -> PoolKernels.maxBackward(arena.f, mm), mm -> PoolKernels.maxBackward(arena.d, mm), x, gy, gx);
+    else run("PoolKernels.avgBackward", gy.dtype(), cat(meta(n, gy.offset(), gx.offset()), g), gr, mm -> PoolKernels.avgBackward(arena.f, mm), mm -> PoolKernels.avgBackward(arena.d, mm), gy, gx);
     return gx;
   }
 
@@ -516,7 +530,7 @@ public final class TornadoBackend implements Backend, AutoCloseable {
     int[] g = poolGeometry(xs, p);
     int n = g[0] * g[9] * g[10], gr = grain((long) g[3] * g[4]);
     DeviceStorage gy = alloc(x.dtype(), n);
-    run("PoolKernels.maxGather", x.dtype(), cat(meta(n, x.offset(), gx.offset(), gy.offset()), g), gr, mm -> PoolKernels.maxGather(arena.f, mm), mm -> PoolKernels.maxGather(arena.d, mm));
+    run("PoolKernels.maxGather", x.dtype(), cat(meta(n, x.offset(), gx.offset(), gy.offset()), g), gr, mm -> PoolKernels.maxGather(arena.f, mm), mm -> PoolKernels.maxGather(arena.d, mm), x, gx, gy);
     return gy;
   }
 }

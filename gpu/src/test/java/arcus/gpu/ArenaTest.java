@@ -106,4 +106,61 @@ class ArenaTest {
     assertTrue(a.used(Arena.I32) <= 5L * n + Arena.ALIGN * 5, "used " + a.used(Arena.I32));
     assertEquals(1, keep.size());
   }
+
+  /** With -Darcus.arena.poison=true (as the tests run) a freed block reads NaN, so a use after free cannot pass for data. */
+  @Test
+  void aFreedBlockIsPoisonedWhenAsked() {
+    String old = System.getProperty("arcus.arena.poison");
+    System.setProperty("arcus.arena.poison", "true");
+    Arena a;
+    try {
+      a = new Arena(true);
+    } finally {
+      if (old == null) System.clearProperty("arcus.arena.poison");
+      else System.setProperty("arcus.arena.poison", old);
+    }
+    int off = a.allocate(Arena.F32, 40);
+    java.util.Arrays.fill(a.f, off, off + 40, 1f);
+    int keep = a.allocate(Arena.F32, 8);
+    a.f[keep] = 7f;
+    a.free(Arena.F32, off, 40);
+    for (int j = off; j < off + 40; j++) assertTrue(Float.isNaN(a.f[j]), "element " + j + " of the freed block: " + a.f[j]);
+    assertEquals(7f, a.f[keep], "a live block is untouched");
+    Object owner = new Object();
+    int owned = a.allocate(Arena.F64, 5, owner);
+    a.d[owned] = 3;
+    owner = null;
+    for (int t = 0; t < 50 && a.used(Arena.F64) > 0; t++) System.gc();
+    assertEquals(0, a.used(Arena.F64), "the unreachable owner's block was reclaimed");
+    assertTrue(Double.isNaN(a.d[owned]), "a reclaimed block is poisoned too: " + a.d[owned]);
+  }
+
+  /**
+   * A long random sequence of allocations (small and large, so both ends of the arena are used,
+   * and past the initial capacity, so it grows) and frees: no two live blocks ever overlap, every
+   * block lies inside the arena, and the count of elements in use matches the live blocks.
+   */
+  @Test
+  void liveBlocksNeverOverlapUnderRandomAllocationAndFreeing() {
+    Arena a = withIntArenaMB(4, true);
+    java.util.Random rnd = new java.util.Random(42);
+    java.util.TreeMap<Integer, Integer> live = new java.util.TreeMap<>();
+    for (int step = 0; step < 20_000; step++) {
+      if (!live.isEmpty() && (rnd.nextInt(100) < 45 || a.used(Arena.I32) > 600_000)) {
+        Integer key = live.ceilingKey(rnd.nextInt(live.lastKey() + 1));
+        if (key == null) key = live.firstKey();
+        a.free(Arena.I32, key, live.remove(key));
+        continue;
+      }
+      int n = rnd.nextInt(10) == 0 ? 20_000 + rnd.nextInt(60_000) : 1 + rnd.nextInt(3_000);
+      int off = a.allocate(Arena.I32, n);
+      assertTrue(off >= 0 && off + n <= a.capacity(Arena.I32), "block [" + off + ", " + (off + n) + ") outside the arena of " + a.capacity(Arena.I32));
+      var below = live.floorEntry(off + n - 1);
+      assertTrue(below == null || below.getKey() + below.getValue() <= off, "step " + step + ": block [" + off + ", " + (off + n) + ") overlaps the live block at " + (below == null ? -1 : below.getKey()));
+      live.put(off, n);
+      long want = 0;
+      for (int size : live.values()) want += (size + Arena.ALIGN - 1) / Arena.ALIGN * Arena.ALIGN;
+      assertEquals(want, a.used(Arena.I32), "elements in use after step " + step);
+    }
+  }
 }
