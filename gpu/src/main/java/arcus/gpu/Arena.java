@@ -47,8 +47,17 @@ final class Arena {
   private final long[] max = new long[3];
   private final Allocator[] alloc = new Allocator[3];
   private final boolean growable;
-  /** Fill each block with NaN (int32: MIN_VALUE) when it is freed, so a use after free reads poison, not plausible numbers (-Darcus.arena.poison=true; host arenas only). */
+  /**
+   * The checking mode of the tests (-Darcus.arena.poison=true; host arenas only): each block is
+   * followed by {@link #ALIGN} guard elements holding a sentinel that a launch must leave as it
+   * found them ({@link #checkGuard}), and a block is filled with NaN (int32: MIN_VALUE) when it is
+   * freed, so a write past a block's end is caught at the launch that did it and a read of a freed
+   * block gives NaN, not plausible numbers.
+   */
   private final boolean poison;
+  private static final int GUARD_F32 = 0x7fa0dead;
+  private static final long GUARD_F64 = 0x7ff4dead0000deadL;
+  private static final int GUARD_I32 = 0x7eadbeef;
   private final ReferenceQueue<Object> queue = new ReferenceQueue<>();
   private final Set<Block> live = ConcurrentHashMap.newKeySet();
   private long gcs;
@@ -103,6 +112,17 @@ final class Arena {
   /** A block freed only by {@link #free}. */
   synchronized int allocate(int kind, int n) {
     if (n == 0) return 0;
+    int off = reserve(kind, reserved(n));
+    if (poison) guard(kind, off, n);
+    return off;
+  }
+
+  /** Elements a block of {@code n} takes from its arena: {@code n} rounded up to ALIGN, plus the guard when checking. */
+  private int reserved(int n) {
+    return round(n) + (poison ? ALIGN : 0);
+  }
+
+  private int reserve(int kind, int n) {
     drain();
     int off = alloc[kind].allocate(n);
     if (off >= 0) return off;
@@ -126,8 +146,39 @@ final class Arena {
 
   synchronized void free(int kind, int offset, int n) {
     if (n <= 0) return;
-    alloc[kind].free(offset, round(n));
-    if (poison) poison(kind, offset, round(n));
+    alloc[kind].free(offset, reserved(n));
+    if (poison) poison(kind, offset, reserved(n));
+  }
+
+  /** Whether blocks carry guards ({@link #checkGuard} is worth calling). */
+  boolean checking() {
+    return poison;
+  }
+
+  private void guard(int kind, int off, int n) {
+    int end = off + reserved(n);
+    switch (kind) {
+      case F32 -> java.util.Arrays.fill(f, off + n, end, Float.intBitsToFloat(GUARD_F32));
+      case F64 -> java.util.Arrays.fill(d, off + n, end, Double.longBitsToDouble(GUARD_F64));
+      default -> java.util.Arrays.fill(i, off + n, end, GUARD_I32);
+    }
+  }
+
+  /**
+   * In the checking mode: fails, naming {@code what}, when something wrote past the end of the
+   * block of {@code n} elements at {@code off} (into its padding or guard).
+   */
+  synchronized void checkGuard(int kind, int off, int n, String what) {
+    if (!poison || n == 0) return;
+    for (int j = off + n, end = off + reserved(n); j < end; j++) {
+      boolean intact = switch (kind) {
+        case F32 -> Float.floatToRawIntBits(f[j]) == GUARD_F32;
+        case F64 -> Double.doubleToRawLongBits(d[j]) == GUARD_F64;
+        default -> i[j] == GUARD_I32;
+      };
+      if (!intact)
+        throw new IllegalStateException(what + " wrote past the end of a " + NAMES[kind] + " block of " + n + " elements at offset " + off + " (element " + (j - off) + " of the block changed)");
+    }
   }
 
   /** Bytes of {@code kind}'s arena at its limit. */
@@ -185,8 +236,8 @@ final class Arena {
 
   private void release(Block b) {
     if (live.remove(b)) {
-      alloc[b.kind].free(b.offset, round(b.size));
-      if (poison) poison(b.kind, b.offset, round(b.size));
+      alloc[b.kind].free(b.offset, reserved(b.size));
+      if (poison) poison(b.kind, b.offset, reserved(b.size));
     }
   }
 

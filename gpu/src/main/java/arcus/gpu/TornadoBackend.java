@@ -137,6 +137,8 @@ public final class TornadoBackend implements Backend, AutoCloseable {
     try {
       if (m[0] == 0) return;
       exec.launch(new KernelExecutor.Launch(kernel, dtype, m, scalar, cols, grain, dtype == DType.F32 ? f32 : f64));
+      if (arena.checking())
+        for (DeviceStorage u : uses) arena.checkGuard(f32(u) ? Arena.F32 : Arena.F64, u.offset(), u.size(), "kernel " + kernel);
     } finally {
       Reference.reachabilityFence(uses);
     }

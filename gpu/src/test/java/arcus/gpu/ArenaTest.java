@@ -12,16 +12,17 @@ import org.junit.jupiter.api.Test;
 class ArenaTest {
   /** An arena with an int32 limit of {@code mb} MB and 1 MB for the others. */
   private static Arena withIntArenaMB(int mb, boolean growable) {
-    String[] keys = {"arcus.tornado.arenaMB", "arcus.tornado.arenaMB.f64", "arcus.tornado.arenaMB.i32"};
-    String[] old = new String[3];
-    for (int k = 0; k < 3; k++) {
+    // the offsets asserted below are those of an arena without the tests' guard elements
+    String[] keys = {"arcus.tornado.arenaMB", "arcus.tornado.arenaMB.f64", "arcus.tornado.arenaMB.i32", "arcus.arena.poison"};
+    String[] old = new String[4];
+    for (int k = 0; k < 4; k++) {
       old[k] = System.getProperty(keys[k]);
-      System.setProperty(keys[k], k == 2 ? Integer.toString(mb) : "1");
+      System.setProperty(keys[k], k == 2 ? Integer.toString(mb) : k == 3 ? "false" : "1");
     }
     try {
       return new Arena(growable);
     } finally {
-      for (int k = 0; k < 3; k++) {
+      for (int k = 0; k < 4; k++) {
         if (old[k] == null) System.clearProperty(keys[k]);
         else System.setProperty(keys[k], old[k]);
       }
@@ -162,5 +163,25 @@ class ArenaTest {
       for (int size : live.values()) want += (size + Arena.ALIGN - 1) / Arena.ALIGN * Arena.ALIGN;
       assertEquals(want, a.used(Arena.I32), "elements in use after step " + step);
     }
+  }
+
+  /** In the checking mode a write past a block's end, even into its alignment padding, is caught and named. */
+  @Test
+  void aWritePastABlocksEndIsCaughtInTheCheckingMode() {
+    String old = System.getProperty("arcus.arena.poison");
+    System.setProperty("arcus.arena.poison", "true");
+    Arena a;
+    try {
+      a = new Arena(true);
+    } finally {
+      if (old == null) System.clearProperty("arcus.arena.poison");
+      else System.setProperty("arcus.arena.poison", old);
+    }
+    int off = a.allocate(Arena.F32, 10);
+    java.util.Arrays.fill(a.f, off, off + 10, 2f);
+    a.checkGuard(Arena.F32, off, 10, "a kernel within bounds");
+    a.f[off + 12] = 0f;
+    var e = assertThrows(IllegalStateException.class, () -> a.checkGuard(Arena.F32, off, 10, "kernel Test.overrun"));
+    assertTrue(e.getMessage().contains("kernel Test.overrun wrote past the end of a float32 block of 10 elements") && e.getMessage().contains("element 12"), e.getMessage());
   }
 }
