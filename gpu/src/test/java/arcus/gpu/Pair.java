@@ -74,7 +74,7 @@ final class Pair {
       if (Double.isNaN(e[i]) && Double.isNaN(a[i])) continue;
       if (e[i] == a[i]) continue;
       double err = Math.abs(e[i] - a[i]);
-      if (err > tol * (Math.abs(e[i]) + scale))
+      if (!(err <= tol * (Math.abs(e[i]) + scale))) // a NaN on one side only fails too
         fail(what + " (" + expected.dtype() + "): element " + i + " is " + a[i] + ", CPU reference " + e[i] + "; reference " + abbreviate(e) + ", got " + abbreviate(a));
     }
   }

@@ -32,13 +32,14 @@ final class StepChecks {
   /** Relative float32 tolerance for whole-network values (sums over thousands of products). */
   static final double F32_TOL = 2e-3;
 
+  /** Element-wise within {@code tol} of the largest |expected| (plus 1e-3); a NaN on either side fails, it never passes a comparison. */
   static void assertClose(String what, Tensor expected, Tensor actual, double tol) {
     double[] e = expected.toDoubleArray(), a = actual.toDoubleArray();
     assertEquals(e.length, a.length, what + ": size");
     double scale = 0;
     for (double v : e) scale = Math.max(scale, Math.abs(v));
     for (int i = 0; i < e.length; i++)
-      if (Math.abs(e[i] - a[i]) > tol * (scale + 1e-3)) throw new AssertionError(what + ": element " + i + " is " + a[i] + ", CPU backend " + e[i] + " (max |value| " + scale + ")");
+      if (!(Math.abs(e[i] - a[i]) <= tol * (scale + 1e-3))) throw new AssertionError(what + ": element " + i + " is " + a[i] + ", CPU backend " + e[i] + " (max |value| " + scale + ")");
   }
 
   /** Host transfers of one training step at steady state, by the executor's and the backend's counters. */
