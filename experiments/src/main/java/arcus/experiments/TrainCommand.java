@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
         "Writes report.md, metrics.csv, steps.csv, curves.png, summary.json and checkpoint.arcus into --out",
         "(a new or empty folder; --resume continues the run there, --overwrite replaces it)."})
 final class TrainCommand implements Callable<Integer> {
-  @Mixin TrainOptions train = new TrainOptions();
+  @Mixin TrainOptions train = TrainOptions.recipe();
 
   @Mixin LossOptions loss = new LossOptions();
 

@@ -18,9 +18,10 @@ class TrainOptionsTest {
     return c.config();
   }
 
+  /** arcus train's defaults are the builder's, with the one-epoch recipe's batch 64, lr 0.02 and cosine schedule. */
   @Test
-  void trainDefaultsAreTheBuildersDefaults() {
-    assertEquals(TrainConfig.builder().build(), train());
+  void trainDefaultsAreTheBuildersWithTheRecipesBatchAndSchedule() {
+    assertEquals(TrainConfig.builder().batch(64).lr(0.02).lrSchedule("cosine").build(), train());
   }
 
   @Test
