@@ -108,18 +108,22 @@ class ArenaTest {
     assertEquals(1, keep.size());
   }
 
-  /** With -Darcus.arena.poison=true (as the tests run) a freed block reads NaN, so a use after free cannot pass for data. */
-  @Test
-  void aFreedBlockIsPoisonedWhenAsked() {
+  /** A growable arena in the tests' checking mode (-Darcus.arena.poison=true: guards, and NaN in freed blocks). */
+  private static Arena checkingArena() {
     String old = System.getProperty("arcus.arena.poison");
     System.setProperty("arcus.arena.poison", "true");
-    Arena a;
     try {
-      a = new Arena(true);
+      return new Arena(true);
     } finally {
       if (old == null) System.clearProperty("arcus.arena.poison");
       else System.setProperty("arcus.arena.poison", old);
     }
+  }
+
+  /** With -Darcus.arena.poison=true (as the tests run) a freed block reads NaN, so a use after free cannot pass for data. */
+  @Test
+  void aFreedBlockIsPoisonedWhenAsked() {
+    Arena a = checkingArena();
     int off = a.allocate(Arena.F32, 40);
     java.util.Arrays.fill(a.f, off, off + 40, 1f);
     int keep = a.allocate(Arena.F32, 8);
@@ -168,15 +172,7 @@ class ArenaTest {
   /** In the checking mode a write past a block's end, even into its alignment padding, is caught and named. */
   @Test
   void aWritePastABlocksEndIsCaughtInTheCheckingMode() {
-    String old = System.getProperty("arcus.arena.poison");
-    System.setProperty("arcus.arena.poison", "true");
-    Arena a;
-    try {
-      a = new Arena(true);
-    } finally {
-      if (old == null) System.clearProperty("arcus.arena.poison");
-      else System.setProperty("arcus.arena.poison", old);
-    }
+    Arena a = checkingArena();
     int off = a.allocate(Arena.F32, 10);
     java.util.Arrays.fill(a.f, off, off + 10, 2f);
     a.checkGuard(Arena.F32, off, 10, "a kernel within bounds");
