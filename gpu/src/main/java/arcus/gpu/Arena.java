@@ -54,7 +54,7 @@ final class Arena {
    * freed, so a write past a block's end is caught at the launch that did it and a read of a freed
    * block gives NaN, not plausible numbers.
    */
-  private final boolean poison;
+  private final boolean checking;
   private static final int GUARD_F32 = 0x7fa0dead;
   private static final long GUARD_F64 = 0x7ff4dead0000deadL;
   private static final int GUARD_I32 = 0x7eadbeef;
@@ -80,7 +80,7 @@ final class Arena {
    */
   Arena(boolean growable) {
     this.growable = growable;
-    this.poison = growable && Boolean.getBoolean("arcus.arena.poison");
+    this.checking = growable && Boolean.getBoolean("arcus.arena.poison");
     for (int k = 0; k < 3; k++) {
       long mb = Long.getLong(PROPS[k], DEFAULT_MB[k]);
       if (mb <= 0) throw new IllegalArgumentException("-D" + PROPS[k] + " must be a positive number of MB, got " + mb);
@@ -113,13 +113,13 @@ final class Arena {
   synchronized int allocate(int kind, int n) {
     if (n == 0) return 0;
     int off = reserve(kind, reserved(n));
-    if (poison) guard(kind, off, n);
+    if (checking) guard(kind, off, n);
     return off;
   }
 
   /** Elements a block of {@code n} takes from its arena: {@code n} rounded up to ALIGN, plus the guard when checking. */
   private int reserved(int n) {
-    return round(n) + (poison ? ALIGN : 0);
+    return round(n) + (checking ? ALIGN : 0);
   }
 
   private int reserve(int kind, int n) {
@@ -147,29 +147,24 @@ final class Arena {
   synchronized void free(int kind, int offset, int n) {
     if (n <= 0) return;
     alloc[kind].free(offset, reserved(n));
-    if (poison) poison(kind, offset, reserved(n));
+    if (checking) poison(kind, offset, reserved(n));
   }
 
   /** Whether blocks carry guards ({@link #checkGuard} is worth calling). */
   boolean checking() {
-    return poison;
+    return checking;
   }
 
   private void guard(int kind, int off, int n) {
-    int end = off + reserved(n);
-    switch (kind) {
-      case F32 -> java.util.Arrays.fill(f, off + n, end, Float.intBitsToFloat(GUARD_F32));
-      case F64 -> java.util.Arrays.fill(d, off + n, end, Double.longBitsToDouble(GUARD_F64));
-      default -> java.util.Arrays.fill(i, off + n, end, GUARD_I32);
-    }
+    fill(kind, off + n, off + reserved(n), Float.intBitsToFloat(GUARD_F32), Double.longBitsToDouble(GUARD_F64), GUARD_I32);
   }
 
   /**
-   * In the checking mode: fails, naming {@code what}, when something wrote past the end of the
-   * block of {@code n} elements at {@code off} (into its padding or guard).
+   * In the checking mode: fails, naming {@code kernel}, when it wrote past the end of the block of
+   * {@code n} elements at {@code off} (into its padding or guard).
    */
-  synchronized void checkGuard(int kind, int off, int n, String what) {
-    if (!poison || n == 0) return;
+  synchronized void checkGuard(int kind, int off, int n, String kernel) {
+    if (!checking || n == 0) return;
     for (int j = off + n, end = off + reserved(n); j < end; j++) {
       boolean intact = switch (kind) {
         case F32 -> Float.floatToRawIntBits(f[j]) == GUARD_F32;
@@ -177,7 +172,7 @@ final class Arena {
         default -> i[j] == GUARD_I32;
       };
       if (!intact)
-        throw new IllegalStateException(what + " wrote past the end of a " + NAMES[kind] + " block of " + n + " elements at offset " + off + " (element " + (j - off) + " of the block changed)");
+        throw new IllegalStateException("kernel " + kernel + " wrote past the end of a " + NAMES[kind] + " block of " + n + " elements at offset " + off + " (element " + (j - off) + " of the block changed)");
     }
   }
 
@@ -237,15 +232,20 @@ final class Arena {
   private void release(Block b) {
     if (live.remove(b)) {
       alloc[b.kind].free(b.offset, reserved(b.size));
-      if (poison) poison(b.kind, b.offset, reserved(b.size));
+      if (checking) poison(b.kind, b.offset, reserved(b.size));
     }
   }
 
   private void poison(int kind, int offset, int n) {
+    fill(kind, offset, offset + n, Float.NaN, Double.NaN, Integer.MIN_VALUE);
+  }
+
+  /** Fills [from, to) of {@code kind}'s arena with that kind's value. */
+  private void fill(int kind, int from, int to, float fv, double dv, int iv) {
     switch (kind) {
-      case F32 -> java.util.Arrays.fill(f, offset, offset + n, Float.NaN);
-      case F64 -> java.util.Arrays.fill(d, offset, offset + n, Double.NaN);
-      default -> java.util.Arrays.fill(i, offset, offset + n, Integer.MIN_VALUE);
+      case F32 -> java.util.Arrays.fill(f, from, to, fv);
+      case F64 -> java.util.Arrays.fill(d, from, to, dv);
+      default -> java.util.Arrays.fill(i, from, to, iv);
     }
   }
 

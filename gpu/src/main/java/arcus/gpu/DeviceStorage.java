@@ -24,7 +24,7 @@ public final class DeviceStorage implements Storage {
     this.backend = backend;
     this.dtype = dtype;
     this.size = size;
-    this.offset = arena.allocate(dtype == DType.F32 ? Arena.F32 : Arena.F64, size, this);
+    this.offset = arena.allocate(kind(), size, this);
   }
 
   @Override
@@ -40,6 +40,11 @@ public final class DeviceStorage implements Storage {
   @Override
   public int size() {
     return size;
+  }
+
+  /** The arena its block lives in: {@link Arena#F32} or {@link Arena#F64}. */
+  int kind() {
+    return dtype == DType.F32 ? Arena.F32 : Arena.F64;
   }
 
   /** Where the block starts in its arena (elements). */

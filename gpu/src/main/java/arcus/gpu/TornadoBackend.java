@@ -138,7 +138,7 @@ public final class TornadoBackend implements Backend, AutoCloseable {
       if (m[0] == 0) return;
       exec.launch(new KernelExecutor.Launch(kernel, dtype, m, scalar, cols, grain, dtype == DType.F32 ? f32 : f64));
       if (arena.checking())
-        for (DeviceStorage u : uses) arena.checkGuard(f32(u) ? Arena.F32 : Arena.F64, u.offset(), u.size(), "kernel " + kernel);
+        for (DeviceStorage u : uses) arena.checkGuard(u.kind(), u.offset(), u.size(), kernel);
     } finally {
       Reference.reachabilityFence(uses);
     }

@@ -175,9 +175,9 @@ class ArenaTest {
     Arena a = checkingArena();
     int off = a.allocate(Arena.F32, 10);
     java.util.Arrays.fill(a.f, off, off + 10, 2f);
-    a.checkGuard(Arena.F32, off, 10, "a kernel within bounds");
+    a.checkGuard(Arena.F32, off, 10, "Test.withinBounds");
     a.f[off + 12] = 0f;
-    var e = assertThrows(IllegalStateException.class, () -> a.checkGuard(Arena.F32, off, 10, "kernel Test.overrun"));
+    var e = assertThrows(IllegalStateException.class, () -> a.checkGuard(Arena.F32, off, 10, "Test.overrun"));
     assertTrue(e.getMessage().contains("kernel Test.overrun wrote past the end of a float32 block of 10 elements") && e.getMessage().contains("element 12"), e.getMessage());
   }
 }
