@@ -145,7 +145,7 @@ final class ConvKernels {
    * Whether the input gradient can run as a forward convolution of gy with the flipped kernel:
    * stride 1, dilation 1, padding at most k-1 (so the flipped padding k-1-p is not negative),
    * not pointwise (that is a plain GEMM already), and enough input channels to fill the GEMM's
-   * 6-row register tile (with c < 6 most of every tile would be padding).
+   * MR-row register tile (with c < MR most of every tile would be padding).
    */
   static boolean flippable(Geom g) {
     return g.sH == 1 && g.sW == 1 && g.dH == 1 && g.dW == 1 && g.pH <= g.kh - 1 && g.pW <= g.kw - 1

@@ -9,32 +9,41 @@ import jdk.incubator.vector.VectorSpecies;
  * dimensions. op(A) is A^T when {@code transA}, in which case A is stored [k x m] (lda >= m),
  * otherwise [m x k] (lda >= k); op(B) likewise is stored [n x k] when {@code transB}.
  *
- * <p>The float path follows the BLIS/Goto structure: B is packed into KC x NR panels that stream
- * from L2 while one KC x MR micro-panel of packed A stays in L1 (see {@link #serial}). Packing absorbs
- * all four transpose cases and zero-pads the edges, so the micro-kernel always sees one layout
- * and always computes a full MR x NR tile; only the write-back distinguishes edge tiles.
+ * <p>The float path follows the BLIS/Goto structure: B is packed into KC x NR micro-panels (one of
+ * them, 24 KiB, stays in L1 while it is used), A into MC x KC blocks of MR-row micro-panels that
+ * stream from L2 (see {@link #serial}). Packing absorbs all four transpose cases and zero-pads the
+ * edges, so the micro-kernel always sees one layout and always computes a full MR x NR tile; only
+ * the write-back distinguishes edge tiles.
  */
 final class Gemm {
   private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
   private static final VectorSpecies<Double> DS = DoubleVector.SPECIES_PREFERRED;
   private static final int L = FS.length();
 
-  /** Rows of the register tile: 6 rows x 2 vectors = 12 accumulators + 2 B + 1 A = 15 of 16 ymm. */
-  static final int MR = 6;
-  /** Columns of the register tile: two vectors. */
-  static final int NR = 2 * L;
   /**
-   * Depth of a packed panel, chosen from the vector length so that the MR x KC pre-broadcast A
-   * micro-panel (MR·KC·L floats) stays at 24 KiB: KC = 128 for 256-bit vectors (with one KC x NR
-   * micro-panel of B, 8 KiB, in a 32 KiB L1d), 64 for 512-bit ones, where 128 made the A panel
-   * 48 KiB, a whole L1d. Measured on an AVX-512 Xeon, 2 threads (docs/performance.md, "On an
-   * AVX-512 CPU"): GEMM 1024³/2048³ at 64–84 GFLOP/s with KC = 128 against 95–103 with 64;
-   * training unchanged, its Winograd GEMMs being only 64 deep (the channels) anyway.
-   * {@code -Darcus.gemm.kc} overrides it, for experiments only.
+   * Rows of the register tile: 3 rows x 3 vectors = 9 accumulators, + 3 B vectors + 3 broadcast A
+   * values = 15 of AVX2's 16 registers. C2 schedules all of an iteration's broadcasts first, so a
+   * tile whose accumulators, B vectors and broadcasts do not all fit spills an accumulator, and
+   * the spill's store-to-load round trip then sits in an FMA dependency chain: 6 x 2 vectors
+   * with broadcasts read 40-44 GFLOP/s on one Zen 3 core, 5 x 2 read 36. This tile, with A
+   * broadcast straight from memory ({@code vbroadcastss ymm, m32}, a load, no shuffle), read
+   * 92-94 GFLOP/s with its B micro-panel in L1 (C's FMA loop: 100), against 69-77 for the
+   * previous 6 x 2 tile that read pre-broadcast A vectors (docs/performance.md, "GEMM: a 3 x 3
+   * register tile").
    */
-  static final int KC = Integer.getInteger("arcus.gemm.kc", Math.max(16, 128 * 8 / L));
-  /** Columns of packed B per block; bounds the packed-B buffer (KC x NC floats, 1 MiB) to L3. */
-  static final int NC = Integer.getInteger("arcus.gemm.nc", 1024);
+  static final int MR = 3;
+  /** Columns of the register tile: three vectors. */
+  static final int NR = 3 * L;
+  /**
+   * Depth of a packed panel: the KC x NR micro-panel of B that stays in L1 is 24 KiB (KC = 256
+   * for 256-bit vectors, 128 for 512-bit ones). {@code -Darcus.gemm.kc} overrides it, for
+   * experiments only.
+   */
+  static final int KC = Integer.getInteger("arcus.gemm.kc", Math.max(32, 6144 / NR));
+  /** Rows of A per packed block (MC x KC floats, 96 KiB at KC = 256: in L2); a multiple of MR. */
+  static final int MC = roundUp(Integer.getInteger("arcus.gemm.mc", 96), MR);
+  /** Columns of packed B per block (KC x NC floats, 2 MiB: in L3); a multiple of NR. */
+  static final int NC = roundUp(Integer.getInteger("arcus.gemm.nc", 2048), NR);
   /** Below this many multiply-adds, packing costs more than it saves. */
   static final long SMALL = 32L * 32 * 32;
 
@@ -65,10 +74,9 @@ final class Gemm {
 
   /**
    * Splits C into independent slabs, one per thread; each slab is a whole sub-GEMM with its own
-   * packing buffers, so threads never synchronise or share writes (slab edges are multiples of
-   * the register tile, which for NR=16 floats is a cache line). Row slabs are preferred because
-   * packed A is 8x inflated by pre-broadcasting: splitting rows packs each A row once in total,
-   * whereas splitting columns would make every thread pack all of A.
+   * packing buffers, so threads never synchronise or share writes. Row slabs (multiples of MR
+   * rows) are preferred, as they split most evenly; when there are too few rows for that and C
+   * is wide, it is split into column slabs of whole NR-wide panels.
    */
   static void sgemmPacked(boolean transA, boolean transB, int m, int n, int k,
                           float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
@@ -85,16 +93,16 @@ final class Gemm {
       return;
     }
     int rowBlocks = (m + MR - 1) / MR;
-    if (rowBlocks < 4 * Parallel.threads() && n > m) {
+    if (rowBlocks < 8 * Parallel.threads() && n > m) {
       int blocks = (n + NR - 1) / NR;
-      Parallel.forRange(blocks, 4, (from, to) -> {
+      Parallel.forRange(blocks, 2, (from, to) -> {
         int j0 = from * NR, j1 = Math.min(n, to * NR);
         int bo = transB ? (bRows == null ? bOff + j0 * ldb : bOff) : bOff + j0;
         int row0 = transB && bRows != null ? j0 : 0;
         serial(transA, transB, m, j1 - j0, k, a, aOff, lda, b, bo, ldb, bRows, row0, c, cOff + j0, ldc, accumulate);
       });
     } else {
-      Parallel.forRange(rowBlocks, 4, (from, to) -> {
+      Parallel.forRange(rowBlocks, 8, (from, to) -> {
         int i0 = from * MR, i1 = Math.min(m, to * MR);
         int ao = transA ? aOff + i0 : aOff + i0 * lda;
         serial(transA, transB, i1 - i0, n, k, a, ao, lda, b, bOff, ldb, bRows, 0, c, cOff + i0 * ldc, ldc, accumulate);
@@ -109,7 +117,7 @@ final class Gemm {
    */
   private static final class Scratch {
     float[] bp = new float[0];
-    float[] ap = new float[KC * MR * L];
+    final float[] ap = new float[MC * KC];
     final float[] edge = new float[MR * NR];
 
     float[] bp(int len) {
@@ -121,11 +129,9 @@ final class Gemm {
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
   /**
-   * Loop order jc, pc, ir, jr: one MR x KC micro-panel of pre-broadcast A (KC*MR*L floats,
-   * 24 KiB at KC=128) is packed right before it is used against every B micro-panel of the
-   * block, so it stays in L1 while the B micro-panels (8 KiB each) stream from L2. With the
-   * previous ic/jr/ir order the 48 KiB A micro-panels were re-read from L2 for every B panel
-   * at 192 bytes per 12 FMAs, which is the whole L2-to-L1 bandwidth.
+   * Loop order jc, pc, ic, jr, ir (BLIS): a KC x NC block of B is packed once (L3), then for
+   * every MC x KC block of A (packed, L2) each KC x NR micro-panel of B stays in L1 while the
+   * MR-row micro-panels of A stream past it.
    */
   private static void serial(boolean transA, boolean transB, int m, int n, int k,
                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb, int[] bRows, int bRow0,
@@ -142,18 +148,21 @@ final class Gemm {
         int kc = Math.min(KC, k - pc);
         boolean overwrite = !accumulate && pc == 0;
         packB(transB, b, bOff, ldb, bRows, bRow0, pc, jc, kc, nc, bp);
-        for (int ir = 0; ir < m; ir += MR) {
-          int mr = Math.min(MR, m - ir);
-          packA(transA, a, aOff, lda, ir, pc, mr, kc, ap);
+        for (int ic = 0; ic < m; ic += MC) {
+          int mc = Math.min(MC, m - ic);
+          packA(transA, a, aOff, lda, ic, pc, mc, kc, ap);
           for (int jr = 0; jr < nc; jr += NR) {
-            int nr = Math.min(NR, nc - jr);
-            int co = cOff + ir * ldc + jc + jr;
-            if (mr == MR && nr == NR) {
-              kernel(kc, ap, 0, bp, jr / NR * panelStride(kc), c, co, ldc, overwrite);
-            } else {
-              // Edge tiles go through a scratch tile so the hot kernel stays small enough to inline.
-              kernel(kc, ap, 0, bp, jr / NR * panelStride(kc), edge, 0, NR, true);
-              addEdge(edge, c, co, ldc, mr, nr, overwrite);
+            int nr = Math.min(NR, nc - jr), bo = jr / NR * panelStride(kc);
+            for (int ir = 0; ir < mc; ir += MR) {
+              int mr = Math.min(MR, mc - ir);
+              int co = cOff + (ic + ir) * ldc + jc + jr;
+              if (mr == MR && nr == NR) {
+                kernel(kc, ap, ir * kc, bp, bo, c, co, ldc, overwrite);
+              } else {
+                // Edge tiles go through a scratch tile so the hot kernel stays small enough to inline.
+                kernel(kc, ap, ir * kc, bp, bo, edge, 0, NR, true);
+                addEdge(edge, c, co, ldc, mr, nr, overwrite);
+              }
             }
           }
         }
@@ -162,9 +171,8 @@ final class Gemm {
   }
 
   /**
-   * Distance between packed B panels: kc*NR floats plus one extra row. At kc = 128 a bare panel
-   * is exactly 8 KiB, so packing one row of B into every panel hit a single L1 set (and few L2
-   * sets) over and over; the 64-byte skew spreads those stores over consecutive sets.
+   * Distance between packed B panels: kc*NR floats plus one extra row, so that packing one row
+   * of B into every panel does not hit the same few cache sets when kc*NR is a power of two.
    */
   static int panelStride(int kc) {
     return kc * NR + NR;
@@ -186,6 +194,7 @@ final class Gemm {
         for (int jr = 0; jr < full; jr += NR, dst += panel) {
           FloatVector.fromArray(FS, b, src + jr).intoArray(bp, dst);
           FloatVector.fromArray(FS, b, src + jr + L).intoArray(bp, dst + L);
+          FloatVector.fromArray(FS, b, src + jr + 2 * L).intoArray(bp, dst + 2 * L);
         }
         if (full < nc) {
           int nr = nc - full;
@@ -210,87 +219,80 @@ final class Gemm {
   }
 
   /**
-   * Packs op(A)[ic:ic+mc, pc:pc+kc] as MR-tall panels, each stored k-major and zero-padded, with
-   * every element pre-broadcast to a full vector. C2 lowers a scalar broadcast through a
-   * register shuffle that competes with the FMAs for ports (measured: 39 vs 64 GFLOP/s in the
-   * kernel alone); a plain vector load costs only a load slot, and the 8x larger panel is paid
-   * for by packing one micro-panel at a time, right before it is used (see {@link #serial}).
+   * Packs op(A)[ic:ic+mc, pc:pc+kc] as MR-tall micro-panels, each stored k-major (MR values per
+   * k) and zero-padded: micro-panel ir starts at ir*kc.
    */
   private static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int pc, int mc, int kc, float[] ap) {
-    FloatVector zero = FloatVector.zero(FS);
     for (int ir = 0; ir < mc; ir += MR) {
-      int mr = Math.min(MR, mc - ir);
-      int dst = ir * kc * L;
-      for (int p = 0; p < kc; p++) {
-        int src = transA ? aOff + (pc + p) * lda + ic + ir : aOff + (ic + ir) * lda + pc + p;
-        int step = transA ? 1 : lda;
-        int i = 0;
-        for (; i < mr; i++, src += step) FloatVector.broadcast(FS, a[src]).intoArray(ap, dst + (p * MR + i) * L);
-        for (; i < MR; i++) zero.intoArray(ap, dst + (p * MR + i) * L);
+      int mr = Math.min(MR, mc - ir), dst = ir * kc;
+      if (transA) {
+        int src = aOff + pc * lda + ic + ir;
+        for (int p = 0; p < kc; p++, src += lda, dst += MR) {
+          int i = 0;
+          for (; i < mr; i++) ap[dst + i] = a[src + i];
+          for (; i < MR; i++) ap[dst + i] = 0f;
+        }
+      } else {
+        int src = aOff + (ic + ir) * lda + pc;
+        for (int i = 0; i < mr; i++, src += lda) {
+          for (int p = 0; p < kc; p++) ap[dst + p * MR + i] = a[src + p];
+        }
+        for (int i = mr; i < MR; i++) {
+          for (int p = 0; p < kc; p++) ap[dst + p * MR + i] = 0f;
+        }
       }
     }
   }
 
   /**
-   * The 6 x 2L register tile. Twelve accumulators are named locals so C2 keeps them in
-   * registers; the loop body is one B row (two loads) against six pre-broadcast A vectors.
+   * The 3 x 3L register tile. Nine accumulators are named locals so C2 keeps them in registers;
+   * the loop body is one B row (three loads) against three A values broadcast from memory.
    */
   private static void kernel(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc,
                              boolean overwrite) {
     FloatVector z = FloatVector.zero(FS);
-    FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z;
-    FloatVector c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
+    FloatVector c00 = z, c01 = z, c02 = z, c10 = z, c11 = z, c12 = z, c20 = z, c21 = z, c22 = z;
     // Indices are affine in the loop counter (not separately bumped) so C2 can hoist range checks.
     for (int p = 0; p < kc; p++) {
-      int ai = ao + p * (MR * L), bi = bo + p * NR;
+      int ai = ao + p * MR, bi = bo + p * NR;
       FloatVector b0 = FloatVector.fromArray(FS, bp, bi);
       FloatVector b1 = FloatVector.fromArray(FS, bp, bi + L);
-      FloatVector av = FloatVector.fromArray(FS, ap, ai);
+      FloatVector b2 = FloatVector.fromArray(FS, bp, bi + 2 * L);
+      FloatVector av = FloatVector.broadcast(FS, ap[ai]);
       c00 = av.fma(b0, c00);
       c01 = av.fma(b1, c01);
-      av = FloatVector.fromArray(FS, ap, ai + 1 * L);
+      c02 = av.fma(b2, c02);
+      av = FloatVector.broadcast(FS, ap[ai + 1]);
       c10 = av.fma(b0, c10);
       c11 = av.fma(b1, c11);
-      av = FloatVector.fromArray(FS, ap, ai + 2 * L);
+      c12 = av.fma(b2, c12);
+      av = FloatVector.broadcast(FS, ap[ai + 2]);
       c20 = av.fma(b0, c20);
       c21 = av.fma(b1, c21);
-      av = FloatVector.fromArray(FS, ap, ai + 3 * L);
-      c30 = av.fma(b0, c30);
-      c31 = av.fma(b1, c31);
-      av = FloatVector.fromArray(FS, ap, ai + 4 * L);
-      c40 = av.fma(b0, c40);
-      c41 = av.fma(b1, c41);
-      av = FloatVector.fromArray(FS, ap, ai + 5 * L);
-      c50 = av.fma(b0, c50);
-      c51 = av.fma(b1, c51);
+      c22 = av.fma(b2, c22);
     }
     // Written out rather than via a helper: a non-inlined call taking vectors would box them.
+    int r1 = co + ldc, r2 = co + 2 * ldc;
     if (!overwrite) {
       c00 = c00.add(FloatVector.fromArray(FS, c, co));
       c01 = c01.add(FloatVector.fromArray(FS, c, co + L));
-      c10 = c10.add(FloatVector.fromArray(FS, c, co + ldc));
-      c11 = c11.add(FloatVector.fromArray(FS, c, co + ldc + L));
-      c20 = c20.add(FloatVector.fromArray(FS, c, co + 2 * ldc));
-      c21 = c21.add(FloatVector.fromArray(FS, c, co + 2 * ldc + L));
-      c30 = c30.add(FloatVector.fromArray(FS, c, co + 3 * ldc));
-      c31 = c31.add(FloatVector.fromArray(FS, c, co + 3 * ldc + L));
-      c40 = c40.add(FloatVector.fromArray(FS, c, co + 4 * ldc));
-      c41 = c41.add(FloatVector.fromArray(FS, c, co + 4 * ldc + L));
-      c50 = c50.add(FloatVector.fromArray(FS, c, co + 5 * ldc));
-      c51 = c51.add(FloatVector.fromArray(FS, c, co + 5 * ldc + L));
+      c02 = c02.add(FloatVector.fromArray(FS, c, co + 2 * L));
+      c10 = c10.add(FloatVector.fromArray(FS, c, r1));
+      c11 = c11.add(FloatVector.fromArray(FS, c, r1 + L));
+      c12 = c12.add(FloatVector.fromArray(FS, c, r1 + 2 * L));
+      c20 = c20.add(FloatVector.fromArray(FS, c, r2));
+      c21 = c21.add(FloatVector.fromArray(FS, c, r2 + L));
+      c22 = c22.add(FloatVector.fromArray(FS, c, r2 + 2 * L));
     }
     c00.intoArray(c, co);
     c01.intoArray(c, co + L);
-    c10.intoArray(c, co + ldc);
-    c11.intoArray(c, co + ldc + L);
-    c20.intoArray(c, co + 2 * ldc);
-    c21.intoArray(c, co + 2 * ldc + L);
-    c30.intoArray(c, co + 3 * ldc);
-    c31.intoArray(c, co + 3 * ldc + L);
-    c40.intoArray(c, co + 4 * ldc);
-    c41.intoArray(c, co + 4 * ldc + L);
-    c50.intoArray(c, co + 5 * ldc);
-    c51.intoArray(c, co + 5 * ldc + L);
+    c02.intoArray(c, co + 2 * L);
+    c10.intoArray(c, r1);
+    c11.intoArray(c, r1 + L);
+    c12.intoArray(c, r1 + 2 * L);
+    c20.intoArray(c, r2);
+    c21.intoArray(c, r2 + L);
+    c22.intoArray(c, r2 + 2 * L);
   }
 
   private static void addEdge(float[] edge, float[] c, int co, int ldc, int mr, int nr, boolean overwrite) {
@@ -298,13 +300,11 @@ final class Gemm {
       // Short tile (the last rows of m): whole-vector rows.
       for (int i = 0; i < mr; i++) {
         int row = co + i * ldc;
-        FloatVector e0 = FloatVector.fromArray(FS, edge, i * NR), e1 = FloatVector.fromArray(FS, edge, i * NR + L);
-        if (!overwrite) {
-          e0 = e0.add(FloatVector.fromArray(FS, c, row));
-          e1 = e1.add(FloatVector.fromArray(FS, c, row + L));
+        for (int v = 0; v < NR; v += L) {
+          FloatVector e = FloatVector.fromArray(FS, edge, i * NR + v);
+          if (!overwrite) e = e.add(FloatVector.fromArray(FS, c, row + v));
+          e.intoArray(c, row + v);
         }
-        e0.intoArray(c, row);
-        e1.intoArray(c, row + L);
       }
     } else if (overwrite) {
       for (int i = 0; i < mr; i++) System.arraycopy(edge, i * NR, c, co + i * ldc, nr);
