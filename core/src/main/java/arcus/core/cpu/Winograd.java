@@ -1,6 +1,8 @@
 package arcus.core.cpu;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -145,56 +147,68 @@ final class Winograd {
    * src[sOff + so[j] + q]. Multiplications by 2, 4 are exact; the sums are grouped to share
    * terms (v1, v2 share d1 ± d2, d3 ± d4 and so on).
    */
-  private static void bt4(float[] src, int sOff, int[] so, float[] dst, int dOff, int dStep, int len) {
-    int o0 = sOff + so[0], o1 = sOff + so[1], o2 = sOff + so[2], o3 = sOff + so[3], o4 = sOff + so[4], o5 = sOff + so[5];
+  private static void bt4(float[] src, int sOff, int[] so, float[] dst, int dOff, int dStep, int len,
+                          int count, int sStride, int dStride) {
     FloatVector four = FloatVector.broadcast(FS, 4f), mfour = FloatVector.broadcast(FS, -4f), mfive = FloatVector.broadcast(FS, -5f);
     FloatVector two = FloatVector.broadcast(FS, 2f), mtwo = FloatVector.broadcast(FS, -2f);
-    for (int q = 0; q < len; q += L) {
-      FloatVector d0 = FloatVector.fromArray(FS, src, o0 + q), d1 = FloatVector.fromArray(FS, src, o1 + q);
-      FloatVector d2 = FloatVector.fromArray(FS, src, o2 + q), d3 = FloatVector.fromArray(FS, src, o3 + q);
-      FloatVector d4 = FloatVector.fromArray(FS, src, o4 + q), d5 = FloatVector.fromArray(FS, src, o5 + q);
-      FloatVector s12 = d1.add(d2), s34 = d3.add(d4), t12 = d1.sub(d2), t43 = d4.sub(d3);
-      FloatVector t31 = d3.sub(d1), t42 = d4.sub(d2);
-      d0.fma(four, d2.fma(mfive, d4)).intoArray(dst, dOff + q);
-      s12.fma(mfour, s34).intoArray(dst, dOff + dStep + q);
-      t12.fma(four, t43).intoArray(dst, dOff + 2 * dStep + q);
-      t31.fma(two, t42).intoArray(dst, dOff + 3 * dStep + q);
-      t31.fma(mtwo, t42).intoArray(dst, dOff + 4 * dStep + q);
-      d1.fma(four, d3.fma(mfive, d5)).intoArray(dst, dOff + 5 * dStep + q);
+    int s0 = so[0], s1 = so[1], s2 = so[2], s3 = so[3], s4 = so[4], s5 = so[5];
+    for (int r = 0; r < count; r++, sOff += sStride, dOff += dStride) {
+      int o0 = sOff + s0, o1 = sOff + s1, o2 = sOff + s2, o3 = sOff + s3, o4 = sOff + s4, o5 = sOff + s5;
+      for (int q = 0; q < len; q += L) {
+        FloatVector d0 = FloatVector.fromArray(FS, src, o0 + q), d1 = FloatVector.fromArray(FS, src, o1 + q);
+        FloatVector d2 = FloatVector.fromArray(FS, src, o2 + q), d3 = FloatVector.fromArray(FS, src, o3 + q);
+        FloatVector d4 = FloatVector.fromArray(FS, src, o4 + q), d5 = FloatVector.fromArray(FS, src, o5 + q);
+        FloatVector s12 = d1.add(d2), s34 = d3.add(d4), t12 = d1.sub(d2), t43 = d4.sub(d3);
+        FloatVector t31 = d3.sub(d1), t42 = d4.sub(d2);
+        d0.fma(four, d2.fma(mfive, d4)).intoArray(dst, dOff + q);
+        s12.fma(mfour, s34).intoArray(dst, dOff + dStep + q);
+        t12.fma(four, t43).intoArray(dst, dOff + 2 * dStep + q);
+        t31.fma(two, t42).intoArray(dst, dOff + 3 * dStep + q);
+        t31.fma(mtwo, t42).intoArray(dst, dOff + 4 * dStep + q);
+        d1.fma(four, d3.fma(mfive, d5)).intoArray(dst, dOff + 5 * dStep + q);
+      }
     }
   }
 
   /** Aᵀ of F(4×4, 3×3): four outputs from six source runs, dst[dOff + k·dStep + q]. */
-  private static void at4(float[] src, int sOff, int[] so, float[] dst, int dOff, int dStep, int len) {
-    int o0 = sOff + so[0], o1 = sOff + so[1], o2 = sOff + so[2], o3 = sOff + so[3], o4 = sOff + so[4], o5 = sOff + so[5];
+  private static void at4(float[] src, int sOff, int[] so, float[] dst, int dOff, int dStep, int len,
+                          int count, int sStride, int dStride) {
     FloatVector two = FloatVector.broadcast(FS, 2f), four = FloatVector.broadcast(FS, 4f), eight = FloatVector.broadcast(FS, 8f);
-    for (int q = 0; q < len; q += L) {
-      FloatVector m0 = FloatVector.fromArray(FS, src, o0 + q), m1 = FloatVector.fromArray(FS, src, o1 + q);
-      FloatVector m2 = FloatVector.fromArray(FS, src, o2 + q), m3 = FloatVector.fromArray(FS, src, o3 + q);
-      FloatVector m4 = FloatVector.fromArray(FS, src, o4 + q), m5 = FloatVector.fromArray(FS, src, o5 + q);
-      FloatVector s12 = m1.add(m2), t12 = m1.sub(m2), s34 = m3.add(m4), t34 = m3.sub(m4);
-      m0.add(s12).add(s34).intoArray(dst, dOff + q);
-      t34.fma(two, t12).intoArray(dst, dOff + dStep + q);
-      s34.fma(four, s12).intoArray(dst, dOff + 2 * dStep + q);
-      t34.fma(eight, t12).add(m5).intoArray(dst, dOff + 3 * dStep + q);
+    int s0 = so[0], s1 = so[1], s2 = so[2], s3 = so[3], s4 = so[4], s5 = so[5];
+    for (int r = 0; r < count; r++, sOff += sStride, dOff += dStride) {
+      int o0 = sOff + s0, o1 = sOff + s1, o2 = sOff + s2, o3 = sOff + s3, o4 = sOff + s4, o5 = sOff + s5;
+      for (int q = 0; q < len; q += L) {
+        FloatVector m0 = FloatVector.fromArray(FS, src, o0 + q), m1 = FloatVector.fromArray(FS, src, o1 + q);
+        FloatVector m2 = FloatVector.fromArray(FS, src, o2 + q), m3 = FloatVector.fromArray(FS, src, o3 + q);
+        FloatVector m4 = FloatVector.fromArray(FS, src, o4 + q), m5 = FloatVector.fromArray(FS, src, o5 + q);
+        FloatVector s12 = m1.add(m2), t12 = m1.sub(m2), s34 = m3.add(m4), t34 = m3.sub(m4);
+        m0.add(s12).add(s34).intoArray(dst, dOff + q);
+        t34.fma(two, t12).intoArray(dst, dOff + dStep + q);
+        s34.fma(four, s12).intoArray(dst, dOff + 2 * dStep + q);
+        t34.fma(eight, t12).add(m5).intoArray(dst, dOff + 3 * dStep + q);
+      }
     }
   }
 
   /** A = (Aᵀ)ᵀ of F(4×4, 3×3), the adjoint of {@link #at4}: six outputs from four source runs. */
-  private static void a4(float[] src, int sOff, int[] so, float[] dst, int dOff, int dStep, int len) {
-    int o0 = sOff + so[0], o1 = sOff + so[1], o2 = sOff + so[2], o3 = sOff + so[3];
+  private static void a4(float[] src, int sOff, int[] so, float[] dst, int dOff, int dStep, int len,
+                         int count, int sStride, int dStride) {
     FloatVector two = FloatVector.broadcast(FS, 2f), four = FloatVector.broadcast(FS, 4f);
-    for (int q = 0; q < len; q += L) {
-      FloatVector g0 = FloatVector.fromArray(FS, src, o0 + q), g1 = FloatVector.fromArray(FS, src, o1 + q);
-      FloatVector g2 = FloatVector.fromArray(FS, src, o2 + q), g3 = FloatVector.fromArray(FS, src, o3 + q);
-      FloatVector s02 = g0.add(g2), s13 = g1.add(g3);
-      FloatVector p = g2.fma(four, g0), r = g3.fma(four, g1).mul(two);
-      g0.intoArray(dst, dOff + q);
-      s02.add(s13).intoArray(dst, dOff + dStep + q);
-      s02.sub(s13).intoArray(dst, dOff + 2 * dStep + q);
-      p.add(r).intoArray(dst, dOff + 3 * dStep + q);
-      p.sub(r).intoArray(dst, dOff + 4 * dStep + q);
-      g3.intoArray(dst, dOff + 5 * dStep + q);
+    int s0 = so[0], s1 = so[1], s2 = so[2], s3 = so[3];
+    for (int r = 0; r < count; r++, sOff += sStride, dOff += dStride) {
+      int o0 = sOff + s0, o1 = sOff + s1, o2 = sOff + s2, o3 = sOff + s3;
+      for (int q = 0; q < len; q += L) {
+        FloatVector g0 = FloatVector.fromArray(FS, src, o0 + q), g1 = FloatVector.fromArray(FS, src, o1 + q);
+        FloatVector g2 = FloatVector.fromArray(FS, src, o2 + q), g3 = FloatVector.fromArray(FS, src, o3 + q);
+        FloatVector s02 = g0.add(g2), s13 = g1.add(g3);
+        FloatVector p = g2.fma(four, g0), r4 = g3.fma(four, g1).mul(two);
+        g0.intoArray(dst, dOff + q);
+        s02.add(s13).intoArray(dst, dOff + dStep + q);
+        s02.sub(s13).intoArray(dst, dOff + 2 * dStep + q);
+        p.add(r4).intoArray(dst, dOff + 3 * dStep + q);
+        p.sub(r4).intoArray(dst, dOff + 4 * dStep + q);
+        g3.intoArray(dst, dOff + 5 * dStep + q);
+      }
     }
   }
 
@@ -212,7 +226,7 @@ final class Winograd {
    * each row into a lenT-long run per transform column: hLen = a·lenT floats per source row.
    */
   private record Plan(Transform tf, ConvKernels.Geom g, int th, int tw, int wq, int rowLen, int lenT, int hLen,
-                      int chunkRows, int ldT, int[] xCols, int[] yCols) {
+                      int chunkRows, int ldT, int planeV, int planeM) {
     static Plan of(Transform tf, ConvKernels.Geom g, int target) {
       int m = tf.m;
       int th = (g.oh() + m - 1) / m, tw = (g.ow() + m - 1) / m;
@@ -223,24 +237,31 @@ final class Winograd {
       int chunkRows = Math.max(1, Math.min(g.n() * th, Math.max(2 * L, fit) / tw));
       int ldT = roundUp(chunkRows * tw, L) + L;
       return new Plan(tf, g, th, tw, wq, roundUp(m * wq, L), lenT, tf.a * lenT, chunkRows, ldT,
-          phaseMap(g.w(), g.pW(), m, wq), phaseMap(g.ow(), 0, m, wq));
-    }
-
-    /** Where column ix of a source row (shifted right by pad) goes in phase layout. */
-    static int[] phaseMap(int w, int pad, int m, int wq) {
-      int[] map = new int[w];
-      for (int ix = 0; ix < w; ix++) map[ix] = (ix + pad) % m * wq + (ix + pad) / m;
-      return map;
+          skewed(g.c() * ldT), skewed(g.oc() * ldT));
     }
 
     int rows() {
       return g.n() * th;
+    }
+
+    /**
+     * The distance between two transform positions' planes, in floats: at least {@code floats},
+     * and an odd number of 64-byte cache lines. A transform pass reads or writes the same cell
+     * of all a² planes in turn; with 64 channels and a 400-tile chunk a bare plane is 104,448 bytes,
+     * 2,048 mod 4,096, so those a² = 36 streams fell into two L1 sets (8 ways each) and evicted one
+     * another on every vector. With an odd number of lines, pos · plane covers 64 distinct line
+     * offsets mod 4,096 for pos = 0..63.
+     */
+    static int skewed(int floats) {
+      int lines = (floats + 15) / 16;
+      return (lines | 1) * 16;
     }
   }
 
   /** Per-thread scratch, grown on demand and reused across calls. */
   private static final class Scratch {
     float[] v = new float[0], m = new float[0], rowsBuf = new float[0], gRows = new float[0], w = new float[0], z = new float[0], y = new float[0];
+    float[] row = new float[0];
 
     static float[] grow(float[] a, int len) {
       return a.length >= len ? a : new float[len];
@@ -310,11 +331,22 @@ final class Winograd {
     }
 
     void run(float[] src, int sOff, float[] dst, int dOff, int dStep, int len) {
+      run(src, sOff, dst, dOff, dStep, len, 1, 0, 0);
+    }
+
+    /**
+     * {@code count} runs of the stage, the r-th reading from {@code sOff + r·sStride} and writing at
+     * {@code dOff + r·dStride}. One call per row of a plane cost more than its one or two vector
+     * iterations (a bt4 call took ~55 cycles); batching the rows hoists the set-up out of them.
+     */
+    void run(float[] src, int sOff, float[] dst, int dOff, int dStep, int len, int count, int sStride, int dStride) {
       switch (kernel) {
-        case BT4 -> bt4(src, sOff, so, dst, dOff, dStep, len);
-        case AT4 -> at4(src, sOff, so, dst, dOff, dStep, len);
-        case A4 -> a4(src, sOff, so, dst, dOff, dStep, len);
-        default -> apply(rows, src, sOff, dst, dOff, dStep, len);
+        case BT4 -> bt4(src, sOff, so, dst, dOff, dStep, len, count, sStride, dStride);
+        case AT4 -> at4(src, sOff, so, dst, dOff, dStep, len, count, sStride, dStride);
+        case A4 -> a4(src, sOff, so, dst, dOff, dStep, len, count, sStride, dStride);
+        default -> {
+          for (int r = 0; r < count; r++) apply(rows, src, sOff + r * sStride, dst, dOff + r * dStride, dStep, len);
+        }
       }
     }
   }
@@ -323,37 +355,181 @@ final class Winograd {
    * The input-side transform of tile rows [r0, r1) (r = image·th + ty): for every plane (image,
    * ch) of src [n, chs, sh, sw], dst[pos][ch][ldT] at tile t = (r − r0)·tw + tx gets
    * Σ_ij L[i][k] L[j][l] d[k][l] over the tile's source window d (rowsPerTile × rowsPerTile
-   * cells from source row ty·m − pad, zero outside the plane): V = Bᵀ d B for the input
-   * (L = Bᵀ, a rows, padded), gM = A gY Aᵀ for the output gradient (L = A, m rows, unpadded).
-   * Rows pass first, once per source row: the row is copied into phase layout, then each of the
-   * a combinations of its columns becomes a run over the tiles of the row (vectors of 8 tiles).
-   * Then the column pass combines rowsPerTile of those runs per tile row. Writes up to lenT − tw
+   * cells from source row ty·m − pad and column tx·m − padW, zero outside the plane): V = Bᵀ d B
+   * for the input (L = Bᵀ, a rows, padded), gM = A gY Aᵀ for the output gradient (L = A, m rows,
+   * unpadded). Per plane, every source row is first copied into phase layout ({@link #toPhases}),
+   * then the row pass turns each row into a runs over its tiles (vectors of L tiles), and the
+   * column pass, one channel later, combines rowsPerTile of those runs per tile row. Writes up to lenT − tw
    * cells past each tile row: they land in the next row's slots (written later) or in the
    * slack at the end of dst's rows.
    */
-  private static void tileTransform(Plan p, float[] src, int chs, int sh, int sw, int pad, int[] cols, int rowsPerTile,
-                                    Stage rowsPass, Stage colsPass, float[] rowBuf, float[] h, float[] dst, int r0, int r1) {
-    int m = p.tf.m, a = p.tf.a, lenT = p.lenT, hLen = p.hLen, ldT = p.ldT, tw = p.tw;
+  private static void tileTransform(Plan p, float[] src, int chs, int sh, int sw, int pad, int padW, int rowsPerTile,
+                                    Stage rowsPass, Stage colsPass, float[] rowBuf, float[] h, float[] dst, int dstPlane, int r0, int r1) {
+    int m = p.tf.m, lenT = p.lenT, hLen = p.hLen, tw = p.tw, hHalf = h.length / 2;
+    Deinterleave di = Deinterleave.of(m);
+    // the row in natural order, shifted right by pad, zero outside it (toPhases)
+    float[] tmp = new float[m * lenT + m + L];
     for (int r = r0; r < r1; ) {
       int img = r / p.th, ty0 = r % p.th, ty1 = Math.min(p.th, ty0 + (r1 - r)), tBase0 = (r - r0) * tw;
       int py0 = ty0 * m, py1 = (ty1 - 1) * m + rowsPerTile;
       for (int ch = 0; ch < chs; ch++) {
-        int plane = (img * chs + ch) * sh * sw;
+        int plane = (img * chs + ch) * sh * sw, rowLen = p.rowLen;
+        // All rows are copied into phase layout before any is transformed: the row pass reads
+        // each row with vector loads, and reading a row right after its scalar stores stalled
+        // every load on store forwarding (the copy took 2 ns per element instead of 0.5).
         for (int py = py0; py < py1; py++) {
-          int iy = py - pad, hOff = (py - py0) * hLen;
+          int rb = (py - py0) * rowLen, iy = py - pad;
           if (iy < 0 || iy >= sh) {
-            java.util.Arrays.fill(h, hOff, hOff + hLen, 0f);
+            // a padding row: zero, so the batched row pass below turns it into zeros
+            java.util.Arrays.fill(rowBuf, rb, rb + rowLen, 0f);
             continue;
           }
-          for (int ix = 0, s0 = plane + iy * sw; ix < sw; ix++) rowBuf[cols[ix]] = src[s0 + ix];
-          rowsPass.run(rowBuf, 0, h, hOff, lenT, lenT);
+          toPhases(src, plane + iy * sw, sw, padW, di, lenT, p.wq, tmp, rowBuf, rb);
         }
-        for (int ty = ty0; ty < ty1; ty++) {
-          int hOff = (ty - ty0) * m * hLen, tb = tBase0 + (ty - ty0) * tw;
-          for (int j = 0; j < a; j++) colsPass.run(h, hOff + j * lenT, dst, (j * chs + ch) * ldT + tb, a * chs * ldT, lenT);
-        }
+        // The column pass of a channel runs one channel late, on the other half of h: read right
+        // after the row pass wrote them, its loads raced the stores (the forward input transform
+        // took 12 ms instead of 4 at 64 × 64 × 28²).
+        int hb = (ch & 1) * hHalf;
+        rowsPass.run(rowBuf, 0, h, hb, lenT, lenT, py1 - py0, rowLen, hLen);
+        if (ch > 0) columns(p, colsPass, h, hHalf - hb, dst, dstPlane, ch - 1, ty0, ty1, tBase0);
       }
+      columns(p, colsPass, h, ((chs - 1) & 1) * hHalf, dst, dstPlane, chs - 1, ty0, ty1, tBase0);
       r += ty1 - ty0;
+    }
+  }
+
+  /**
+   * Stride-m deinterleaving of m·L consecutive floats into m vectors, phase k holding elements
+   * k, k + m, k + 2m, ...: lane t of phase k is lane (m·t + k) mod L of source vector
+   * (m·t) / L, so every phase is each source vector permuted by the same shuffle, blended.
+   */
+  private record Deinterleave(int m, VectorShuffle<Float>[] shuffles, VectorMask<Float>[] masks) {
+    private static final Deinterleave M2 = make(2), M4 = make(4);
+
+    static Deinterleave of(int m) {
+      return m == 4 ? M4 : m == 2 ? M2 : make(m);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Deinterleave make(int m) {
+      if (L % m != 0) throw new IllegalStateException("vector length " + L + " is not a multiple of the tile size " + m);
+      VectorShuffle<Float>[] sh = new VectorShuffle[m];
+      VectorMask<Float>[] mk = new VectorMask[m];
+      for (int k = 0; k < m; k++) {
+        int[] idx = new int[L];
+        for (int t = 0; t < L; t++) idx[t] = (m * t + k) % L;
+        sh[k] = VectorShuffle.fromArray(FS, idx, 0);
+      }
+      for (int v = 0; v < m; v++) {
+        boolean[] lanes = new boolean[L];
+        for (int t = 0; t < L; t++) lanes[t] = m * t / L == v;
+        mk[v] = VectorMask.fromArray(FS, lanes, 0);
+      }
+      return new Deinterleave(m, sh, mk);
+    }
+  }
+
+  /**
+   * One source row into phase layout (column X of the padded row at X mod m, X div m, runs of
+   * wq cells): the row is copied into {@code tmp} at offset pad (tmp is zero elsewhere), and each
+   * block of m·L floats is deinterleaved in vectors. A scalar scatter through a column map took
+   * 5 cycles per element, half of the whole input transform.
+   */
+  private static void toPhases(float[] src, int s0, int sw, int pad, Deinterleave di, int lenT, int wq,
+                               float[] tmp, float[] dst, int rb) {
+    System.arraycopy(src, s0, tmp, pad, sw);
+    int m = di.m;
+    VectorShuffle<Float>[] shuffles = di.shuffles;
+    VectorMask<Float>[] masks = di.masks;
+    if (m == 4) {
+      // Written out: a vector carried around a loop loses its exact class in C2, and the
+      // rearrange and blend calls on it were then not intrinsified (boxed, 100 cycles a row).
+      VectorShuffle<Float> h0 = shuffles[0], h1 = shuffles[1], h2 = shuffles[2], h3 = shuffles[3];
+      VectorMask<Float> k1 = masks[1], k2 = masks[2], k3 = masks[3];
+      for (int q = 0; q < lenT; q += L) {
+        int base = 4 * q, d = rb + q;
+        FloatVector v0 = FloatVector.fromArray(FS, tmp, base), v1 = FloatVector.fromArray(FS, tmp, base + L);
+        FloatVector v2 = FloatVector.fromArray(FS, tmp, base + 2 * L), v3 = FloatVector.fromArray(FS, tmp, base + 3 * L);
+        v0.rearrange(h0).blend(v1.rearrange(h0), k1).blend(v2.rearrange(h0), k2).blend(v3.rearrange(h0), k3).intoArray(dst, d);
+        v0.rearrange(h1).blend(v1.rearrange(h1), k1).blend(v2.rearrange(h1), k2).blend(v3.rearrange(h1), k3).intoArray(dst, d + wq);
+        v0.rearrange(h2).blend(v1.rearrange(h2), k1).blend(v2.rearrange(h2), k2).blend(v3.rearrange(h2), k3).intoArray(dst, d + 2 * wq);
+        v0.rearrange(h3).blend(v1.rearrange(h3), k1).blend(v2.rearrange(h3), k2).blend(v3.rearrange(h3), k3).intoArray(dst, d + 3 * wq);
+      }
+      for (int k = 0; k < 4; k++) dst[rb + k * wq + lenT] = tmp[4 * lenT + k];
+      return;
+    }
+    for (int q = 0; q < lenT; q += L) {
+      int base = m * q;
+      for (int k = 0; k < m; k++) {
+        VectorShuffle<Float> sh = shuffles[k];
+        FloatVector ph = FloatVector.fromArray(FS, tmp, base).rearrange(sh);
+        for (int v = 1; v < m; v++) ph = ph.blend(FloatVector.fromArray(FS, tmp, base + v * L).rearrange(sh), masks[v]);
+        ph.intoArray(dst, rb + k * wq + q);
+      }
+    }
+    // the last cell of every run (index lenT), read by the shifted taps of the last tile
+    for (int k = 0; k < m; k++) dst[rb + k * wq + lenT] = tmp[m * lenT + k];
+  }
+
+  /**
+   * The inverse of {@link #toPhases} for m = 4, on the output side: phase l (tile tx's column l)
+   * sits at {@code src + l·ld + tx}; pixel ox = 4·tx + l of the output row is lane (ox mod L) of
+   * output vector ox div L, which is phase (ox mod 4) permuted by the vector's shuffle. The
+   * interleaved row is built in {@code row} and copied out (its first {@code ow} pixels). A scalar
+   * copy, one pixel at a time, took about half of the output transform.
+   */
+  private static void fromPhases4(float[] src, int so, int ld, int lenT, float[] row, float[] y, int yOff, int ow) {
+    Interleave il = Interleave.M4;
+    VectorMask<Float> k1 = il.masks[1], k2 = il.masks[2], k3 = il.masks[3];
+    VectorShuffle<Float>[] sh = il.shuffles;
+    for (int q = 0; q < lenT; q += L) {
+      FloatVector p0 = FloatVector.fromArray(FS, src, so + q), p1 = FloatVector.fromArray(FS, src, so + ld + q);
+      FloatVector p2 = FloatVector.fromArray(FS, src, so + 2 * ld + q), p3 = FloatVector.fromArray(FS, src, so + 3 * ld + q);
+      int d = 4 * q;
+      VectorShuffle<Float> u = sh[0];
+      p0.rearrange(u).blend(p1.rearrange(u), k1).blend(p2.rearrange(u), k2).blend(p3.rearrange(u), k3).intoArray(row, d);
+      u = sh[1];
+      p0.rearrange(u).blend(p1.rearrange(u), k1).blend(p2.rearrange(u), k2).blend(p3.rearrange(u), k3).intoArray(row, d + L);
+      u = sh[2];
+      p0.rearrange(u).blend(p1.rearrange(u), k1).blend(p2.rearrange(u), k2).blend(p3.rearrange(u), k3).intoArray(row, d + 2 * L);
+      u = sh[3];
+      p0.rearrange(u).blend(p1.rearrange(u), k1).blend(p2.rearrange(u), k2).blend(p3.rearrange(u), k3).intoArray(row, d + 3 * L);
+    }
+    System.arraycopy(row, 0, y, yOff, ow);
+  }
+
+  /**
+   * Interleaving m phase vectors into m consecutive vectors: lane s of output vector u is lane
+   * u·L/m + s div m of phase s mod m (shuffle u, mask l = the lanes of phase l).
+   */
+  private record Interleave(VectorShuffle<Float>[] shuffles, VectorMask<Float>[] masks) {
+    private static final Interleave M4 = make(4);
+
+    @SuppressWarnings("unchecked")
+    private static Interleave make(int m) {
+      VectorShuffle<Float>[] sh = new VectorShuffle[m];
+      VectorMask<Float>[] mk = new VectorMask[m];
+      for (int u = 0; u < m; u++) {
+        int[] idx = new int[L];
+        for (int t = 0; t < L; t++) idx[t] = u * L / m + t / m;
+        sh[u] = VectorShuffle.fromArray(FS, idx, 0);
+      }
+      for (int l = 0; l < m; l++) {
+        boolean[] lanes = new boolean[L];
+        for (int t = 0; t < L; t++) lanes[t] = t % m == l;
+        mk[l] = VectorMask.fromArray(FS, lanes, 0);
+      }
+      return new Interleave(sh, mk);
+    }
+  }
+
+  /** The column pass of one channel: the row-pass runs of tile rows [ty0, ty1) in h (from hb) into dst. */
+  private static void columns(Plan p, Stage colsPass, float[] h, int hb, float[] dst, int dstPlane, int ch,
+                              int ty0, int ty1, int tBase0) {
+    int m = p.tf.m, a = p.tf.a, lenT = p.lenT, hLen = p.hLen, tw = p.tw;
+    for (int ty = ty0; ty < ty1; ty++) {
+      int hOff = hb + (ty - ty0) * m * hLen, tb = tBase0 + (ty - ty0) * tw;
+      colsPass.run(h, hOff, dst, ch * p.ldT + tb, a * dstPlane, lenT, a, lenT, dstPlane);
     }
   }
 
@@ -366,9 +542,9 @@ final class Winograd {
     int oh = g.oh(), ow = g.ow(), tw = p.tw;
     for (int o = 0; o < oc; o++) {
       // Z[k][s] = Σ_r Aᵀ[k][r] M[r][s], stored at (k·a + s)·ld
-      for (int sc = 0; sc < a; sc++) atM.run(mm, (sc * oc + o) * ld, z, sc * ld, a * ld, len);
+      atM.run(mm, o * ld, z, 0, a * ld, len, a, p.planeM, ld);
       // Y[k][l] = Σ_s Aᵀ[l][s] Z[k][s], stored at (k·m + l)·ld
-      for (int k = 0; k < m; k++) atZ.run(z, k * a * ld, yy, k * m * ld, ld, len);
+      atZ.run(z, 0, yy, 0, ld, len, m, a * ld, m * ld);
       for (int r = r0; r < r1; r++) {
         int img = r / p.th, ty = r % p.th, t0 = (r - r0) * tw;
         int yBase = (img * oc + o) * oh * ow;
@@ -376,6 +552,10 @@ final class Winograd {
           int oy = ty * m + k;
           if (oy >= oh) break;
           int rowBase = yBase + oy * ow;
+          if (m == 4) {
+            fromPhases4(yy, k * m * ld + t0, ld, p.lenT, s.row, y, rowBase, ow);
+            continue;
+          }
           for (int l = 0; l < m; l++) {
             int src = (k * m + l) * ld + t0;
             for (int tx = 0, ox = l; tx < tw && ox < ow; tx++, ox += m) y[rowBase + ox] = yy[src + tx];
@@ -389,18 +569,22 @@ final class Winograd {
     Scratch s = SCRATCH.get();
     ConvKernels.Geom g = p.g;
     int a = p.tf.a, m = p.tf.m, ld = p.ldT;
-    s.v = Scratch.grow(s.v, a * a * g.c() * ld);
-    s.m = Scratch.grow(s.m, a * a * g.oc() * ld);
+    s.v = Scratch.grow(s.v, a * a * p.planeV);
+    s.m = Scratch.grow(s.m, a * a * p.planeM);
     // phase-layout rows of a new geometry: padding cells must be zero (data cells are rewritten
     // per row); x and gy rows have different data cells, so each has its own buffer
-    s.rowsBuf = Scratch.grow(s.rowsBuf, p.rowLen);
-    java.util.Arrays.fill(s.rowsBuf, 0, p.rowLen, 0f);
-    s.w = Scratch.grow(s.w, (p.th * m + a) * p.hLen);
+    int rowsLen = (p.th * m + a) * p.rowLen;
+    s.rowsBuf = Scratch.grow(s.rowsBuf, rowsLen);
+    java.util.Arrays.fill(s.rowsBuf, 0, rowsLen, 0f);
+    // two halves, one per channel parity (see tileTransform); exactly that size, as the halves are found from the length
+    int hLenAll = 2 * (p.th * m + a) * p.hLen;
+    if (s.w.length != hLenAll) s.w = new float[hLenAll];
     if (weightGrad) {
-      s.gRows = Scratch.grow(s.gRows, p.rowLen);
-      java.util.Arrays.fill(s.gRows, 0, p.rowLen, 0f);
+      s.gRows = Scratch.grow(s.gRows, rowsLen);
+      java.util.Arrays.fill(s.gRows, 0, rowsLen, 0f);
     } else {
       s.z = Scratch.grow(s.z, m * a * ld);
+      s.row = Scratch.grow(s.row, m * p.lenT);
       s.y = Scratch.grow(s.y, m * m * ld);
     }
     return s;
@@ -415,16 +599,16 @@ final class Winograd {
     float[] u = filters(tf, wt, oc, c, flipped);
     Stage horiz = Stage.of(tf, "bt", j -> (j % m) * p.wq + j / m);
     Stage vert = Stage.of(tf, "bt", i -> i * p.hLen);
-    Stage atM = Stage.of(tf, "at", r -> r * a * oc * p.ldT);
+    Stage atM = Stage.of(tf, "at", r -> r * a * p.planeM);
     Stage atZ = Stage.of(tf, "at", sc -> sc * p.ldT);
     int rows = p.rows();
     Parallel.forRange(rows, 1, (from, to) -> {
       Scratch s = scratch(p, false);
       for (int r0 = from; r0 < to; r0 += p.chunkRows) {
         int r1 = Math.min(to, r0 + p.chunkRows), tiles = (r1 - r0) * p.tw;
-        tileTransform(p, x, c, g.h(), g.w(), g.pH(), p.xCols, a, horiz, vert, s.rowsBuf, s.w, s.v, r0, r1);
+        tileTransform(p, x, c, g.h(), g.w(), g.pH(), g.pW(), a, horiz, vert, s.rowsBuf, s.w, s.v, p.planeV, r0, r1);
         for (int pos = 0; pos < a * a; pos++) {
-          Gemm.sgemm(false, false, oc, tiles, c, u, pos * oc * c, c, s.v, pos * c * p.ldT, p.ldT, s.m, pos * oc * p.ldT, p.ldT, false);
+          Gemm.sgemm(false, false, oc, tiles, c, u, pos * oc * c, c, s.v, pos * p.planeV, p.ldT, s.m, pos * p.planeM, p.ldT, false);
         }
         outputTransform(p, s.m, r0, r1, y, s, atM, atZ);
       }
@@ -449,10 +633,10 @@ final class Winograd {
       float[] gu = new float[uLen];
       for (int r0 = from; r0 < to; r0 += p.chunkRows) {
         int r1 = Math.min(to, r0 + p.chunkRows), tiles = (r1 - r0) * p.tw;
-        tileTransform(p, x, c, g.h(), g.w(), g.pH(), p.xCols, a, horiz, vert, s.rowsBuf, s.w, s.v, r0, r1);
-        tileTransform(p, gy, oc, g.oh(), g.ow(), 0, p.yCols, m, horizA, vertA, s.gRows, s.w, s.m, r0, r1);
+        tileTransform(p, x, c, g.h(), g.w(), g.pH(), g.pW(), a, horiz, vert, s.rowsBuf, s.w, s.v, p.planeV, r0, r1);
+        tileTransform(p, gy, oc, g.oh(), g.ow(), 0, 0, m, horizA, vertA, s.gRows, s.w, s.m, p.planeM, r0, r1);
         for (int pos = 0; pos < a * a; pos++) {
-          Gemm.sgemm(false, true, oc, c, tiles, s.m, pos * oc * p.ldT, p.ldT, s.v, pos * c * p.ldT, p.ldT, gu, pos * oc * c, c, r0 > from);
+          Gemm.sgemm(false, true, oc, c, tiles, s.m, pos * p.planeM, p.ldT, s.v, pos * p.planeV, p.ldT, gu, pos * oc * c, c, r0 > from);
         }
       }
       partials.put(from, gu);

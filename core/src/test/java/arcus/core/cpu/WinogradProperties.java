@@ -60,6 +60,25 @@ class WinogradProperties {
     check(Winograd.DEFAULT, s, seed, Pass.WEIGHT);
   }
 
+  /**
+   * Rows of more than one vector of tiles (width 33-140: 2-5 vectors of 8 tiles at m = 4), so the
+   * vectorised row copy into phase layout and the interleaving copy back run over several blocks.
+   */
+  @Provide
+  Arbitrary<Shape> wideShapes() {
+    return Combinators.combine(
+            Arbitraries.integers().between(1, 2), Arbitraries.integers().between(1, 4),
+            Arbitraries.integers().between(1, 6), Arbitraries.integers().between(33, 140),
+            Arbitraries.integers().between(1, 4), Arbitraries.integers().between(0, 1),
+            Arbitraries.integers().between(0, 1))
+        .as((n, c, h, w, oc, pH, pW) -> new Shape(n, c, h + 2 - 2 * pH, w + 2 - 2 * pW, oc, 3, 3, 1, 1, pH, pW, 1, 1));
+  }
+
+  @Property(tries = 20)
+  void wideRowsMatchDirect(@ForAll("wideShapes") Shape s, @ForAll long seed) {
+    for (Pass p : Pass.values()) check(Winograd.DEFAULT, s, seed, p);
+  }
+
   @Property(tries = 30)
   void f2MatchesDirect(@ForAll("shapes") Shape s, @ForAll long seed) {
     for (Pass p : Pass.values()) check(Winograd.F2, s, seed, p);
