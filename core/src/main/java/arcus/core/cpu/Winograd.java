@@ -249,6 +249,16 @@ final class Winograd {
     }
 
     /**
+     * Rows per chunk for a thread's range of {@code rows}: as many chunks as chunkRows needs, of
+     * equal size, so that no chunk is a sliver (batch 50 at 28²: 175 rows a thread made chunks of
+     * 57, 57, 57 and 4 rows, and the last one's 36 GEMMs were 28 tiles wide).
+     */
+    int evenChunk(int rows) {
+      int chunks = (rows + chunkRows - 1) / chunkRows;
+      return (rows + chunks - 1) / chunks;
+    }
+
+    /**
      * The distance between two transform positions' planes, in floats: at least {@code floats},
      * and an odd number of 64-byte cache lines. A transform pass reads or writes the same cell
      * of all a² planes in turn; with 64 channels and a 400-tile chunk a bare plane is 104,448 bytes,
@@ -613,8 +623,9 @@ final class Winograd {
     int rows = p.rows();
     Parallel.forRange(rows, 1, (from, to) -> {
       Scratch s = scratch(p, false);
-      for (int r0 = from; r0 < to; r0 += p.chunkRows) {
-        int r1 = Math.min(to, r0 + p.chunkRows), tiles = (r1 - r0) * p.tw;
+      int step = p.evenChunk(to - from);
+      for (int r0 = from; r0 < to; r0 += step) {
+        int r1 = Math.min(to, r0 + step), tiles = (r1 - r0) * p.tw;
         tileTransform(p, x, c, g.h(), g.w(), g.pH(), g.pW(), a, horiz, vert, s.rowsBuf, s.w, s.v, p.planeV, r0, r1);
         for (int pos = 0; pos < a * a; pos++) {
           Gemm.sgemm(false, false, oc, tiles, c, u, pos * oc * c, c, s.v, pos * p.planeV, p.ldT, s.m, pos * p.planeM, p.ldT, false);
@@ -640,8 +651,9 @@ final class Winograd {
     Parallel.forRange(p.rows(), 1, (from, to) -> {
       Scratch s = scratch(p, true);
       float[] gu = new float[uLen];
-      for (int r0 = from; r0 < to; r0 += p.chunkRows) {
-        int r1 = Math.min(to, r0 + p.chunkRows), tiles = (r1 - r0) * p.tw;
+      int step = p.evenChunk(to - from);
+      for (int r0 = from; r0 < to; r0 += step) {
+        int r1 = Math.min(to, r0 + step), tiles = (r1 - r0) * p.tw;
         tileTransform(p, x, c, g.h(), g.w(), g.pH(), g.pW(), a, horiz, vert, s.rowsBuf, s.w, s.v, p.planeV, r0, r1);
         tileTransform(p, gy, oc, g.oh(), g.ow(), 0, 0, m, horizA, vertA, s.gRows, s.w, s.m, p.planeM, r0, r1);
         for (int pos = 0; pos < a * a; pos++) {
