@@ -51,8 +51,15 @@ final class BenchConv2dCommand implements Runnable {
     }, 3 * passFlops, peak);
   }
 
+  /**
+   * Untimed warm-up per pass, at least. Three calls were too few once the Winograd row copies
+   * became vector shuffles: the forward pass, measured first, read 57-66 GFLOP/s on one thread
+   * where the input gradient (the same code, measured after it) read 130.
+   */
+  static final double WARM_SECONDS = 2.0;
+
   private void report(String pass, Runnable body, double flops, double peak) {
-    double s = BenchSupport.medianSeconds(3, repeats, body);
+    double s = BenchSupport.medianSeconds(3, WARM_SECONDS, repeats, body);
     double gflops = flops / s * 1e-9;
     System.out.printf("%-16s %10.5f %10.1f %7.0f%%%n", pass, s, gflops, 100 * gflops / peak);
     Map<String, Object> j = new LinkedHashMap<>();
