@@ -35,10 +35,12 @@ final class Winograd {
    */
   static final int TILES = Integer.getInteger("arcus.winograd.tiles", 400);
   /**
-   * Target tiles per chunk in the weight gradient (the GEMM's depth): packing there is in
-   * proportion to the tiles anyway, so narrow chunks win by keeping V and gM in L2.
+   * Target tiles per chunk in the weight gradient (the GEMM's depth). 64 won with the old GEMM
+   * (its pre-broadcast A made packing dearer than L2 misses); with the 3 x 3 tile and packing in
+   * registers, [64, 64, 28²] on one thread read 105-107 GFLOP/s at 128 against 82-100 at 64 and
+   * 78-90 at 512 (two runs each, 2026-11-27): fewer passes over gU, longer micro-kernel loops.
    */
-  static final int TILES_WEIGHT = Integer.getInteger("arcus.winograd.tilesWeight", 64);
+  static final int TILES_WEIGHT = Integer.getInteger("arcus.winograd.tilesWeight", 128);
   /**
    * Bound on a thread's transformed tiles V + M, in floats (8 MiB): at 64 channels 400 tiles
    * fit (7.4 MiB); wider layers get narrower chunks instead of tens of MiB of scratch. Measured
