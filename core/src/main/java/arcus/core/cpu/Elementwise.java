@@ -13,7 +13,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class Elementwise {
   private Elementwise() {}
 
-  static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
+  static final VectorSpecies<Float> FS = Species.FLOAT;
   static final int GRAIN = 1 << 15;
 
   // ------------------------------------------------------------------ unary

@@ -18,8 +18,8 @@ import jdk.incubator.vector.VectorSpecies;
  * the write-back distinguishes edge tiles.
  */
 final class Gemm {
-  private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
-  private static final VectorSpecies<Double> DS = DoubleVector.SPECIES_PREFERRED;
+  private static final VectorSpecies<Float> FS = Species.FLOAT;
+  private static final VectorSpecies<Double> DS = Species.DOUBLE;
   private static final int L = FS.length();
 
   /**

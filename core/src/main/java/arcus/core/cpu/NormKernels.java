@@ -12,7 +12,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class NormKernels {
   private NormKernels() {}
 
-  private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
+  private static final VectorSpecies<Float> FS = Species.FLOAT;
 
   /** mean[c], var[c] (biased) and y = (x − mean)·γ/√(var + ε) + β. */
   static void batchNormTrain(float[] x, int n, int c, int s, float[] gamma, float[] beta, double eps, float[] y, float[] mean, float[] var) {

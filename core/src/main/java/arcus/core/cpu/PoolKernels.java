@@ -14,7 +14,7 @@ import jdk.incubator.vector.VectorSpecies;
  * runs past the padded input is divided by its size clipped to the padded input.
  */
 final class PoolKernels {
-  private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
+  private static final VectorSpecies<Float> FS = Species.FLOAT;
 
   private PoolKernels() {}
 

@@ -25,7 +25,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class SimdLoops {
   private SimdLoops() {}
 
-  static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
+  static final VectorSpecies<Float> FS = Species.FLOAT;
   private static final FloatVector Z = FloatVector.zero(FS);
   private static final FloatVector ONE = FloatVector.broadcast(FS, 1f);
 

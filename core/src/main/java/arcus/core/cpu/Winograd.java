@@ -26,7 +26,7 @@ import jdk.incubator.vector.VectorSpecies;
  * g = Gᵀ gU G.
  */
 final class Winograd {
-  private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
+  private static final VectorSpecies<Float> FS = Species.FLOAT;
   private static final int L = FS.length();
 
   /**

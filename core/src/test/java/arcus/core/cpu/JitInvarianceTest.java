@@ -107,7 +107,11 @@ class JitInvarianceTest {
     String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     List<String> cmd = new ArrayList<>(List.of(java.toString(), "-Xint", "--add-modules", "jdk.incubator.vector",
-        "-Darcus.threads=" + System.getProperty("arcus.threads", "2"), "-cp", cp, JitInvarianceTest.class.getName()));
+        "-Darcus.threads=" + System.getProperty("arcus.threads", "2")));
+    // the child computes with the same vector shape as this JVM (Species, -Darcus.vector.bits)
+    String bits = System.getProperty("arcus.vector.bits");
+    if (bits != null) cmd.add("-Darcus.vector.bits=" + bits);
+    cmd.addAll(List.of("-cp", cp, JitInvarianceTest.class.getName()));
     Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the -Xint child did not finish");
