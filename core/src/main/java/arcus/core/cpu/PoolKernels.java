@@ -2,6 +2,9 @@ package arcus.core.cpu;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -93,6 +96,10 @@ final class PoolKernels {
   static void maxPool2dBackward(float[] x, int n, int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw,
                                 boolean ceil, float[] gy, float[] gx) {
     int oh = outSize(h, kh, sh, ph, ceil), ow = outSize(w, kw, sw, pw, ceil);
+    if (kh == 2 && kw == 2 && sh == 2 && sw == 2 && ph == 0 && pw == 0) {
+      maxPool2x2Backward(x, n * c, h, w, oh, ow, gy, gx);
+      return;
+    }
     Parallel.forRange(n * c, planeGrain(oh * ow * kh * kw), (from, to) -> {
       for (int pl = from; pl < to; pl++) {
         int xb = pl * h * w, yb = pl * oh * ow;
@@ -100,6 +107,87 @@ final class PoolKernels {
         for (int oy = 0; oy < oh; oy++) {
           for (int ox = 0; ox < ow; ox++) {
             int a = argmax(x, xb, h, w, oy * sh - ph, kh, ox * sw - pw, kw);
+            if (a >= 0) gx[a] += gy[yb + oy * ow + ox];
+          }
+        }
+      }
+    });
+  }
+
+  // even / odd lanes of two vectors, and back: lane t of even(u, v) is lane 2t of the pair
+  private static final VectorShuffle<Float> EVEN = laneMap(0), ODD = laneMap(1);
+  private static final VectorShuffle<Float> HALF_LOW = halfMap(0), HALF_HIGH = halfMap(1);
+  private static final VectorMask<Float> UPPER = laneMask(true), ODD_LANES = laneMask(false);
+
+  private static VectorShuffle<Float> laneMap(int parity) {
+    int l = FS.length();
+    int[] idx = new int[l];
+    for (int t = 0; t < l; t++) idx[t] = (2 * t + parity) % l;
+    return VectorShuffle.fromArray(FS, idx, 0);
+  }
+
+  private static VectorShuffle<Float> halfMap(int half) {
+    int l = FS.length();
+    int[] idx = new int[l];
+    for (int s = 0; s < l; s++) idx[s] = half * l / 2 + s / 2;
+    return VectorShuffle.fromArray(FS, idx, 0);
+  }
+
+  /** {@code upper}: lanes of the upper half; otherwise the odd lanes. */
+  private static VectorMask<Float> laneMask(boolean upper) {
+    int l = FS.length();
+    boolean[] m = new boolean[l];
+    for (int t = 0; t < l; t++) m[t] = upper ? t >= l / 2 : (t & 1) == 1;
+    return VectorMask.fromArray(FS, m, 0);
+  }
+
+  /** Whether v replaces the best so far under the argmax rule: greater, or NaN over a number. */
+  private static VectorMask<Float> beats(FloatVector v, FloatVector best) {
+    return v.compare(VectorOperators.GT, best).or(v.test(VectorOperators.IS_NAN).andNot(best.test(VectorOperators.IS_NAN)));
+  }
+
+  /**
+   * The 2×2/2 max-pool gradient, L windows at a time: the four cells of each window come from
+   * the two rows' even and odd lanes, the winner is chosen in the argmax's order with its rules
+   * (first maximum, NaN wins), and each cell gets 0 + gy or 0 (so −0 becomes +0, as the scalar
+   * path's {@code gx[a] += gy} gives). Windows past the last whole vector, and ceil mode's
+   * partial ones, take the argmax path. The scalar argmax was 4.4% of a training step.
+   */
+  private static void maxPool2x2Backward(float[] x, int planes, int h, int w, int oh, int ow, float[] gy, float[] gx) {
+    int l = FS.length(), fullRows = Math.min(oh, h / 2), fullCols = Math.min(ow, w / 2), vecCols = fullCols / l * l;
+    Parallel.forRange(planes, planeGrain(oh * ow * 4), (from, to) -> {
+      FloatVector zero = FloatVector.zero(FS);
+      for (int pl = from; pl < to; pl++) {
+        int xb = pl * h * w, yb = pl * oh * ow;
+        Arrays.fill(gx, xb, xb + h * w, 0f);
+        for (int oy = 0; oy < oh; oy++) {
+          int ox = 0;
+          if (oy < fullRows) {
+            for (; ox < vecCols; ox += l) {
+              int r0 = xb + 2 * oy * w + 2 * ox, r1 = r0 + w;
+              FloatVector a0 = FloatVector.fromArray(FS, x, r0), a1 = FloatVector.fromArray(FS, x, r0 + l);
+              FloatVector b0 = FloatVector.fromArray(FS, x, r1), b1 = FloatVector.fromArray(FS, x, r1 + l);
+              FloatVector x00 = a0.rearrange(EVEN).blend(a1.rearrange(EVEN), UPPER);
+              FloatVector x01 = a0.rearrange(ODD).blend(a1.rearrange(ODD), UPPER);
+              FloatVector x10 = b0.rearrange(EVEN).blend(b1.rearrange(EVEN), UPPER);
+              FloatVector x11 = b0.rearrange(ODD).blend(b1.rearrange(ODD), UPPER);
+              VectorMask<Float> s1 = beats(x01, x00);
+              FloatVector best = x00.blend(x01, s1);
+              VectorMask<Float> s2 = beats(x10, best);
+              best = best.blend(x10, s2);
+              VectorMask<Float> s3 = beats(x11, best);
+              VectorMask<Float> w2 = s2.andNot(s3), w1 = s1.andNot(s2).andNot(s3), w0 = s1.or(s2).or(s3).not();
+              FloatVector g = FloatVector.fromArray(FS, gy, yb + oy * ow + ox);
+              FloatVector g00 = zero.blend(g, w0).add(zero), g01 = zero.blend(g, w1).add(zero);
+              FloatVector g10 = zero.blend(g, w2).add(zero), g11 = zero.blend(g, s3).add(zero);
+              g00.rearrange(HALF_LOW).blend(g01.rearrange(HALF_LOW), ODD_LANES).intoArray(gx, r0);
+              g00.rearrange(HALF_HIGH).blend(g01.rearrange(HALF_HIGH), ODD_LANES).intoArray(gx, r0 + l);
+              g10.rearrange(HALF_LOW).blend(g11.rearrange(HALF_LOW), ODD_LANES).intoArray(gx, r1);
+              g10.rearrange(HALF_HIGH).blend(g11.rearrange(HALF_HIGH), ODD_LANES).intoArray(gx, r1 + l);
+            }
+          }
+          for (; ox < ow; ox++) {
+            int a = argmax(x, xb, h, w, oy * 2, 2, ox * 2, 2);
             if (a >= 0) gx[a] += gy[yb + oy * ow + ox];
           }
         }

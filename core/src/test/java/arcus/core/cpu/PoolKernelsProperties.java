@@ -138,6 +138,48 @@ class PoolKernelsProperties {
     }
   }
 
+  /**
+   * The vectorised 2×2/2 backward on rows of several vectors, odd sizes and ceil mode's partial
+   * windows, with ties, ±0 and NaN in x and ±0 and NaN in gy: bit for bit what the argmax path
+   * gives (the first maximum in window order, NaN over a number, gx = 0 + gy at the winner).
+   */
+  @Property(tries = 80)
+  void floatMaxPool2x2BackwardMatchesTheArgmaxPathBitForBit(@ForAll @IntRange(min = 2, max = 12) int h,
+                                                             @ForAll @IntRange(min = 2, max = 70) int w,
+                                                             @ForAll boolean ceil, @ForAll long seed) {
+    Geo g = new Geo(2, 2, h, w, 2, 2, 2, 2, 0, 0, ceil);
+    Random r = new Random(seed);
+    float[] pool = {-1f, 0f, -0f, 1f, Float.NaN, 2.5f};
+    float[] x = new float[g.xLen()], gy = new float[g.yLen()];
+    for (int i = 0; i < x.length; i++) x[i] = r.nextInt(3) == 0 ? pool[r.nextInt(pool.length)] : r.nextInt(3) - 1;
+    for (int i = 0; i < gy.length; i++) gy[i] = r.nextInt(6) == 0 ? pool[r.nextInt(3) + 1] : (float) r.nextGaussian();
+    if (r.nextInt(4) == 0) gy[r.nextInt(gy.length)] = Float.NaN;
+    float[] gx = new float[g.xLen()];
+    PoolKernels.maxPool2dBackward(x, g.n, g.c, g.h, g.w, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.ceil, gy, gx);
+    int oh = g.oh(), ow = g.ow();
+    float[] want = new float[g.xLen()];
+    for (int pl = 0; pl < g.n * g.c; pl++) {
+      for (int oy = 0; oy < oh; oy++) {
+        for (int ox = 0; ox < ow; ox++) {
+          int best = -1;
+          float bv = 0f;
+          for (int iy = 2 * oy; iy < Math.min(h, 2 * oy + 2); iy++) {
+            for (int ix = 2 * ox; ix < Math.min(w, 2 * ox + 2); ix++) {
+              int i = (pl * h + iy) * w + ix;
+              float v = x[i];
+              if (best < 0 || v > bv || (Float.isNaN(v) && !Float.isNaN(bv))) {
+                best = i;
+                bv = v;
+              }
+            }
+          }
+          want[best] += gy[(pl * oh + oy) * ow + ox];
+        }
+      }
+    }
+    assertArrayEquals(want, gx, "h=" + h + " w=" + w + " ceil=" + ceil);
+  }
+
   @Example
   void floatMaxPool2x2NaNWinsAndStays() {
     float[] x = {1f, Float.NaN, 3f, Float.NaN}, y = new float[1], gx = new float[4];
