@@ -114,32 +114,10 @@ final class PoolKernels {
     });
   }
 
-  // even / odd lanes of two vectors, and back: lane t of even(u, v) is lane 2t of the pair
-  private static final VectorShuffle<Float> EVEN = laneMap(0), ODD = laneMap(1);
-  private static final VectorShuffle<Float> HALF_LOW = halfMap(0), HALF_HIGH = halfMap(1);
-  private static final VectorMask<Float> UPPER = laneMask(true), ODD_LANES = laneMask(false);
-
-  private static VectorShuffle<Float> laneMap(int parity) {
-    int l = FS.length();
-    int[] idx = new int[l];
-    for (int t = 0; t < l; t++) idx[t] = (2 * t + parity) % l;
-    return VectorShuffle.fromArray(FS, idx, 0);
-  }
-
-  private static VectorShuffle<Float> halfMap(int half) {
-    int l = FS.length();
-    int[] idx = new int[l];
-    for (int s = 0; s < l; s++) idx[s] = half * l / 2 + s / 2;
-    return VectorShuffle.fromArray(FS, idx, 0);
-  }
-
-  /** {@code upper}: lanes of the upper half; otherwise the odd lanes. */
-  private static VectorMask<Float> laneMask(boolean upper) {
-    int l = FS.length();
-    boolean[] m = new boolean[l];
-    for (int t = 0; t < l; t++) m[t] = upper ? t >= l / 2 : (t & 1) == 1;
-    return VectorMask.fromArray(FS, m, 0);
-  }
+  // even / odd columns of a row pair's two vectors, and back (Phases, m = 2)
+  private static final VectorShuffle<Float> EVEN = Phases.M2.split[0], ODD = Phases.M2.split[1];
+  private static final VectorShuffle<Float> HALF_LOW = Phases.M2.merge[0], HALF_HIGH = Phases.M2.merge[1];
+  private static final VectorMask<Float> UPPER = Phases.M2.splitFrom[1], ODD_LANES = Phases.M2.mergeFrom[1];
 
   /** Whether v replaces the best so far under the argmax rule: greater, or NaN over a number. */
   private static VectorMask<Float> beats(FloatVector v, FloatVector best) {

@@ -277,7 +277,7 @@ final class Winograd {
   /** Per-thread scratch, grown on demand and reused across calls. */
   private static final class Scratch {
     float[] v = new float[0], m = new float[0], rowsBuf = new float[0], gRows = new float[0], w = new float[0], z = new float[0], y = new float[0];
-    float[] row = new float[0];
+    float[] row = new float[0], rowTmp = new float[0];
 
     static float[] grow(float[] a, int len) {
       return a.length >= len ? a : new float[len];
@@ -351,10 +351,6 @@ final class Winograd {
       return new Stage(kernel, so, Winograd.rows(mat, transpose, offset));
     }
 
-    void run(float[] src, int sOff, float[] dst, int dOff, int dStep, int len) {
-      run(src, sOff, dst, dOff, dStep, len, 1, 0, 0);
-    }
-
     /**
      * {@code count} runs of the stage, the r-th reading from {@code sOff + r·sStride} and writing at
      * {@code dOff + r·dStride}. One call per row of a plane cost more than its one or two vector
@@ -385,19 +381,18 @@ final class Winograd {
    * slack at the end of dst's rows.
    */
   private static void tileTransform(Plan p, float[] src, int chs, int sh, int sw, int pad, int padW, int rowsPerTile,
-                                    Stage rowsPass, Stage colsPass, float[] rowBuf, float[] h, float[] dst, int dstPlane, int r0, int r1) {
-    int m = p.tf.m, lenT = p.lenT, hLen = p.hLen, tw = p.tw, hHalf = h.length / 2;
-    Deinterleave di = Deinterleave.of(m);
-    // the row in natural order, shifted right by pad, zero outside it (toPhases)
-    float[] tmp = new float[m * lenT + m + L];
+                                    Stage rowsPass, Stage colsPass, float[] rowBuf, float[] tmp, float[] h, float[] dst,
+                                    int dstPlane, int r0, int r1) {
+    int m = p.tf.m, lenT = p.lenT, hLen = p.hLen, tw = p.tw;
+    Phases di = Phases.of(m);
+    // the row in natural order, shifted right by padW, zero outside it (toPhases)
+    java.util.Arrays.fill(tmp, 0, m * lenT + m + L, 0f);
     for (int r = r0; r < r1; ) {
       int img = r / p.th, ty0 = r % p.th, ty1 = Math.min(p.th, ty0 + (r1 - r)), tBase0 = (r - r0) * tw;
       int py0 = ty0 * m, py1 = (ty1 - 1) * m + rowsPerTile;
       for (int ch = 0; ch < chs; ch++) {
         int plane = (img * chs + ch) * sh * sw, rowLen = p.rowLen;
-        // All rows are copied into phase layout before any is transformed: the row pass reads
-        // each row with vector loads, and reading a row right after its scalar stores stalled
-        // every load on store forwarding (the copy took 2 ns per element instead of 0.5).
+        // every row into phase layout first, so that one call of the row pass takes them all
         for (int py = py0; py < py1; py++) {
           int rb = (py - py0) * rowLen, iy = py - pad;
           if (iy < 0 || iy >= sh) {
@@ -407,46 +402,13 @@ final class Winograd {
           }
           toPhases(src, plane + iy * sw, sw, padW, di, lenT, p.wq, tmp, rowBuf, rb);
         }
-        // The column pass of a channel runs one channel late, on the other half of h: read right
-        // after the row pass wrote them, its loads raced the stores (the forward input transform
-        // took 12 ms instead of 4 at 64 × 64 × 28²).
-        int hb = (ch & 1) * hHalf;
-        rowsPass.run(rowBuf, 0, h, hb, lenT, lenT, py1 - py0, rowLen, hLen);
-        if (ch > 0) columns(p, colsPass, h, hHalf - hb, dst, dstPlane, ch - 1, ty0, ty1, tBase0);
+        rowsPass.run(rowBuf, 0, h, 0, lenT, lenT, py1 - py0, rowLen, hLen);
+        for (int ty = ty0; ty < ty1; ty++) {
+          int hOff = (ty - ty0) * m * hLen, tb = tBase0 + (ty - ty0) * tw;
+          colsPass.run(h, hOff, dst, ch * p.ldT + tb, p.tf.a * dstPlane, lenT, p.tf.a, lenT, dstPlane);
+        }
       }
-      columns(p, colsPass, h, ((chs - 1) & 1) * hHalf, dst, dstPlane, chs - 1, ty0, ty1, tBase0);
       r += ty1 - ty0;
-    }
-  }
-
-  /**
-   * Stride-m deinterleaving of m·L consecutive floats into m vectors, phase k holding elements
-   * k, k + m, k + 2m, ...: lane t of phase k is lane (m·t + k) mod L of source vector
-   * (m·t) / L, so every phase is each source vector permuted by the same shuffle, blended.
-   */
-  private record Deinterleave(int m, VectorShuffle<Float>[] shuffles, VectorMask<Float>[] masks) {
-    private static final Deinterleave M2 = make(2), M4 = make(4);
-
-    static Deinterleave of(int m) {
-      return m == 4 ? M4 : m == 2 ? M2 : make(m);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Deinterleave make(int m) {
-      if (L % m != 0) throw new IllegalStateException("vector length " + L + " is not a multiple of the tile size " + m);
-      VectorShuffle<Float>[] sh = new VectorShuffle[m];
-      VectorMask<Float>[] mk = new VectorMask[m];
-      for (int k = 0; k < m; k++) {
-        int[] idx = new int[L];
-        for (int t = 0; t < L; t++) idx[t] = (m * t + k) % L;
-        sh[k] = VectorShuffle.fromArray(FS, idx, 0);
-      }
-      for (int v = 0; v < m; v++) {
-        boolean[] lanes = new boolean[L];
-        for (int t = 0; t < L; t++) lanes[t] = m * t / L == v;
-        mk[v] = VectorMask.fromArray(FS, lanes, 0);
-      }
-      return new Deinterleave(m, sh, mk);
     }
   }
 
@@ -456,12 +418,12 @@ final class Winograd {
    * block of m·L floats is deinterleaved in vectors. A scalar scatter through a column map took
    * 5 cycles per element, half of the whole input transform.
    */
-  private static void toPhases(float[] src, int s0, int sw, int pad, Deinterleave di, int lenT, int wq,
+  private static void toPhases(float[] src, int s0, int sw, int pad, Phases di, int lenT, int wq,
                                float[] tmp, float[] dst, int rb) {
     System.arraycopy(src, s0, tmp, pad, sw);
     int m = di.m;
-    VectorShuffle<Float>[] shuffles = di.shuffles;
-    VectorMask<Float>[] masks = di.masks;
+    VectorShuffle<Float>[] shuffles = di.split;
+    VectorMask<Float>[] masks = di.splitFrom;
     if (m == 4) {
       // Written out: a vector carried around a loop loses its exact class in C2, and the
       // rearrange and blend calls on it were then not intrinsified (boxed, 100 cycles a row).
@@ -500,9 +462,9 @@ final class Winograd {
    * copy, one pixel at a time, took about half of the output transform.
    */
   private static void fromPhases4(float[] src, int so, int ld, int lenT, float[] row, float[] y, int yOff, int ow) {
-    Interleave il = Interleave.M4;
-    VectorMask<Float> k1 = il.masks[1], k2 = il.masks[2], k3 = il.masks[3];
-    VectorShuffle<Float>[] sh = il.shuffles;
+    Phases il = Phases.M4;
+    VectorMask<Float> k1 = il.mergeFrom[1], k2 = il.mergeFrom[2], k3 = il.mergeFrom[3];
+    VectorShuffle<Float>[] sh = il.merge;
     for (int q = 0; q < lenT; q += L) {
       FloatVector p0 = FloatVector.fromArray(FS, src, so + q), p1 = FloatVector.fromArray(FS, src, so + ld + q);
       FloatVector p2 = FloatVector.fromArray(FS, src, so + 2 * ld + q), p3 = FloatVector.fromArray(FS, src, so + 3 * ld + q);
@@ -517,41 +479,6 @@ final class Winograd {
       p0.rearrange(u).blend(p1.rearrange(u), k1).blend(p2.rearrange(u), k2).blend(p3.rearrange(u), k3).intoArray(row, d + 3 * L);
     }
     System.arraycopy(row, 0, y, yOff, ow);
-  }
-
-  /**
-   * Interleaving m phase vectors into m consecutive vectors: lane s of output vector u is lane
-   * u·L/m + s div m of phase s mod m (shuffle u, mask l = the lanes of phase l).
-   */
-  private record Interleave(VectorShuffle<Float>[] shuffles, VectorMask<Float>[] masks) {
-    private static final Interleave M4 = make(4);
-
-    @SuppressWarnings("unchecked")
-    private static Interleave make(int m) {
-      VectorShuffle<Float>[] sh = new VectorShuffle[m];
-      VectorMask<Float>[] mk = new VectorMask[m];
-      for (int u = 0; u < m; u++) {
-        int[] idx = new int[L];
-        for (int t = 0; t < L; t++) idx[t] = u * L / m + t / m;
-        sh[u] = VectorShuffle.fromArray(FS, idx, 0);
-      }
-      for (int l = 0; l < m; l++) {
-        boolean[] lanes = new boolean[L];
-        for (int t = 0; t < L; t++) lanes[t] = t % m == l;
-        mk[l] = VectorMask.fromArray(FS, lanes, 0);
-      }
-      return new Interleave(sh, mk);
-    }
-  }
-
-  /** The column pass of one channel: the row-pass runs of tile rows [ty0, ty1) in h (from hb) into dst. */
-  private static void columns(Plan p, Stage colsPass, float[] h, int hb, float[] dst, int dstPlane, int ch,
-                              int ty0, int ty1, int tBase0) {
-    int m = p.tf.m, a = p.tf.a, lenT = p.lenT, hLen = p.hLen, tw = p.tw;
-    for (int ty = ty0; ty < ty1; ty++) {
-      int hOff = hb + (ty - ty0) * m * hLen, tb = tBase0 + (ty - ty0) * tw;
-      colsPass.run(h, hOff, dst, ch * p.ldT + tb, a * dstPlane, lenT, a, lenT, dstPlane);
-    }
   }
 
   /** Output transform of M[pos][o][ldT] for tile rows [r0, r1) into y. */
@@ -597,9 +524,8 @@ final class Winograd {
     int rowsLen = (p.th * m + a) * p.rowLen;
     s.rowsBuf = Scratch.grow(s.rowsBuf, rowsLen);
     java.util.Arrays.fill(s.rowsBuf, 0, rowsLen, 0f);
-    // two halves, one per channel parity (see tileTransform); exactly that size, as the halves are found from the length
-    int hLenAll = 2 * (p.th * m + a) * p.hLen;
-    if (s.w.length != hLenAll) s.w = new float[hLenAll];
+    s.w = Scratch.grow(s.w, (p.th * m + a) * p.hLen);
+    s.rowTmp = Scratch.grow(s.rowTmp, m * p.lenT + m + L);
     if (weightGrad) {
       s.gRows = Scratch.grow(s.gRows, rowsLen);
       java.util.Arrays.fill(s.gRows, 0, rowsLen, 0f);
@@ -628,7 +554,7 @@ final class Winograd {
       int step = p.evenChunk(to - from);
       for (int r0 = from; r0 < to; r0 += step) {
         int r1 = Math.min(to, r0 + step), tiles = (r1 - r0) * p.tw;
-        tileTransform(p, x, c, g.h(), g.w(), g.pH(), g.pW(), a, horiz, vert, s.rowsBuf, s.w, s.v, p.planeV, r0, r1);
+        tileTransform(p, x, c, g.h(), g.w(), g.pH(), g.pW(), a, horiz, vert, s.rowsBuf, s.rowTmp, s.w, s.v, p.planeV, r0, r1);
         for (int pos = 0; pos < a * a; pos++) {
           Gemm.sgemm(false, false, oc, tiles, c, u, pos * oc * c, c, s.v, pos * p.planeV, p.ldT, s.m, pos * p.planeM, p.ldT, false);
         }
@@ -656,8 +582,8 @@ final class Winograd {
       int step = p.evenChunk(to - from);
       for (int r0 = from; r0 < to; r0 += step) {
         int r1 = Math.min(to, r0 + step), tiles = (r1 - r0) * p.tw;
-        tileTransform(p, x, c, g.h(), g.w(), g.pH(), g.pW(), a, horiz, vert, s.rowsBuf, s.w, s.v, p.planeV, r0, r1);
-        tileTransform(p, gy, oc, g.oh(), g.ow(), 0, 0, m, horizA, vertA, s.gRows, s.w, s.m, p.planeM, r0, r1);
+        tileTransform(p, x, c, g.h(), g.w(), g.pH(), g.pW(), a, horiz, vert, s.rowsBuf, s.rowTmp, s.w, s.v, p.planeV, r0, r1);
+        tileTransform(p, gy, oc, g.oh(), g.ow(), 0, 0, m, horizA, vertA, s.gRows, s.rowTmp, s.w, s.m, p.planeM, r0, r1);
         for (int pos = 0; pos < a * a; pos++) {
           Gemm.sgemm(false, true, oc, c, tiles, s.m, pos * p.planeM, p.ldT, s.v, pos * p.planeV, p.ldT, gu, pos * oc * c, c, r0 > from);
         }
