@@ -2,6 +2,7 @@ package arcus.core;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -140,38 +141,84 @@ public final class Autodiff {
    * With {@code release} (a pass that runs once: the trace is closed and no pullback can call it
    * again), each processed node that records for no open trace drops its gradient rule, so the
    * activations only that rule kept are freed as the pass goes down the graph.
+   *
+   * <p>Such a pass, when no differentiation is in progress on this thread (so nothing it computes
+   * is recorded anywhere), also hands each cotangent it is done with back to its backend
+   * ({@link Backend#recycle}), which may reuse the memory for the cotangents computed next. A
+   * cotangent is done with when its node's rule has run and no entry of the pass refers to its
+   * storage: the rule's results may pass it on unchanged or as a view (the sum's and reshape's
+   * rules do), and one result may reach several inputs, so entries count the storages they hold.
    */
   private static Tensor[] backward(Trace trace, Tensor out, Tensor seed, Tensor[] leaves, boolean release) {
     Tensor[] grads = new Tensor[leaves.length];
     Map<Node, Tensor> ct = new IdentityHashMap<>();
     if (out.node != null && out.node.dependsOn(trace)) {
-      List<Node> order = topologicalOrder(out.node, trace);
-      ct.put(out.node, seed);
-      Map<Node, Boolean> isLeaf = new IdentityHashMap<>();
-      for (Tensor l : leaves) isLeaf.put(l.node, Boolean.TRUE);
-      for (int i = order.size() - 1; i >= 0; i--) {
-        Node n = order.get(i);
-        if (isLeaf.containsKey(n)) continue;
-        Tensor g = ct.remove(n);
-        if (g == null) continue;
-        boolean[] need = new boolean[n.inputs.length];
-        boolean any = false;
-        for (int j = 0; j < need.length; j++) {
-          Node in = n.inputs[j];
-          need[j] = in != null && in.dependsOn(trace);
-          any |= need[j];
+      Backend backend = out.backend();
+      boolean recycle = release && !Trace.anyOpenHere() && backend.beginReversePass();
+      Map<Storage, int[]> held = recycle ? new HashMap<>() : null;
+      List<Storage> recomputed = recycle ? new ArrayList<>() : null;
+      if (recycle) RECOMPUTED.set(recomputed);
+      try {
+        List<Node> order = topologicalOrder(out.node, trace);
+        ct.put(out.node, seed);
+        if (recycle) hold(held, seed);
+        Map<Node, Boolean> isLeaf = new IdentityHashMap<>();
+        for (Tensor l : leaves) isLeaf.put(l.node, Boolean.TRUE);
+        List<Storage> done = recycle ? new ArrayList<>() : null;
+        for (int i = order.size() - 1; i >= 0; i--) {
+          Node n = order.get(i);
+          if (isLeaf.containsKey(n)) continue;
+          Tensor g = ct.remove(n);
+          if (g == null) continue;
+          if (recycle) {
+            done.clear();
+            if (unhold(held, g)) done.add(g.storage);
+          }
+          boolean[] need = new boolean[n.inputs.length];
+          boolean any = false;
+          for (int j = 0; j < need.length; j++) {
+            Node in = n.inputs[j];
+            need[j] = in != null && in.dependsOn(trace);
+            any |= need[j];
+          }
+          if (!any) {
+            if (recycle) recycleDone(backend, held, done);
+            continue;
+          }
+          Tensor[] gs = n.vjp(g, need);
+          g = null;
+          if (recycle) {
+            // activations the rule recomputed (Ops.kept) are dead too, unless it returned them
+            for (Storage r : recomputed) {
+              boolean returned = false;
+              for (Tensor t : gs) returned |= t != null && t.storage.equals(r);
+              if (!returned) done.add(r);
+            }
+            recomputed.clear();
+          }
+          if (release && !n.recordsForOpenTrace()) n.release();
+          for (int j = 0; j < need.length; j++) {
+            if (!need[j] || gs[j] == null) continue;
+            if (!gs[j].shape.equals(n.inputShapes[j]))
+              throw new IllegalStateException("backward of " + n.op + ": the gradient of input " + j + " has shape " + gs[j].shape + ", the input " + n.inputShapes[j]);
+            Node in = n.inputs[j];
+            Tensor prev = ct.get(in);
+            Tensor next = prev == null ? gs[j] : prev.add(gs[j]);
+            ct.put(in, next);
+            if (recycle) {
+              hold(held, next);
+              if (prev != null) {
+                if (unhold(held, prev)) done.add(prev.storage);
+                done.add(gs[j].storage);
+              }
+            }
+          }
+          if (recycle) recycleDone(backend, held, done);
         }
-        if (!any) continue;
-        Tensor[] gs = n.vjp(g, need);
-        g = null;
-        if (release && !n.recordsForOpenTrace()) n.release();
-        for (int j = 0; j < need.length; j++) {
-          if (!need[j] || gs[j] == null) continue;
-          if (!gs[j].shape.equals(n.inputShapes[j]))
-            throw new IllegalStateException("backward of " + n.op + ": the gradient of input " + j + " has shape " + gs[j].shape + ", the input " + n.inputShapes[j]);
-          Node in = n.inputs[j];
-          Tensor prev = ct.get(in);
-          ct.put(in, prev == null ? gs[j] : prev.add(gs[j]));
+      } finally {
+        if (recycle) {
+          RECOMPUTED.remove();
+          backend.endReversePass();
         }
       }
     }
@@ -180,6 +227,44 @@ public final class Autodiff {
       grads[i] = g != null ? g : leaves[i].constant(0.0, leaves[i].shape.dims());
     }
     return grads;
+  }
+
+  /** The recomputed activations of the node whose rule is running, while a recycling reverse pass runs on this thread. */
+  private static final ThreadLocal<List<Storage>> RECOMPUTED = new ThreadLocal<>();
+
+  /** Notes a storage a gradient rule recomputed for itself ({@link Ops#kept}); returns it. */
+  static Storage recomputed(Storage s) {
+    List<Storage> l = RECOMPUTED.get();
+    if (l != null) l.add(s);
+    return s;
+  }
+
+  private static void hold(Map<Storage, int[]> held, Tensor t) {
+    held.computeIfAbsent(t.storage, k -> new int[1])[0]++;
+  }
+
+  /** One entry fewer refers to t's storage; true when none does any more. */
+  private static boolean unhold(Map<Storage, int[]> held, Tensor t) {
+    int[] c = held.get(t.storage);
+    if (c == null) return true;
+    if (--c[0] > 0) return false;
+    held.remove(t.storage);
+    return true;
+  }
+
+  /**
+   * Recycles the storages in {@code done} (the node's cotangent, and entries replaced by a sum)
+   * that no entry holds: the node's other results either went into an entry (held) or were
+   * not needed, so nothing else refers to them.
+   */
+  private static void recycleDone(Backend backend, Map<Storage, int[]> held, List<Storage> done) {
+    for (int k = 0; k < done.size(); k++) {
+      Storage s = done.get(k);
+      if (held.containsKey(s) || s.backend() != backend) continue;
+      boolean dup = false;
+      for (int q = 0; q < k && !dup; q++) dup = done.get(q).equals(s);
+      if (!dup) backend.recycle(s);
+    }
   }
 
   /** Nodes of the trace reachable from {@code root}, inputs before the nodes that use them. */

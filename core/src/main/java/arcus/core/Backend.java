@@ -77,4 +77,22 @@ public interface Backend {
 
   /** Adjoint of the max-pool backward in gy: gy'[o] = gx[argmax window o of x]. */
   Storage maxPool2dGather(Storage x, Shape xs, Storage gx, Pool2dSpec spec);
+
+  /**
+   * A one-shot reverse pass starts on this thread (nothing it computes is recorded for another
+   * differentiation): from here until {@link #endReversePass} the backend may reuse the memory
+   * of storages handed to {@link #recycle}. Returns whether it did open such a region (false:
+   * not supported, switched off, or one is open already; then {@code endReversePass} is not called).
+   */
+  default boolean beginReversePass() {
+    return false;
+  }
+
+  default void endReversePass() {}
+
+  /**
+   * Nothing refers to {@code s} any more (the caller guarantees it): its memory may back a later
+   * result of the open reverse pass. Backends accept only storages they created in that pass.
+   */
+  default void recycle(Storage s) {}
 }

@@ -51,7 +51,7 @@ final class Ops {
     Shape s = x.shape;
     DType dt = x.dtype;
     Node n = x.node;
-    return () -> new Tensor(s, dt, r.get(), n);
+    return () -> new Tensor(s, dt, Autodiff.recomputed(r.get()), n);
   }
 
   static Backend sameBackend(String op, Tensor a, Tensor b) {

@@ -33,6 +33,21 @@ public final class CpuBackend implements Backend, FusedKernels {
     throw new IllegalArgumentException("cpu backend given a storage of backend " + s.backend().name());
   }
 
+  @Override
+  public boolean beginReversePass() {
+    return Recycler.begin();
+  }
+
+  @Override
+  public void endReversePass() {
+    Recycler.end();
+  }
+
+  @Override
+  public void recycle(Storage s) {
+    if (s instanceof HostStorage h) Recycler.give(h.f());
+  }
+
   private static Object data(Storage s) {
     HostStorage h = host(s);
     return h.f() != null ? h.f() : h.d();
@@ -192,7 +207,7 @@ public final class CpuBackend implements Backend, FusedKernels {
     int lda = s.transA() ? m : k, ldb = s.transB() ? k : n;
     int aStep = s.batchA() ? m * k : 0, bStep = s.batchB() ? k * n : 0;
     if (ha.f() != null) {
-      float[] c = new float[s.batch() * m * n];
+      float[] c = Recycler.take(s.batch() * m * n);
       long t0 = System.nanoTime();
       for (int i = 0; i < s.batch(); i++)
         Gemm.sgemm(s.transA(), s.transB(), m, n, k, ha.f(), i * aStep, lda, hb.f(), i * bStep, ldb, c, i * m * n, n, false);
@@ -211,7 +226,7 @@ public final class CpuBackend implements Backend, FusedKernels {
     int n = xs.dim(0), ch = xs.dim(1), h = xs.dim(2), wd = xs.dim(3), oc = ws.dim(0), kh = ws.dim(2), kw = ws.dim(3);
     int size = n * oc * c.outH(h, kh) * c.outW(wd, kw);
     if (hx.f() != null) {
-      float[] y = new float[size];
+      float[] y = Recycler.take(size);
       long t0 = System.nanoTime();
       ConvKernels.conv2dForward(hx.f(), n, ch, h, wd, hw.f(), oc, kh, kw, c.strideH(), c.strideW(), c.padH(), c.padW(), c.dilationH(), c.dilationW(), y);
       clock(StepClock.Kernel.CONV, t0);
@@ -227,7 +242,7 @@ public final class CpuBackend implements Backend, FusedKernels {
     HostStorage hg = host(gy), hw = host(w);
     int n = xs.dim(0), ch = xs.dim(1), h = xs.dim(2), wd = xs.dim(3), oc = ws.dim(0), kh = ws.dim(2), kw = ws.dim(3);
     if (hg.f() != null) {
-      float[] gx = new float[xs.size()];
+      float[] gx = Recycler.take(xs.size());
       long t0 = System.nanoTime();
       ConvKernels.conv2dBackwardInput(hg.f(), n, ch, h, wd, hw.f(), oc, kh, kw, c.strideH(), c.strideW(), c.padH(), c.padW(), c.dilationH(), c.dilationW(), gx);
       clock(StepClock.Kernel.CONV, t0);
@@ -276,7 +291,7 @@ public final class CpuBackend implements Backend, FusedKernels {
     HostStorage hx = host(x), hg = host(gy);
     int n = xs.dim(0), c = xs.dim(1), h = xs.dim(2), w = xs.dim(3);
     if (hx.f() != null) {
-      float[] gx = new float[xs.size()];
+      float[] gx = Recycler.take(xs.size());
       if (kind == PoolKind.MAX) PoolKernels.maxPool2dBackward(hx.f(), n, c, h, w, p.kernelH(), p.kernelW(), p.strideH(), p.strideW(), p.padH(), p.padW(), p.ceilMode(), hg.f(), gx);
       else PoolKernels.avgPool2dBackward(hg.f(), n, c, h, w, p.kernelH(), p.kernelW(), p.strideH(), p.strideW(), p.padH(), p.padW(), p.ceilMode(), gx);
       return HostStorage.of(gx);
@@ -315,7 +330,7 @@ public final class CpuBackend implements Backend, FusedKernels {
     HostStorage hx = host(x), hg = host(gamma), hb = host(beta);
     int n = xs.dim(0), c = xs.dim(1), s = spatial(xs);
     if (hx.f() != null) {
-      float[] y = new float[xs.size()], m = new float[c], v = new float[c];
+      float[] y = Recycler.take(xs.size()), m = new float[c], v = new float[c];
       NormKernels.batchNormTrain(hx.f(), n, c, s, hg.f(), hb.f(), eps, y, m, v);
       return new Storage[] {HostStorage.of(y), HostStorage.of(m), HostStorage.of(v)};
     }
@@ -343,7 +358,7 @@ public final class CpuBackend implements Backend, FusedKernels {
     HostStorage hx = host(x), hga = host(gamma), hm = host(mean), hv = host(var), hg = host(g);
     int n = xs.dim(0), c = xs.dim(1), s = spatial(xs);
     if (hx.f() != null) {
-      float[] dx = new float[xs.size()], dg = new float[c], db = new float[c];
+      float[] dx = Recycler.take(xs.size()), dg = new float[c], db = new float[c];
       NormKernels.batchNormTrainBackward(hx.f(), n, c, s, hga.f(), hm.f(), hv.f(), eps, hg.f(), dx, dg, db);
       return new Storage[] {HostStorage.of(dx), HostStorage.of(dg), HostStorage.of(db)};
     }
@@ -357,7 +372,7 @@ public final class CpuBackend implements Backend, FusedKernels {
     HostStorage hx = host(x), ha = host(alpha);
     int n = xs.dim(0), c = xs.dim(1), s = spatial(xs);
     if (hx.f() != null) {
-      float[] y = new float[xs.size()];
+      float[] y = Recycler.take(xs.size());
       NormKernels.prelu(hx.f(), n, c, s, ha.f(), y);
       return HostStorage.of(y);
     }
@@ -371,7 +386,7 @@ public final class CpuBackend implements Backend, FusedKernels {
     HostStorage hx = host(x), ha = host(alpha), hg = host(g);
     int n = xs.dim(0), c = xs.dim(1), s = spatial(xs);
     if (hx.f() != null) {
-      float[] dx = new float[xs.size()], da = new float[c];
+      float[] dx = Recycler.take(xs.size()), da = new float[c];
       NormKernels.preluBackward(hx.f(), n, c, s, ha.f(), hg.f(), dx, da);
       return new Storage[] {HostStorage.of(dx), HostStorage.of(da)};
     }

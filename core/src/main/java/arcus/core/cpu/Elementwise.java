@@ -19,7 +19,7 @@ final class Elementwise {
   // ------------------------------------------------------------------ unary
 
   static float[] unary(UnaryOp op, float[] x) {
-    float[] y = new float[x.length];
+    float[] y = Recycler.take(x.length);
     Parallel.forRange(x.length, GRAIN, (from, to) -> unaryRange(op, x, y, from, to));
     return y;
   }
@@ -57,7 +57,7 @@ final class Elementwise {
   // ------------------------------------------------------------------ binary
 
   static float[] binary(BinaryOp op, float[] a, float[] b, Broadcast p, int size) {
-    float[] out = new float[size];
+    float[] out = Recycler.take(size);
     int inner = p.inner(), outer = p.outer();
     int as = p.innerStride(0), bs = p.innerStride(1);
     if (outer == 1) {
@@ -113,7 +113,7 @@ final class Elementwise {
   // ------------------------------------------------------------------ where
 
   static float[] where(float[] c, float[] a, float[] b, Broadcast p, int size) {
-    float[] out = new float[size];
+    float[] out = Recycler.take(size);
     int inner = p.inner(), outer = p.outer();
     int cs = p.innerStride(0), as = p.innerStride(1), bs = p.innerStride(2);
     if (outer == 1) {

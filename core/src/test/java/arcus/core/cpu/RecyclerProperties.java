@@ -1,0 +1,118 @@
+package arcus.core.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import arcus.core.Autodiff;
+import arcus.core.Conv2dSpec;
+import arcus.core.DType;
+import arcus.core.Fn;
+import arcus.core.Fused;
+import arcus.core.Pool2dSpec;
+import arcus.core.Rng;
+import arcus.core.Tensor;
+import java.util.List;
+import java.util.function.Function;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+
+/**
+ * The reverse pass's reuse of dead cotangents ({@link Recycler}) changes no result. Arrays
+ * taken from the pool are filled with NaN first (poison), so a kernel that relied on a zeroed
+ * output, or a cotangent recycled while something still read it, would turn the gradients into
+ * NaN or change their bits; they must equal, bit for bit, those of a pass without the pool.
+ */
+class RecyclerProperties {
+  private static final int CLASSES = 5;
+
+  /**
+   * A small float32 network with every kind of node the pool meets: a 3×3 convolution wide
+   * enough for Winograd (64 channels) and a 5×5 one, a bias add, PReLU and batch norm (whose
+   * outputs the next rule recomputes), a max pool, an activation used twice (its cotangents
+   * summed), a reshape (a view passing the cotangent on), a matrix product and cross-entropy.
+   */
+  private static Tensor net(List<Tensor> p, Tensor x, int[] labels) {
+    Tensor h = x.conv2d(p.get(0), Conv2dSpec.of(1, 1)).add(p.get(1));
+    h = Fused.batchNorm(Fused.prelu(h, p.get(2)), p.get(3), p.get(4), 1e-5).y();
+    h = h.add(h.mul(0.5)); // used twice: its cotangent is the sum of two
+    h = h.maxPool2d(Pool2dSpec.of(2, 2, true));
+    h = h.conv2d(p.get(5), Conv2dSpec.of(1, 2));
+    h = Fused.batchNorm(Fused.prelu(h, p.get(6)), p.get(7), p.get(8), 1e-5).y();
+    Tensor flat = h.reshape(h.dim(0), -1);
+    return Fn.crossEntropy(flat.matmul(p.get(9)), labels);
+  }
+
+  private static List<Tensor> params(Rng rng, int c, int side) {
+    int c2 = 6, side2 = (side + 1) / 2;
+    return List.of(
+        rng.normal(DType.F32, 0, 0.1, 64, c, 3, 3), rng.normal(DType.F32, 0, 0.1, 1, 64, 1, 1), rng.normal(DType.F32, 0.2, 0.1, 64),
+        rng.normal(DType.F32, 1, 0.1, 64), rng.normal(DType.F32, 0, 0.1, 64),
+        rng.normal(DType.F32, 0, 0.05, c2, 64, 5, 5), rng.normal(DType.F32, 0.2, 0.1, c2),
+        rng.normal(DType.F32, 1, 0.1, c2), rng.normal(DType.F32, 0, 0.1, c2),
+        rng.normal(DType.F32, 0, 0.1, c2 * side2 * side2, CLASSES));
+  }
+
+  private static Autodiff.ValueAndGrad<List<Tensor>> run(boolean recycle, List<Tensor> p, Tensor x, int[] labels) {
+    boolean wasEnabled = Recycler.enabled, wasPoison = Recycler.poison;
+    Recycler.enabled = recycle;
+    Recycler.poison = recycle;
+    try {
+      Function<List<Tensor>, Tensor> f = ps -> net(ps, x, labels);
+      return Autodiff.valueAndGrad(f, p);
+    } finally {
+      Recycler.enabled = wasEnabled;
+      Recycler.poison = wasPoison;
+    }
+  }
+
+  @Property(tries = 12)
+  void poisonedRecyclingGivesTheSameGradientsBitForBit(@ForAll @IntRange(min = 1, max = 3) int n, @ForAll @IntRange(min = 1, max = 3) int c,
+                                                      @ForAll @IntRange(min = 3, max = 9) int side, @ForAll long seed) {
+    Rng rng = new Rng(seed);
+    List<Tensor> p = params(rng, c, side);
+    Tensor x = rng.normal(DType.F32, 0, 1, n, c, side, side);
+    int[] labels = new int[n];
+    for (int i = 0; i < n; i++) labels[i] = Math.floorMod((int) (seed >>> (3 * i)), CLASSES);
+    Autodiff.ValueAndGrad<List<Tensor>> plain = run(false, p, x, labels), pooled = run(true, p, x, labels);
+    assertEquals(plain.value().item(), pooled.value().item());
+    for (int i = 0; i < p.size(); i++) {
+      float[] want = plain.grad().get(i).toFloatArray(), got = pooled.grad().get(i).toFloatArray();
+      for (float v : got) assertFalse(Float.isNaN(v), "gradient " + i + " has NaN: a poisoned array was read");
+      assertArrayEquals(want, got, "gradient " + i);
+    }
+  }
+
+  @Example
+  void theReversePassReusesMemoryAndLeavesNoPoolOpen() {
+    Rng rng = new Rng(7);
+    List<Tensor> p = params(rng, 2, 8);
+    Tensor x = rng.normal(DType.F32, 0, 1, 4, 2, 8, 8);
+    long before = Recycler.reusedBytes();
+    run(true, p, x, new int[] {0, 1, 2, 3});
+    assertTrue(Recycler.reusedBytes() > before, "no array was reused during the reverse pass");
+    // after the pass, results are allocated fresh again
+    long after = Recycler.reusedBytes();
+    x.conv2d(p.get(0), Conv2dSpec.of(1, 1)).add(p.get(1)).toFloatArray();
+    assertEquals(after, Recycler.reusedBytes());
+  }
+
+  @Example
+  void aReversePassInsideADifferentiationRecyclesNothing() {
+    // grad of a function that itself takes a gradient: the inner reverse pass is recorded by the outer trace
+    Rng rng = new Rng(9);
+    Tensor x = rng.normal(DType.F32, 0, 1, 2, 3, 4, 4), w = rng.normal(DType.F32, 0, 0.3, 3, 3, 3, 3);
+    long[] inner = new long[2];
+    Tensor gg = Autodiff.grad((Tensor ww) -> {
+      inner[0] = Recycler.reusedBytes();
+      Tensor gx = Autodiff.grad((Tensor xx) -> xx.conv2d(ww, Conv2dSpec.of(1, 1)).add(xx).square().sum(), x);
+      inner[1] = Recycler.reusedBytes();
+      return gx.square().sum();
+    }, w);
+    assertEquals(inner[0], inner[1], "the inner reverse pass reused memory while an outer trace recorded it");
+    for (float v : gg.toFloatArray()) assertFalse(Float.isNaN(v));
+  }
+}
