@@ -66,6 +66,16 @@ public interface Backend {
 
   Storage conv2d(Storage x, Shape xs, Storage w, Shape ws, Conv2dSpec spec);
 
+  /**
+   * conv2d plus a bias b [outC] added to every output of channel c. The default adds it with a
+   * broadcast {@link #binary}; a backend may add it into the convolution's output in place.
+   */
+  default Storage conv2dBias(Storage x, Shape xs, Storage w, Shape ws, Storage b, Conv2dSpec spec) {
+    Storage y = conv2d(x, xs, w, ws, spec);
+    Shape ys = Shape.of(xs.dim(0), ws.dim(0), spec.outH(xs.dim(2), ws.dim(2)), spec.outW(xs.dim(3), ws.dim(3)));
+    return binary(BinaryOp.ADD, y, ys, b, Shape.of(1, ws.dim(0), 1, 1), ys);
+  }
+
   Storage conv2dBackwardInput(Storage gy, Shape ys, Storage w, Shape ws, Shape xs, Conv2dSpec spec);
 
   Storage conv2dBackwardWeight(Storage x, Shape xs, Storage gy, Shape ys, Shape ws, Conv2dSpec spec);

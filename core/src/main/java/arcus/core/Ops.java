@@ -436,6 +436,29 @@ final class Ops {
     }, x, w);
   }
 
+  /**
+   * conv2d(x, w) + b[c], the bias added into the convolution's fresh output instead of as a
+   * broadcast add: the forward pass writes one activation instead of two and makes one pass
+   * fewer over it. Same values, bit for bit, as {@code conv2d(x, w).add(b.reshape(1, C, 1, 1))}
+   * (one float rounding per element either way), and the bias gradient is the same reduction.
+   */
+  static Tensor conv2d(Tensor x, Tensor w, Tensor b, Conv2dSpec spec) {
+    Backend be = sameBackend("conv2d", x, w);
+    sameBackend("conv2d", x, b);
+    checkConv(x, w, spec);
+    if (b.rank() != 1 || b.dim(0) != w.dim(0))
+      throw new IllegalArgumentException("conv2d: bias must be [outC] = [" + w.dim(0) + "] for weight " + w.shape + ", got " + b.shape);
+    Shape out = Shape.of(x.dim(0), w.dim(0), spec.outH(x.dim(2), w.dim(2)), spec.outW(x.dim(3), w.dim(3)));
+    Storage s = be.conv2dBias(x.storage, x.shape, w.storage, w.shape, b.storage, spec);
+    Kept xk = kept(x);
+    Shape xs = x.shape, ws = w.shape;
+    return result("conv2dBias", out, x.dtype, s, (g, y, need) -> new Tensor[] {
+      need[0] ? conv2dInputGrad(g, w, xs, spec) : null,
+      need[1] ? conv2dWeightGrad(xk.get(), g, ws, spec) : null,
+      need[2] ? g.sum(new int[] {0, 2, 3}, true).reshape(ws.dim(0)) : null
+    }, x, w, b);
+  }
+
   /** The input gradient of conv2d, linear in both g and w. */
   static Tensor conv2dInputGrad(Tensor g0, Tensor w, Shape xs, Conv2dSpec spec) {
     Backend be = sameBackend("conv2d", g0, w);

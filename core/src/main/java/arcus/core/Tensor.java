@@ -350,6 +350,8 @@ public final class Tensor {
 
   /** 2-D convolution of an NCHW input with [outC, inC, kH, kW] weights. */
   public Tensor conv2d(Tensor weight, Conv2dSpec spec) { return Ops.conv2d(this, weight, spec); }
+  /** conv2d(weight) plus a per-output-channel bias [outC], in one op (the same values as adding it after). */
+  public Tensor conv2d(Tensor weight, Tensor bias, Conv2dSpec spec) { return Ops.conv2d(this, weight, bias, spec); }
   public Tensor maxPool2d(Pool2dSpec spec) { return Ops.pool2d(PoolKind.MAX, this, spec); }
   public Tensor avgPool2d(Pool2dSpec spec) { return Ops.pool2d(PoolKind.AVG, this, spec); }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.function.Function;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import org.junit.jupiter.api.Test;
 
 /**
  * Every primitive's gradient against central differences in float64, on random shapes
@@ -147,6 +148,40 @@ class PrimitiveGradientProperties {
     int h = g.between(k, 6), w = g.between(k, 6);
     Conv2dSpec spec = new Conv2dSpec(g.between(1, 2), g.between(1, 2), g.between(0, 1), g.between(0, 1), 1, 1);
     check(v -> v.get(0).conv2d(v.get(1), spec), g.normal(n, c, h, w), g.normal(oc, c, k, k));
+  }
+
+  @Property(tries = 25)
+  void conv2dWithBias(@ForAll long seed) {
+    Gen g = new Gen(seed);
+    int n = g.between(1, 2), c = g.between(1, 3), oc = g.between(1, 3);
+    int k = g.rng.nextInt(2) == 0 ? 1 : 3;
+    int h = g.between(k, 6), w = g.between(k, 6);
+    Conv2dSpec spec = new Conv2dSpec(g.between(1, 2), g.between(1, 2), g.between(0, 1), g.between(0, 1), 1, 1);
+    check(v -> v.get(0).conv2d(v.get(1), v.get(2), spec), g.normal(n, c, h, w), g.normal(oc, c, k, k), g.normal(oc));
+  }
+
+  /** The fused bias is the broadcast add it replaces, bit for bit, in float32: values and all three gradients. */
+  @Property(tries = 25)
+  void conv2dWithBiasIsTheBroadcastAddBitForBit(@ForAll long seed) {
+    Gen g = new Gen(seed);
+    int n = g.between(1, 3), c = g.between(1, 4), oc = g.between(1, 5);
+    int k = g.rng.nextInt(2) == 0 ? 1 : 3;
+    int h = g.between(k, 9), w = g.between(k, 9);
+    Conv2dSpec spec = new Conv2dSpec(g.between(1, 2), g.between(1, 2), g.between(0, 1), g.between(0, 1), 1, 1);
+    Rng rng = new Rng(seed);
+    List<Tensor> in = List.of(rng.normal(DType.F32, 0, 1, n, c, h, w), rng.normal(DType.F32, 0, 1, oc, c, k, k), rng.normal(DType.F32, 0, 1, oc));
+    Tensor proj = rng.normal(DType.F32, 0, 1, n, oc, spec.outH(h, k), spec.outW(w, k));
+    var fused = Autodiff.valueAndGrad((List<Tensor> v) -> v.get(0).conv2d(v.get(1), v.get(2), spec).square().mul(proj).sum(), in);
+    var added = Autodiff.valueAndGrad((List<Tensor> v) -> v.get(0).conv2d(v.get(1), spec).add(v.get(2).reshape(1, oc, 1, 1)).square().mul(proj).sum(), in);
+    org.junit.jupiter.api.Assertions.assertEquals(added.value().item(), fused.value().item());
+    for (int i = 0; i < 3; i++) org.junit.jupiter.api.Assertions.assertArrayEquals(added.grad().get(i).toFloatArray(), fused.grad().get(i).toFloatArray(), "gradient " + i);
+  }
+
+  @Test
+  void conv2dRejectsABiasOfTheWrongShape() {
+    Tensor x = Tensor.of(new double[2 * 3 * 4 * 4], 2, 3, 4, 4), w = Tensor.of(new double[5 * 3 * 3 * 3], 5, 3, 3, 3);
+    var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> x.conv2d(w, Tensor.of(new double[4], 4), Conv2dSpec.of(1, 1)));
+    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("bias must be [outC] = [5]"), e.getMessage());
   }
 
   @Property(tries = 25)

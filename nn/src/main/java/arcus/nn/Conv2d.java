@@ -28,8 +28,8 @@ public record Conv2d(int inC, int outC, int kernel, int stride, int padding, boo
   @Override
   public Output apply(Params params, Params state, Tensor x, Mode mode, Rng rng) {
     checkInput(toString(), x, inC, kernel, padding);
-    Tensor y = x.conv2d(params.get("weight"), Conv2dSpec.of(stride, padding));
-    if (bias) y = y.add(params.get("bias").reshape(1, outC, 1, 1));
+    Conv2dSpec spec = Conv2dSpec.of(stride, padding);
+    Tensor y = bias ? x.conv2d(params.get("weight"), params.get("bias"), spec) : x.conv2d(params.get("weight"), spec);
     return new Output(y, state);
   }
 

@@ -237,6 +237,16 @@ public final class CpuBackend implements Backend, FusedKernels {
     return HostStorage.of(y);
   }
 
+  /** The convolution into a fresh array, then the bias added to it in place before it escapes. */
+  @Override
+  public Storage conv2dBias(Storage x, Shape xs, Storage w, Shape ws, Storage b, Conv2dSpec c) {
+    HostStorage y = host(conv2d(x, xs, w, ws, c)), hb = host(b);
+    int n = xs.dim(0), oc = ws.dim(0), plane = y.size() / Math.max(1, n * oc);
+    if (y.f() != null) NormKernels.addChannelBias(y.f(), n, oc, plane, hb.f());
+    else NormKernels.addChannelBias(y.d(), n, oc, plane, hb.d());
+    return y;
+  }
+
   @Override
   public Storage conv2dBackwardInput(Storage gy, Shape ys, Storage w, Shape ws, Shape xs, Conv2dSpec c) {
     HostStorage hg = host(gy), hw = host(w);

@@ -171,6 +171,26 @@ final class NormKernels {
     }
   }
 
+  /** y[b, ch, :] += bias[ch], in place (y is a convolution's fresh output): one float addition per element. */
+  static void addChannelBias(float[] y, int n, int c, int s, float[] bias) {
+    Parallel.forRange(n * c, Math.max(1, 16384 / Math.max(1, s)), (r0, r1) -> {
+      for (int r = r0; r < r1; r++) {
+        int off = r * s, i = 0, upper = FS.loopBound(s);
+        float b = bias[r % c];
+        FloatVector bv = FloatVector.broadcast(FS, b);
+        for (; i < upper; i += FS.length()) FloatVector.fromArray(FS, y, off + i).add(bv).intoArray(y, off + i);
+        for (; i < s; i++) y[off + i] += b;
+      }
+    });
+  }
+
+  static void addChannelBias(double[] y, int n, int c, int s, double[] bias) {
+    for (int r = 0; r < n * c; r++) {
+      double b = bias[r % c];
+      for (int i = r * s; i < (r + 1) * s; i++) y[i] += b;
+    }
+  }
+
   static void prelu(float[] x, int n, int c, int s, float[] alpha, float[] y) {
     Parallel.forRange(n * c, Math.max(1, 16384 / Math.max(1, s)), (r0, r1) -> {
       for (int r = r0; r < r1; r++) {
