@@ -77,27 +77,45 @@ class RecyclerProperties {
     Tensor x = rng.normal(DType.F32, 0, 1, n, c, side, side);
     int[] labels = new int[n];
     for (int i = 0; i < n; i++) labels[i] = Math.floorMod((int) (seed >>> (3 * i)), CLASSES);
-    Autodiff.ValueAndGrad<List<Tensor>> plain = run(false, p, x, labels), pooled = run(true, p, x, labels);
-    assertEquals(plain.value().item(), pooled.value().item());
-    for (int i = 0; i < p.size(); i++) {
-      float[] want = plain.grad().get(i).toFloatArray(), got = pooled.grad().get(i).toFloatArray();
-      for (float v : got) assertFalse(Float.isNaN(v), "gradient " + i + " has NaN: a poisoned array was read");
-      assertArrayEquals(want, got, "gradient " + i);
+    Autodiff.ValueAndGrad<List<Tensor>> plain = run(false, p, x, labels);
+    // twice: the second step's forward pass computes into the arrays the first reverse pass left
+    for (int step = 0; step < 2; step++) {
+      Autodiff.ValueAndGrad<List<Tensor>> pooled = run(true, p, x, labels);
+      assertEquals(plain.value().item(), pooled.value().item(), "loss, step " + step);
+      for (int i = 0; i < p.size(); i++) {
+        float[] want = plain.grad().get(i).toFloatArray(), got = pooled.grad().get(i).toFloatArray();
+        for (float v : got) assertFalse(Float.isNaN(v), "gradient " + i + " has NaN: a poisoned array was read");
+        assertArrayEquals(want, got, "gradient " + i + ", step " + step);
+      }
     }
   }
 
   @Example
-  void theReversePassReusesMemoryAndLeavesNoPoolOpen() {
+  void theReversePassAndTheNextForwardPassReuseMemory() {
     Rng rng = new Rng(7);
     List<Tensor> p = params(rng, 2, 8);
     Tensor x = rng.normal(DType.F32, 0, 1, 4, 2, 8, 8);
     long before = Recycler.reusedBytes();
     run(true, p, x, new int[] {0, 1, 2, 3});
-    assertTrue(Recycler.reusedBytes() > before, "no array was reused during the reverse pass");
-    // after the pass, results are allocated fresh again
-    long after = Recycler.reusedBytes();
-    x.conv2d(p.get(0), Conv2dSpec.of(1, 1)).add(p.get(1)).toFloatArray();
-    assertEquals(after, Recycler.reusedBytes());
+    long afterPass = Recycler.reusedBytes();
+    assertTrue(afterPass > before, "no array was reused during the reverse pass");
+    // a forward computation after the pass takes the arrays it left: same values as a fresh one
+    float[] fresh;
+    boolean was = Recycler.enabled;
+    Recycler.enabled = false;
+    try {
+      fresh = x.conv2d(p.get(0), Conv2dSpec.of(1, 1)).mul(2.0).toFloatArray();
+    } finally {
+      Recycler.enabled = was;
+    }
+    boolean wasPoison = Recycler.poison;
+    Recycler.poison = true;
+    try {
+      assertArrayEquals(fresh, x.conv2d(p.get(0), Conv2dSpec.of(1, 1)).mul(2.0).toFloatArray());
+    } finally {
+      Recycler.poison = wasPoison;
+    }
+    assertTrue(Recycler.reusedBytes() > afterPass, "the forward pass after a reverse pass allocated afresh");
   }
 
   @Example
@@ -106,13 +124,25 @@ class RecyclerProperties {
     Rng rng = new Rng(9);
     Tensor x = rng.normal(DType.F32, 0, 1, 2, 3, 4, 4), w = rng.normal(DType.F32, 0, 0.3, 3, 3, 3, 3);
     long[] inner = new long[2];
-    Tensor gg = Autodiff.grad((Tensor ww) -> {
-      inner[0] = Recycler.reusedBytes();
+    Function<Tensor, Tensor> outer = ww -> {
+      inner[0] = Recycler.givenBytes();
       Tensor gx = Autodiff.grad((Tensor xx) -> xx.conv2d(ww, Conv2dSpec.of(1, 1)).add(xx).square().sum(), x);
-      inner[1] = Recycler.reusedBytes();
+      inner[1] = Recycler.givenBytes();
       return gx.square().sum();
-    }, w);
-    assertEquals(inner[0], inner[1], "the inner reverse pass reused memory while an outer trace recorded it");
-    for (float v : gg.toFloatArray()) assertFalse(Float.isNaN(v));
+    };
+    boolean was = Recycler.enabled, wasPoison = Recycler.poison;
+    float[] want;
+    try {
+      Recycler.enabled = false;
+      want = Autodiff.grad(outer, w).toFloatArray();
+      Recycler.enabled = true;
+      Recycler.poison = true;
+      float[] got = Autodiff.grad(outer, w).toFloatArray();
+      assertEquals(inner[0], inner[1], "the inner reverse pass recycled while an outer trace recorded it");
+      assertArrayEquals(want, got);
+    } finally {
+      Recycler.enabled = was;
+      Recycler.poison = wasPoison;
+    }
   }
 }
