@@ -1,12 +1,14 @@
 package arcus.core.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -106,12 +108,23 @@ class ConvKernelsProperties {
     float[] wt = GemmProperties.randomF(r, s.wLen()), gy = GemmProperties.randomF(r, s.yLen());
     ConvKernels.Geom g = ConvKernels.Geom.of(s.n, s.c, s.h, s.w, s.oc, s.kh, s.kw, s.sH, s.sW, s.pH, s.pW, s.dH, s.dW);
     float[] flipped = GemmProperties.randomF(r, s.xLen()), col2im = GemmProperties.randomF(r, s.xLen());
-    if (s.kh * s.kw > 1) assertTrue(ConvKernels.flippable(g), s.toString());
+    if (s.kh * s.kw > 1) assertTrue(ConvKernels.flipShaped(g), s.toString());
+    assertEquals(ConvKernels.flipShaped(g) && ConvKernels.flipWaste(g) <= ConvKernels.MAX_FLIP_WASTE, ConvKernels.flippable(g));
     ConvKernels.backwardInputFlipped(g, gy, wt, flipped);
     ConvKernels.backwardInputCol2im(g, gy, wt, col2im);
     double[] want = refBackwardInput(s, GemmProperties.toD(gy), GemmProperties.toD(wt));
     assertClose(want, flipped, s.oc * s.kh * s.kw);
     assertClose(want, col2im, s.oc * s.kh * s.kw);
+  }
+
+  @Example
+  void aLargeKernelOnASmallImageTakesTheCol2imInputGradient() {
+    // LeNet's second convolution: 20 -> 50 channels, 5x5, 12x12 -> 8x8: flipped, 3x the multiply-adds
+    ConvKernels.Geom lenet = ConvKernels.Geom.of(256, 20, 12, 12, 50, 5, 5, 1, 1, 0, 0, 1, 1);
+    assertEquals(3.0, ConvKernels.flipWaste(lenet), 1e-12);
+    assertFalse(ConvKernels.flippable(lenet));
+    // a 3x3, padding-1 convolution on 28x28 keeps the flipped path
+    assertTrue(ConvKernels.flippable(ConvKernels.Geom.of(8, 16, 28, 28, 16, 3, 3, 1, 1, 1, 1, 1, 1)));
   }
 
   /** Stride-1 shapes (the shifted-view path), with dilation and padding up to and past the kernel. */
