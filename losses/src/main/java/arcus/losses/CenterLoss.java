@@ -22,6 +22,8 @@ public record CenterLoss(MarginLoss base, double centerWeight, Double centerAlph
   public CenterLoss {
     if (base == null || base instanceof CenterLoss) throw new IllegalArgumentException("center: the base loss must be a non-center loss");
     Check.nonNegative("center", "center_weight", centerWeight);
+    if (centerWeight > ParamRanges.MAX_TERM_WEIGHT)
+      throw new IllegalArgumentException("center: center_weight must be in [0, 1000000], got " + centerWeight + " (the weighted center term would overflow)");
     if (centerAlpha != null && !(centerAlpha >= 0 && centerAlpha <= 1))
       throw new IllegalArgumentException("center: center_alpha must lie in [0, 1], got " + centerAlpha);
   }

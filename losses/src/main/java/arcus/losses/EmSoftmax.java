@@ -27,6 +27,8 @@ public record EmSoftmax(int k, double m, double hsicLambda, Combine combine) imp
     if (k < 1 || k > ParamRanges.MAX_EM_K) throw new IllegalArgumentException("emsoftmax: K must be an integer in [1, " + ParamRanges.MAX_EM_K + "], got " + k);
     Check.finite("emsoftmax", "m", m);
     Check.nonNegative("emsoftmax", "hsic_lambda", hsicLambda);
+    if (hsicLambda > ParamRanges.MAX_TERM_WEIGHT)
+      throw new IllegalArgumentException("emsoftmax: hsic_lambda must be in [0, 1000000], got " + hsicLambda + " (the weighted HSIC term would overflow)");
     if (combine == null) throw new IllegalArgumentException("emsoftmax: combine must be mean or sum");
   }
 

@@ -36,6 +36,13 @@ public final class ParamRanges {
    */
   public static final double MAX_SCALE = 1e4;
 
+  /**
+   * Largest weight of an added term (EM-Softmax's hsic_lambda, the center loss's center_weight):
+   * the papers use 0.003–1. With inputs bounded by 10⁶ the weighted term stays finite up to here;
+   * hsic_lambda = 10³⁰⁸ made a fuzzed loss-eval case's loss infinite.
+   */
+  public static final double MAX_TERM_WEIGHT = 1e6;
+
   /** An interval of real numbers, or of integers when {@code integer}. */
   public record Range(double min, boolean minOpen, double max, boolean integer) {
     boolean contains(double v) {
@@ -64,6 +71,7 @@ public final class ParamRanges {
     Map<String, Map<String, Range>> r = new LinkedHashMap<>();
     Range scale = new Range(0, true, MAX_SCALE, false);
     Range lambda = new Range(0, false, ANY, false);
+    Range termWeight = new Range(0, false, MAX_TERM_WEIGHT, false);
     r.put("normface", Map.of("s", scale));
     r.put("l2softmax", Map.of("a", scale));
     r.put("lsoftmax", Map.of("m", new Range(1, false, MAX_PSI_M, true), "lambda", lambda));
@@ -74,10 +82,10 @@ public final class ParamRanges {
         "m3", new Range(-2, false, 2, false)));
     r.put("wsoftmax", Map.of("alpha", new Range(0, false, 1e3, false)));
     r.put("emsoftmax", Map.of("K", new Range(1, false, MAX_EM_K, true), "m", new Range(-1e3, false, 1e3, false),
-        "hsic_lambda", lambda));
+        "hsic_lambda", termWeight));
     r.put("pureangular", Map.of("S", scale, "m", new Range(0, false, Math.PI, false)));
     r.put("hinge", Map.of("delta", new Range(0, false, 1e6, false)));
-    r.put("center", Map.of("center_weight", lambda, "center_alpha", new Range(0, false, 1, false)));
+    r.put("center", Map.of("center_weight", termWeight, "center_alpha", new Range(0, false, 1, false)));
     r.put("simplex", Map.of("s", scale));
     RANGES = java.util.Collections.unmodifiableMap(r);
   }

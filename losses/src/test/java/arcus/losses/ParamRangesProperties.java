@@ -33,6 +33,13 @@ class ParamRangesProperties {
     assertEquals("emsoftmax: parameter K = 1000000 is out of range: must be an integer in [1, 32]", e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> Losses.create("arcface", Map.of("s", 1e300)));
     assertTrue(e.getMessage().contains("parameter s") && e.getMessage().contains("(0, 10000]"), e.getMessage());
+    // hsic_lambda = 1e308 overflowed a fuzzed loss-eval case's loss to infinity (an internal error, not a range error)
+    e = assertThrows(IllegalArgumentException.class, () -> Losses.create("emsoftmax", Map.of("hsic_lambda", 1e308)));
+    assertTrue(e.getMessage().contains("parameter hsic_lambda") && e.getMessage().contains("[0, 1000000]"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> Losses.create("center", Map.of("center_weight", 1e7)));
+    assertTrue(e.getMessage().contains("parameter center_weight") && e.getMessage().contains("[0, 1000000]"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> new EmSoftmax(2, 0.3, 1e308, EmSoftmax.Combine.MEAN));
+    assertTrue(e.getMessage().contains("[0, 1000000]"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> Losses.create("softmax", Map.of("bias", List.of(1, 1e300))));
     assertTrue(e.getMessage().contains("element 1"), e.getMessage());
   }
