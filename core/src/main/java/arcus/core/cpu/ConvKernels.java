@@ -98,12 +98,14 @@ final class ConvKernels {
       return;
     }
     int ohw = g.ohw(), ckk = g.ckk();
+    // the filters are A of every image's GEMM: packed once, not once per image
+    Gemm.PackedA pw = Gemm.packA(false, wt, 0, ckk, oc, ckk);
     if (shiftable(g)) {
       Shifted sh = Shifted.of(g);
       int cols = sh.cols();
       forImages(g.n, sh.len(), oc * cols, (img, xp, tmp) -> {
         sh.pad(x, img * g.imageIn(), xp);
-        Gemm.sgemmRows(false, false, oc, cols, ckk, wt, 0, ckk, xp, 0, sh.rows(), tmp, 0, cols, false);
+        Gemm.sgemmPackedA(pw, false, cols, xp, 0, 0, sh.rows(), tmp, 0, cols, false);
         int yOff = img * g.imageOut();
         for (int o = 0; o < oc; o++) {
           for (int oy = 0; oy < g.oh; oy++) System.arraycopy(tmp, o * cols + oy * sh.wp(), y, yOff + (o * g.oh + oy) * g.ow, g.ow);
@@ -119,7 +121,7 @@ final class ConvKernels {
         src = col;
         off = 0;
       }
-      Gemm.sgemm(false, false, oc, ohw, ckk, wt, 0, ckk, src, off, ohw, y, img * g.imageOut(), ohw, false);
+      Gemm.sgemmPackedA(pw, false, ohw, src, off, ohw, null, y, img * g.imageOut(), ohw, false);
     });
   }
 
@@ -196,12 +198,14 @@ final class ConvKernels {
 
   static void backwardInputCol2im(Geom g, float[] gy, float[] wt, float[] gx) {
     int ohw = g.ohw(), ckk = g.ckk(), oc = g.oc;
+    // Wᵀ is A of every image's GEMM: packed once (its transposing pack was a quarter of LeNet's input gradient)
+    Gemm.PackedA pw = Gemm.packA(true, wt, 0, ckk, ckk, oc);
     forImages(g, (img, col) -> {
       int gyOff = img * g.imageOut(), gxOff = img * g.imageIn();
       if (col == null) {
-        Gemm.sgemm(true, false, ckk, ohw, oc, wt, 0, ckk, gy, gyOff, ohw, gx, gxOff, ohw, false);
+        Gemm.sgemmPackedA(pw, false, ohw, gy, gyOff, ohw, null, gx, gxOff, ohw, false);
       } else {
-        Gemm.sgemm(true, false, ckk, ohw, oc, wt, 0, ckk, gy, gyOff, ohw, col, 0, ohw, false);
+        Gemm.sgemmPackedA(pw, false, ohw, gy, gyOff, ohw, null, col, 0, ohw, false);
         Arrays.fill(gx, gxOff, gxOff + g.imageIn(), 0f);
         col2im(g, col, gx, gxOff);
       }

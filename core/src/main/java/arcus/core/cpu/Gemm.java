@@ -58,7 +58,7 @@ final class Gemm {
     if ((long) m * n * k < SMALL) {
       sgemmSmall(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
     } else {
-      sgemmPacked(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, null, c, cOff, ldc, accumulate);
+      sgemmPacked(transA, transB, m, n, k, a, aOff, lda, null, b, bOff, ldb, null, c, cOff, ldc, accumulate);
     }
   }
 
@@ -71,7 +71,31 @@ final class Gemm {
   static void sgemmRows(boolean transA, boolean transB, int m, int n, int k,
                         float[] a, int aOff, int lda, float[] b, int bOff, int[] bRows,
                         float[] c, int cOff, int ldc, boolean accumulate) {
-    sgemmPacked(transA, transB, m, n, k, a, aOff, lda, b, bOff, 0, bRows, c, cOff, ldc, accumulate);
+    sgemmPacked(transA, transB, m, n, k, a, aOff, lda, null, b, bOff, 0, bRows, c, cOff, ldc, accumulate);
+  }
+
+  /**
+   * op(A) packed once, exactly as {@link #serial} packs it block by block, for GEMMs that apply one
+   * A to many B: a convolution's filters to every image. Block pc (KC deep) starts at
+   * pc * roundUp(m, MR); in it, the MR-row micro-panel of rows [r, r + MR) starts at r * kc.
+   */
+  record PackedA(float[] data, int m, int k) {
+    int offset(int pc, int row) {
+      return pc * roundUp(m, MR) + row * Math.min(KC, k - pc);
+    }
+  }
+
+  static PackedA packA(boolean transA, float[] a, int aOff, int lda, int m, int k) {
+    int mp = roundUp(m, MR);
+    float[] data = new float[mp * Math.max(k, 0)];
+    for (int pc = 0; pc < k; pc += KC) packA(transA, a, aOff, lda, 0, pc, m, Math.min(KC, k - pc), data, pc * mp);
+    return new PackedA(data, m, k);
+  }
+
+  /** C (+)= A op(B) with A prepacked ({@link #packA}); B's rows at {@code bRows} offsets when not null (see {@link #sgemmRows}). */
+  static void sgemmPackedA(PackedA pa, boolean transB, int n, float[] b, int bOff, int ldb, int[] bRows,
+                           float[] c, int cOff, int ldc, boolean accumulate) {
+    sgemmPacked(false, transB, pa.m(), n, pa.k(), null, 0, 0, pa, b, bOff, ldb, bRows, c, cOff, ldc, accumulate);
   }
 
   /**
@@ -83,11 +107,11 @@ final class Gemm {
   static void sgemmPacked(boolean transA, boolean transB, int m, int n, int k,
                           float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                           float[] c, int cOff, int ldc, boolean accumulate) {
-    sgemmPacked(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, null, c, cOff, ldc, accumulate);
+    sgemmPacked(transA, transB, m, n, k, a, aOff, lda, null, b, bOff, ldb, null, c, cOff, ldc, accumulate);
   }
 
   private static void sgemmPacked(boolean transA, boolean transB, int m, int n, int k,
-                                  float[] a, int aOff, int lda, float[] b, int bOff, int ldb, int[] bRows,
+                                  float[] a, int aOff, int lda, PackedA pa, float[] b, int bOff, int ldb, int[] bRows,
                                   float[] c, int cOff, int ldc, boolean accumulate) {
     if (m <= 0 || n <= 0) return;
     if (k <= 0) {
@@ -101,13 +125,13 @@ final class Gemm {
         int j0 = from * NR, j1 = Math.min(n, to * NR);
         int bo = transB ? (bRows == null ? bOff + j0 * ldb : bOff) : bOff + j0;
         int row0 = transB && bRows != null ? j0 : 0;
-        serial(transA, transB, m, j1 - j0, k, a, aOff, lda, b, bo, ldb, bRows, row0, c, cOff + j0, ldc, accumulate);
+        serial(transA, transB, m, j1 - j0, k, a, aOff, lda, pa, 0, b, bo, ldb, bRows, row0, c, cOff + j0, ldc, accumulate);
       });
     } else {
       Parallel.forRange(rowBlocks, 8, (from, to) -> {
         int i0 = from * MR, i1 = Math.min(m, to * MR);
-        int ao = transA ? aOff + i0 : aOff + i0 * lda;
-        serial(transA, transB, i1 - i0, n, k, a, ao, lda, b, bOff, ldb, bRows, 0, c, cOff + i0 * ldc, ldc, accumulate);
+        int ao = pa != null ? 0 : transA ? aOff + i0 : aOff + i0 * lda;
+        serial(transA, transB, i1 - i0, n, k, a, ao, lda, pa, i0, b, bOff, ldb, bRows, 0, c, cOff + i0 * ldc, ldc, accumulate);
       });
     }
   }
@@ -136,13 +160,13 @@ final class Gemm {
    * MR-row micro-panels of A stream past it.
    */
   private static void serial(boolean transA, boolean transB, int m, int n, int k,
-                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb, int[] bRows, int bRow0,
+                             float[] a, int aOff, int lda, PackedA pa, int paRow0, float[] b, int bOff, int ldb, int[] bRows, int bRow0,
                              float[] c, int cOff, int ldc, boolean accumulate) {
     int ncMax = Math.min(NC, roundUp(n, NR));
     int kcMax = Math.min(KC, k);
     Scratch s = SCRATCH.get();
     float[] bp = s.bp(ncMax / NR * panelStride(kcMax));
-    float[] ap = s.ap;
+    float[] ap = pa != null ? pa.data() : s.ap;
     float[] edge = s.edge;
     for (int jc = 0; jc < n; jc += NC) {
       int nc = Math.min(NC, n - jc);
@@ -152,17 +176,19 @@ final class Gemm {
         packB(transB, b, bOff, ldb, bRows, bRow0, pc, jc, kc, nc, bp);
         for (int ic = 0; ic < m; ic += MC) {
           int mc = Math.min(MC, m - ic);
-          packA(transA, a, aOff, lda, ic, pc, mc, kc, ap);
+          int aBase = 0;
+          if (pa != null) aBase = pa.offset(pc, paRow0 + ic);
+          else packA(transA, a, aOff, lda, ic, pc, mc, kc, ap, 0);
           for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr), bo = jr / NR * panelStride(kc);
             for (int ir = 0; ir < mc; ir += MR) {
               int mr = Math.min(MR, mc - ir);
               int co = cOff + (ic + ir) * ldc + jc + jr;
               if (mr == MR && nr == NR) {
-                kernel(kc, ap, ir * kc, bp, bo, c, co, ldc, overwrite);
+                kernel(kc, ap, aBase + ir * kc, bp, bo, c, co, ldc, overwrite);
               } else {
                 // Edge tiles go through a scratch tile so the hot kernel stays small enough to inline.
-                kernel(kc, ap, ir * kc, bp, bo, edge, 0, NR, true);
+                kernel(kc, ap, aBase + ir * kc, bp, bo, edge, 0, NR, true);
                 addEdge(edge, c, co, ldc, mr, nr, overwrite);
               }
             }
@@ -350,9 +376,9 @@ final class Gemm {
    * Packs op(A)[ic:ic+mc, pc:pc+kc] as MR-tall micro-panels, each stored k-major (MR values per
    * k) and zero-padded: micro-panel ir starts at ir*kc.
    */
-  private static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int pc, int mc, int kc, float[] ap) {
+  private static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int pc, int mc, int kc, float[] ap, int apOff) {
     for (int ir = 0; ir < mc; ir += MR) {
-      int mr = Math.min(MR, mc - ir), dst = ir * kc;
+      int mr = Math.min(MR, mc - ir), dst = apOff + ir * kc;
       if (transA) {
         int src = aOff + pc * lda + ic + ir;
         for (int p = 0; p < kc; p++, src += lda, dst += MR) {

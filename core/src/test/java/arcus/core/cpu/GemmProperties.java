@@ -1,5 +1,6 @@
 package arcus.core.cpu;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,6 +41,24 @@ class GemmProperties {
     for (int i = 0; i < c.length; i++) {
       assertEquals(want[i], c[i], 1e-12 * Math.max(1, Math.abs(want[i])) * Math.max(1, k), "index " + i);
     }
+  }
+
+  /** A prepacked A gives the packing GEMM's bits, with row and column splits over 1 to 3 threads and KC-deep blocks. */
+  @Property(tries = 40)
+  void prepackedAIsThePackingGemmBitForBit(@ForAll @IntRange(min = 1, max = 120) int m, @ForAll @IntRange(min = 1, max = 300) int n,
+                                          @ForAll @IntRange(min = 1, max = 600) int k, @ForAll boolean transA, @ForAll boolean transB,
+                                          @ForAll boolean accumulate, @ForAll @IntRange(min = 1, max = 3) int threads, @ForAll long seed) {
+    Random r = new Random(seed);
+    int lda = transA ? m + r.nextInt(3) : k + r.nextInt(3), ldb = transB ? k + r.nextInt(3) : n + r.nextInt(3), ldc = n + r.nextInt(3);
+    int aOff = r.nextInt(5), bOff = r.nextInt(5);
+    float[] a = randomF(r, aOff + (transA ? k : m) * lda), b = randomF(r, bOff + (transB ? n : k) * ldb), c0 = randomF(r, m * ldc);
+    float[] want = c0.clone(), got = c0.clone();
+    Parallel.executor(threads).run(() -> {
+      Gemm.sgemmPacked(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, want, 0, ldc, accumulate);
+      Gemm.PackedA pa = Gemm.packA(transA, a, aOff, lda, m, k);
+      Gemm.sgemmPackedA(pa, transB, n, b, bOff, ldb, null, got, 0, ldc, accumulate);
+    });
+    assertArrayEquals(want, got);
   }
 
   @Test
