@@ -140,37 +140,39 @@ class PrimitiveGradientProperties {
     check(v -> v.get(0).matmul(v.get(1), ta, tb), g.normal(sa), g.normal(sb));
   }
 
+  /** A random small convolution: batch, channels, a 1×1 or 3×3 kernel, size up to {@code maxSide}, stride 1–2, padding 0–1. */
+  private record ConvCase(int n, int c, int oc, int k, int h, int w, Conv2dSpec spec) {
+    static ConvCase random(Gen g, int maxBatch, int maxC, int maxOc, int maxSide) {
+      int n = g.between(1, maxBatch), c = g.between(1, maxC), oc = g.between(1, maxOc);
+      int k = g.rng.nextInt(2) == 0 ? 1 : 3;
+      int h = g.between(k, maxSide), w = g.between(k, maxSide);
+      return new ConvCase(n, c, oc, k, h, w, new Conv2dSpec(g.between(1, 2), g.between(1, 2), g.between(0, 1), g.between(0, 1), 1, 1));
+    }
+  }
+
   @Property(tries = 25)
   void conv2dInputAndWeight(@ForAll long seed) {
     Gen g = new Gen(seed);
-    int n = g.between(1, 2), c = g.between(1, 3), oc = g.between(1, 3);
-    int k = g.rng.nextInt(2) == 0 ? 1 : 3;
-    int h = g.between(k, 6), w = g.between(k, 6);
-    Conv2dSpec spec = new Conv2dSpec(g.between(1, 2), g.between(1, 2), g.between(0, 1), g.between(0, 1), 1, 1);
-    check(v -> v.get(0).conv2d(v.get(1), spec), g.normal(n, c, h, w), g.normal(oc, c, k, k));
+    ConvCase t = ConvCase.random(g, 2, 3, 3, 6);
+    check(v -> v.get(0).conv2d(v.get(1), t.spec()), g.normal(t.n(), t.c(), t.h(), t.w()), g.normal(t.oc(), t.c(), t.k(), t.k()));
   }
 
   @Property(tries = 25)
   void conv2dWithBias(@ForAll long seed) {
     Gen g = new Gen(seed);
-    int n = g.between(1, 2), c = g.between(1, 3), oc = g.between(1, 3);
-    int k = g.rng.nextInt(2) == 0 ? 1 : 3;
-    int h = g.between(k, 6), w = g.between(k, 6);
-    Conv2dSpec spec = new Conv2dSpec(g.between(1, 2), g.between(1, 2), g.between(0, 1), g.between(0, 1), 1, 1);
-    check(v -> v.get(0).conv2d(v.get(1), v.get(2), spec), g.normal(n, c, h, w), g.normal(oc, c, k, k), g.normal(oc));
+    ConvCase t = ConvCase.random(g, 2, 3, 3, 6);
+    check(v -> v.get(0).conv2d(v.get(1), v.get(2), t.spec()), g.normal(t.n(), t.c(), t.h(), t.w()), g.normal(t.oc(), t.c(), t.k(), t.k()), g.normal(t.oc()));
   }
 
   /** The fused bias is the broadcast add it replaces, bit for bit, in float32: values and all three gradients. */
   @Property(tries = 25)
   void conv2dWithBiasIsTheBroadcastAddBitForBit(@ForAll long seed) {
-    Gen g = new Gen(seed);
-    int n = g.between(1, 3), c = g.between(1, 4), oc = g.between(1, 5);
-    int k = g.rng.nextInt(2) == 0 ? 1 : 3;
-    int h = g.between(k, 9), w = g.between(k, 9);
-    Conv2dSpec spec = new Conv2dSpec(g.between(1, 2), g.between(1, 2), g.between(0, 1), g.between(0, 1), 1, 1);
+    ConvCase t = ConvCase.random(new Gen(seed), 3, 4, 5, 9);
+    Conv2dSpec spec = t.spec();
+    int oc = t.oc();
     Rng rng = new Rng(seed);
-    List<Tensor> in = List.of(rng.normal(DType.F32, 0, 1, n, c, h, w), rng.normal(DType.F32, 0, 1, oc, c, k, k), rng.normal(DType.F32, 0, 1, oc));
-    Tensor proj = rng.normal(DType.F32, 0, 1, n, oc, spec.outH(h, k), spec.outW(w, k));
+    List<Tensor> in = List.of(rng.normal(DType.F32, 0, 1, t.n(), t.c(), t.h(), t.w()), rng.normal(DType.F32, 0, 1, oc, t.c(), t.k(), t.k()), rng.normal(DType.F32, 0, 1, oc));
+    Tensor proj = rng.normal(DType.F32, 0, 1, t.n(), oc, spec.outH(t.h(), t.k()), spec.outW(t.w(), t.k()));
     var fused = Autodiff.valueAndGrad((List<Tensor> v) -> v.get(0).conv2d(v.get(1), v.get(2), spec).square().mul(proj).sum(), in);
     var added = Autodiff.valueAndGrad((List<Tensor> v) -> v.get(0).conv2d(v.get(1), spec).add(v.get(2).reshape(1, oc, 1, 1)).square().mul(proj).sum(), in);
     org.junit.jupiter.api.Assertions.assertEquals(added.value().item(), fused.value().item());
