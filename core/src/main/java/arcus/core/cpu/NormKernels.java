@@ -175,11 +175,10 @@ final class NormKernels {
   static void addChannelBias(float[] y, int n, int c, int s, float[] bias) {
     Parallel.forRange(n * c, Math.max(1, 16384 / Math.max(1, s)), (r0, r1) -> {
       for (int r = r0; r < r1; r++) {
-        int off = r * s, i = 0, upper = FS.loopBound(s);
-        float b = bias[r % c];
-        FloatVector bv = FloatVector.broadcast(FS, b);
-        for (; i < upper; i += FS.length()) FloatVector.fromArray(FS, y, off + i).add(bv).intoArray(y, off + i);
-        for (; i < s; i++) y[off + i] += b;
+        // the elementwise add's SIMD loop with the bias as a broadcast operand, then its tail
+        int off = r * s, ch = r % c;
+        int i = SimdLoops.binary(arcus.core.BinaryOp.ADD, y, off, 1, bias, ch, 0, y, off, s);
+        for (; i < s; i++) y[off + i] += bias[ch];
       }
     });
   }
