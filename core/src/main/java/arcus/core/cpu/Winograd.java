@@ -241,7 +241,8 @@ final class Winograd {
       // V and M (or gM) hold a²·(c + oc) floats per tile: cap them at SCRATCH_FLOATS per thread
       int fit = (int) Math.min(target, SCRATCH_FLOATS / ((long) tf.a * tf.a * (g.c() + g.oc())));
       int chunkRows = Math.max(1, Math.min(g.n() * th, Math.max(2 * L, fit) / tw));
-      int ldT = roundUp(chunkRows * tw, L) + L;
+      // L spare cells for the transforms' vector overrun; whole NR-wide panels for the GEMM's B and C
+      int ldT = Math.max(roundUp(chunkRows * tw, L) + L, roundUp(chunkRows * tw, Gemm.NR));
       return new Plan(tf, g, th, tw, wq, roundUp(m * wq, L), lenT, tf.a * lenT, chunkRows, ldT,
           skewed(g.c() * ldT), skewed(g.oc() * ldT));
     }
@@ -286,12 +287,21 @@ final class Winograd {
 
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
   private static final ThreadLocal<float[]> FILTERS = ThreadLocal.withInitial(() -> new float[0]);
+  private static final ThreadLocal<float[]> PACKED = ThreadLocal.withInitial(() -> new float[0]);
 
   // ---- transforms ----
 
   /**
    * U[pos][o][ci] = (G g Gᵀ)[r][s], pos = r·a + s, computed in double and rounded once. With
    * {@code flipped}, g[o][ci] is the input-gradient filter wt[ci][o] rotated by 180°.
+   *
+   * <p>Per filter pair the a² outputs go to a² planes oc·c floats apart; written pair by pair,
+   * those streams (16 KiB apart at 64 × 64) fell into one L1 set, and the transform took ~0.6 ms
+   * a call on two threads, 37% of a batch-8 forward pass and ~4% of a batch-50 training step. So
+   * a block of pairs is first copied tap-major (9 runs, in double, exact) and each output plane
+   * is then written as one run, by loops the JIT vectorises. The arithmetic per element is the
+   * scalar code's, in the same order (products rounded, then summed left to right, no fused
+   * multiply-add), so the bits are those of the pair-by-pair version.
    */
   private static float[] filters(Transform tf, float[] wt, int oc, int c, boolean flipped) {
     int a = tf.a, len = a * a * oc * c;
@@ -306,21 +316,32 @@ final class Winograd {
     // split over output channels: run on the calling thread alone, this was 2.3% of a batch-50
     // step's samples with the second worker idle
     Parallel.forRange(oc, 4, (from, to) -> {
-      double[] gg = new double[9], t = new double[a * 3];
-      for (int o = from; o < to; o++) {
-        for (int ci = 0; ci < c; ci++) {
-          for (int i = 0; i < 3; i++) {
-            for (int j = 0; j < 3; j++) {
-              gg[i * 3 + j] = flipped ? wt[((ci * oc + o) * 3 + 2 - i) * 3 + 2 - j] : wt[((o * c + ci) * 3 + i) * 3 + j];
-            }
+      double[] g = new double[9 * FILTER_BLOCK], t = new double[3 * FILTER_BLOCK];
+      for (int q0 = from * c, qEnd = to * c; q0 < qEnd; q0 += FILTER_BLOCK) {
+        int qn = Math.min(FILTER_BLOCK, qEnd - q0);
+        // g[k][q] = tap k = 3·i + j of pair q = o·c + ci
+        for (int q = 0; q < qn; q++) {
+          int o = (q0 + q) / c, ci = (q0 + q) % c;
+          if (flipped) {
+            int base = (ci * oc + o) * 9;
+            for (int k = 0; k < 9; k++) g[k * FILTER_BLOCK + q] = wt[base + 8 - k];
+          } else {
+            int base = (o * c + ci) * 9;
+            for (int k = 0; k < 9; k++) g[k * FILTER_BLOCK + q] = wt[base + k];
           }
-          for (int r = 0; r < a; r++) {
-            for (int j = 0; j < 3; j++) t[r * 3 + j] = G[r][0] * gg[j] + G[r][1] * gg[3 + j] + G[r][2] * gg[6 + j];
+        }
+        for (int r = 0; r < a; r++) {
+          double gr0 = G[r][0], gr1 = G[r][1], gr2 = G[r][2];
+          // t[j][q] = Σ_i G[r][i] g[i][j]
+          for (int j = 0; j < 3; j++) {
+            int tj = j * FILTER_BLOCK, g0 = j * FILTER_BLOCK, g1 = (3 + j) * FILTER_BLOCK, g2 = (6 + j) * FILTER_BLOCK;
+            for (int q = 0; q < qn; q++) t[tj + q] = gr0 * g[g0 + q] + gr1 * g[g1 + q] + gr2 * g[g2 + q];
           }
-          for (int r = 0; r < a; r++) {
-            for (int s = 0; s < a; s++) {
-              double v = t[r * 3] * G[s][0] + t[r * 3 + 1] * G[s][1] + t[r * 3 + 2] * G[s][2];
-              out[(r * a + s) * plane + o * c + ci] = (float) v;
+          for (int sc = 0; sc < a; sc++) {
+            double gs0 = G[sc][0], gs1 = G[sc][1], gs2 = G[sc][2];
+            int dst = (r * a + sc) * plane + q0;
+            for (int q = 0; q < qn; q++) {
+              out[dst + q] = (float) (t[q] * gs0 + t[FILTER_BLOCK + q] * gs1 + t[2 * FILTER_BLOCK + q] * gs2);
             }
           }
         }
@@ -328,6 +349,24 @@ final class Winograd {
     });
     return u;
   }
+
+  /** The a² filter matrices of {@code u} packed as GEMM A operands, {@link Gemm.PackedA#length} floats apart. */
+  private static float[] packedFilters(float[] u, int positions, int oc, int c) {
+    int packed = Gemm.PackedA.length(oc, c);
+    float[] pu = PACKED.get();
+    if (pu.length < positions * packed) {
+      pu = new float[positions * packed];
+      PACKED.set(pu);
+    }
+    float[] dst = pu;
+    Parallel.forRange(positions, 1, (p0, p1) -> {
+      for (int pos = p0; pos < p1; pos++) Gemm.packAInto(false, u, pos * oc * c, c, oc, c, dst, pos * packed);
+    });
+    return pu;
+  }
+
+  /** Filter pairs per block of {@link #filters}: 9 + 3 runs of doubles, 24 KiB, stay in L1. */
+  private static final int FILTER_BLOCK = 256;
 
   /**
    * One transform stage: dst row i = Σ_j mat[i][j] · (the source run at offset so[j]). F(4×4)'s
@@ -393,14 +432,18 @@ final class Winograd {
       for (int ch = 0; ch < chs; ch++) {
         int plane = (img * chs + ch) * sh * sw, rowLen = p.rowLen;
         // every row into phase layout first, so that one call of the row pass takes them all
-        for (int py = py0; py < py1; py++) {
-          int rb = (py - py0) * rowLen, iy = py - pad;
-          if (iy < 0 || iy >= sh) {
-            // a padding row: zero, so the batched row pass below turns it into zeros
-            java.util.Arrays.fill(rowBuf, rb, rb + rowLen, 0f);
-            continue;
+        if (m == 4) {
+          toPhases4(src, plane, sh, sw, pad, padW, py0, py1, lenT, p.wq, tmp, rowBuf, rowLen);
+        } else {
+          for (int py = py0; py < py1; py++) {
+            int rb = (py - py0) * rowLen, iy = py - pad;
+            if (iy < 0 || iy >= sh) {
+              // a padding row: zero, so the batched row pass below turns it into zeros
+              java.util.Arrays.fill(rowBuf, rb, rb + rowLen, 0f);
+              continue;
+            }
+            toPhases(src, plane + iy * sw, sw, padW, di, lenT, p.wq, tmp, rowBuf, rb);
           }
-          toPhases(src, plane + iy * sw, sw, padW, di, lenT, p.wq, tmp, rowBuf, rb);
         }
         rowsPass.run(rowBuf, 0, h, 0, lenT, lenT, py1 - py0, rowLen, hLen);
         for (int ty = ty0; ty < ty1; ty++) {
@@ -424,23 +467,6 @@ final class Winograd {
     int m = di.m;
     VectorShuffle<Float>[] shuffles = di.split;
     VectorMask<Float>[] masks = di.splitFrom;
-    if (m == 4) {
-      // Written out: a vector carried around a loop loses its exact class in C2, and the
-      // rearrange and blend calls on it were then not intrinsified (boxed, 100 cycles a row).
-      VectorShuffle<Float> h0 = shuffles[0], h1 = shuffles[1], h2 = shuffles[2], h3 = shuffles[3];
-      VectorMask<Float> k1 = masks[1], k2 = masks[2], k3 = masks[3];
-      for (int q = 0; q < lenT; q += L) {
-        int base = 4 * q, d = rb + q;
-        FloatVector v0 = FloatVector.fromArray(FS, tmp, base), v1 = FloatVector.fromArray(FS, tmp, base + L);
-        FloatVector v2 = FloatVector.fromArray(FS, tmp, base + 2 * L), v3 = FloatVector.fromArray(FS, tmp, base + 3 * L);
-        v0.rearrange(h0).blend(v1.rearrange(h0), k1).blend(v2.rearrange(h0), k2).blend(v3.rearrange(h0), k3).intoArray(dst, d);
-        v0.rearrange(h1).blend(v1.rearrange(h1), k1).blend(v2.rearrange(h1), k2).blend(v3.rearrange(h1), k3).intoArray(dst, d + wq);
-        v0.rearrange(h2).blend(v1.rearrange(h2), k1).blend(v2.rearrange(h2), k2).blend(v3.rearrange(h2), k3).intoArray(dst, d + 2 * wq);
-        v0.rearrange(h3).blend(v1.rearrange(h3), k1).blend(v2.rearrange(h3), k2).blend(v3.rearrange(h3), k3).intoArray(dst, d + 3 * wq);
-      }
-      for (int k = 0; k < 4; k++) dst[rb + k * wq + lenT] = tmp[4 * lenT + k];
-      return;
-    }
     for (int q = 0; q < lenT; q += L) {
       int base = m * q;
       for (int k = 0; k < m; k++) {
@@ -455,6 +481,56 @@ final class Winograd {
   }
 
   /**
+   * {@link Phases#M4}'s shuffles and masks as static final constants, which C2 folds into the
+   * instructions: read from the Phases arrays they were reloaded and converted on every use, and a
+   * 32-float deinterleave took 19.5 ns against 13.7 (one Zen 3 core). A holder class so that
+   * Winograd itself still loads for vector shapes F(4×4) cannot use.
+   */
+  private static final class P4 {
+    static final VectorShuffle<Float> SPLIT0 = Phases.M4.split[0], SPLIT1 = Phases.M4.split[1],
+        SPLIT2 = Phases.M4.split[2], SPLIT3 = Phases.M4.split[3];
+    static final VectorMask<Float> SPLIT_FROM1 = Phases.M4.splitFrom[1], SPLIT_FROM2 = Phases.M4.splitFrom[2],
+        SPLIT_FROM3 = Phases.M4.splitFrom[3];
+    static final VectorShuffle<Float> MERGE0 = Phases.M4.merge[0], MERGE1 = Phases.M4.merge[1],
+        MERGE2 = Phases.M4.merge[2], MERGE3 = Phases.M4.merge[3];
+    static final VectorMask<Float> MERGE_FROM1 = Phases.M4.mergeFrom[1], MERGE_FROM2 = Phases.M4.mergeFrom[2],
+        MERGE_FROM3 = Phases.M4.mergeFrom[3];
+  }
+
+  /**
+   * {@link #toPhases} for m = 4, over the source rows py0..py1 (padded coordinates) of one plane,
+   * row py at {@code rb = (py − py0)·rowLen} of dst; rows outside the plane are zero. One call per
+   * plane rather than per row: the shuffles and masks are then loaded once, and per-row calls
+   * (one vector iteration each at 28 × 28) cost ~80 cycles a row, half of the input transform.
+   */
+  private static void toPhases4(float[] src, int plane, int sh, int sw, int pad, int padW, int py0, int py1, int lenT,
+                                int wq, float[] tmp, float[] dst, int rowLen) {
+    // Written out: a vector carried around a loop loses its exact class in C2, and the
+    // rearrange and blend calls on it were then not intrinsified (boxed, 100 cycles a row).
+    VectorShuffle<Float> h0 = P4.SPLIT0, h1 = P4.SPLIT1, h2 = P4.SPLIT2, h3 = P4.SPLIT3;
+    VectorMask<Float> k1 = P4.SPLIT_FROM1, k2 = P4.SPLIT_FROM2, k3 = P4.SPLIT_FROM3;
+    for (int py = py0; py < py1; py++) {
+      int rb = (py - py0) * rowLen, iy = py - pad;
+      if (iy < 0 || iy >= sh) {
+        // a padding row: zero, so the batched row pass turns it into zeros
+        java.util.Arrays.fill(dst, rb, rb + rowLen, 0f);
+        continue;
+      }
+      System.arraycopy(src, plane + iy * sw, tmp, padW, sw);
+      for (int q = 0; q < lenT; q += L) {
+        int base = 4 * q, d = rb + q;
+        FloatVector v0 = FloatVector.fromArray(FS, tmp, base), v1 = FloatVector.fromArray(FS, tmp, base + L);
+        FloatVector v2 = FloatVector.fromArray(FS, tmp, base + 2 * L), v3 = FloatVector.fromArray(FS, tmp, base + 3 * L);
+        v0.rearrange(h0).blend(v1.rearrange(h0), k1).blend(v2.rearrange(h0), k2).blend(v3.rearrange(h0), k3).intoArray(dst, d);
+        v0.rearrange(h1).blend(v1.rearrange(h1), k1).blend(v2.rearrange(h1), k2).blend(v3.rearrange(h1), k3).intoArray(dst, d + wq);
+        v0.rearrange(h2).blend(v1.rearrange(h2), k1).blend(v2.rearrange(h2), k2).blend(v3.rearrange(h2), k3).intoArray(dst, d + 2 * wq);
+        v0.rearrange(h3).blend(v1.rearrange(h3), k1).blend(v2.rearrange(h3), k2).blend(v3.rearrange(h3), k3).intoArray(dst, d + 3 * wq);
+      }
+      for (int k = 0; k < 4; k++) dst[rb + k * wq + lenT] = tmp[4 * lenT + k];
+    }
+  }
+
+  /**
    * The inverse of {@link #toPhases} for m = 4, on the output side: phase l (tile tx's column l)
    * sits at {@code src + l·ld + tx}; pixel ox = 4·tx + l of the output row is lane (ox mod L) of
    * output vector ox div L, which is phase (ox mod 4) permuted by the vector's shuffle. The
@@ -462,20 +538,18 @@ final class Winograd {
    * copy, one pixel at a time, took about half of the output transform.
    */
   private static void fromPhases4(float[] src, int so, int ld, int lenT, float[] row, float[] y, int yOff, int ow) {
-    Phases il = Phases.M4;
-    VectorMask<Float> k1 = il.mergeFrom[1], k2 = il.mergeFrom[2], k3 = il.mergeFrom[3];
-    VectorShuffle<Float>[] sh = il.merge;
+    VectorMask<Float> k1 = P4.MERGE_FROM1, k2 = P4.MERGE_FROM2, k3 = P4.MERGE_FROM3;
     for (int q = 0; q < lenT; q += L) {
       FloatVector p0 = FloatVector.fromArray(FS, src, so + q), p1 = FloatVector.fromArray(FS, src, so + ld + q);
       FloatVector p2 = FloatVector.fromArray(FS, src, so + 2 * ld + q), p3 = FloatVector.fromArray(FS, src, so + 3 * ld + q);
       int d = 4 * q;
-      VectorShuffle<Float> u = sh[0];
+      VectorShuffle<Float> u = P4.MERGE0;
       p0.rearrange(u).blend(p1.rearrange(u), k1).blend(p2.rearrange(u), k2).blend(p3.rearrange(u), k3).intoArray(row, d);
-      u = sh[1];
+      u = P4.MERGE1;
       p0.rearrange(u).blend(p1.rearrange(u), k1).blend(p2.rearrange(u), k2).blend(p3.rearrange(u), k3).intoArray(row, d + L);
-      u = sh[2];
+      u = P4.MERGE2;
       p0.rearrange(u).blend(p1.rearrange(u), k1).blend(p2.rearrange(u), k2).blend(p3.rearrange(u), k3).intoArray(row, d + 2 * L);
-      u = sh[3];
+      u = P4.MERGE3;
       p0.rearrange(u).blend(p1.rearrange(u), k1).blend(p2.rearrange(u), k2).blend(p3.rearrange(u), k3).intoArray(row, d + 3 * L);
     }
     System.arraycopy(row, 0, y, yOff, ow);
@@ -544,6 +618,10 @@ final class Winograd {
     Plan p = Plan.of(tf, g, TILES);
     int a = tf.a, m = tf.m, c = g.c(), oc = g.oc();
     float[] u = filters(tf, wt, oc, c, flipped);
+    // the 36 filter matrices packed once per call, for GEMMs that read the tiles in place
+    boolean direct = c <= Gemm.KC;
+    int packed = Gemm.PackedA.length(oc, c);
+    float[] pu = direct ? packedFilters(u, a * a, oc, c) : null;
     Stage horiz = Stage.of(tf, "bt", j -> (j % m) * p.wq + j / m);
     Stage vert = Stage.of(tf, "bt", i -> i * p.hLen);
     Stage atM = Stage.of(tf, "at", r -> r * a * p.planeM);
@@ -556,7 +634,11 @@ final class Winograd {
         int r1 = Math.min(to, r0 + step), tiles = (r1 - r0) * p.tw;
         tileTransform(p, x, c, g.h(), g.w(), g.pH(), g.pW(), a, horiz, vert, s.rowsBuf, s.rowTmp, s.w, s.v, p.planeV, r0, r1);
         for (int pos = 0; pos < a * a; pos++) {
-          Gemm.sgemm(false, false, oc, tiles, c, u, pos * oc * c, c, s.v, pos * p.planeV, p.ldT, s.m, pos * p.planeM, p.ldT, false);
+          if (direct) {
+            Gemm.sgemmDirectB(new Gemm.PackedA(pu, pos * packed, oc, c), tiles, s.v, pos * p.planeV, p.ldT, s.m, pos * p.planeM, p.ldT);
+          } else {
+            Gemm.sgemm(false, false, oc, tiles, c, u, pos * oc * c, c, s.v, pos * p.planeV, p.ldT, s.m, pos * p.planeM, p.ldT, false);
+          }
         }
         outputTransform(p, s.m, r0, r1, y, s, atM, atZ);
       }

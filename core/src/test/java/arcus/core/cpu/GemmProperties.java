@@ -61,6 +61,43 @@ class GemmProperties {
     assertArrayEquals(want, got);
   }
 
+  /**
+   * B read in place (Winograd's GEMMs) gives the packing GEMM's bits on the first n columns, for any
+   * depth up to one panel, a packed A at an offset inside a shared buffer, and B and C rows with
+   * room to the next whole panel; the cells of C past the rows' panels are not touched.
+   */
+  @Property(tries = 40)
+  void directBIsThePackingGemmBitForBit(@ForAll @IntRange(min = 1, max = 70) int m, @ForAll @IntRange(min = 1, max = 130) int n,
+                                       @ForAll @IntRange(min = 0, max = 300) int kDraw, @ForAll @IntRange(min = 0, max = 9) int slack,
+                                       @ForAll long seed) {
+    int k = Math.min(kDraw, Gemm.KC);
+    Random r = new Random(seed);
+    int nr = (n + Gemm.NR - 1) / Gemm.NR * Gemm.NR;
+    int ldb = nr + slack, ldc = nr + slack, bOff = r.nextInt(5), cOff = r.nextInt(5), base = r.nextInt(7);
+    float[] a = randomF(r, m * k), b = randomF(r, bOff + Math.max(k, 1) * ldb), c = randomF(r, cOff + m * ldc);
+    float[] want = c.clone();
+    Gemm.sgemmPacked(false, false, m, n, k, a, 0, k, b, bOff, ldb, want, cOff, ldc, false);
+    float[] buffer = randomF(r, base + Gemm.PackedA.length(m, k) + 3);
+    Gemm.PackedA pa = Gemm.packAInto(false, a, 0, k, m, k, buffer, base);
+    float[] got = c.clone();
+    Gemm.sgemmDirectB(pa, n, b, bOff, ldb, got, cOff, ldc);
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < n; j++) {
+        int at = cOff + i * ldc + j;
+        assertEquals(Float.floatToRawIntBits(want[at]), Float.floatToRawIntBits(got[at]), "C[" + i + "][" + j + "]");
+      }
+      for (int j = nr; j < ldc; j++) assertEquals(c[cOff + i * ldc + j], got[cOff + i * ldc + j], "C[" + i + "][" + j + "] is past the panels");
+    }
+  }
+
+  @Test
+  void directBRejectsADepthOverOnePanel() {
+    Gemm.PackedA pa = Gemm.packA(false, new float[3 * (Gemm.KC + 1)], 0, Gemm.KC + 1, 3, Gemm.KC + 1);
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> Gemm.sgemmDirectB(pa, 4, new float[Gemm.NR * (Gemm.KC + 1)], 0, Gemm.NR, new float[3 * Gemm.NR], 0, Gemm.NR));
+    assertTrue(e.getMessage().contains("depth"), e.getMessage());
+  }
+
   @Test
   void multiThreadedSplitsAgreeWithSerial() {
     for (int threads : new int[] {1, 3}) {
