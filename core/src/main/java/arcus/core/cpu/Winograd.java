@@ -86,13 +86,16 @@ final class Winograd {
    * the input gradient at 64 × 14² and batch 64) and lost at 32 (0.88x), 16 (0.78x) and 8
    * (0.49x) channels. The weight gradient, whose GEMM is dearer (depth = tiles, a transposed
    * operand to pack), won at 64 × 28² (1.5-1.7x), 128 × 14² (1.3-1.6x) and 256 × 7² (1.2-1.6x)
-   * and tied or lost at 64 × 14² (0.78-1.01x) and 64 × 7² (0.89-0.94x): it needs channels ×
-   * output side ≥ 64 × 28.
+   * and tied or lost at 64 × 14² (0.78-1.01x) and 64 × 7² (0.89-0.94x). Re-measured on
+   * 2026-11-28 after the transforms' shuffles became constants (wall time, interleaved): 64 × 14²
+   * now wins, 1.14x at batch 50 and 1.37x at 256 on two threads, 1.23x at batch 64 on one;
+   * 128 × 7² ties at batch 64 (0.98-1.01x) and wins at 256 (1.19-1.24x); 96 × 7² and 64 × 7²
+   * lose at batch 50-64 (0.82-0.95x). So it needs channels × output side ≥ 64 × 14.
    */
   static boolean pays(ConvKernels.Geom g, boolean weightGradient) {
     int ch = Math.min(g.c(), g.oc());
     if (ch < 64) return false;
-    return !weightGradient || ch * Math.min(g.oh(), g.ow()) >= 64 * 28;
+    return !weightGradient || ch * Math.min(g.oh(), g.ow()) >= 64 * 14;
   }
 
   /** Stride 1, dilation 1, 3×3, padding at most 2 (the flipped input gradient of padding 0 needs 2). */
@@ -498,6 +501,33 @@ final class Winograd {
   }
 
   /**
+   * A cheaper network for m = 4 and 8-lane vectors: 32 floats (8 tiles × 4 phases) deinterleaved
+   * in 12 shuffles and 8 blends instead of 16 and 12. PAIR groups each vector's two tiles by
+   * phase (4 pairs of floats); the 4 × 4 matrix of pairs (vector i, phase k) is then transposed
+   * by two butterfly stages, swapping single pairs between vectors (0, 1) and (2, 3), then pairs
+   * of pairs between (0, 2) and (1, 3). The transpose is its own inverse, so the output side
+   * (interleaving) runs the same stages and then UNPAIR.
+   */
+  private static final class P8 {
+    static final VectorShuffle<Float> PAIR = shuffle(0, 4, 1, 5, 2, 6, 3, 7), UNPAIR = shuffle(0, 2, 4, 6, 1, 3, 5, 7);
+    /** Lane j takes lane j − 2 (one pair right), j + 2 (one pair left), j + 4 (mod 8). */
+    static final VectorShuffle<Float> RIGHT2 = shuffle(6, 7, 0, 1, 2, 3, 4, 5), LEFT2 = shuffle(2, 3, 4, 5, 6, 7, 0, 1),
+        ROT4 = shuffle(4, 5, 6, 7, 0, 1, 2, 3);
+    static final VectorMask<Float> ODD_PAIRS = mask(2, 3, 6, 7), EVEN_PAIRS = mask(0, 1, 4, 5), UPPER = mask(4, 5, 6, 7),
+        LOWER = mask(0, 1, 2, 3);
+
+    private static VectorShuffle<Float> shuffle(int... lanes) {
+      return VectorShuffle.fromArray(FS, lanes, 0);
+    }
+
+    private static VectorMask<Float> mask(int... set) {
+      boolean[] lanes = new boolean[8];
+      for (int j : set) lanes[j] = true;
+      return VectorMask.fromArray(FS, lanes, 0);
+    }
+  }
+
+  /**
    * {@link #toPhases} for m = 4, over the source rows py0..py1 (padded coordinates) of one plane,
    * row py at {@code rb = (py − py0)·rowLen} of dst; rows outside the plane are zero. One call per
    * plane rather than per row: the shuffles and masks are then loaded once, and per-row calls
@@ -517,6 +547,21 @@ final class Winograd {
         continue;
       }
       System.arraycopy(src, plane + iy * sw, tmp, padW, sw);
+      if (L == 8) {
+        for (int q = 0; q < lenT; q += L) {
+          int base = 4 * q, d = rb + q;
+          FloatVector a0 = FloatVector.fromArray(FS, tmp, base).rearrange(P8.PAIR), a1 = FloatVector.fromArray(FS, tmp, base + L).rearrange(P8.PAIR);
+          FloatVector a2 = FloatVector.fromArray(FS, tmp, base + 2 * L).rearrange(P8.PAIR), a3 = FloatVector.fromArray(FS, tmp, base + 3 * L).rearrange(P8.PAIR);
+          FloatVector w0 = a0.blend(a1.rearrange(P8.RIGHT2), P8.ODD_PAIRS), w1 = a1.blend(a0.rearrange(P8.LEFT2), P8.EVEN_PAIRS);
+          FloatVector w2 = a2.blend(a3.rearrange(P8.RIGHT2), P8.ODD_PAIRS), w3 = a3.blend(a2.rearrange(P8.LEFT2), P8.EVEN_PAIRS);
+          w0.blend(w2.rearrange(P8.ROT4), P8.UPPER).intoArray(dst, d);
+          w1.blend(w3.rearrange(P8.ROT4), P8.UPPER).intoArray(dst, d + wq);
+          w2.blend(w0.rearrange(P8.ROT4), P8.LOWER).intoArray(dst, d + 2 * wq);
+          w3.blend(w1.rearrange(P8.ROT4), P8.LOWER).intoArray(dst, d + 3 * wq);
+        }
+        for (int k = 0; k < 4; k++) dst[rb + k * wq + lenT] = tmp[4 * lenT + k];
+        continue;
+      }
       for (int q = 0; q < lenT; q += L) {
         int base = 4 * q, d = rb + q;
         FloatVector v0 = FloatVector.fromArray(FS, tmp, base), v1 = FloatVector.fromArray(FS, tmp, base + L);
@@ -538,6 +583,22 @@ final class Winograd {
    * copy, one pixel at a time, took about half of the output transform.
    */
   private static void fromPhases4(float[] src, int so, int ld, int lenT, float[] row, float[] y, int yOff, int ow) {
+    if (L == 8) {
+      // the inverse of toPhases4's network: the same pair transpose (an involution), then UNPAIR
+      for (int q = 0; q < lenT; q += L) {
+        FloatVector p0 = FloatVector.fromArray(FS, src, so + q), p1 = FloatVector.fromArray(FS, src, so + ld + q);
+        FloatVector p2 = FloatVector.fromArray(FS, src, so + 2 * ld + q), p3 = FloatVector.fromArray(FS, src, so + 3 * ld + q);
+        FloatVector w0 = p0.blend(p1.rearrange(P8.RIGHT2), P8.ODD_PAIRS), w1 = p1.blend(p0.rearrange(P8.LEFT2), P8.EVEN_PAIRS);
+        FloatVector w2 = p2.blend(p3.rearrange(P8.RIGHT2), P8.ODD_PAIRS), w3 = p3.blend(p2.rearrange(P8.LEFT2), P8.EVEN_PAIRS);
+        int d = 4 * q;
+        w0.blend(w2.rearrange(P8.ROT4), P8.UPPER).rearrange(P8.UNPAIR).intoArray(row, d);
+        w1.blend(w3.rearrange(P8.ROT4), P8.UPPER).rearrange(P8.UNPAIR).intoArray(row, d + L);
+        w2.blend(w0.rearrange(P8.ROT4), P8.LOWER).rearrange(P8.UNPAIR).intoArray(row, d + 2 * L);
+        w3.blend(w1.rearrange(P8.ROT4), P8.LOWER).rearrange(P8.UNPAIR).intoArray(row, d + 3 * L);
+      }
+      System.arraycopy(row, 0, y, yOff, ow);
+      return;
+    }
     VectorMask<Float> k1 = P4.MERGE_FROM1, k2 = P4.MERGE_FROM2, k3 = P4.MERGE_FROM3;
     for (int q = 0; q < lenT; q += L) {
       FloatVector p0 = FloatVector.fromArray(FS, src, so + q), p1 = FloatVector.fromArray(FS, src, so + ld + q);
