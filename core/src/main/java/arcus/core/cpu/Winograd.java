@@ -88,7 +88,9 @@ final class Winograd {
    * operand to pack), won at 64 × 28² (1.5-1.7x), 128 × 14² (1.3-1.6x) and 256 × 7² (1.2-1.6x)
    * and tied or lost at 64 × 14² (0.78-1.01x) and 64 × 7² (0.89-0.94x). Re-measured on
    * 2026-11-28 after the transforms' shuffles became constants (wall time, interleaved): 64 × 14²
-   * now wins, 1.14x at batch 50 and 1.37x at 256 on two threads, 1.23x at batch 64 on one;
+   * now wins at batch 256 on two threads (1.13-1.19x timed alone, 1.37x timed after the 28²
+   * layers in one JVM) and at batch 64 on one (1.23x), and ties at batch 50 on two (0.98-1.02x
+   * alone, 1.14x after the 28² layers);
    * 128 × 7² ties at batch 64 (0.98-1.01x) and wins at 256 (1.19-1.24x); 96 × 7² and 64 × 7²
    * lose at batch 50-64 (0.82-0.95x). So it needs channels × output side ≥ 64 × 14.
    */
@@ -736,28 +738,47 @@ final class Winograd {
     float[][] parts = partials.values().toArray(new float[0][]);
     double[][] G = tf.g;
     int plane = oc * c;
-    Parallel.forRange(plane, 64, (from, to) -> {
-      double[] su = new double[a * a], t = new double[a * 3];
-      for (int oci = from; oci < to; oci++) {
-        for (int pos = 0; pos < a * a; pos++) {
-          double acc = 0;
-          for (float[] part : parts) acc += part[pos * plane + oci];
-          su[pos] = acc;
+    // Blocks of Q filter pairs, each step a loop over the block that the JIT vectorises: pair by
+    // pair, this scalar double arithmetic was 2.1% of a batch-50 step. Every value is summed in
+    // the pair-by-pair order (from 0.0, left to right, products rounded), so the bits are the same.
+    final int Q = 64;
+    Parallel.forRange((plane + Q - 1) / Q, 1, (from, to) -> {
+      double[] su = new double[a * a * Q], t = new double[a * 3 * Q], out = new double[9 * Q];
+      for (int blk = from; blk < to; blk++) {
+        int o0 = blk * Q, qn = Math.min(Q, plane - o0);
+        // su[pos][q] = Σ over the threads' partials, in range order
+        java.util.Arrays.fill(su, 0.0);
+        for (float[] part : parts) {
+          for (int pos = 0; pos < a * a; pos++) {
+            int so = pos * Q, po = pos * plane + o0;
+            for (int q = 0; q < qn; q++) su[so + q] += part[po + q];
+          }
         }
-        // gw = Gᵀ gU G
+        // gw = Gᵀ gU G: t[sc][i] = Σ_r G[r][i] su[r][sc], then out[i][j] = Σ_sc t[sc][i] G[sc][j]
         for (int i = 0; i < 3; i++) {
           for (int sc = 0; sc < a; sc++) {
-            double acc = 0;
-            for (int r = 0; r < a; r++) acc += G[r][i] * su[r * a + sc];
-            t[sc * 3 + i] = acc;
+            int to0 = (sc * 3 + i) * Q;
+            java.util.Arrays.fill(t, to0, to0 + Q, 0.0);
+            for (int r = 0; r < a; r++) {
+              double gri = G[r][i];
+              int so = (r * a + sc) * Q;
+              for (int q = 0; q < qn; q++) t[to0 + q] += gri * su[so + q];
+            }
           }
         }
         for (int i = 0; i < 3; i++) {
           for (int j = 0; j < 3; j++) {
-            double acc = 0;
-            for (int sc = 0; sc < a; sc++) acc += t[sc * 3 + i] * G[sc][j];
-            gw[oci * 9 + i * 3 + j] = (float) acc;
+            int oo = (i * 3 + j) * Q;
+            java.util.Arrays.fill(out, oo, oo + Q, 0.0);
+            for (int sc = 0; sc < a; sc++) {
+              double gsj = G[sc][j];
+              int to0 = (sc * 3 + i) * Q;
+              for (int q = 0; q < qn; q++) out[oo + q] += t[to0 + q] * gsj;
+            }
           }
+        }
+        for (int q = 0; q < qn; q++) {
+          for (int k = 0; k < 9; k++) gw[(o0 + q) * 9 + k] = (float) out[k * Q + q];
         }
       }
     });
