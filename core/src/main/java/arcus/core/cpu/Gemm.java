@@ -134,8 +134,8 @@ final class Gemm {
   /**
    * {@link #kernel} with B's rows {@code ldb} apart in place of a packed panel; always overwrites C.
    * A copy on purpose: one kernel taking the stride for both (NR for a packed panel) ran LeNet on
-   * one thread at 2676-2894 images/s against 2909-2997 (three rounds, interleaved); with the
-   * constant stride C2 hoists the packed panel's range checks out of the loop.
+   * one thread at 2676-2894 images/s against 2909-2997 (three rounds, interleaved), probably
+   * because a constant stride lets C2 hoist the packed panel's range checks out of the loop.
    */
   private static void kernelB(int kc, float[] ap, int ao, float[] b, int bo, int ldb, float[] c, int co, int ldc) {
     FloatVector z = FloatVector.zero(FS);

@@ -30,10 +30,14 @@ final class Winograd {
   private static final int L = FS.length();
 
   /**
-   * Target tiles per chunk in the forward pass (the GEMM's width): each of the 36 GEMMs packs its
-   * 64×64 (pre-broadcast, 128 KiB) filter panel once per chunk, so wider chunks amortise that.
+   * Target tiles per chunk in the forward pass (the GEMM's width). 400 amortised packing the
+   * filters once per chunk; now that they are packed once per call and the tiles are read in
+   * place, narrower chunks keep more of V and M in cache: 64 channels, 2 threads, two rounds
+   * (2026-11-28), 28² forward at batch 256 50.3-50.5 ms against 55.3-59.3 at 400, 14² 17.4-17.9
+   * against 19.5-24.6, batch 50 alike or better; 120 and 240 lay between. 168 = 7 × 24: at 28²
+   * a tile row has 7 tiles, so a chunk is whole 24-tile GEMM panels.
    */
-  static final int TILES = Integer.getInteger("arcus.winograd.tiles", 400);
+  static final int TILES = Integer.getInteger("arcus.winograd.tiles", 168);
   /**
    * Target tiles per chunk in the weight gradient (the GEMM's depth). 64 won with the old GEMM
    * (its pre-broadcast A made packing dearer than L2 misses); with the 3 x 3 tile and packing in
