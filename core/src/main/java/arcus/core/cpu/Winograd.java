@@ -359,8 +359,8 @@ final class Winograd {
     return u;
   }
 
-  /** The a² filter matrices of {@code u} packed as GEMM A operands, {@link Gemm.PackedA#length} floats apart. */
-  private static float[] packedFilters(float[] u, int positions, int oc, int c) {
+  /** The a² filter matrices of {@code u} packed as GEMM A operands, one per position, in one reused buffer. */
+  private static Gemm.PackedA[] packedFilters(float[] u, int positions, int oc, int c) {
     int packed = Gemm.PackedA.length(oc, c);
     float[] pu = PACKED.get();
     if (pu.length < positions * packed) {
@@ -368,10 +368,11 @@ final class Winograd {
       PACKED.set(pu);
     }
     float[] dst = pu;
+    Gemm.PackedA[] out = new Gemm.PackedA[positions];
     Parallel.forRange(positions, 1, (p0, p1) -> {
-      for (int pos = p0; pos < p1; pos++) Gemm.packAInto(false, u, pos * oc * c, c, oc, c, dst, pos * packed);
+      for (int pos = p0; pos < p1; pos++) out[pos] = Gemm.packAInto(false, u, pos * oc * c, c, oc, c, dst, pos * packed);
     });
-    return pu;
+    return out;
   }
 
   /** Filter pairs per block of {@link #filters}: 9 + 3 runs of doubles, 24 KiB, stay in L1. */
@@ -565,18 +566,18 @@ final class Winograd {
           w2.blend(w0.rearrange(P8.ROT4), P8.LOWER).intoArray(dst, d + 2 * wq);
           w3.blend(w1.rearrange(P8.ROT4), P8.LOWER).intoArray(dst, d + 3 * wq);
         }
-        for (int k = 0; k < 4; k++) dst[rb + k * wq + lenT] = tmp[4 * lenT + k];
-        continue;
+      } else {
+        for (int q = 0; q < lenT; q += L) {
+          int base = 4 * q, d = rb + q;
+          FloatVector v0 = FloatVector.fromArray(FS, tmp, base), v1 = FloatVector.fromArray(FS, tmp, base + L);
+          FloatVector v2 = FloatVector.fromArray(FS, tmp, base + 2 * L), v3 = FloatVector.fromArray(FS, tmp, base + 3 * L);
+          v0.rearrange(h0).blend(v1.rearrange(h0), k1).blend(v2.rearrange(h0), k2).blend(v3.rearrange(h0), k3).intoArray(dst, d);
+          v0.rearrange(h1).blend(v1.rearrange(h1), k1).blend(v2.rearrange(h1), k2).blend(v3.rearrange(h1), k3).intoArray(dst, d + wq);
+          v0.rearrange(h2).blend(v1.rearrange(h2), k1).blend(v2.rearrange(h2), k2).blend(v3.rearrange(h2), k3).intoArray(dst, d + 2 * wq);
+          v0.rearrange(h3).blend(v1.rearrange(h3), k1).blend(v2.rearrange(h3), k2).blend(v3.rearrange(h3), k3).intoArray(dst, d + 3 * wq);
+        }
       }
-      for (int q = 0; q < lenT; q += L) {
-        int base = 4 * q, d = rb + q;
-        FloatVector v0 = FloatVector.fromArray(FS, tmp, base), v1 = FloatVector.fromArray(FS, tmp, base + L);
-        FloatVector v2 = FloatVector.fromArray(FS, tmp, base + 2 * L), v3 = FloatVector.fromArray(FS, tmp, base + 3 * L);
-        v0.rearrange(h0).blend(v1.rearrange(h0), k1).blend(v2.rearrange(h0), k2).blend(v3.rearrange(h0), k3).intoArray(dst, d);
-        v0.rearrange(h1).blend(v1.rearrange(h1), k1).blend(v2.rearrange(h1), k2).blend(v3.rearrange(h1), k3).intoArray(dst, d + wq);
-        v0.rearrange(h2).blend(v1.rearrange(h2), k1).blend(v2.rearrange(h2), k2).blend(v3.rearrange(h2), k3).intoArray(dst, d + 2 * wq);
-        v0.rearrange(h3).blend(v1.rearrange(h3), k1).blend(v2.rearrange(h3), k2).blend(v3.rearrange(h3), k3).intoArray(dst, d + 3 * wq);
-      }
+      // the last cell of every run (index lenT), read by the shifted taps of the last tile
       for (int k = 0; k < 4; k++) dst[rb + k * wq + lenT] = tmp[4 * lenT + k];
     }
   }
@@ -686,9 +687,7 @@ final class Winograd {
     int a = tf.a, m = tf.m, c = g.c(), oc = g.oc();
     float[] u = filters(tf, wt, oc, c, flipped);
     // the 36 filter matrices packed once per call, for GEMMs that read the tiles in place
-    boolean direct = c <= Gemm.KC;
-    int packed = Gemm.PackedA.length(oc, c);
-    float[] pu = direct ? packedFilters(u, a * a, oc, c) : null;
+    Gemm.PackedA[] pu = c <= Gemm.KC ? packedFilters(u, a * a, oc, c) : null;
     Stage horiz = Stage.of(tf, "bt", j -> (j % m) * p.wq + j / m);
     Stage vert = Stage.of(tf, "bt", i -> i * p.hLen);
     Stage atM = Stage.of(tf, "at", r -> r * a * p.planeM);
@@ -701,8 +700,8 @@ final class Winograd {
         int r1 = Math.min(to, r0 + step), tiles = (r1 - r0) * p.tw;
         tileTransform(p, x, c, g.h(), g.w(), g.pH(), g.pW(), a, horiz, vert, s.rowsBuf, s.rowTmp, s.w, s.v, p.planeV, r0, r1);
         for (int pos = 0; pos < a * a; pos++) {
-          if (direct) {
-            Gemm.sgemmDirectB(new Gemm.PackedA(pu, pos * packed, oc, c), tiles, s.v, pos * p.planeV, p.ldT, s.m, pos * p.planeM, p.ldT);
+          if (pu != null) {
+            Gemm.sgemmDirectB(pu[pos], tiles, s.v, pos * p.planeV, p.ldT, s.m, pos * p.planeM, p.ldT);
           } else {
             Gemm.sgemm(false, false, oc, tiles, c, u, pos * oc * c, c, s.v, pos * p.planeV, p.ldT, s.m, pos * p.planeM, p.ldT, false);
           }
