@@ -72,11 +72,15 @@ final class ConvKernels {
   static volatile Algorithm winograd = parseAlgorithm(System.getProperty("arcus.conv.winograd", "auto"));
 
   static Algorithm parseAlgorithm(String v) {
+    return parseAlgorithm("arcus.conv.winograd", v);
+  }
+
+  static Algorithm parseAlgorithm(String property, String v) {
     return switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
       case "auto" -> Algorithm.AUTO;
       case "on" -> Algorithm.ON;
       case "off" -> Algorithm.OFF;
-      default -> throw new IllegalArgumentException("-Darcus.conv.winograd must be auto, on or off, got '" + v + "'");
+      default -> throw new IllegalArgumentException("-D" + property + " must be auto, on or off, got '" + v + "'");
     };
   }
 
@@ -90,6 +94,29 @@ final class ConvKernels {
     };
   }
 
+  /**
+   * Whether stride-1 weight gradients not given to Winograd run as dot products
+   * ({@link DotWeightGrad}) instead of a GEMM: {@code -Darcus.conv.dotWeight=auto|on|off}.
+   */
+  static volatile Algorithm dotWeight = parseAlgorithm("arcus.conv.dotWeight", System.getProperty("arcus.conv.dotWeight", "auto"));
+
+  /**
+   * The measured rule ({@code auto}): dot products when the GEMM would have at most two NR-wide
+   * column panels of im2col rows (ckk < 2·NR), where it rounds the columns up and packs more than
+   * it multiplies. One thread, batch 256 (2026-11-28): LeNet's first convolution (ckk = 25)
+   * 4.4–5.2 ms against 8.3–9.2 by the GEMM; the MNIST network's first (1 -> 64, 3x3, 28x28,
+   * ckk = 9) 8.7–9.0 against 18.7–19.2; LeNet's second (ckk = 500) 20.6–21.1 against 16.9 by the
+   * GEMM on the expanded image, which keeps it.
+   */
+  static boolean useDotWeight(Geom g) {
+    if (!shiftable(g)) return false;
+    return switch (dotWeight) {
+      case ON -> true;
+      case OFF -> false;
+      case AUTO -> g.ckk() < 2 * Gemm.NR;
+    };
+  }
+
   static void conv2dForward(float[] x, int n, int c, int h, int w, float[] wt, int oc, int kh, int kw,
                             int strideH, int strideW, int padH, int padW, int dilH, int dilW, float[] y) {
     Geom g = Geom.of(n, c, h, w, oc, kh, kw, strideH, strideW, padH, padW, dilH, dilW);
@@ -100,6 +127,15 @@ final class ConvKernels {
     int ohw = g.ohw(), ckk = g.ckk();
     // the filters are A of every image's GEMM: packed once, not once per image
     Gemm.PackedA pw = Gemm.packA(false, wt, 0, ckk, oc, ckk);
+    if (shiftable(g) && expands(g)) {
+      // the GEMM's B is the expanded image's shifted rows, exactly oh*ow columns: y written in place
+      Expanded ex = Expanded.of(g);
+      forImages(g.n, ex.len(), 0, (img, xs, unused) -> {
+        ex.fill(x, img * g.imageIn(), xs, 0);
+        Gemm.sgemmPackedA(pw, false, ohw, xs, 0, 0, ex.rows(), y, img * g.imageOut(), ohw, false);
+      });
+      return;
+    }
     if (shiftable(g)) {
       Shifted sh = Shifted.of(g);
       int cols = sh.cols();
@@ -200,6 +236,29 @@ final class ConvKernels {
     int ohw = g.ohw(), ckk = g.ckk(), oc = g.oc;
     // Wᵀ is A of every image's GEMM: packed once (its transposing pack was a quarter of LeNet's input gradient)
     Gemm.PackedA pw = Gemm.packA(true, wt, 0, ckk, ckk, oc);
+    if (shiftable(g)) {
+      // col2im through the expanded layout: the rows of one (ci, kj) summed over ki as whole
+      // oh*ow runs (aligned alike, so each add reads what the one before wrote at the same
+      // address), then the expanded copy's adjoint adds kw row segments per input row. Straight
+      // col2im added every one of the ckk*oh rows of ow cells at its own offset: on LeNet's second
+      // layer 40% of the input gradient, against the GEMM's 54%.
+      Expanded ex = Expanded.of(g);
+      int plane = ex.hp() * g.ow;
+      forImages(g.n, ckk * ohw, ex.len(), (img, col, xe) -> {
+        Gemm.sgemmPackedA(pw, false, ohw, gy, img * g.imageOut(), ohw, null, col, 0, ohw, false);
+        Arrays.fill(xe, 0f);
+        for (int ci = 0; ci < g.c; ci++) {
+          for (int kj = 0; kj < g.kw; kj++) {
+            int base = (ci * g.kw + kj) * plane;
+            for (int ki = 0; ki < g.kh; ki++) addInto(col, ((ci * g.kh + ki) * g.kw + kj) * ohw, xe, base + ki * g.dH * g.ow, ohw);
+          }
+        }
+        int gxOff = img * g.imageIn();
+        Arrays.fill(gx, gxOff, gxOff + g.imageIn(), 0f);
+        ex.addBack(xe, 0, gx, gxOff);
+      });
+      return;
+    }
     forImages(g, (img, col) -> {
       int gyOff = img * g.imageOut(), gxOff = img * g.imageIn();
       if (col == null) {
@@ -228,11 +287,30 @@ final class ConvKernels {
       Winograd.backwardWeight(Winograd.DEFAULT, x, g, gy, gw);
       return;
     }
+    if (useDotWeight(g)) {
+      DotWeightGrad.backwardWeight(g, x, gy, gw);
+      return;
+    }
     int ohw = g.ohw(), ckk = g.ckk(), wLen = oc * ckk;
     Arrays.fill(gw, 0, wLen, 0f);
     // per-thread partial sums, added in the order of their image ranges once all are done, so the
     // result depends on the thread count only, never on which thread finished first
     java.util.concurrent.ConcurrentSkipListMap<Integer, float[]> partials = new java.util.concurrent.ConcurrentSkipListMap<>();
+    if (shiftable(g) && expands(g)) {
+      // gw = sum over images of gy * B^T, B the expanded image's shifted rows: depth oh*ow, gy as it lies
+      Expanded ex = Expanded.of(g);
+      Parallel.forRange(g.n, 1, (from, to) -> {
+        float[] partial = from == 0 && to == g.n ? gw : new float[wLen];
+        float[] xs = new float[ex.len()];
+        for (int img = from; img < to; img++) {
+          ex.fill(x, img * g.imageIn(), xs, 0);
+          Gemm.sgemmRows(false, true, g.oc, ckk, ohw, gy, img * g.imageOut(), ohw, xs, 0, ex.rows(), partial, 0, ckk, img > from);
+        }
+        if (partial != gw) partials.put(from, partial);
+      });
+      addInOrder(partials, gw, wLen);
+      return;
+    }
     if (shiftable(g)) {
       // gw = sum over images of gy' * B^T, with gy' = gy spread to the padded width (zeros in the
       // garbage columns, written once: only the valid cells are ever copied in) and B the
@@ -320,6 +398,76 @@ final class ConvKernels {
     }
   }
 
+  /**
+   * Whether a stride-1 convolution reads its im2col rows from an {@link Expanded} copy rather than
+   * the {@link Shifted} one: when the shifted view's garbage columns, (wp - ow)/ow of the GEMM,
+   * are more than an eighth. LeNet's second convolution (5x5, 12 -> 8) computes 12 columns per
+   * row for 8 that way; a 3x3 padding-1 convolution on 28x28 30 for 28, where expanding (3x the
+   * copy) is not worth 7%.
+   */
+  static boolean expands(Geom g) {
+    int wp = g.w + 2 * g.pW;
+    return 8 * wp > 9 * g.ow;
+  }
+
+  /**
+   * A stride-1 convolution's im2col matrix as row offsets into a copy of the image expanded by
+   * kernel column: xs[ci][kj][iy][ox] = xp[ci][iy][ox + kj*dW] with xp the zero-padded image
+   * (hp = h + 2pH rows, ow columns). The im2col row for (ci, ki, kj) is then xs read from
+   * ((ci*kw + kj)*hp + ki*dH)*ow on, contiguously for oh*ow cells, with no garbage columns: the
+   * copy is kw times the image, against the {@link Shifted} view's (wp - ow)/ow extra GEMM
+   * columns. The GEMM's sums are the same terms in the same order either way.
+   */
+  record Expanded(int hp, int len, int[] rows, Geom g) {
+    static Expanded of(Geom g) {
+      int hp = g.h + 2 * g.pH, plane = hp * g.ow;
+      int[] rows = new int[g.ckk()];
+      for (int ci = 0; ci < g.c; ci++) {
+        for (int ki = 0; ki < g.kh; ki++) {
+          for (int kj = 0; kj < g.kw; kj++) rows[(ci * g.kh + ki) * g.kw + kj] = (ci * g.kw + kj) * plane + ki * g.dH * g.ow;
+        }
+      }
+      return new Expanded(hp, g.c * g.kw * plane, rows, g);
+    }
+
+    /** Writes the expanded copy of the image at {@code xOff} into xs from {@code xsOff} on (all {@link #len} cells). */
+    void fill(float[] x, int xOff, float[] xs, int xsOff) {
+      int ow = g.ow;
+      for (int ci = 0; ci < g.c; ci++) {
+        for (int kj = 0; kj < g.kw; kj++) {
+          int sx = kj * g.dW - g.pW;
+          int lo = Math.min(ow, Math.max(0, -sx)), hi = Math.max(lo, Math.min(ow, g.w - sx));
+          int dst = xsOff + (ci * g.kw + kj) * hp * ow;
+          for (int iy = 0; iy < hp; iy++, dst += ow) {
+            int sy = iy - g.pH;
+            if (sy < 0 || sy >= g.h) {
+              Arrays.fill(xs, dst, dst + ow, 0f);
+              continue;
+            }
+            if (lo > 0) Arrays.fill(xs, dst, dst + lo, 0f);
+            copy(x, xOff + (ci * g.h + sy) * g.w + sx + lo, xs, dst + lo, hi - lo);
+            if (hi < ow) Arrays.fill(xs, dst + hi, dst + ow, 0f);
+          }
+        }
+      }
+    }
+
+    /** The adjoint of {@link #fill}: adds every cell of xs that {@code fill} copied from x back into gx. */
+    void addBack(float[] xs, int xsOff, float[] gx, int gxOff) {
+      int ow = g.ow;
+      for (int ci = 0; ci < g.c; ci++) {
+        for (int kj = 0; kj < g.kw; kj++) {
+          int sx = kj * g.dW - g.pW;
+          int lo = Math.min(ow, Math.max(0, -sx)), hi = Math.max(lo, Math.min(ow, g.w - sx));
+          if (hi == lo) continue;
+          int src = xsOff + (ci * g.kw + kj) * hp * ow + g.pH * ow + lo;
+          int dst = gxOff + ci * g.h * g.w + sx + lo;
+          for (int sy = 0; sy < g.h; sy++, src += ow, dst += g.w) addInto(xs, src, gx, dst, hi - lo);
+        }
+      }
+    }
+  }
+
   @FunctionalInterface
   private interface ScratchBody {
     void run(int img, float[] s1, float[] s2);
@@ -390,12 +538,29 @@ final class ConvKernels {
     for (; i < len; i++) dst[d + i] += src[s + i];
   }
 
-  /** The adjoint of {@link #im2col}: scatters-adds every column cell back to its input pixel. */
+  /**
+   * dst[d..d+len) = src[s..s+len) in vectors then the tail: the expanded copy moves rows of ow
+   * cells (8 for LeNet's second layer), where {@code System.arraycopy}'s call cost 5% of LeNet's
+   * training step.
+   */
+  private static void copy(float[] src, int s, float[] dst, int d, int len) {
+    int i = 0, step = FS.length();
+    for (; i <= len - step; i += step) jdk.incubator.vector.FloatVector.fromArray(FS, src, s + i).intoArray(dst, d + i);
+    for (; i < len; i++) dst[d + i] = src[s + i];
+  }
+
+  /**
+   * The adjoint of {@link #im2col}: scatters-adds every column cell back to its input pixel.
+   * Kernel columns outside kernel rows: consecutive adds then go to rows at the same column
+   * offset, and the load of each reads what an earlier store wrote at the same address. In
+   * (ki, kj) order each add overlapped the previous one shifted by one float, a store-to-load
+   * forward that fails and stalls; LeNet's second layer spent 5% of its training step here.
+   */
   private static void col2im(Geom g, float[] col, float[] gx, int gxOff) {
     int ohw = g.ohw();
     for (int ci = 0; ci < g.c; ci++) {
-      for (int ki = 0; ki < g.kh; ki++) {
-        for (int kj = 0; kj < g.kw; kj++) {
+      for (int kj = 0; kj < g.kw; kj++) {
+        for (int ki = 0; ki < g.kh; ki++) {
           int row = ((ci * g.kh + ki) * g.kw + kj) * ohw;
           int t = g.pW - kj * g.dW;
           int lo = Math.min(g.ow, t <= 0 ? 0 : (t + g.sW - 1) / g.sW);

@@ -303,9 +303,11 @@ final class Gemm {
           FloatVector.fromArray(FS, b, src + jr + 2 * L).intoArray(bp, dst + 2 * L);
         }
         if (full < nc) {
-          int nr = nc - full;
-          for (int j = 0; j < nr; j++) bp[dst + j] = b[src + full + j];
-          for (int j = nr; j < NR; j++) bp[dst + j] = 0f;
+          // the ragged panel in vectors too: a convolution's 8 x 8 output (64 columns) is 2 2/3 panels
+          int nr = nc - full, j = 0;
+          for (; j <= nr - L; j += L) FloatVector.fromArray(FS, b, src + full + j).intoArray(bp, dst + j);
+          for (; j < nr; j++) bp[dst + j] = b[src + full + j];
+          for (; j < NR; j++) bp[dst + j] = 0f;
         }
       }
       return;

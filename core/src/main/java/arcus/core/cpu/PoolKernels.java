@@ -62,27 +62,50 @@ final class PoolKernels {
   }
 
   /**
-   * The 2×2/2 max pool without an argmax: the two rows' lane-wise maximum in vectors, then the
-   * maximum of each column pair. {@code Math.max}'s rules equal the argmax path's value (NaN wins;
-   * among equal values any one) except that it prefers +0 to −0 where the argmax path keeps the
-   * first. Ceil mode's partial windows at the right and bottom edge go through the argmax.
-   * Measured: the argmax was 10% of an evaluation forward pass of the L-Softmax MNIST network.
+   * The 2×2/2 max pool without an argmax, L windows at a time. The full windows of each output
+   * row are cut into groups of L/2 (whose 2×2 cells are one vector per input row), numbered
+   * row by row, and groups are taken two at a time, the next group in the same row or the first
+   * of the next: a 4-wide output row (LeNet's second pool, 8 lanes) pairs with the row below,
+   * where whole vectors of windows per row left every window to the scalar argmax. The four
+   * cells of each window come from the two rows' even and odd lanes, the maximum by {@code max} (Math.max's
+   * rules: NaN wins, +0 over −0; the order of the four does not change the result). These rules
+   * equal the argmax path's value except that it prefers +0 to −0 where the argmax path keeps the
+   * first. Windows no pair covers take the scalar path ({@code Math.max} of the four), ceil
+   * mode's partial windows at the right and bottom edge the argmax. Measured: the argmax was 10%
+   * of an evaluation forward pass of the L-Softmax MNIST network.
    */
   private static void maxPool2x2Forward(float[] x, int planes, int h, int w, int oh, int ow, float[] y) {
-    int fullRows = Math.min(oh, h / 2), fullCols = Math.min(ow, w / 2), len = 2 * fullCols;
+    int fullRows = Math.min(oh, h / 2), fullCols = Math.min(ow, w / 2), half = FS.length() / 2;
+    int perRow = fullCols / half, pairs = fullRows * perRow / 2;
     Parallel.forRange(planes, planeGrain(oh * ow * 4), (from, to) -> {
-      float[] rowMax = new float[Math.max(1, len)];
-      int upper = FS.loopBound(len);
       for (int pl = from; pl < to; pl++) {
         int xb = pl * h * w, yb = pl * oh * ow;
+        for (int p = 0; p < pairs; p++) {
+          int s0 = 2 * p, s1 = s0 + 1;
+          int oy0 = s0 / perRow, ox0 = s0 % perRow * half, oy1 = s1 / perRow, ox1 = s1 % perRow * half;
+          int r0 = xb + 2 * oy0 * w + 2 * ox0, r1 = xb + 2 * oy1 * w + 2 * ox1;
+          FloatVector a0 = FloatVector.fromArray(FS, x, r0), a1 = FloatVector.fromArray(FS, x, r1);
+          FloatVector b0 = FloatVector.fromArray(FS, x, r0 + w), b1 = FloatVector.fromArray(FS, x, r1 + w);
+          FloatVector top = a0.rearrange(EVEN).blend(a1.rearrange(EVEN), UPPER).max(a0.rearrange(ODD).blend(a1.rearrange(ODD), UPPER));
+          FloatVector bottom = b0.rearrange(EVEN).blend(b1.rearrange(EVEN), UPPER).max(b0.rearrange(ODD).blend(b1.rearrange(ODD), UPPER));
+          FloatVector m = top.max(bottom);
+          int g0 = yb + oy0 * ow + ox0, g1 = yb + oy1 * ow + ox1;
+          if (g1 == g0 + half) {
+            m.intoArray(y, g0);
+          } else {
+            // two runs of half a vector: each stored over what y holds there already
+            FloatVector.fromArray(FS, y, g0).blend(m, UPPER.not()).intoArray(y, g0);
+            FloatVector.fromArray(FS, y, g1 - half).blend(m, UPPER).intoArray(y, g1 - half);
+          }
+        }
         for (int oy = 0; oy < oh; oy++) {
-          int out = yb + oy * ow, ox = 0;
+          int out = yb + oy * ow;
+          int ox = oy < fullRows ? Math.max(0, Math.min(perRow, 2 * pairs - oy * perRow)) * half : 0;
           if (oy < fullRows) {
-            int r0 = xb + 2 * oy * w, r1 = r0 + w, i = 0;
-            for (; i < upper; i += FS.length())
-              FloatVector.fromArray(FS, x, r0 + i).max(FloatVector.fromArray(FS, x, r1 + i)).intoArray(rowMax, i);
-            for (; i < len; i++) rowMax[i] = Math.max(x[r0 + i], x[r1 + i]);
-            for (; ox < fullCols; ox++) y[out + ox] = Math.max(rowMax[2 * ox], rowMax[2 * ox + 1]);
+            int r0 = xb + 2 * oy * w, r1 = r0 + w;
+            for (; ox < fullCols; ox++) {
+              y[out + ox] = Math.max(Math.max(x[r0 + 2 * ox], x[r1 + 2 * ox]), Math.max(x[r0 + 2 * ox + 1], x[r1 + 2 * ox + 1]));
+            }
           }
           for (; ox < ow; ox++) {
             int a = argmax(x, xb, h, w, oy * 2, 2, ox * 2, 2);
@@ -125,46 +148,49 @@ final class PoolKernels {
   }
 
   /**
-   * The 2×2/2 max-pool gradient, L windows at a time: the four cells of each window come from
-   * the two rows' even and odd lanes, the winner is chosen in the argmax's order with its rules
-   * (first maximum, NaN wins), and each cell gets 0 + gy or 0 (so −0 becomes +0, as the scalar
-   * path's {@code gx[a] += gy} gives). Windows past the last whole vector, and ceil mode's
+   * The 2×2/2 max-pool gradient, L windows at a time, in the pairs of window groups of
+   * {@link #maxPool2x2Forward}: the four cells of each
+   * window come from the two rows' even and odd lanes, the winner is chosen in the argmax's order
+   * with its rules (first maximum, NaN wins), and each cell gets 0 + gy or 0 (so −0 becomes +0,
+   * as the scalar path's {@code gx[a] += gy} gives). Windows no pair covers, and ceil mode's
    * partial ones, take the argmax path. The scalar argmax was 4.4% of a training step.
    */
   private static void maxPool2x2Backward(float[] x, int planes, int h, int w, int oh, int ow, float[] gy, float[] gx) {
-    int l = FS.length(), fullRows = Math.min(oh, h / 2), fullCols = Math.min(ow, w / 2), vecCols = fullCols / l * l;
+    int fullRows = Math.min(oh, h / 2), fullCols = Math.min(ow, w / 2), half = FS.length() / 2;
+    int perRow = fullCols / half, pairs = fullRows * perRow / 2;
     Parallel.forRange(planes, planeGrain(oh * ow * 4), (from, to) -> {
       FloatVector zero = FloatVector.zero(FS);
       for (int pl = from; pl < to; pl++) {
         int xb = pl * h * w, yb = pl * oh * ow;
         Arrays.fill(gx, xb, xb + h * w, 0f);
+        for (int p = 0; p < pairs; p++) {
+          int s0 = 2 * p, s1 = s0 + 1;
+          int oy0 = s0 / perRow, ox0 = s0 % perRow * half, oy1 = s1 / perRow, ox1 = s1 % perRow * half;
+          int r0 = xb + 2 * oy0 * w + 2 * ox0, r1 = xb + 2 * oy1 * w + 2 * ox1;
+          FloatVector a0 = FloatVector.fromArray(FS, x, r0), a1 = FloatVector.fromArray(FS, x, r1);
+          FloatVector b0 = FloatVector.fromArray(FS, x, r0 + w), b1 = FloatVector.fromArray(FS, x, r1 + w);
+          FloatVector x00 = a0.rearrange(EVEN).blend(a1.rearrange(EVEN), UPPER);
+          FloatVector x01 = a0.rearrange(ODD).blend(a1.rearrange(ODD), UPPER);
+          FloatVector x10 = b0.rearrange(EVEN).blend(b1.rearrange(EVEN), UPPER);
+          FloatVector x11 = b0.rearrange(ODD).blend(b1.rearrange(ODD), UPPER);
+          VectorMask<Float> s1m = beats(x01, x00);
+          FloatVector best = x00.blend(x01, s1m);
+          VectorMask<Float> s2 = beats(x10, best);
+          best = best.blend(x10, s2);
+          VectorMask<Float> s3 = beats(x11, best);
+          VectorMask<Float> w2 = s2.andNot(s3), w1 = s1m.andNot(s2).andNot(s3), w0 = s1m.or(s2).or(s3).not();
+          int g0 = yb + oy0 * ow + ox0, g1 = yb + oy1 * ow + ox1;
+          // gy of the two half-vector groups; g1 >= g0 + half, so both loads are in range
+          FloatVector g = FloatVector.fromArray(FS, gy, g0).blend(FloatVector.fromArray(FS, gy, g1 - half), UPPER);
+          FloatVector g00 = zero.blend(g, w0).add(zero), g01 = zero.blend(g, w1).add(zero);
+          FloatVector g10 = zero.blend(g, w2).add(zero), g11 = zero.blend(g, s3).add(zero);
+          g00.rearrange(HALF_LOW).blend(g01.rearrange(HALF_LOW), ODD_LANES).intoArray(gx, r0);
+          g00.rearrange(HALF_HIGH).blend(g01.rearrange(HALF_HIGH), ODD_LANES).intoArray(gx, r1);
+          g10.rearrange(HALF_LOW).blend(g11.rearrange(HALF_LOW), ODD_LANES).intoArray(gx, r0 + w);
+          g10.rearrange(HALF_HIGH).blend(g11.rearrange(HALF_HIGH), ODD_LANES).intoArray(gx, r1 + w);
+        }
         for (int oy = 0; oy < oh; oy++) {
-          int ox = 0;
-          if (oy < fullRows) {
-            for (; ox < vecCols; ox += l) {
-              int r0 = xb + 2 * oy * w + 2 * ox, r1 = r0 + w;
-              FloatVector a0 = FloatVector.fromArray(FS, x, r0), a1 = FloatVector.fromArray(FS, x, r0 + l);
-              FloatVector b0 = FloatVector.fromArray(FS, x, r1), b1 = FloatVector.fromArray(FS, x, r1 + l);
-              FloatVector x00 = a0.rearrange(EVEN).blend(a1.rearrange(EVEN), UPPER);
-              FloatVector x01 = a0.rearrange(ODD).blend(a1.rearrange(ODD), UPPER);
-              FloatVector x10 = b0.rearrange(EVEN).blend(b1.rearrange(EVEN), UPPER);
-              FloatVector x11 = b0.rearrange(ODD).blend(b1.rearrange(ODD), UPPER);
-              VectorMask<Float> s1 = beats(x01, x00);
-              FloatVector best = x00.blend(x01, s1);
-              VectorMask<Float> s2 = beats(x10, best);
-              best = best.blend(x10, s2);
-              VectorMask<Float> s3 = beats(x11, best);
-              VectorMask<Float> w2 = s2.andNot(s3), w1 = s1.andNot(s2).andNot(s3), w0 = s1.or(s2).or(s3).not();
-              FloatVector g = FloatVector.fromArray(FS, gy, yb + oy * ow + ox);
-              FloatVector g00 = zero.blend(g, w0).add(zero), g01 = zero.blend(g, w1).add(zero);
-              FloatVector g10 = zero.blend(g, w2).add(zero), g11 = zero.blend(g, s3).add(zero);
-              g00.rearrange(HALF_LOW).blend(g01.rearrange(HALF_LOW), ODD_LANES).intoArray(gx, r0);
-              g00.rearrange(HALF_HIGH).blend(g01.rearrange(HALF_HIGH), ODD_LANES).intoArray(gx, r0 + l);
-              g10.rearrange(HALF_LOW).blend(g11.rearrange(HALF_LOW), ODD_LANES).intoArray(gx, r1);
-              g10.rearrange(HALF_HIGH).blend(g11.rearrange(HALF_HIGH), ODD_LANES).intoArray(gx, r1 + l);
-            }
-          }
-          for (; ox < ow; ox++) {
+          for (int ox = oy < fullRows ? Math.max(0, Math.min(perRow, 2 * pairs - oy * perRow)) * half : 0; ox < ow; ox++) {
             int a = argmax(x, xb, h, w, oy * 2, 2, ox * 2, 2);
             if (a >= 0) gx[a] += gy[yb + oy * ow + ox];
           }

@@ -147,6 +147,53 @@ class ConvKernelsProperties {
     floatPassesMatchReference(s, seed);
   }
 
+  /** Stride-1 shapes with up to 11 images, so the dot-product weight gradient runs several image groups. */
+  @Provide
+  Arbitrary<Shape> stride1Batches() {
+    return stride1Shapes().flatMap(s -> Arbitraries.integers().between(1, 11)
+        .map(n -> new Shape(n, s.c, s.h, s.w, s.oc, s.kh, s.kw, s.sH, s.sW, s.pH, s.pW, s.dH, s.dW)));
+  }
+
+  /**
+   * Both weight-gradient algorithms of a stride-1 convolution, dot products and the GEMM (on the
+   * expanded or the shifted image, by the shape), against the direct reference, whatever the
+   * rule would pick; ragged vector tails (oh*ow not a multiple of the lanes) and channel counts
+   * off the 3 x 3 blocks included.
+   */
+  @Property(tries = 60)
+  void everyStride1WeightGradientMatchesReference(@ForAll("stride1Batches") Shape s, @ForAll long seed) {
+    Random r = new Random(seed);
+    float[] x = GemmProperties.randomF(r, s.xLen()), gy = GemmProperties.randomF(r, s.yLen());
+    double[] want = refBackwardWeight(s, GemmProperties.toD(x), GemmProperties.toD(gy));
+    ConvKernels.Algorithm before = ConvKernels.dotWeight, winograd = ConvKernels.winograd;
+    try {
+      ConvKernels.winograd = ConvKernels.Algorithm.OFF;
+      for (ConvKernels.Algorithm a : new ConvKernels.Algorithm[] {ConvKernels.Algorithm.ON, ConvKernels.Algorithm.OFF}) {
+        ConvKernels.dotWeight = a;
+        float[] gw = GemmProperties.randomF(r, s.wLen());
+        ConvKernels.conv2dBackwardWeight(x, s.n, s.c, s.h, s.w, gy, s.oc, s.kh, s.kw, s.sH, s.sW, s.pH, s.pW, s.dH, s.dW, gw);
+        assertClose(want, gw, s.n * s.oh() * s.ow());
+      }
+    } finally {
+      ConvKernels.dotWeight = before;
+      ConvKernels.winograd = winograd;
+    }
+  }
+
+  @Example
+  void lenetsLayersTakeTheExpandedImageAndTheDotProducts() {
+    ConvKernels.Geom conv1 = ConvKernels.Geom.of(256, 1, 28, 28, 20, 5, 5, 1, 1, 0, 0, 1, 1);
+    ConvKernels.Geom conv2 = ConvKernels.Geom.of(256, 20, 12, 12, 50, 5, 5, 1, 1, 0, 0, 1, 1);
+    // 28 columns for 24 (conv1), 12 for 8 (conv2): both read the expanded image
+    assertTrue(ConvKernels.expands(conv1));
+    assertTrue(ConvKernels.expands(conv2));
+    // the GEMM would round conv1's 25 im2col rows up to 2 panels: dot products; conv2's 500 keep the GEMM
+    assertTrue(ConvKernels.useDotWeight(conv1) || ConvKernels.dotWeight != ConvKernels.Algorithm.AUTO);
+    assertEquals(ConvKernels.dotWeight == ConvKernels.Algorithm.ON, ConvKernels.useDotWeight(conv2));
+    // a 3x3, padding-1 convolution on 28x28 keeps the shifted view (30 columns for 28)
+    assertFalse(ConvKernels.expands(ConvKernels.Geom.of(8, 16, 28, 28, 16, 3, 3, 1, 1, 1, 1, 1, 1)));
+  }
+
   static double[] refForward(Shape s, double[] x, double[] wt) {
     double[] y = new double[s.yLen()];
     int oh = s.oh(), ow = s.ow();

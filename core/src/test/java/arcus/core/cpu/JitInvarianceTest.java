@@ -74,6 +74,17 @@ class JitInvarianceTest {
     }, List.of(x, w, gamma, beta, alpha));
     for (int i = 0; i < grads.size(); i++) ts.add(new Named("net-grad-" + i, grads.get(i)));
     for (Named n : ts) out.add(n.name() + " " + hash(n.t().toFloatArray()));
+    // a 5x5 unpadded convolution (LeNet's second layer, small): the expanded image's forward and
+    // GEMM weight gradient, its col2im input gradient, and the dot-product weight gradient
+    ConvKernels.Geom le = ConvKernels.Geom.of(6, 4, 10, 9, 5, 5, 5, 1, 1, 0, 0, 1, 1);
+    float[] lx = randn(r, 6, 4, 10, 9).toFloatArray(), lw = randn(r, 5, 4, 5, 5).toFloatArray();
+    float[] lgy = randn(r, 6, 5, le.oh(), le.ow()).toFloatArray();
+    float[] ly = new float[lgy.length], lgx = new float[lx.length], lgw = new float[lw.length], lgwDot = new float[lw.length];
+    ConvKernels.conv2dForward(lx, 6, 4, 10, 9, lw, 5, 5, 5, 1, 1, 0, 0, 1, 1, ly);
+    ConvKernels.backwardInputCol2im(le, lgy, lw, lgx);
+    ConvKernels.conv2dBackwardWeight(lx, 6, 4, 10, 9, lgy, 5, 5, 5, 1, 1, 0, 0, 1, 1, lgw);
+    DotWeightGrad.backwardWeight(le, lx, lgy, lgwDot);
+    out.add("conv5x5 " + hash(ly) + " " + hash(lgx) + " " + hash(lgw) + " " + hash(lgwDot));
     // Winograd (both transforms, all three passes; odd sizes so partial tiles and vector tails run)
     ConvKernels.Geom g = ConvKernels.Geom.of(2, 5, 9, 11, 6, 3, 3, 1, 1, 1, 0, 1, 1);
     float[] wx = randn(r, 2, 5, 9, 11).toFloatArray(), ww = randn(r, 6, 5, 3, 3).toFloatArray();
