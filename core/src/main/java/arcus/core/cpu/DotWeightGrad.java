@@ -27,8 +27,12 @@ import jdk.incubator.vector.VectorSpecies;
 final class DotWeightGrad {
   private static final VectorSpecies<Float> FS = Species.FLOAT;
   private static final int L = FS.length();
-  /** Images per group: their expanded copies (and gy) stay in L2 while every block passes over them. */
-  static final int GROUP = Integer.getInteger("arcus.conv.dotGroup", 4);
+  /**
+   * Images per group, whose expanded copies and gy every block passes over. Two: one thread,
+   * batch 256, LeNet's first layer 3.59 / 3.71 / 3.83 / 4.09 ms at 1 / 2 / 4 / 8, the MNIST
+   * network's first 7.32 / 7.23 / 7.82 / 7.77 ms (2026-11-28): the larger groups' rows fall out of L1.
+   */
+  static final int GROUP = Integer.getInteger("arcus.conv.dotGroup", 2);
 
   private DotWeightGrad() {}
 

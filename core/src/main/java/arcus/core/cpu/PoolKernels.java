@@ -158,11 +158,13 @@ final class PoolKernels {
   private static void maxPool2x2Backward(float[] x, int planes, int h, int w, int oh, int ow, float[] gy, float[] gx) {
     int fullRows = Math.min(oh, h / 2), fullCols = Math.min(ow, w / 2), half = FS.length() / 2;
     int perRow = fullCols / half, pairs = fullRows * perRow / 2;
+    boolean allInPairs = h == 2 * oh && w == 2 * ow && 2 * pairs * half == oh * ow;
     Parallel.forRange(planes, planeGrain(oh * ow * 4), (from, to) -> {
       FloatVector zero = FloatVector.zero(FS);
       for (int pl = from; pl < to; pl++) {
         int xb = pl * h * w, yb = pl * oh * ow;
-        Arrays.fill(gx, xb, xb + h * w, 0f);
+        // the pairs write every cell of the windows they cover: zeroing first only matters when some are left
+        if (!allInPairs) Arrays.fill(gx, xb, xb + h * w, 0f);
         for (int p = 0; p < pairs; p++) {
           int s0 = 2 * p, s1 = s0 + 1;
           int oy0 = s0 / perRow, ox0 = s0 % perRow * half, oy1 = s1 / perRow, ox1 = s1 % perRow * half;

@@ -154,7 +154,9 @@ class PoolKernelsProperties {
     for (int i = 0; i < x.length; i++) x[i] = r.nextInt(3) == 0 ? pool[r.nextInt(pool.length)] : r.nextInt(3) - 1;
     for (int i = 0; i < gy.length; i++) gy[i] = r.nextInt(6) == 0 ? pool[r.nextInt(3) + 1] : (float) r.nextGaussian();
     if (r.nextInt(4) == 0) gy[r.nextInt(gy.length)] = Float.NaN;
+    // gx arrives dirty (a recycled buffer): every cell must be written
     float[] gx = new float[g.xLen()];
+    java.util.Arrays.fill(gx, Float.NaN);
     PoolKernels.maxPool2dBackward(x, g.n, g.c, g.h, g.w, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.ceil, gy, gx);
     int oh = g.oh(), ow = g.ow();
     float[] want = new float[g.xLen()];
