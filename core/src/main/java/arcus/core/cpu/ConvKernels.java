@@ -129,10 +129,28 @@ final class ConvKernels {
     Gemm.PackedA pw = Gemm.packA(false, wt, 0, ckk, oc, ckk);
     if (shiftable(g) && expands(g)) {
       // the GEMM's B is the expanded image's shifted rows, exactly oh*ow columns: y written in place
-      Expanded ex = Expanded.of(g);
-      forImages(g.n, ex.len(), 0, (img, xs, unused) -> {
-        ex.fill(x, img * g.imageIn(), xs, 0);
-        Gemm.sgemmPackedA(pw, false, ohw, xs, 0, 0, ex.rows(), y, img * g.imageOut(), ohw, false);
+      int group = imageGroup(g);
+      if (group == 1) {
+        Expanded ex = Expanded.of(g);
+        forImages(g.n, ex.len(), 0, (img, xs, unused) -> {
+          ex.fill(x, img * g.imageIn(), xs, 0);
+          Gemm.sgemmPackedA(pw, false, ohw, xs, 0, 0, ex.rows(), y, img * g.imageOut(), ohw, false);
+        });
+        return;
+      }
+      // several images per GEMM (whole NR panels), C [oc x cols] then copied out per image and row
+      Expanded ex = Expanded.of(g, group);
+      int cols = ex.cols(), groups = (g.n + group - 1) / group;
+      forImages(groups, ex.len(), oc * cols, (gi, xs, tmp) -> {
+        int img0 = gi * group, gn = Math.min(group, g.n - img0);
+        for (int i = 0; i < gn; i++) ex.fill(x, (img0 + i) * g.imageIn(), xs, 0, i);
+        Gemm.sgemmPackedA(pw, false, cols, xs, 0, 0, ex.rows(), tmp, 0, cols, false);
+        for (int i = 0; i < gn; i++) {
+          int yOff = (img0 + i) * g.imageOut();
+          for (int o = 0; o < oc; o++) {
+            for (int oy = 0; oy < g.oh; oy++) copy(tmp, o * cols + (oy * group + i) * g.ow, y, yOff + (o * g.oh + oy) * g.ow, g.ow);
+          }
+        }
       });
       return;
     }
@@ -242,20 +260,36 @@ final class ConvKernels {
       // address), then the expanded copy's adjoint adds kw row segments per input row. Straight
       // col2im added every one of the ckk*oh rows of ow cells at its own offset: on LeNet's second
       // layer 40% of the input gradient, against the GEMM's 54%.
-      Expanded ex = Expanded.of(g);
-      int plane = ex.hp() * g.ow;
-      forImages(g.n, ckk * ohw, ex.len(), (img, col, xe) -> {
-        Gemm.sgemmPackedA(pw, false, ohw, gy, img * g.imageOut(), ohw, null, col, 0, ohw, false);
+      // Images go in groups (imageGroup): gy's rows interleaved as the expanded layout's columns, one GEMM per group.
+      int group = imageGroup(g);
+      Expanded ex = Expanded.of(g, group);
+      int row = group * g.ow, plane = ex.hp() * row, cols = ex.cols(), groups = (g.n + group - 1) / group;
+      forImages(groups, ckk * cols + (group > 1 ? oc * cols : 0), ex.len(), (gi, col, xe) -> {
+        int img0 = gi * group, gn = Math.min(group, g.n - img0);
+        if (group == 1) {
+          Gemm.sgemmPackedA(pw, false, ohw, gy, img0 * g.imageOut(), ohw, null, col, 0, ohw, false);
+        } else {
+          int gyi = ckk * cols;
+          for (int i = 0; i < gn; i++) {
+            int gyOff = (img0 + i) * g.imageOut();
+            for (int o = 0; o < oc; o++) {
+              for (int oy = 0; oy < g.oh; oy++) copy(gy, gyOff + (o * g.oh + oy) * g.ow, col, gyi + o * cols + (oy * group + i) * g.ow, g.ow);
+            }
+          }
+          Gemm.sgemmPackedA(pw, false, cols, col, gyi, cols, null, col, 0, cols, false);
+        }
         Arrays.fill(xe, 0f);
         for (int ci = 0; ci < g.c; ci++) {
           for (int kj = 0; kj < g.kw; kj++) {
             int base = (ci * g.kw + kj) * plane;
-            for (int ki = 0; ki < g.kh; ki++) addInto(col, ((ci * g.kh + ki) * g.kw + kj) * ohw, xe, base + ki * g.dH * g.ow, ohw);
+            for (int ki = 0; ki < g.kh; ki++) addInto(col, ((ci * g.kh + ki) * g.kw + kj) * cols, xe, base + ki * g.dH * row, cols);
           }
         }
-        int gxOff = img * g.imageIn();
-        Arrays.fill(gx, gxOff, gxOff + g.imageIn(), 0f);
-        ex.addBack(xe, 0, gx, gxOff);
+        for (int i = 0; i < gn; i++) {
+          int gxOff = (img0 + i) * g.imageIn();
+          Arrays.fill(gx, gxOff, gxOff + g.imageIn(), 0f);
+          ex.addBack(xe, 0, gx, gxOff, i);
+        }
       });
       return;
     }
@@ -418,27 +452,41 @@ final class ConvKernels {
    * copy is kw times the image, against the {@link Shifted} view's (wp - ow)/ow extra GEMM
    * columns. The GEMM's sums are the same terms in the same order either way.
    */
-  record Expanded(int hp, int len, int[] rows, Geom g) {
+  record Expanded(int hp, int group, int len, int[] rows, Geom g) {
     static Expanded of(Geom g) {
-      int hp = g.h + 2 * g.pH, plane = hp * g.ow;
+      return of(g, 1);
+    }
+
+    /**
+     * The expanded copies of {@code group} images interleaved row by row,
+     * xs[ci][kj][iy][image][ox]: the im2col row for (ci, ki, kj) is then one run of
+     * oh*group*ow cells, column (oy*group + image)*ow + ox, so one GEMM covers the group.
+     */
+    static Expanded of(Geom g, int group) {
+      int hp = g.h + 2 * g.pH, row = group * g.ow, plane = hp * row;
       int[] rows = new int[g.ckk()];
       for (int ci = 0; ci < g.c; ci++) {
         for (int ki = 0; ki < g.kh; ki++) {
-          for (int kj = 0; kj < g.kw; kj++) rows[(ci * g.kh + ki) * g.kw + kj] = (ci * g.kw + kj) * plane + ki * g.dH * g.ow;
+          for (int kj = 0; kj < g.kw; kj++) rows[(ci * g.kh + ki) * g.kw + kj] = (ci * g.kw + kj) * plane + ki * g.dH * row;
         }
       }
-      return new Expanded(hp, g.c * g.kw * plane, rows, g);
+      return new Expanded(hp, group, g.c * g.kw * plane, rows, g);
     }
 
-    /** Writes the expanded copy of the image at {@code xOff} into xs from {@code xsOff} on (all {@link #len} cells). */
-    void fill(float[] x, int xOff, float[] xs, int xsOff) {
-      int ow = g.ow;
+    /** GEMM columns of a group: oh rows of group*ow cells. */
+    int cols() {
+      return g.oh * group * g.ow;
+    }
+
+    /** Writes the expanded copy of the image at {@code xOff} into xs from {@code xsOff} on, as image {@code slot} of the group. */
+    void fill(float[] x, int xOff, float[] xs, int xsOff, int slot) {
+      int ow = g.ow, row = group * ow;
       for (int ci = 0; ci < g.c; ci++) {
         for (int kj = 0; kj < g.kw; kj++) {
           int sx = kj * g.dW - g.pW;
           int lo = Math.min(ow, Math.max(0, -sx)), hi = Math.max(lo, Math.min(ow, g.w - sx));
-          int dst = xsOff + (ci * g.kw + kj) * hp * ow;
-          for (int iy = 0; iy < hp; iy++, dst += ow) {
+          int dst = xsOff + (ci * g.kw + kj) * hp * row + slot * ow;
+          for (int iy = 0; iy < hp; iy++, dst += row) {
             int sy = iy - g.pH;
             if (sy < 0 || sy >= g.h) {
               Arrays.fill(xs, dst, dst + ow, 0f);
@@ -452,20 +500,43 @@ final class ConvKernels {
       }
     }
 
-    /** The adjoint of {@link #fill}: adds every cell of xs that {@code fill} copied from x back into gx. */
-    void addBack(float[] xs, int xsOff, float[] gx, int gxOff) {
-      int ow = g.ow;
+    void fill(float[] x, int xOff, float[] xs, int xsOff) {
+      fill(x, xOff, xs, xsOff, 0);
+    }
+
+    /** The adjoint of {@link #fill}: adds every cell of image {@code slot}'s copy that {@code fill} took from x back into gx. */
+    void addBack(float[] xs, int xsOff, float[] gx, int gxOff, int slot) {
+      int ow = g.ow, row = group * ow;
       for (int ci = 0; ci < g.c; ci++) {
         for (int kj = 0; kj < g.kw; kj++) {
           int sx = kj * g.dW - g.pW;
           int lo = Math.min(ow, Math.max(0, -sx)), hi = Math.max(lo, Math.min(ow, g.w - sx));
           if (hi == lo) continue;
-          int src = xsOff + (ci * g.kw + kj) * hp * ow + g.pH * ow + lo;
+          int src = xsOff + (ci * g.kw + kj) * hp * row + g.pH * row + slot * ow + lo;
           int dst = gxOff + ci * g.h * g.w + sx + lo;
-          for (int sy = 0; sy < g.h; sy++, src += ow, dst += g.w) addInto(xs, src, gx, dst, hi - lo);
+          for (int sy = 0; sy < g.h; sy++, src += row, dst += g.w) addInto(xs, src, gx, dst, hi - lo);
         }
       }
     }
+  }
+
+  /**
+   * Images per GEMM on the expanded layout: the group of 1–4 whose oh*ow*group columns fill
+   * NR-wide panels best (the smallest on a tie). LeNet's second layer has 64 columns an image,
+   * three 24-wide panels for 64 (72 computed); three images are 192, eight whole panels.
+   */
+  static int imageGroup(Geom g) {
+    int best = 1;
+    double bestWaste = Double.MAX_VALUE;
+    for (int k = 1; k <= Math.min(4, g.n); k++) {
+      int cols = k * g.ohw();
+      double waste = (double) ((cols + Gemm.NR - 1) / Gemm.NR * Gemm.NR) / cols;
+      if (waste < bestWaste - 1e-9) {
+        best = k;
+        bestWaste = waste;
+      }
+    }
+    return best;
   }
 
   @FunctionalInterface

@@ -158,13 +158,21 @@ class ConvKernelsProperties {
    * Both weight-gradient algorithms of a stride-1 convolution, dot products and the GEMM (on the
    * expanded or the shifted image, by the shape), against the direct reference, whatever the
    * rule would pick; ragged vector tails (oh*ow not a multiple of the lanes) and channel counts
-   * off the 3 x 3 blocks included.
+   * off the 3 x 3 blocks included. The forward and the col2im input gradient on the same batches.
    */
   @Property(tries = 60)
   void everyStride1WeightGradientMatchesReference(@ForAll("stride1Batches") Shape s, @ForAll long seed) {
     Random r = new Random(seed);
     float[] x = GemmProperties.randomF(r, s.xLen()), gy = GemmProperties.randomF(r, s.yLen());
     double[] want = refBackwardWeight(s, GemmProperties.toD(x), GemmProperties.toD(gy));
+    // up to 11 images: the expanded layout's GEMMs over groups of images (ConvKernels.imageGroup), a partial last group included
+    float[] wt = GemmProperties.randomF(r, s.wLen());
+    float[] y = GemmProperties.randomF(r, s.yLen()), gx = GemmProperties.randomF(r, s.xLen());
+    ConvKernels.conv2dForward(x, s.n, s.c, s.h, s.w, wt, s.oc, s.kh, s.kw, s.sH, s.sW, s.pH, s.pW, s.dH, s.dW, y);
+    assertClose(refForward(s, GemmProperties.toD(x), GemmProperties.toD(wt)), y, s.c * s.kh * s.kw);
+    ConvKernels.Geom g = ConvKernels.Geom.of(s.n, s.c, s.h, s.w, s.oc, s.kh, s.kw, s.sH, s.sW, s.pH, s.pW, s.dH, s.dW);
+    ConvKernels.backwardInputCol2im(g, gy, wt, gx);
+    assertClose(refBackwardInput(s, GemmProperties.toD(gy), GemmProperties.toD(wt)), gx, s.oc * s.kh * s.kw);
     ConvKernels.Algorithm before = ConvKernels.dotWeight, winograd = ConvKernels.winograd;
     try {
       ConvKernels.winograd = ConvKernels.Algorithm.OFF;
@@ -192,6 +200,10 @@ class ConvKernelsProperties {
     assertEquals(ConvKernels.dotWeight == ConvKernels.Algorithm.ON, ConvKernels.useDotWeight(conv2));
     // a 3x3, padding-1 convolution on 28x28 keeps the shifted view (30 columns for 28)
     assertFalse(ConvKernels.expands(ConvKernels.Geom.of(8, 16, 28, 28, 16, 3, 3, 1, 1, 1, 1, 1, 1)));
+    // conv2's 64 columns an image: three images per GEMM are 192, whole 24- and 48-wide panels
+    assertEquals(3, ConvKernels.imageGroup(conv2));
+    assertEquals(1, ConvKernels.imageGroup(conv1));
+    assertEquals(1, ConvKernels.imageGroup(ConvKernels.Geom.of(1, 20, 12, 12, 50, 5, 5, 1, 1, 0, 0, 1, 1)));
   }
 
   static double[] refForward(Shape s, double[] x, double[] wt) {
