@@ -80,9 +80,14 @@ final class PoolKernels {
     Parallel.forRange(planes, planeGrain(oh * ow * 4), (from, to) -> {
       for (int pl = from; pl < to; pl++) {
         int xb = pl * h * w, yb = pl * oh * ow;
-        for (int p = 0; p < pairs; p++) {
-          int s0 = 2 * p, s1 = s0 + 1;
-          int oy0 = s0 / perRow, ox0 = s0 % perRow * half, oy1 = s1 / perRow, ox1 = s1 % perRow * half;
+        // group 2p sits at row oy0, position k0 of its row; group 2p + 1 follows it (no division per pair)
+        for (int p = 0, oy0 = 0, k0 = 0; p < pairs; p++) {
+          int oy1 = oy0, k1 = k0 + 1;
+          if (k1 == perRow) {
+            k1 = 0;
+            oy1++;
+          }
+          int ox0 = k0 * half, ox1 = k1 * half;
           int r0 = xb + 2 * oy0 * w + 2 * ox0, r1 = xb + 2 * oy1 * w + 2 * ox1;
           FloatVector a0 = FloatVector.fromArray(FS, x, r0), a1 = FloatVector.fromArray(FS, x, r1);
           FloatVector b0 = FloatVector.fromArray(FS, x, r0 + w), b1 = FloatVector.fromArray(FS, x, r1 + w);
@@ -96,6 +101,12 @@ final class PoolKernels {
             // two runs of half a vector: each stored over what y holds there already
             FloatVector.fromArray(FS, y, g0).blend(m, UPPER.not()).intoArray(y, g0);
             FloatVector.fromArray(FS, y, g1 - half).blend(m, UPPER).intoArray(y, g1 - half);
+          }
+          oy0 = oy1;
+          k0 = k1 + 1;
+          if (k0 == perRow) {
+            k0 = 0;
+            oy0++;
           }
         }
         for (int oy = 0; oy < oh; oy++) {
@@ -165,9 +176,14 @@ final class PoolKernels {
         int xb = pl * h * w, yb = pl * oh * ow;
         // the pairs write every cell of the windows they cover: zeroing first only matters when some are left
         if (!allInPairs) Arrays.fill(gx, xb, xb + h * w, 0f);
-        for (int p = 0; p < pairs; p++) {
-          int s0 = 2 * p, s1 = s0 + 1;
-          int oy0 = s0 / perRow, ox0 = s0 % perRow * half, oy1 = s1 / perRow, ox1 = s1 % perRow * half;
+        // group 2p sits at row oy0, position k0 of its row; group 2p + 1 follows it (no division per pair)
+        for (int p = 0, oy0 = 0, k0 = 0; p < pairs; p++) {
+          int oy1 = oy0, k1 = k0 + 1;
+          if (k1 == perRow) {
+            k1 = 0;
+            oy1++;
+          }
+          int ox0 = k0 * half, ox1 = k1 * half;
           int r0 = xb + 2 * oy0 * w + 2 * ox0, r1 = xb + 2 * oy1 * w + 2 * ox1;
           FloatVector a0 = FloatVector.fromArray(FS, x, r0), a1 = FloatVector.fromArray(FS, x, r1);
           FloatVector b0 = FloatVector.fromArray(FS, x, r0 + w), b1 = FloatVector.fromArray(FS, x, r1 + w);
@@ -190,6 +206,12 @@ final class PoolKernels {
           g00.rearrange(HALF_HIGH).blend(g01.rearrange(HALF_HIGH), ODD_LANES).intoArray(gx, r1);
           g10.rearrange(HALF_LOW).blend(g11.rearrange(HALF_LOW), ODD_LANES).intoArray(gx, r0 + w);
           g10.rearrange(HALF_HIGH).blend(g11.rearrange(HALF_HIGH), ODD_LANES).intoArray(gx, r1 + w);
+          oy0 = oy1;
+          k0 = k1 + 1;
+          if (k0 == perRow) {
+            k0 = 0;
+            oy0++;
+          }
         }
         for (int oy = 0; oy < oh; oy++) {
           for (int ox = oy < fullRows ? Math.max(0, Math.min(perRow, 2 * pairs - oy * perRow)) * half : 0; ox < ow; ox++) {
