@@ -145,12 +145,7 @@ final class ConvKernels {
         int img0 = gi * group, gn = Math.min(group, g.n - img0);
         for (int i = 0; i < gn; i++) ex.fill(x, (img0 + i) * g.imageIn(), xs, 0, i);
         Gemm.sgemmPackedA(pw, false, cols, xs, 0, 0, ex.rows(), tmp, 0, cols, false);
-        for (int i = 0; i < gn; i++) {
-          int yOff = (img0 + i) * g.imageOut();
-          for (int o = 0; o < oc; o++) {
-            for (int oy = 0; oy < g.oh; oy++) copy(tmp, o * cols + (oy * group + i) * g.ow, y, yOff + (o * g.oh + oy) * g.ow, g.ow);
-          }
-        }
+        for (int i = 0; i < gn; i++) ex.ungroup(tmp, 0, i, y, (img0 + i) * g.imageOut());
       });
       return;
     }
@@ -270,12 +265,7 @@ final class ConvKernels {
           Gemm.sgemmPackedA(pw, false, ohw, gy, img0 * g.imageOut(), ohw, null, col, 0, ohw, false);
         } else {
           int gyi = ckk * cols;
-          for (int i = 0; i < gn; i++) {
-            int gyOff = (img0 + i) * g.imageOut();
-            for (int o = 0; o < oc; o++) {
-              for (int oy = 0; oy < g.oh; oy++) copy(gy, gyOff + (o * g.oh + oy) * g.ow, col, gyi + o * cols + (oy * group + i) * g.ow, g.ow);
-            }
-          }
+          for (int i = 0; i < gn; i++) ex.group(gy, (img0 + i) * g.imageOut(), col, gyi, i);
           Gemm.sgemmPackedA(pw, false, cols, col, gyi, cols, null, col, 0, cols, false);
         }
         Arrays.fill(xe, 0f);
@@ -476,6 +466,22 @@ final class ConvKernels {
     /** GEMM columns of a group: oh rows of group*ow cells. */
     int cols() {
       return g.oh * group * g.ow;
+    }
+
+    /** An image's output-shaped planes [oc, oh, ow] at {@code off} into the group's columns as image {@code slot}: dst[o][(oy*group + slot)*ow + ox]. */
+    void group(float[] src, int off, float[] dst, int dstOff, int slot) {
+      int cols = cols();
+      for (int o = 0; o < g.oc; o++) {
+        for (int oy = 0; oy < g.oh; oy++) copy(src, off + (o * g.oh + oy) * g.ow, dst, dstOff + o * cols + (oy * group + slot) * g.ow, g.ow);
+      }
+    }
+
+    /** The inverse of {@link #group}: image {@code slot}'s columns of src back to planes [oc, oh, ow] at {@code off}. */
+    void ungroup(float[] src, int srcOff, int slot, float[] dst, int off) {
+      int cols = cols();
+      for (int o = 0; o < g.oc; o++) {
+        for (int oy = 0; oy < g.oh; oy++) copy(src, srcOff + o * cols + (oy * group + slot) * g.ow, dst, off + (o * g.oh + oy) * g.ow, g.ow);
+      }
     }
 
     /** Writes the expanded copy of the image at {@code xOff} into xs from {@code xsOff} on, as image {@code slot} of the group. */

@@ -43,10 +43,12 @@ final class DotWeightGrad {
     Parallel.forRange(g.n(), 1, (from, to) -> {
       float[] acc = new float[wLen * L];
       float[] xs = new float[GROUP * ex.len()];
+      // an edge block's 3 x 3 sums, and the scalar tails of a block's nine pairs
+      float[] edge = new float[9 * L], tails = new float[9];
       for (int i0 = from; i0 < to; i0 += GROUP) {
         int gn = Math.min(GROUP, to - i0);
         for (int i = 0; i < gn; i++) ex.fill(x, (i0 + i) * g.imageIn(), xs, i * ex.len());
-        group(g, ex, gy, i0, gn, xs, acc);
+        group(g, ex, gy, i0, gn, xs, acc, edge, tails);
       }
       float[] part = from == 0 && to == g.n() ? gw : new float[wLen];
       for (int p = 0; p < wLen; p++) {
@@ -63,17 +65,16 @@ final class DotWeightGrad {
   }
 
   /** Adds images [i0, i0 + gn) (expanded in xs) into the lane-wise sums acc[(o*ckk + q)*L + l]. */
-  private static void group(ConvKernels.Geom g, ConvKernels.Expanded ex, float[] gy, int i0, int gn, float[] xs, float[] acc) {
+  private static void group(ConvKernels.Geom g, ConvKernels.Expanded ex, float[] gy, int i0, int gn, float[] xs, float[] acc,
+                            float[] t, float[] tails) {
     int oc = g.oc(), ckk = g.ckk(), ohw = g.ohw(), imageOut = g.imageOut(), len = ex.len();
     int[] rows = ex.rows();
-    float[] t = new float[9 * L], tails = new float[9];
     for (int o = 0; o < oc; o += 3) {
       int o1 = Math.min(o + 1, oc - 1), o2 = Math.min(o + 2, oc - 1);
       int gb = i0 * imageOut;
       for (int q = 0; q < ckk; q += 3) {
         int q1 = Math.min(q + 1, ckk - 1), q2 = Math.min(q + 2, ckk - 1);
-        int full = (o + 2 < oc ? 2 : 0) + (q + 2 < ckk ? 1 : 0);
-        if (full == 3) {
+        if (o + 2 < oc && q + 2 < ckk) {
           block(gy, gb + o * ohw, gb + o1 * ohw, gb + o2 * ohw, imageOut, xs, rows[q], rows[q1], rows[q2], len, gn, ohw,
               acc, (o * ckk + q) * L, ckk * L, tails);
         } else {

@@ -74,27 +74,48 @@ final class PoolKernels {
    * mode's partial windows at the right and bottom edge the argmax. Measured: the argmax was 10%
    * of an evaluation forward pass of the L-Softmax MNIST network.
    */
+  /**
+   * The pairs of window groups of a 2×2/2 pool's plane ({@link #maxPool2x2Forward}), worked out
+   * once per call: for pair p, the offsets in a plane of x of each group's first cell (x0, x1) and
+   * in a plane of y of its first window (y0, y1). The loops then do no division per pair (taking
+   * group positions apart per pair by division cost LeNet ~4%).
+   */
+  private record Pairs(int[] x0, int[] x1, int[] y0, int[] y1, int count, int perRow, int fullRows, int fullCols) {
+    static Pairs of(int h, int w, int oh, int ow) {
+      int fullRows = Math.min(oh, h / 2), fullCols = Math.min(ow, w / 2), half = FS.length() / 2;
+      int perRow = fullCols / half, count = fullRows * perRow / 2;
+      int[] x0 = new int[count], x1 = new int[count], y0 = new int[count], y1 = new int[count];
+      for (int p = 0; p < count; p++) {
+        int s0 = 2 * p, s1 = s0 + 1;
+        int oy0 = s0 / perRow, ox0 = s0 % perRow * half, oy1 = s1 / perRow, ox1 = s1 % perRow * half;
+        x0[p] = 2 * oy0 * w + 2 * ox0;
+        x1[p] = 2 * oy1 * w + 2 * ox1;
+        y0[p] = oy0 * ow + ox0;
+        y1[p] = oy1 * ow + ox1;
+      }
+      return new Pairs(x0, x1, y0, y1, count, perRow, fullRows, fullCols);
+    }
+
+    /** Windows of output row oy the pairs cover (from its start). */
+    int covered(int oy) {
+      return oy < fullRows ? Math.max(0, Math.min(perRow, 2 * count - oy * perRow)) * (FS.length() / 2) : 0;
+    }
+  }
+
   private static void maxPool2x2Forward(float[] x, int planes, int h, int w, int oh, int ow, float[] y) {
-    int fullRows = Math.min(oh, h / 2), fullCols = Math.min(ow, w / 2), half = FS.length() / 2;
-    int perRow = fullCols / half, pairs = fullRows * perRow / 2;
+    Pairs pr = Pairs.of(h, w, oh, ow);
+    int half = FS.length() / 2, fullRows = pr.fullRows(), fullCols = pr.fullCols();
     Parallel.forRange(planes, planeGrain(oh * ow * 4), (from, to) -> {
       for (int pl = from; pl < to; pl++) {
         int xb = pl * h * w, yb = pl * oh * ow;
-        // group 2p sits at row oy0, position k0 of its row; group 2p + 1 follows it (no division per pair)
-        for (int p = 0, oy0 = 0, k0 = 0; p < pairs; p++) {
-          int oy1 = oy0, k1 = k0 + 1;
-          if (k1 == perRow) {
-            k1 = 0;
-            oy1++;
-          }
-          int ox0 = k0 * half, ox1 = k1 * half;
-          int r0 = xb + 2 * oy0 * w + 2 * ox0, r1 = xb + 2 * oy1 * w + 2 * ox1;
+        for (int p = 0; p < pr.count(); p++) {
+          int r0 = xb + pr.x0()[p], r1 = xb + pr.x1()[p];
           FloatVector a0 = FloatVector.fromArray(FS, x, r0), a1 = FloatVector.fromArray(FS, x, r1);
           FloatVector b0 = FloatVector.fromArray(FS, x, r0 + w), b1 = FloatVector.fromArray(FS, x, r1 + w);
           FloatVector top = a0.rearrange(EVEN).blend(a1.rearrange(EVEN), UPPER).max(a0.rearrange(ODD).blend(a1.rearrange(ODD), UPPER));
           FloatVector bottom = b0.rearrange(EVEN).blend(b1.rearrange(EVEN), UPPER).max(b0.rearrange(ODD).blend(b1.rearrange(ODD), UPPER));
           FloatVector m = top.max(bottom);
-          int g0 = yb + oy0 * ow + ox0, g1 = yb + oy1 * ow + ox1;
+          int g0 = yb + pr.y0()[p], g1 = yb + pr.y1()[p];
           if (g1 == g0 + half) {
             m.intoArray(y, g0);
           } else {
@@ -102,16 +123,10 @@ final class PoolKernels {
             FloatVector.fromArray(FS, y, g0).blend(m, UPPER.not()).intoArray(y, g0);
             FloatVector.fromArray(FS, y, g1 - half).blend(m, UPPER).intoArray(y, g1 - half);
           }
-          oy0 = oy1;
-          k0 = k1 + 1;
-          if (k0 == perRow) {
-            k0 = 0;
-            oy0++;
-          }
         }
         for (int oy = 0; oy < oh; oy++) {
           int out = yb + oy * ow;
-          int ox = oy < fullRows ? Math.max(0, Math.min(perRow, 2 * pairs - oy * perRow)) * half : 0;
+          int ox = pr.covered(oy);
           if (oy < fullRows) {
             int r0 = xb + 2 * oy * w, r1 = r0 + w;
             for (; ox < fullCols; ox++) {
@@ -167,24 +182,17 @@ final class PoolKernels {
    * partial ones, take the argmax path. The scalar argmax was 4.4% of a training step.
    */
   private static void maxPool2x2Backward(float[] x, int planes, int h, int w, int oh, int ow, float[] gy, float[] gx) {
-    int fullRows = Math.min(oh, h / 2), fullCols = Math.min(ow, w / 2), half = FS.length() / 2;
-    int perRow = fullCols / half, pairs = fullRows * perRow / 2;
-    boolean allInPairs = h == 2 * oh && w == 2 * ow && 2 * pairs * half == oh * ow;
+    Pairs pr = Pairs.of(h, w, oh, ow);
+    int half = FS.length() / 2;
+    boolean allInPairs = h == 2 * oh && w == 2 * ow && 2 * pr.count() * half == oh * ow;
     Parallel.forRange(planes, planeGrain(oh * ow * 4), (from, to) -> {
       FloatVector zero = FloatVector.zero(FS);
       for (int pl = from; pl < to; pl++) {
         int xb = pl * h * w, yb = pl * oh * ow;
         // the pairs write every cell of the windows they cover: zeroing first only matters when some are left
         if (!allInPairs) Arrays.fill(gx, xb, xb + h * w, 0f);
-        // group 2p sits at row oy0, position k0 of its row; group 2p + 1 follows it (no division per pair)
-        for (int p = 0, oy0 = 0, k0 = 0; p < pairs; p++) {
-          int oy1 = oy0, k1 = k0 + 1;
-          if (k1 == perRow) {
-            k1 = 0;
-            oy1++;
-          }
-          int ox0 = k0 * half, ox1 = k1 * half;
-          int r0 = xb + 2 * oy0 * w + 2 * ox0, r1 = xb + 2 * oy1 * w + 2 * ox1;
+        for (int p = 0; p < pr.count(); p++) {
+          int r0 = xb + pr.x0()[p], r1 = xb + pr.x1()[p];
           FloatVector a0 = FloatVector.fromArray(FS, x, r0), a1 = FloatVector.fromArray(FS, x, r1);
           FloatVector b0 = FloatVector.fromArray(FS, x, r0 + w), b1 = FloatVector.fromArray(FS, x, r1 + w);
           FloatVector x00 = a0.rearrange(EVEN).blend(a1.rearrange(EVEN), UPPER);
@@ -197,7 +205,7 @@ final class PoolKernels {
           best = best.blend(x10, s2);
           VectorMask<Float> s3 = beats(x11, best);
           VectorMask<Float> w2 = s2.andNot(s3), w1 = s1m.andNot(s2).andNot(s3), w0 = s1m.or(s2).or(s3).not();
-          int g0 = yb + oy0 * ow + ox0, g1 = yb + oy1 * ow + ox1;
+          int g0 = yb + pr.y0()[p], g1 = yb + pr.y1()[p];
           // gy of the two half-vector groups; g1 >= g0 + half, so both loads are in range
           FloatVector g = FloatVector.fromArray(FS, gy, g0).blend(FloatVector.fromArray(FS, gy, g1 - half), UPPER);
           FloatVector g00 = zero.blend(g, w0).add(zero), g01 = zero.blend(g, w1).add(zero);
@@ -206,15 +214,9 @@ final class PoolKernels {
           g00.rearrange(HALF_HIGH).blend(g01.rearrange(HALF_HIGH), ODD_LANES).intoArray(gx, r1);
           g10.rearrange(HALF_LOW).blend(g11.rearrange(HALF_LOW), ODD_LANES).intoArray(gx, r0 + w);
           g10.rearrange(HALF_HIGH).blend(g11.rearrange(HALF_HIGH), ODD_LANES).intoArray(gx, r1 + w);
-          oy0 = oy1;
-          k0 = k1 + 1;
-          if (k0 == perRow) {
-            k0 = 0;
-            oy0++;
-          }
         }
         for (int oy = 0; oy < oh; oy++) {
-          for (int ox = oy < fullRows ? Math.max(0, Math.min(perRow, 2 * pairs - oy * perRow)) * half : 0; ox < ow; ox++) {
+          for (int ox = pr.covered(oy); ox < ow; ox++) {
             int a = argmax(x, xb, h, w, oy * 2, 2, ox * 2, 2);
             if (a >= 0) gx[a] += gy[yb + oy * ow + ox];
           }
