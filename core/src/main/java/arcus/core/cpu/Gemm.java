@@ -33,7 +33,19 @@ final class Gemm {
    * previous 6 x 2 tile that read pre-broadcast A vectors (docs/performance.md, "GEMM: a 3 x 3
    * register tile").
    */
-  static final int MR = 3;
+  static final int MR = rows();
+
+  /**
+   * 3 rows for AVX2's 16 registers (above); 6 rows x 3 vectors = 18 accumulators + 3 B vectors
+   * + 6 broadcasts = 27 of AVX-512's 32, which halves the loads and the C traffic per multiply.
+   * {@code -Darcus.gemm.mr=3|6} overrides it, for experiments only: the sums of every C cell are
+   * the same in either tile (each is one FMA chain over k in order), so results do not change.
+   */
+  private static int rows() {
+    int mr = Integer.getInteger("arcus.gemm.mr", L >= 16 ? 6 : 3);
+    if (mr != 3 && mr != 6) throw new IllegalArgumentException("-Darcus.gemm.mr must be 3 or 6, got " + mr);
+    return mr;
+  }
   /** Columns of the register tile: three vectors. */
   static final int NR = 3 * L;
   /**
@@ -122,9 +134,11 @@ final class Gemm {
       for (int ir = 0; ir < m; ir += MR) {
         int mr = Math.min(MR, m - ir), co = cOff + ir * ldc + jr;
         if (mr == MR) {
-          kernelB(k, ap, pa.offset(0, ir), b, bOff + jr, ldb, c, co, ldc);
+          if (MR == 6) kernelB6(k, ap, pa.offset(0, ir), b, bOff + jr, ldb, c, co, ldc);
+          else kernelB(k, ap, pa.offset(0, ir), b, bOff + jr, ldb, c, co, ldc);
         } else {
-          kernelB(k, ap, pa.offset(0, ir), b, bOff + jr, ldb, edge, 0, NR);
+          if (MR == 6) kernelB6(k, ap, pa.offset(0, ir), b, bOff + jr, ldb, edge, 0, NR);
+          else kernelB(k, ap, pa.offset(0, ir), b, bOff + jr, ldb, edge, 0, NR);
           for (int i = 0; i < mr; i++) System.arraycopy(edge, i * NR, c, co + i * ldc, NR);
         }
       }
@@ -263,10 +277,12 @@ final class Gemm {
               int mr = Math.min(MR, mc - ir);
               int co = cOff + (ic + ir) * ldc + jc + jr;
               if (mr == MR && nr == NR) {
-                kernel(kc, ap, aBase + ir * kc, bp, bo, c, co, ldc, overwrite);
+                if (MR == 6) kernel6(kc, ap, aBase + ir * kc, bp, bo, c, co, ldc, overwrite);
+                else kernel(kc, ap, aBase + ir * kc, bp, bo, c, co, ldc, overwrite);
               } else {
                 // Edge tiles go through a scratch tile so the hot kernel stays small enough to inline.
-                kernel(kc, ap, aBase + ir * kc, bp, bo, edge, 0, NR, true);
+                if (MR == 6) kernel6(kc, ap, aBase + ir * kc, bp, bo, edge, 0, NR, true);
+                else kernel(kc, ap, aBase + ir * kc, bp, bo, edge, 0, NR, true);
                 addEdge(edge, c, co, ldc, mr, nr, overwrite);
               }
             }
@@ -315,7 +331,7 @@ final class Gemm {
     for (int jr = 0; jr < nc; jr += NR) {
       int nr = Math.min(NR, nc - jr);
       int dst = jr / NR * panelStride(kc);
-      if (L == 8 && nr == NR) {
+      if (L % 8 == 0 && nr == NR) {
         // whole 8 x 8 blocks transposed in registers, the ragged end of kc by the scalar loop
         int kc8 = kc & ~7;
         for (int j = 0; j < NR; j += 8) {
@@ -342,28 +358,34 @@ final class Gemm {
     }
   }
 
+  /**
+   * The 8 x 8 transposes run on 8-lane vectors whatever the preferred length (on AVX2 that is
+   * {@link #FS} itself): with 16 lanes NR = 48 is six of them, where the scalar copy they replace
+   * was 5.6% of a batch-50 step's samples on a Zen 5.
+   */
+  private static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256;
   private static final VectorShuffle<Float> DOWN1 = rotation(-1), DOWN2 = rotation(-2), DOWN4 = rotation(-4);
   private static final VectorShuffle<Float> UP1 = rotation(1), UP2 = rotation(2), UP4 = rotation(4);
   private static final VectorMask<Float> ODD1 = laneBit(1), ODD2 = laneBit(2), ODD4 = laneBit(4);
   private static final VectorMask<Float> EVEN1 = ODD1.not(), EVEN2 = ODD2.not(), EVEN4 = ODD4.not();
 
-  /** Lane j takes lane (j + d) mod L. */
+  /** Lane j takes lane (j + d) mod 8. */
   private static VectorShuffle<Float> rotation(int d) {
-    int[] idx = new int[L];
-    for (int j = 0; j < L; j++) idx[j] = Math.floorMod(j + d, L);
-    return VectorShuffle.fromArray(FS, idx, 0);
+    int[] idx = new int[8];
+    for (int j = 0; j < 8; j++) idx[j] = Math.floorMod(j + d, 8);
+    return VectorShuffle.fromArray(S8, idx, 0);
   }
 
   /** The lanes whose index has bit {@code bit} set. */
   private static VectorMask<Float> laneBit(int bit) {
-    boolean[] lanes = new boolean[L];
-    for (int j = 0; j < L; j++) lanes[j] = (j & bit) != 0;
-    return VectorMask.fromArray(FS, lanes, 0);
+    boolean[] lanes = new boolean[8];
+    for (int j = 0; j < 8; j++) lanes[j] = (j & bit) != 0;
+    return VectorMask.fromArray(S8, lanes, 0);
   }
 
   /**
    * Transposes the 8 x 8 block of stored rows r0..r0+7 (each from column {@code col}) into 8 rows
-   * of {@code NR} at {@code dst}: out[p][j] = B[r0 + j][col + p]. For 8-lane vectors only. Three
+   * of {@code NR} at {@code dst}: out[p][j] = B[r0 + j][col + p]. On 8-lane vectors ({@link #S8}). Three
    * butterfly stages swap the off-diagonal 1 x 1, 2 x 2 and 4 x 4 blocks (a rotation and a blend
    * per vector per stage): the scalar transposing copy of the weight gradients' B was 8.5% of a
    * training step.
@@ -372,23 +394,23 @@ final class Gemm {
     FloatVector x0, x1, x2, x3, x4, x5, x6, x7;
     if (bRows == null) {
       int o = col + r0 * ldb;
-      x0 = FloatVector.fromArray(FS, b, o);
-      x1 = FloatVector.fromArray(FS, b, o + ldb);
-      x2 = FloatVector.fromArray(FS, b, o + 2 * ldb);
-      x3 = FloatVector.fromArray(FS, b, o + 3 * ldb);
-      x4 = FloatVector.fromArray(FS, b, o + 4 * ldb);
-      x5 = FloatVector.fromArray(FS, b, o + 5 * ldb);
-      x6 = FloatVector.fromArray(FS, b, o + 6 * ldb);
-      x7 = FloatVector.fromArray(FS, b, o + 7 * ldb);
+      x0 = FloatVector.fromArray(S8, b, o);
+      x1 = FloatVector.fromArray(S8, b, o + ldb);
+      x2 = FloatVector.fromArray(S8, b, o + 2 * ldb);
+      x3 = FloatVector.fromArray(S8, b, o + 3 * ldb);
+      x4 = FloatVector.fromArray(S8, b, o + 4 * ldb);
+      x5 = FloatVector.fromArray(S8, b, o + 5 * ldb);
+      x6 = FloatVector.fromArray(S8, b, o + 6 * ldb);
+      x7 = FloatVector.fromArray(S8, b, o + 7 * ldb);
     } else {
-      x0 = FloatVector.fromArray(FS, b, col + bRows[rowIdx]);
-      x1 = FloatVector.fromArray(FS, b, col + bRows[rowIdx + 1]);
-      x2 = FloatVector.fromArray(FS, b, col + bRows[rowIdx + 2]);
-      x3 = FloatVector.fromArray(FS, b, col + bRows[rowIdx + 3]);
-      x4 = FloatVector.fromArray(FS, b, col + bRows[rowIdx + 4]);
-      x5 = FloatVector.fromArray(FS, b, col + bRows[rowIdx + 5]);
-      x6 = FloatVector.fromArray(FS, b, col + bRows[rowIdx + 6]);
-      x7 = FloatVector.fromArray(FS, b, col + bRows[rowIdx + 7]);
+      x0 = FloatVector.fromArray(S8, b, col + bRows[rowIdx]);
+      x1 = FloatVector.fromArray(S8, b, col + bRows[rowIdx + 1]);
+      x2 = FloatVector.fromArray(S8, b, col + bRows[rowIdx + 2]);
+      x3 = FloatVector.fromArray(S8, b, col + bRows[rowIdx + 3]);
+      x4 = FloatVector.fromArray(S8, b, col + bRows[rowIdx + 4]);
+      x5 = FloatVector.fromArray(S8, b, col + bRows[rowIdx + 5]);
+      x6 = FloatVector.fromArray(S8, b, col + bRows[rowIdx + 6]);
+      x7 = FloatVector.fromArray(S8, b, col + bRows[rowIdx + 7]);
     }
     // stage d: rows i and i + d (bit d of i clear) exchange their off-diagonal d x d blocks
     FloatVector t0 = x0.blend(x1.rearrange(DOWN1), ODD1), t1 = x1.blend(x0.rearrange(UP1), EVEN1);
@@ -543,6 +565,137 @@ final class Gemm {
     c20.intoArray(c, r2);
     c21.intoArray(c, r2 + L);
     c22.intoArray(c, r2 + 2 * L);
+  }
+
+  /** {@link #kernel} with the 6 x 3L tile of 512-bit machines ({@link #MR}); the same FMA chain per C cell. */
+  private static void kernel6(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc,
+                              boolean overwrite) {
+    FloatVector z = FloatVector.zero(FS);
+    FloatVector c00 = z, c01 = z, c02 = z, c10 = z, c11 = z, c12 = z, c20 = z, c21 = z, c22 = z, c30 = z, c31 = z, c32 = z, c40 = z, c41 = z, c42 = z, c50 = z, c51 = z, c52 = z;
+    for (int p = 0; p < kc; p++) {
+      int ai = ao + p * MR, bi = bo + p * NR;
+      FloatVector b0 = FloatVector.fromArray(FS, bp, bi);
+      FloatVector b1 = FloatVector.fromArray(FS, bp, bi + L);
+      FloatVector b2 = FloatVector.fromArray(FS, bp, bi + 2 * L);
+      FloatVector av = FloatVector.broadcast(FS, ap[ai]);
+      c00 = av.fma(b0, c00);
+      c01 = av.fma(b1, c01);
+      c02 = av.fma(b2, c02);
+      av = FloatVector.broadcast(FS, ap[ai + 1]);
+      c10 = av.fma(b0, c10);
+      c11 = av.fma(b1, c11);
+      c12 = av.fma(b2, c12);
+      av = FloatVector.broadcast(FS, ap[ai + 2]);
+      c20 = av.fma(b0, c20);
+      c21 = av.fma(b1, c21);
+      c22 = av.fma(b2, c22);
+      av = FloatVector.broadcast(FS, ap[ai + 3]);
+      c30 = av.fma(b0, c30);
+      c31 = av.fma(b1, c31);
+      c32 = av.fma(b2, c32);
+      av = FloatVector.broadcast(FS, ap[ai + 4]);
+      c40 = av.fma(b0, c40);
+      c41 = av.fma(b1, c41);
+      c42 = av.fma(b2, c42);
+      av = FloatVector.broadcast(FS, ap[ai + 5]);
+      c50 = av.fma(b0, c50);
+      c51 = av.fma(b1, c51);
+      c52 = av.fma(b2, c52);
+    }
+    int r1 = co + ldc, r2 = co + 2 * ldc, r3 = co + 3 * ldc, r4 = co + 4 * ldc, r5 = co + 5 * ldc;
+    if (!overwrite) {
+      c00 = c00.add(FloatVector.fromArray(FS, c, co));
+      c01 = c01.add(FloatVector.fromArray(FS, c, co + L));
+      c02 = c02.add(FloatVector.fromArray(FS, c, co + 2 * L));
+      c10 = c10.add(FloatVector.fromArray(FS, c, r1));
+      c11 = c11.add(FloatVector.fromArray(FS, c, r1 + L));
+      c12 = c12.add(FloatVector.fromArray(FS, c, r1 + 2 * L));
+      c20 = c20.add(FloatVector.fromArray(FS, c, r2));
+      c21 = c21.add(FloatVector.fromArray(FS, c, r2 + L));
+      c22 = c22.add(FloatVector.fromArray(FS, c, r2 + 2 * L));
+      c30 = c30.add(FloatVector.fromArray(FS, c, r3));
+      c31 = c31.add(FloatVector.fromArray(FS, c, r3 + L));
+      c32 = c32.add(FloatVector.fromArray(FS, c, r3 + 2 * L));
+      c40 = c40.add(FloatVector.fromArray(FS, c, r4));
+      c41 = c41.add(FloatVector.fromArray(FS, c, r4 + L));
+      c42 = c42.add(FloatVector.fromArray(FS, c, r4 + 2 * L));
+      c50 = c50.add(FloatVector.fromArray(FS, c, r5));
+      c51 = c51.add(FloatVector.fromArray(FS, c, r5 + L));
+      c52 = c52.add(FloatVector.fromArray(FS, c, r5 + 2 * L));
+    }
+    c00.intoArray(c, co);
+    c01.intoArray(c, co + L);
+    c02.intoArray(c, co + 2 * L);
+    c10.intoArray(c, r1);
+    c11.intoArray(c, r1 + L);
+    c12.intoArray(c, r1 + 2 * L);
+    c20.intoArray(c, r2);
+    c21.intoArray(c, r2 + L);
+    c22.intoArray(c, r2 + 2 * L);
+    c30.intoArray(c, r3);
+    c31.intoArray(c, r3 + L);
+    c32.intoArray(c, r3 + 2 * L);
+    c40.intoArray(c, r4);
+    c41.intoArray(c, r4 + L);
+    c42.intoArray(c, r4 + 2 * L);
+    c50.intoArray(c, r5);
+    c51.intoArray(c, r5 + L);
+    c52.intoArray(c, r5 + 2 * L);
+  }
+
+  /** {@link #kernelB} with the 6 x 3L tile ({@link #MR}); always overwrites C. */
+  private static void kernelB6(int kc, float[] ap, int ao, float[] b, int bo, int ldb, float[] c, int co, int ldc) {
+    FloatVector z = FloatVector.zero(FS);
+    FloatVector c00 = z, c01 = z, c02 = z, c10 = z, c11 = z, c12 = z, c20 = z, c21 = z, c22 = z, c30 = z, c31 = z, c32 = z, c40 = z, c41 = z, c42 = z, c50 = z, c51 = z, c52 = z;
+    for (int p = 0; p < kc; p++) {
+      int ai = ao + p * MR, bi = bo + p * ldb;
+      FloatVector b0 = FloatVector.fromArray(FS, b, bi);
+      FloatVector b1 = FloatVector.fromArray(FS, b, bi + L);
+      FloatVector b2 = FloatVector.fromArray(FS, b, bi + 2 * L);
+      FloatVector av = FloatVector.broadcast(FS, ap[ai]);
+      c00 = av.fma(b0, c00);
+      c01 = av.fma(b1, c01);
+      c02 = av.fma(b2, c02);
+      av = FloatVector.broadcast(FS, ap[ai + 1]);
+      c10 = av.fma(b0, c10);
+      c11 = av.fma(b1, c11);
+      c12 = av.fma(b2, c12);
+      av = FloatVector.broadcast(FS, ap[ai + 2]);
+      c20 = av.fma(b0, c20);
+      c21 = av.fma(b1, c21);
+      c22 = av.fma(b2, c22);
+      av = FloatVector.broadcast(FS, ap[ai + 3]);
+      c30 = av.fma(b0, c30);
+      c31 = av.fma(b1, c31);
+      c32 = av.fma(b2, c32);
+      av = FloatVector.broadcast(FS, ap[ai + 4]);
+      c40 = av.fma(b0, c40);
+      c41 = av.fma(b1, c41);
+      c42 = av.fma(b2, c42);
+      av = FloatVector.broadcast(FS, ap[ai + 5]);
+      c50 = av.fma(b0, c50);
+      c51 = av.fma(b1, c51);
+      c52 = av.fma(b2, c52);
+    }
+    int r1 = co + ldc, r2 = co + 2 * ldc, r3 = co + 3 * ldc, r4 = co + 4 * ldc, r5 = co + 5 * ldc;
+    c00.intoArray(c, co);
+    c01.intoArray(c, co + L);
+    c02.intoArray(c, co + 2 * L);
+    c10.intoArray(c, r1);
+    c11.intoArray(c, r1 + L);
+    c12.intoArray(c, r1 + 2 * L);
+    c20.intoArray(c, r2);
+    c21.intoArray(c, r2 + L);
+    c22.intoArray(c, r2 + 2 * L);
+    c30.intoArray(c, r3);
+    c31.intoArray(c, r3 + L);
+    c32.intoArray(c, r3 + 2 * L);
+    c40.intoArray(c, r4);
+    c41.intoArray(c, r4 + L);
+    c42.intoArray(c, r4 + 2 * L);
+    c50.intoArray(c, r5);
+    c51.intoArray(c, r5 + L);
+    c52.intoArray(c, r5 + 2 * L);
   }
 
   private static void addEdge(float[] edge, float[] c, int co, int ldc, int mr, int nr, boolean overwrite) {

@@ -53,6 +53,54 @@ final class Winograd {
    */
   static final long SCRATCH_FLOATS = Long.getLong("arcus.winograd.scratch", 2L << 20);
 
+  /**
+   * Channel pairs in the input-side transforms (see {@link #pairs}): on by default,
+   * {@code -Darcus.winograd.pairs=false} turns them off (for measurements; the bits are the same).
+   * Not final so that a test can compare both ways in one JVM.
+   */
+  static boolean PAIRS = !"false".equals(System.getProperty("arcus.winograd.pairs"));
+
+  /**
+   * Whether a tile transform of F(4×4) takes two channels per vector, one in each half: when a
+   * tile row fits half a vector with a lane to spare (tw + 1 ≤ L/2, so the taps shifted by one
+   * tile still read their own half) and a padded source row fits the half's 4·L/2 cells. With
+   * 16 lanes a 28-wide image has 7 tiles a row, so one channel per vector left 9 of 16 lanes
+   * idle in every load, shuffle, FMA and store of the transform; paired, each lane does the same
+   * operations on the same values as before, so the output is bit for bit the unpaired one.
+   */
+  static boolean pairs(Plan p, int chs, int sw, int padW) {
+    return PAIRS && p.tf == F4 && chs >= 2 && p.tw + 1 <= L / 2 && padW + sw <= 4 * (L / 2) && p.lenT == L;
+  }
+
+  /** Whether the forward pass of {@code g} (F(4×4)) transforms its input in channel pairs: for tests. */
+  static boolean pairsInForward(ConvKernels.Geom g) {
+    return pairs(Plan.of(F4, g, TILES), g.c(), g.w(), g.pW());
+  }
+
+  /** A vector's halves exchanged: the second channel of a pair into the lower lanes. */
+  private static final class Halves {
+    /** Lane j takes lane (j + L/2) mod L: the halves exchanged. */
+    static final VectorShuffle<Float> SWAP = swap();
+
+    private static VectorShuffle<Float> swap() {
+      int[] idx = new int[L];
+      for (int j = 0; j < L; j++) idx[j] = (j + L / 2) % L;
+      return VectorShuffle.fromArray(FS, idx, 0);
+    }
+  }
+
+  /**
+   * Stores {@code v} at {@code off}; with a pair (pairDelta ≠ 0) its upper half also goes to
+   * {@code off + pairDelta}, the second channel's slot, by a second store of the halves exchanged
+   * (each store's other half lands past its channel's tile row, in slots written later, as an
+   * unpaired row's spare lanes do). A masked store of the upper half measured the same on Zen 5
+   * and is microcoded on Zen 3.
+   */
+  private static void put(FloatVector v, float[] dst, int off, int pairDelta) {
+    v.intoArray(dst, off);
+    if (pairDelta != 0) v.rearrange(Halves.SWAP).intoArray(dst, off + pairDelta + L / 2);
+  }
+
   /** The transform matrices of F(m×m, 3×3); a = m + 2. */
   record Transform(int m, int a, double[][] bt, double[][] g, double[][] at) {
     static Transform of(int m, double[][] bt, double[][] g, double[][] at) {
@@ -159,7 +207,7 @@ final class Winograd {
    * terms (v1, v2 share d1 ± d2, d3 ± d4 and so on).
    */
   private static void bt4(float[] src, int sOff, int[] so, float[] dst, int dOff, int dStep, int len,
-                          int count, int sStride, int dStride) {
+                          int count, int sStride, int dStride, int pairDelta) {
     FloatVector four = FloatVector.broadcast(FS, 4f), mfour = FloatVector.broadcast(FS, -4f), mfive = FloatVector.broadcast(FS, -5f);
     FloatVector two = FloatVector.broadcast(FS, 2f), mtwo = FloatVector.broadcast(FS, -2f);
     int s0 = so[0], s1 = so[1], s2 = so[2], s3 = so[3], s4 = so[4], s5 = so[5];
@@ -173,12 +221,12 @@ final class Winograd {
         FloatVector d4 = FloatVector.fromArray(FS, src, o4 + q), d5 = FloatVector.fromArray(FS, src, o5 + q);
         FloatVector s12 = d1.add(d2), s34 = d3.add(d4), t12 = d1.sub(d2), t43 = d4.sub(d3);
         FloatVector t31 = d3.sub(d1), t42 = d4.sub(d2);
-        d0.fma(four, d2.fma(mfive, d4)).intoArray(dst, dOff + q);
-        s12.fma(mfour, s34).intoArray(dst, dOff + dStep + q);
-        t12.fma(four, t43).intoArray(dst, dOff + 2 * dStep + q);
-        t31.fma(two, t42).intoArray(dst, dOff + 3 * dStep + q);
-        t31.fma(mtwo, t42).intoArray(dst, dOff + 4 * dStep + q);
-        d1.fma(four, d3.fma(mfive, d5)).intoArray(dst, dOff + 5 * dStep + q);
+        put(d0.fma(four, d2.fma(mfive, d4)), dst, dOff + q, pairDelta);
+        put(s12.fma(mfour, s34), dst, dOff + dStep + q, pairDelta);
+        put(t12.fma(four, t43), dst, dOff + 2 * dStep + q, pairDelta);
+        put(t31.fma(two, t42), dst, dOff + 3 * dStep + q, pairDelta);
+        put(t31.fma(mtwo, t42), dst, dOff + 4 * dStep + q, pairDelta);
+        put(d1.fma(four, d3.fma(mfive, d5)), dst, dOff + 5 * dStep + q, pairDelta);
       }
     }
   }
@@ -206,7 +254,7 @@ final class Winograd {
 
   /** A = (Aᵀ)ᵀ of F(4×4, 3×3), the adjoint of {@link #at4}: six outputs from four source runs. */
   private static void a4(float[] src, int sOff, int[] so, float[] dst, int dOff, int dStep, int len,
-                         int count, int sStride, int dStride) {
+                         int count, int sStride, int dStride, int pairDelta) {
     FloatVector two = FloatVector.broadcast(FS, 2f), four = FloatVector.broadcast(FS, 4f);
     int s0 = so[0], s1 = so[1], s2 = so[2], s3 = so[3];
     int qEnd = len == L ? 1 : len;
@@ -217,12 +265,12 @@ final class Winograd {
         FloatVector g2 = FloatVector.fromArray(FS, src, o2 + q), g3 = FloatVector.fromArray(FS, src, o3 + q);
         FloatVector s02 = g0.add(g2), s13 = g1.add(g3);
         FloatVector p = g2.fma(four, g0), r4 = g3.fma(four, g1).mul(two);
-        g0.intoArray(dst, dOff + q);
-        s02.add(s13).intoArray(dst, dOff + dStep + q);
-        s02.sub(s13).intoArray(dst, dOff + 2 * dStep + q);
-        p.add(r4).intoArray(dst, dOff + 3 * dStep + q);
-        p.sub(r4).intoArray(dst, dOff + 4 * dStep + q);
-        g3.intoArray(dst, dOff + 5 * dStep + q);
+        put(g0, dst, dOff + q, pairDelta);
+        put(s02.add(s13), dst, dOff + dStep + q, pairDelta);
+        put(s02.sub(s13), dst, dOff + 2 * dStep + q, pairDelta);
+        put(p.add(r4), dst, dOff + 3 * dStep + q, pairDelta);
+        put(p.sub(r4), dst, dOff + 4 * dStep + q, pairDelta);
+        put(g3, dst, dOff + 5 * dStep + q, pairDelta);
       }
     }
   }
@@ -406,10 +454,16 @@ final class Winograd {
      * iterations (a bt4 call took ~55 cycles); batching the rows hoists the set-up out of them.
      */
     void run(float[] src, int sOff, float[] dst, int dOff, int dStep, int len, int count, int sStride, int dStride) {
+      run(src, sOff, dst, dOff, dStep, len, count, sStride, dStride, 0);
+    }
+
+    /** With {@code pairDelta} ≠ 0 each output vector's upper half also goes that far on ({@link #put}); F(4×4)'s Bᵀ and A only. */
+    void run(float[] src, int sOff, float[] dst, int dOff, int dStep, int len, int count, int sStride, int dStride, int pairDelta) {
+      if (pairDelta != 0 && kernel != BT4 && kernel != A4) throw new IllegalStateException("channel pairs need F(4x4)'s Bt or A stage");
       switch (kernel) {
-        case BT4 -> bt4(src, sOff, so, dst, dOff, dStep, len, count, sStride, dStride);
+        case BT4 -> bt4(src, sOff, so, dst, dOff, dStep, len, count, sStride, dStride, pairDelta);
         case AT4 -> at4(src, sOff, so, dst, dOff, dStep, len, count, sStride, dStride);
-        case A4 -> a4(src, sOff, so, dst, dOff, dStep, len, count, sStride, dStride);
+        case A4 -> a4(src, sOff, so, dst, dOff, dStep, len, count, sStride, dStride, pairDelta);
         default -> {
           for (int r = 0; r < count; r++) apply(rows, src, sOff + r * sStride, dst, dOff + r * dStride, dStep, len);
         }
@@ -434,16 +488,21 @@ final class Winograd {
                                     int dstPlane, int r0, int r1) {
     int m = p.tf.m, lenT = p.lenT, hLen = p.hLen, tw = p.tw;
     Phases di = Phases.of(m);
-    // the row in natural order, shifted right by padW, zero outside it (toPhases)
+    boolean paired = pairs(p, chs, sw, padW);
+    // the row in natural order, shifted right by padW, zero outside it (toPhases); paired, the
+    // second channel's row the same way from cell 4·L/2
     java.util.Arrays.fill(tmp, 0, m * lenT + m + L, 0f);
     for (int r = r0; r < r1; ) {
       int img = r / p.th, ty0 = r % p.th, ty1 = Math.min(p.th, ty0 + (r1 - r)), tBase0 = (r - r0) * tw;
       int py0 = ty0 * m, py1 = (ty1 - 1) * m + rowsPerTile;
-      for (int ch = 0; ch < chs; ch++) {
+      for (int ch = 0; ch < chs; ) {
         int plane = (img * chs + ch) * sh * sw, rowLen = p.rowLen;
+        // two channels at once while a pair is left; the second's outputs go ldT − L/2 further on
+        boolean pair = paired && ch + 1 < chs;
+        int pairDelta = pair ? p.ldT - L / 2 : 0;
         // every row into phase layout first, so that one call of the row pass takes them all
         if (m == 4) {
-          toPhases4(src, plane, sh, sw, pad, padW, py0, py1, lenT, p.wq, tmp, rowBuf, rowLen);
+          toPhases4(src, plane, pair ? plane + sh * sw : -1, sh, sw, pad, padW, py0, py1, lenT, p.wq, tmp, rowBuf, rowLen);
         } else {
           for (int py = py0; py < py1; py++) {
             int rb = (py - py0) * rowLen, iy = py - pad;
@@ -458,8 +517,9 @@ final class Winograd {
         rowsPass.run(rowBuf, 0, h, 0, lenT, lenT, py1 - py0, rowLen, hLen);
         for (int ty = ty0; ty < ty1; ty++) {
           int hOff = (ty - ty0) * m * hLen, tb = tBase0 + (ty - ty0) * tw;
-          colsPass.run(h, hOff, dst, ch * p.ldT + tb, p.tf.a * dstPlane, lenT, p.tf.a, lenT, dstPlane);
+          colsPass.run(h, hOff, dst, ch * p.ldT + tb, p.tf.a * dstPlane, lenT, p.tf.a, lenT, dstPlane, pairDelta);
         }
+        ch += pair ? 2 : 1;
       }
       r += ty1 - ty0;
     }
@@ -540,7 +600,7 @@ final class Winograd {
    * plane rather than per row: the shuffles and masks are then loaded once, and per-row calls
    * (one vector iteration each at 28 × 28) cost ~80 cycles a row, half of the input transform.
    */
-  private static void toPhases4(float[] src, int plane, int sh, int sw, int pad, int padW, int py0, int py1, int lenT,
+  private static void toPhases4(float[] src, int plane, int plane2, int sh, int sw, int pad, int padW, int py0, int py1, int lenT,
                                 int wq, float[] tmp, float[] dst, int rowLen) {
     // Written out: a vector carried around a loop loses its exact class in C2, and the
     // rearrange and blend calls on it were then not intrinsified (boxed, 100 cycles a row).
@@ -554,6 +614,9 @@ final class Winograd {
         continue;
       }
       System.arraycopy(src, plane + iy * sw, tmp, padW, sw);
+      // a channel pair (plane2 ≥ 0): the second row in the upper half, so that phase k's vector
+      // holds the first channel's cells in lanes [0, L/2) and the second's in [L/2, L)
+      if (plane2 >= 0) System.arraycopy(src, plane2 + iy * sw, tmp, 4 * (L / 2) + padW, sw);
       if (L == 8) {
         for (int q = 0; q < lenT; q += L) {
           int base = 4 * q, d = rb + q;
@@ -586,10 +649,11 @@ final class Winograd {
    * The inverse of {@link #toPhases} for m = 4, on the output side: phase l (tile tx's column l)
    * sits at {@code src + l·ld + tx}; pixel ox = 4·tx + l of the output row is lane (ox mod L) of
    * output vector ox div L, which is phase (ox mod 4) permuted by the vector's shuffle. The
-   * interleaved row is built in {@code row} and copied out (its first {@code ow} pixels). A scalar
-   * copy, one pixel at a time, took about half of the output transform.
+   * interleaved run of lenT tiles is built in {@code row}, 4·lenT pixels, and the caller copies
+   * out the rows in it (one, or two when two tile rows fit the run). A scalar copy, one pixel at
+   * a time, took about half of the output transform.
    */
-  private static void fromPhases4(float[] src, int so, int ld, int lenT, float[] row, float[] y, int yOff, int ow) {
+  private static void interleave4(float[] src, int so, int ld, int lenT, float[] row) {
     if (L == 8) {
       // the inverse of toPhases4's network: the same pair transpose (an involution), then UNPAIR
       for (int q = 0; q < lenT; q += L) {
@@ -603,7 +667,6 @@ final class Winograd {
         w2.blend(w0.rearrange(P8.ROT4), P8.LOWER).rearrange(P8.UNPAIR).intoArray(row, d + 2 * L);
         w3.blend(w1.rearrange(P8.ROT4), P8.LOWER).rearrange(P8.UNPAIR).intoArray(row, d + 3 * L);
       }
-      System.arraycopy(row, 0, y, yOff, ow);
       return;
     }
     VectorMask<Float> k1 = P4.MERGE_FROM1, k2 = P4.MERGE_FROM2, k3 = P4.MERGE_FROM3;
@@ -620,7 +683,6 @@ final class Winograd {
       u = P4.MERGE3;
       p0.rearrange(u).blend(p1.rearrange(u), k1).blend(p2.rearrange(u), k2).blend(p3.rearrange(u), k3).intoArray(row, d + 3 * L);
     }
-    System.arraycopy(row, 0, y, yOff, ow);
   }
 
   /** Output transform of M[pos][o][ldT] for tile rows [r0, r1) into y. */
@@ -635,15 +697,31 @@ final class Winograd {
       atM.run(mm, o * ld, z, 0, a * ld, len, a, p.planeM, ld);
       // Y[k][l] = Σ_s Aᵀ[l][s] Z[k][s], stored at (k·m + l)·ld
       atZ.run(z, 0, yy, 0, ld, len, m, a * ld, m * ld);
-      for (int r = r0; r < r1; r++) {
+      for (int r = r0; r < r1; ) {
         int img = r / p.th, ty = r % p.th, t0 = (r - r0) * tw;
         int yBase = (img * oc + o) * oh * ow;
+        if (m == 4 && 2 * tw <= p.lenT && r + 1 < r1) {
+          // two tile rows in one interleave: tiles t0.. of row r and t0 + tw.. of row r + 1 are
+          // contiguous in M, so the interleaved run holds row r's pixels, then row r + 1's
+          int img2 = (r + 1) / p.th, ty2 = (r + 1) % p.th, yBase2 = (img2 * oc + o) * oh * ow;
+          for (int k = 0; k < m; k++) {
+            int oy = ty * m + k, oy2 = ty2 * m + k;
+            if (oy >= oh && oy2 >= oh) break;
+            interleave4(yy, k * m * ld + t0, ld, p.lenT, s.row);
+            if (oy < oh) System.arraycopy(s.row, 0, y, yBase + oy * ow, ow);
+            if (oy2 < oh) System.arraycopy(s.row, 4 * tw, y, yBase2 + oy2 * ow, ow);
+          }
+          r += 2;
+          continue;
+        }
+        r++;
         for (int k = 0; k < m; k++) {
           int oy = ty * m + k;
           if (oy >= oh) break;
           int rowBase = yBase + oy * ow;
           if (m == 4) {
-            fromPhases4(yy, k * m * ld + t0, ld, p.lenT, s.row, y, rowBase, ow);
+            interleave4(yy, k * m * ld + t0, ld, p.lenT, s.row);
+            System.arraycopy(s.row, 0, y, rowBase, ow);
             continue;
           }
           for (int l = 0; l < m; l++) {

@@ -84,6 +84,54 @@ class WinogradProperties {
     for (Pass p : Pass.values()) check(Winograd.F2, s, seed, p);
   }
 
+  /**
+   * Shapes whose tile rows fit half a vector (at most L/2 − 1 tiles of 4), so the input-side
+   * transforms take channels in pairs: 2-9 channels (odd counts leave one unpaired), any batch.
+   */
+  @Provide
+  Arbitrary<Shape> pairedShapes() {
+    int maxOut = 4 * (Species.FLOAT.length() / 2 - 1);
+    return Combinators.combine(
+            Arbitraries.integers().between(1, 3), Arbitraries.integers().between(2, 9),
+            Arbitraries.integers().between(1, 13), Arbitraries.integers().between(Math.max(1, maxOut - 6), maxOut),
+            Arbitraries.integers().between(2, 9), Arbitraries.integers().between(0, 1),
+            Arbitraries.integers().between(0, 1))
+        .as((n, c, oh, ow, oc, pH, pW) -> new Shape(n, c, oh + 2 - 2 * pH, ow + 2 - 2 * pW, oc, 3, 3, 1, 1, pH, pW, 1, 1));
+  }
+
+  /**
+   * Channel pairs change which lanes compute, not what: all three passes give the same bits with
+   * and without them. (The shapes are ones the pairs apply to; the properties above check the
+   * values against the direct convolution with pairs on, as the library runs.)
+   */
+  @Property(tries = 40)
+  void pairedTransformsAreTheUnpairedBitForBit(@ForAll("pairedShapes") Shape s, @ForAll long seed) {
+    ConvKernels.Geom g = ConvKernels.Geom.of(s.n(), s.c(), s.h(), s.w(), s.oc(), 3, 3, 1, 1, s.pH(), s.pW(), 1, 1);
+    assertTrue(Winograd.pairsInForward(g), "pairs apply to " + s);
+    Random r = new Random(seed);
+    float[] x = GemmProperties.randomF(r, s.xLen()), wt = GemmProperties.randomF(r, s.wLen()), gy = GemmProperties.randomF(r, s.yLen());
+    float[][] on = allPasses(g, x, wt, gy, true), off = allPasses(g, x, wt, gy, false);
+    for (int i = 0; i < 3; i++) {
+      for (int j = 0; j < on[i].length; j++) {
+        assertEquals(Float.floatToRawIntBits(off[i][j]), Float.floatToRawIntBits(on[i][j]), "pass " + i + " cell " + j + " " + s);
+      }
+    }
+  }
+
+  private static float[][] allPasses(ConvKernels.Geom g, float[] x, float[] wt, float[] gy, boolean pairs) {
+    boolean was = Winograd.PAIRS;
+    Winograd.PAIRS = pairs;
+    try {
+      float[] y = new float[g.n() * g.oc() * g.oh() * g.ow()], gx = new float[x.length], gw = new float[wt.length];
+      Winograd.forward(Winograd.F4, x, g, wt, false, y);
+      Winograd.forward(Winograd.F4, gy, ConvKernels.flipped(g), wt, true, gx);
+      Winograd.backwardWeight(Winograd.F4, x, g, gy, gw);
+      return new float[][] {y, gx, gw};
+    } finally {
+      Winograd.PAIRS = was;
+    }
+  }
+
   enum Pass { FORWARD, INPUT, WEIGHT }
 
 
