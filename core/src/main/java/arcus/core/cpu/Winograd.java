@@ -145,11 +145,18 @@ final class Winograd {
    * alone, 1.14x after the 28² layers);
    * 128 × 7² ties at batch 64 (0.98-1.01x) and wins at 256 (1.19-1.24x); 96 × 7² and 64 × 7²
    * lose at batch 50-64 (0.82-0.95x). So it needs channels × output side ≥ 64 × 14.
+   *
+   * <p>With 16-lane vectors (a Zen 5, 2026-11-28, two threads, in-process and interleaved, after
+   * the 6-row GEMM tile and the channel pairs) the weight gradient needs 64 × 28: 64 × 14² lost
+   * at batch 50 (0.65-0.70x in four runs) and at 256 (0.87x), 64 × 7² at 50 (0.40x), while
+   * 64 × 28² won at 50 (1.06-1.09x, once 0.95x) and at 256 (1.24x). Its GEMMs are 64 × 64 and
+   * NR = 48 pads 64 columns to 96; the im2col GEMM's 576 columns are whole panels. Forward and
+   * input gradient still won everywhere (1.5-2.5x at 64 × 7², 14² and 28²).
    */
   static boolean pays(ConvKernels.Geom g, boolean weightGradient) {
     int ch = Math.min(g.c(), g.oc());
     if (ch < 64) return false;
-    return !weightGradient || ch * Math.min(g.oh(), g.ow()) >= 64 * 14;
+    return !weightGradient || ch * Math.min(g.oh(), g.ow()) >= (L >= 16 ? 64 * 28 : 64 * 14);
   }
 
   /** Stride 1, dilation 1, 3×3, padding at most 2 (the flipped input gradient of padding 0 needs 2). */

@@ -1,6 +1,7 @@
 package arcus.core.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import arcus.core.cpu.ConvKernelsProperties.Shape;
@@ -130,6 +131,21 @@ class WinogradProperties {
     } finally {
       Winograd.PAIRS = was;
     }
+  }
+
+  /** The measured rule's examples (Winograd.pays): the MNIST network's layers at batch 50. */
+  @Test
+  void theRuleTakesTheMeasuredSide() {
+    ConvKernels.Geom c28 = ConvKernels.Geom.of(50, 64, 28, 28, 64, 3, 3, 1, 1, 1, 1, 1, 1);
+    ConvKernels.Geom c14 = ConvKernels.Geom.of(50, 64, 14, 14, 64, 3, 3, 1, 1, 1, 1, 1, 1);
+    ConvKernels.Geom c7 = ConvKernels.Geom.of(50, 64, 7, 7, 64, 3, 3, 1, 1, 1, 1, 1, 1);
+    ConvKernels.Geom narrow = ConvKernels.Geom.of(50, 32, 28, 28, 32, 3, 3, 1, 1, 1, 1, 1, 1);
+    for (ConvKernels.Geom g : new ConvKernels.Geom[] {c28, c14, c7}) assertTrue(Winograd.pays(g, false));
+    assertFalse(Winograd.pays(narrow, false));
+    assertTrue(Winograd.pays(c28, true));
+    assertFalse(Winograd.pays(c7, true));
+    // 64 × 14²'s weight gradient: Winograd with 8-lane vectors, im2col with 16 (64 columns pad to 96)
+    assertEquals(Species.FLOAT.length() < 16, Winograd.pays(c14, true));
   }
 
   enum Pass { FORWARD, INPUT, WEIGHT }
