@@ -17,21 +17,20 @@ import jdk.incubator.vector.VectorSpecies;
  * gradient m = 2 (even and odd columns).
  */
 final class Phases {
-  private static final VectorSpecies<Float> FS = Species.FLOAT;
-  private static final int L = FS.length();
-
-  static final Phases M2 = new Phases(2), M4 = new Phases(4);
+  static final Phases M2 = new Phases(Species.FLOAT, 2), M4 = new Phases(Species.FLOAT, 4);
 
   final int m;
   final VectorShuffle<Float>[] split, merge;
   final VectorMask<Float>[] splitFrom, mergeFrom;
 
   static Phases of(int m) {
-    return m == 4 ? M4 : m == 2 ? M2 : new Phases(m);
+    return m == 4 ? M4 : m == 2 ? M2 : new Phases(Species.FLOAT, m);
   }
 
+  /** For vectors of species {@code fs} (the 2×2 pool takes 8-lane ones on 16-lane machines). */
   @SuppressWarnings("unchecked")
-  private Phases(int m) {
+  Phases(VectorSpecies<Float> fs, int m) {
+    int L = fs.length();
     if (L % m != 0) throw new IllegalStateException("vector length " + L + " is not a multiple of the stride " + m);
     this.m = m;
     split = new VectorShuffle[m];
@@ -47,10 +46,10 @@ final class Phases {
         from[t] = m * t / L == k;
         phase[t] = t % m == k;
       }
-      split[k] = VectorShuffle.fromArray(FS, s, 0);
-      merge[k] = VectorShuffle.fromArray(FS, g, 0);
-      splitFrom[k] = VectorMask.fromArray(FS, from, 0);
-      mergeFrom[k] = VectorMask.fromArray(FS, phase, 0);
+      split[k] = VectorShuffle.fromArray(fs, s, 0);
+      merge[k] = VectorShuffle.fromArray(fs, g, 0);
+      splitFrom[k] = VectorMask.fromArray(fs, from, 0);
+      mergeFrom[k] = VectorMask.fromArray(fs, phase, 0);
     }
   }
 }

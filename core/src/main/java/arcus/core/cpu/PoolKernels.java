@@ -17,7 +17,14 @@ import jdk.incubator.vector.VectorSpecies;
  * runs past the padded input is divided by its size clipped to the padded input.
  */
 final class PoolKernels {
-  private static final VectorSpecies<Float> FS = Species.FLOAT;
+  /**
+   * The 2×2 pool's vectors: at most 8 lanes. Its loops take pairs of half-vector window groups, so
+   * with 16 lanes a row needs 8 output windows for one group: LeNet's 4- and 12-wide and the MNIST
+   * network's 7- and 14-wide rows fell mostly to the scalar argmax, which was 11% of a LeNet step
+   * on a Zen 5 (one thread). Every window's result is exact, so the lanes do not change the bits.
+   */
+  private static final VectorSpecies<Float> FS = Species.FLOAT.length() > 8 ? FloatVector.SPECIES_256 : Species.FLOAT;
+  private static final Phases P2 = FS == Species.FLOAT ? Phases.M2 : new Phases(FS, 2);
 
   private PoolKernels() {}
 
@@ -164,9 +171,9 @@ final class PoolKernels {
   }
 
   // even / odd columns of a row pair's two vectors, and back (Phases, m = 2)
-  private static final VectorShuffle<Float> EVEN = Phases.M2.split[0], ODD = Phases.M2.split[1];
-  private static final VectorShuffle<Float> HALF_LOW = Phases.M2.merge[0], HALF_HIGH = Phases.M2.merge[1];
-  private static final VectorMask<Float> UPPER = Phases.M2.splitFrom[1], ODD_LANES = Phases.M2.mergeFrom[1];
+  private static final VectorShuffle<Float> EVEN = P2.split[0], ODD = P2.split[1];
+  private static final VectorShuffle<Float> HALF_LOW = P2.merge[0], HALF_HIGH = P2.merge[1];
+  private static final VectorMask<Float> UPPER = P2.splitFrom[1], ODD_LANES = P2.mergeFrom[1];
 
   /** Whether v replaces the best so far under the argmax rule: greater, or NaN over a number. */
   private static VectorMask<Float> beats(FloatVector v, FloatVector best) {
