@@ -137,7 +137,9 @@ final class Gemm {
           if (MR == 6) kernelB6(k, ap, pa.offset(0, ir), b, bOff + jr, ldb, c, co, ldc);
           else kernelB(k, ap, pa.offset(0, ir), b, bOff + jr, ldb, c, co, ldc);
         } else {
-          if (MR == 6) kernelB6(k, ap, pa.offset(0, ir), b, bOff + jr, ldb, edge, 0, NR);
+          // a last panel of at most 3 rows takes the 3-row kernel, which reads the first three
+          // rows of a 6-row panel (its A index steps by MR): half the work, the same sums
+          if (MR == 6 && mr > 3) kernelB6(k, ap, pa.offset(0, ir), b, bOff + jr, ldb, edge, 0, NR);
           else kernelB(k, ap, pa.offset(0, ir), b, bOff + jr, ldb, edge, 0, NR);
           for (int i = 0; i < mr; i++) System.arraycopy(edge, i * NR, c, co + i * ldc, NR);
         }
@@ -280,8 +282,11 @@ final class Gemm {
                 if (MR == 6) kernel6(kc, ap, aBase + ir * kc, bp, bo, c, co, ldc, overwrite);
                 else kernel(kc, ap, aBase + ir * kc, bp, bo, c, co, ldc, overwrite);
               } else {
-                // Edge tiles go through a scratch tile so the hot kernel stays small enough to inline.
-                if (MR == 6) kernel6(kc, ap, aBase + ir * kc, bp, bo, edge, 0, NR, true);
+                // Edge tiles go through a scratch tile so the hot kernel stays small enough to inline;
+                // with 6-row panels, a last one of at most 3 rows takes the 3-row kernel (it reads
+                // the panel's first three rows: its A index steps by MR), half the multiplies:
+                // LeNet's 20 and 50 output channels are 3 × 6 + 2 and 8 × 6 + 2.
+                if (MR == 6 && mr > 3) kernel6(kc, ap, aBase + ir * kc, bp, bo, edge, 0, NR, true);
                 else kernel(kc, ap, aBase + ir * kc, bp, bo, edge, 0, NR, true);
                 addEdge(edge, c, co, ldc, mr, nr, overwrite);
               }
