@@ -454,10 +454,10 @@ final class Gemm {
 
   @SuppressWarnings("unchecked")
   private static VectorShuffle<Float>[] interleave3Shuffles() {
-    VectorShuffle<Float>[] sh = new VectorShuffle[MR];
-    for (int u = 0; u < MR; u++) {
+    VectorShuffle<Float>[] sh = new VectorShuffle[3];
+    for (int u = 0; u < 3; u++) {
       int[] idx = new int[L];
-      for (int t = 0; t < L; t++) idx[t] = Math.min(L - 1, (u * L + t) / MR);
+      for (int t = 0; t < L; t++) idx[t] = Math.min(L - 1, (u * L + t) / 3);
       sh[u] = VectorShuffle.fromArray(FS, idx, 0);
     }
     return sh;
@@ -465,10 +465,10 @@ final class Gemm {
 
   @SuppressWarnings("unchecked")
   private static VectorMask<Float>[] interleave3Masks(int row) {
-    VectorMask<Float>[] mk = new VectorMask[MR];
-    for (int u = 0; u < MR; u++) {
+    VectorMask<Float>[] mk = new VectorMask[3];
+    for (int u = 0; u < 3; u++) {
       boolean[] lanes = new boolean[L];
-      for (int t = 0; t < L; t++) lanes[t] = (u * L + t) % MR == row;
+      for (int t = 0; t < L; t++) lanes[t] = (u * L + t) % 3 == row;
       mk[u] = VectorMask.fromArray(FS, lanes, 0);
     }
     return mk;
@@ -514,7 +514,7 @@ final class Gemm {
           }
           continue;
         }
-        if (L == 8 && mr == MR) {
+        if (L == 8 && MR == 3 && mr == MR) {
           // three rows interleaved 8 columns at a time in registers, the ragged end of kc below
           int kc8 = kc & ~7;
           for (int p = 0; p < kc8; p += 8) interleave3(a, src + p, lda, ap, dst + p * MR);

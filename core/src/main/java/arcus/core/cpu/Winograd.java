@@ -69,7 +69,7 @@ final class Winograd {
    * operations on the same values as before, so the output is bit for bit the unpaired one.
    */
   static boolean pairs(Plan p, int chs, int sw, int padW) {
-    return PAIRS && p.tf == F4 && chs >= 2 && p.tw + 1 <= L / 2 && padW + sw <= 4 * (L / 2) && p.lenT == L;
+    return PAIRS && p.tf == F4 && chs >= 2 && p.tw + 1 <= L / 2 && padW + sw <= 4 * (L / 2);
   }
 
   /** Whether the forward pass of {@code g} (F(4×4)) transforms its input in channel pairs: for tests. */
@@ -705,37 +705,27 @@ final class Winograd {
       // Y[k][l] = Σ_s Aᵀ[l][s] Z[k][s], stored at (k·m + l)·ld
       atZ.run(z, 0, yy, 0, ld, len, m, a * ld, m * ld);
       for (int r = r0; r < r1; ) {
+        // two tile rows in one interleave when both fit the run: tiles t0.. of row r and
+        // t0 + tw.. of row r + 1 are contiguous in M, so the run holds row r's pixels, then r + 1's
+        boolean two = m == 4 && 2 * tw <= p.lenT && r + 1 < r1;
         int img = r / p.th, ty = r % p.th, t0 = (r - r0) * tw;
-        int yBase = (img * oc + o) * oh * ow;
-        if (m == 4 && 2 * tw <= p.lenT && r + 1 < r1) {
-          // two tile rows in one interleave: tiles t0.. of row r and t0 + tw.. of row r + 1 are
-          // contiguous in M, so the interleaved run holds row r's pixels, then row r + 1's
-          int img2 = (r + 1) / p.th, ty2 = (r + 1) % p.th, yBase2 = (img2 * oc + o) * oh * ow;
-          for (int k = 0; k < m; k++) {
-            int oy = ty * m + k, oy2 = ty2 * m + k;
-            if (oy >= oh && oy2 >= oh) break;
+        int yBase = (img * oc + o) * oh * ow, yBase2 = ((r + 1) / p.th * oc + o) * oh * ow;
+        for (int k = 0; k < m; k++) {
+          int oy = ty * m + k, oy2 = two ? (r + 1) % p.th * m + k : oh;
+          if (oy >= oh && oy2 >= oh) break;
+          if (m == 4) {
             interleave4(yy, k * m * ld + t0, ld, p.lenT, s.row);
             if (oy < oh) System.arraycopy(s.row, 0, y, yBase + oy * ow, ow);
             if (oy2 < oh) System.arraycopy(s.row, 4 * tw, y, yBase2 + oy2 * ow, ow);
-          }
-          r += 2;
-          continue;
-        }
-        r++;
-        for (int k = 0; k < m; k++) {
-          int oy = ty * m + k;
-          if (oy >= oh) break;
-          int rowBase = yBase + oy * ow;
-          if (m == 4) {
-            interleave4(yy, k * m * ld + t0, ld, p.lenT, s.row);
-            System.arraycopy(s.row, 0, y, rowBase, ow);
             continue;
           }
+          int rowBase = yBase + oy * ow;
           for (int l = 0; l < m; l++) {
             int src = (k * m + l) * ld + t0;
             for (int tx = 0, ox = l; tx < tw && ox < ow; tx++, ox += m) y[rowBase + ox] = yy[src + tx];
           }
         }
+        r += two ? 2 : 1;
       }
     }
   }

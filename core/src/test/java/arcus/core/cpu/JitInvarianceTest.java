@@ -119,9 +119,12 @@ class JitInvarianceTest {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     List<String> cmd = new ArrayList<>(List.of(java.toString(), "-Xint", "--add-modules", "jdk.incubator.vector",
         "-Darcus.threads=" + System.getProperty("arcus.threads", "2")));
-    // the child computes with the same vector shape as this JVM (Species, -Darcus.vector.bits)
-    String bits = System.getProperty("arcus.vector.bits");
-    if (bits != null) cmd.add("-Darcus.vector.bits=" + bits);
+    // the child computes with the same kernel set-up as this JVM: every -Darcus.* property
+    // (vector shape, GEMM tile rows and blocking, algorithm switches) is passed on; -Darcus.gemm.mr
+    // alone changes which input-gradient algorithm a 3-channel convolution takes
+    for (String name : System.getProperties().stringPropertyNames()) {
+      if (name.startsWith("arcus.") && !name.equals("arcus.threads")) cmd.add("-D" + name + "=" + System.getProperty(name));
+    }
     cmd.addAll(List.of("-cp", cp, JitInvarianceTest.class.getName()));
     Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
