@@ -46,6 +46,12 @@ final class Gemm {
     if (mr != 3 && mr != 6) throw new IllegalArgumentException("-Darcus.gemm.mr must be 3 or 6, got " + mr);
     return mr;
   }
+  /**
+   * Whether a last B panel of at most two vectors' columns takes the narrow 6-row kernels
+   * ({@link #narrowPanel}) instead of a full tile that multiplies zero columns. Not final so that
+   * a test can compare both ways in one JVM; the sums are the same either way.
+   */
+  static boolean NARROW = !"false".equals(System.getProperty("arcus.gemm.narrow"));
   /** Columns of the register tile: three vectors. */
   static final int NR = 3 * L;
   /**
@@ -238,7 +244,7 @@ final class Gemm {
   private static final class Scratch {
     float[] bp = new float[0];
     final float[] ap = new float[MC * KC];
-    final float[] edge = new float[MR * NR];
+    final float[] edge = new float[Math.max(MR, 6) * NR];
 
     float[] bp(int len) {
       if (bp.length < len) bp = new float[len];
@@ -275,6 +281,10 @@ final class Gemm {
           else packA(transA, a, aOff, lda, ic, pc, mc, kc, ap, 0);
           for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr), bo = jr / NR * panelStride(kc);
+            if (NARROW && nr <= 2 * L) {
+              narrowPanel(kc, mc, nr, ap, aBase, bp, bo, c, cOff + ic * ldc + jc + jr, ldc, overwrite, edge);
+              continue;
+            }
             for (int ir = 0; ir < mc; ir += MR) {
               int mr = Math.min(MR, mc - ir);
               int co = cOff + (ic + ir) * ldc + jc + jr;
@@ -336,29 +346,27 @@ final class Gemm {
     for (int jr = 0; jr < nc; jr += NR) {
       int nr = Math.min(NR, nc - jr);
       int dst = jr / NR * panelStride(kc);
-      if (L % 8 == 0 && nr == NR) {
-        // whole 8 x 8 blocks transposed in registers, the ragged end of kc by the scalar loop
-        int kc8 = kc & ~7;
-        for (int j = 0; j < NR; j += 8) {
-          int r = jc + jr + j;
-          for (int p = 0; p < kc8; p += 8) {
-            transpose8(b, bOff + pc + p, bRows, bRow0 + r, r, ldb, bp, dst + p * NR + j, NR);
-          }
-          for (int jj = j; jj < j + 8; jj++) {
-            int rr = jc + jr + jj;
-            int src = bOff + (bRows == null ? rr * ldb : bRows[bRow0 + rr]) + pc;
-            for (int p = kc8; p < kc; p++) bp[dst + p * NR + jj] = b[src + p];
-          }
+      // whole 8 x 8 blocks transposed in registers (a ragged panel's whole 8-column groups too:
+      // the Winograd weight gradient's 64 columns are 48 + 16), the rest by scalar loops
+      int nr8 = L % 8 == 0 ? nr & ~7 : 0, kc8 = kc & ~7;
+      for (int j = 0; j < nr8; j += 8) {
+        int r = jc + jr + j;
+        for (int p = 0; p < kc8; p += 8) {
+          transpose8(b, bOff + pc + p, bRows, bRow0 + r, r, ldb, bp, dst + p * NR + j, NR);
         }
-        continue;
+        for (int jj = j; jj < j + 8; jj++) {
+          int rr = jc + jr + jj;
+          int src = bOff + (bRows == null ? rr * ldb : bRows[bRow0 + rr]) + pc;
+          for (int p = kc8; p < kc; p++) bp[dst + p * NR + jj] = b[src + p];
+        }
       }
-      for (int j = 0; j < nr; j++) {
+      for (int j = nr8; j < nr; j++) {
         int r = jc + jr + j;
         int src = bOff + (bRows == null ? r * ldb : bRows[bRow0 + r]) + pc;
         for (int p = 0; p < kc; p++) bp[dst + p * NR + j] = b[src + p];
       }
-      for (int j = nr; j < NR; j++) {
-        for (int p = 0; p < kc; p++) bp[dst + p * NR + j] = 0f;
+      if (nr < NR) {
+        for (int p = 0; p < kc; p++) java.util.Arrays.fill(bp, dst + p * NR + nr, dst + p * NR + NR, 0f);
       }
     }
   }
@@ -713,6 +721,122 @@ final class Gemm {
     c50.intoArray(c, r5);
     c51.intoArray(c, r5 + L);
     c52.intoArray(c, r5 + 2 * L);
+  }
+
+  /**
+   * A ragged last panel of {@code nr <= 2L} columns: 6-row tiles of one or two vectors (6 or 12
+   * accumulators), so its multiplies by the panel's zero columns are not done. The Winograd
+   * weight gradient's 64 x 64 products are 48 + 16 columns with 16 lanes, and the full tile did
+   * 96. Rows come from one 6-row A panel, or from two 3-row ones; each C cell is the same FMA
+   * chain over k as in the full tile, so nothing changes but the time.
+   */
+  private static void narrowPanel(int kc, int mc, int nr, float[] ap, int aBase, float[] bp, int bo,
+                                  float[] c, int co, int ldc, boolean overwrite, float[] edge) {
+    boolean one = nr <= L;
+    for (int ir = 0; ir < mc; ir += 6) {
+      int mr = Math.min(6, mc - ir), ao0 = aBase + ir * kc;
+      // rows 3-5: the second half of a 6-row panel, or the next 3-row panel (the first again
+      // when there is none: its results are not stored)
+      int ao1 = MR == 6 ? ao0 + 3 : mr > 3 ? ao0 + 3 * kc : ao0;
+      int cr = co + ir * ldc;
+      if (mr == 6 && nr == (one ? L : 2 * L)) {
+        if (one) narrow1(kc, ap, ao0, ao1, bp, bo, c, cr, ldc, overwrite);
+        else narrow2(kc, ap, ao0, ao1, bp, bo, c, cr, ldc, overwrite);
+      } else {
+        if (one) narrow1(kc, ap, ao0, ao1, bp, bo, edge, 0, NR, true);
+        else narrow2(kc, ap, ao0, ao1, bp, bo, edge, 0, NR, true);
+        addEdge(edge, c, cr, ldc, mr, nr, overwrite);
+      }
+    }
+  }
+
+  /** The 6 x L tile of {@link #narrowPanel}. */
+  private static void narrow1(int kc, float[] ap, int ao0, int ao1, float[] bp, int bo, float[] c, int co, int ldc,
+                              boolean overwrite) {
+    FloatVector z = FloatVector.zero(FS);
+    FloatVector c0 = z, c1 = z, c2 = z, c3 = z, c4 = z, c5 = z;
+    for (int p = 0; p < kc; p++) {
+      int a0 = ao0 + p * MR, a1 = ao1 + p * MR;
+      FloatVector b0 = FloatVector.fromArray(FS, bp, bo + p * NR);
+      c0 = FloatVector.broadcast(FS, ap[a0]).fma(b0, c0);
+      c1 = FloatVector.broadcast(FS, ap[a0 + 1]).fma(b0, c1);
+      c2 = FloatVector.broadcast(FS, ap[a0 + 2]).fma(b0, c2);
+      c3 = FloatVector.broadcast(FS, ap[a1]).fma(b0, c3);
+      c4 = FloatVector.broadcast(FS, ap[a1 + 1]).fma(b0, c4);
+      c5 = FloatVector.broadcast(FS, ap[a1 + 2]).fma(b0, c5);
+    }
+    int r1 = co + ldc, r2 = co + 2 * ldc, r3 = co + 3 * ldc, r4 = co + 4 * ldc, r5 = co + 5 * ldc;
+    if (!overwrite) {
+      c0 = c0.add(FloatVector.fromArray(FS, c, co));
+      c1 = c1.add(FloatVector.fromArray(FS, c, r1));
+      c2 = c2.add(FloatVector.fromArray(FS, c, r2));
+      c3 = c3.add(FloatVector.fromArray(FS, c, r3));
+      c4 = c4.add(FloatVector.fromArray(FS, c, r4));
+      c5 = c5.add(FloatVector.fromArray(FS, c, r5));
+    }
+    c0.intoArray(c, co);
+    c1.intoArray(c, r1);
+    c2.intoArray(c, r2);
+    c3.intoArray(c, r3);
+    c4.intoArray(c, r4);
+    c5.intoArray(c, r5);
+  }
+
+  /** The 6 x 2L tile of {@link #narrowPanel}. */
+  private static void narrow2(int kc, float[] ap, int ao0, int ao1, float[] bp, int bo, float[] c, int co, int ldc,
+                              boolean overwrite) {
+    FloatVector z = FloatVector.zero(FS);
+    FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
+    for (int p = 0; p < kc; p++) {
+      int a0 = ao0 + p * MR, a1 = ao1 + p * MR, bi = bo + p * NR;
+      FloatVector b0 = FloatVector.fromArray(FS, bp, bi);
+      FloatVector b1 = FloatVector.fromArray(FS, bp, bi + L);
+      FloatVector av = FloatVector.broadcast(FS, ap[a0]);
+      c00 = av.fma(b0, c00);
+      c01 = av.fma(b1, c01);
+      av = FloatVector.broadcast(FS, ap[a0 + 1]);
+      c10 = av.fma(b0, c10);
+      c11 = av.fma(b1, c11);
+      av = FloatVector.broadcast(FS, ap[a0 + 2]);
+      c20 = av.fma(b0, c20);
+      c21 = av.fma(b1, c21);
+      av = FloatVector.broadcast(FS, ap[a1]);
+      c30 = av.fma(b0, c30);
+      c31 = av.fma(b1, c31);
+      av = FloatVector.broadcast(FS, ap[a1 + 1]);
+      c40 = av.fma(b0, c40);
+      c41 = av.fma(b1, c41);
+      av = FloatVector.broadcast(FS, ap[a1 + 2]);
+      c50 = av.fma(b0, c50);
+      c51 = av.fma(b1, c51);
+    }
+    int r1 = co + ldc, r2 = co + 2 * ldc, r3 = co + 3 * ldc, r4 = co + 4 * ldc, r5 = co + 5 * ldc;
+    if (!overwrite) {
+      c00 = c00.add(FloatVector.fromArray(FS, c, co));
+      c01 = c01.add(FloatVector.fromArray(FS, c, co + L));
+      c10 = c10.add(FloatVector.fromArray(FS, c, r1));
+      c11 = c11.add(FloatVector.fromArray(FS, c, r1 + L));
+      c20 = c20.add(FloatVector.fromArray(FS, c, r2));
+      c21 = c21.add(FloatVector.fromArray(FS, c, r2 + L));
+      c30 = c30.add(FloatVector.fromArray(FS, c, r3));
+      c31 = c31.add(FloatVector.fromArray(FS, c, r3 + L));
+      c40 = c40.add(FloatVector.fromArray(FS, c, r4));
+      c41 = c41.add(FloatVector.fromArray(FS, c, r4 + L));
+      c50 = c50.add(FloatVector.fromArray(FS, c, r5));
+      c51 = c51.add(FloatVector.fromArray(FS, c, r5 + L));
+    }
+    c00.intoArray(c, co);
+    c01.intoArray(c, co + L);
+    c10.intoArray(c, r1);
+    c11.intoArray(c, r1 + L);
+    c20.intoArray(c, r2);
+    c21.intoArray(c, r2 + L);
+    c30.intoArray(c, r3);
+    c31.intoArray(c, r3 + L);
+    c40.intoArray(c, r4);
+    c41.intoArray(c, r4 + L);
+    c50.intoArray(c, r5);
+    c51.intoArray(c, r5 + L);
   }
 
   private static void addEdge(float[] edge, float[] c, int co, int ldc, int mr, int nr, boolean overwrite) {

@@ -62,6 +62,33 @@ class GemmProperties {
   }
 
   /**
+   * A ragged last panel of at most two vectors' columns gives the same bits through the narrow
+   * 6-row kernels as through the full tile, for every column count modulo NR, short and long
+   * depths (KC-deep blocks accumulating), 6-row blocks split by MC, and either layout of B.
+   */
+  @Property(tries = 40)
+  void narrowPanelsAreTheFullTileBitForBit(@ForAll @IntRange(min = 1, max = 110) int m, @ForAll @IntRange(min = 1, max = 200) int n,
+                                          @ForAll @IntRange(min = 1, max = 300) int k, @ForAll boolean transA, @ForAll boolean transB,
+                                          @ForAll boolean accumulate, @ForAll long seed) {
+    Random r = new Random(seed);
+    Layout g = Layout.random(r, transA, transB, m, n, k);
+    float[] a = randomF(r, g.aLen()), b = randomF(r, g.bLen()), c = randomF(r, g.cLen());
+    float[] want = c.clone(), got = c.clone();
+    boolean was = Gemm.NARROW;
+    try {
+      Gemm.NARROW = false;
+      Gemm.sgemmPacked(transA, transB, m, n, k, a, g.aOff, g.lda, b, g.bOff, g.ldb, want, g.cOff, g.ldc, accumulate);
+      Gemm.NARROW = true;
+      Gemm.sgemmPacked(transA, transB, m, n, k, a, g.aOff, g.lda, b, g.bOff, g.ldb, got, g.cOff, g.ldc, accumulate);
+    } finally {
+      Gemm.NARROW = was;
+    }
+    for (int i = 0; i < c.length; i++) {
+      assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]), "index " + i + " of " + g);
+    }
+  }
+
+  /**
    * B read in place (Winograd's GEMMs) gives the packing GEMM's bits on the first n columns, for any
    * depth up to one panel, a packed A at an offset inside a shared buffer, and B and C rows with
    * room to the next whole panel; the cells of C past the rows' panels are not touched.
