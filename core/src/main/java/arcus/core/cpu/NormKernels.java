@@ -58,14 +58,34 @@ final class NormKernels {
     }
   }
 
+  /** Σ (x − m)² over a run, four accumulators as in {@link Reductions#sumRun}. */
   private static double sqDevRun(float[] x, int off, int len, float m) {
-    int i = 0, upper = FS.loopBound(len);
-    FloatVector acc = FloatVector.zero(FS), mv = FloatVector.broadcast(FS, m);
-    for (; i < upper; i += FS.length()) {
-      FloatVector d = FloatVector.fromArray(FS, x, off + i).sub(mv);
-      acc = d.fma(d, acc);
+    int l = FS.length(), i = 0, upper = FS.loopBound(len);
+    FloatVector a0 = FloatVector.zero(FS), a1 = a0, a2 = a0, a3 = a0, mv = FloatVector.broadcast(FS, m);
+    for (; i <= upper - 4 * l; i += 4 * l) {
+      FloatVector d0 = FloatVector.fromArray(FS, x, off + i).sub(mv), d1 = FloatVector.fromArray(FS, x, off + i + l).sub(mv);
+      FloatVector d2 = FloatVector.fromArray(FS, x, off + i + 2 * l).sub(mv), d3 = FloatVector.fromArray(FS, x, off + i + 3 * l).sub(mv);
+      a0 = d0.fma(d0, a0);
+      a1 = d1.fma(d1, a1);
+      a2 = d2.fma(d2, a2);
+      a3 = d3.fma(d3, a3);
     }
-    double r = Lanes.sum(acc);
+    if (i < upper) {
+      FloatVector d = FloatVector.fromArray(FS, x, off + i).sub(mv);
+      a0 = d.fma(d, a0);
+      i += l;
+    }
+    if (i < upper) {
+      FloatVector d = FloatVector.fromArray(FS, x, off + i).sub(mv);
+      a1 = d.fma(d, a1);
+      i += l;
+    }
+    if (i < upper) {
+      FloatVector d = FloatVector.fromArray(FS, x, off + i).sub(mv);
+      a2 = d.fma(d, a2);
+      i += l;
+    }
+    double r = Lanes.sum(a0.add(a1).add(a2.add(a3)));
     for (; i < len; i++) {
       double d = x[off + i] - m;
       r += d * d;
@@ -111,12 +131,29 @@ final class NormKernels {
     });
   }
 
+  /** Σ g·(x − m) over a run, four accumulators as in {@link Reductions#sumRun}. */
   private static double dotDevRun(float[] g, float[] x, int off, int len, float m) {
-    int i = 0, upper = FS.loopBound(len);
-    FloatVector acc = FloatVector.zero(FS), mv = FloatVector.broadcast(FS, m);
-    for (; i < upper; i += FS.length())
-      acc = FloatVector.fromArray(FS, x, off + i).sub(mv).fma(FloatVector.fromArray(FS, g, off + i), acc);
-    double r = Lanes.sum(acc);
+    int l = FS.length(), i = 0, upper = FS.loopBound(len);
+    FloatVector a0 = FloatVector.zero(FS), a1 = a0, a2 = a0, a3 = a0, mv = FloatVector.broadcast(FS, m);
+    for (; i <= upper - 4 * l; i += 4 * l) {
+      a0 = FloatVector.fromArray(FS, x, off + i).sub(mv).fma(FloatVector.fromArray(FS, g, off + i), a0);
+      a1 = FloatVector.fromArray(FS, x, off + i + l).sub(mv).fma(FloatVector.fromArray(FS, g, off + i + l), a1);
+      a2 = FloatVector.fromArray(FS, x, off + i + 2 * l).sub(mv).fma(FloatVector.fromArray(FS, g, off + i + 2 * l), a2);
+      a3 = FloatVector.fromArray(FS, x, off + i + 3 * l).sub(mv).fma(FloatVector.fromArray(FS, g, off + i + 3 * l), a3);
+    }
+    if (i < upper) {
+      a0 = FloatVector.fromArray(FS, x, off + i).sub(mv).fma(FloatVector.fromArray(FS, g, off + i), a0);
+      i += l;
+    }
+    if (i < upper) {
+      a1 = FloatVector.fromArray(FS, x, off + i).sub(mv).fma(FloatVector.fromArray(FS, g, off + i), a1);
+      i += l;
+    }
+    if (i < upper) {
+      a2 = FloatVector.fromArray(FS, x, off + i).sub(mv).fma(FloatVector.fromArray(FS, g, off + i), a2);
+      i += l;
+    }
+    double r = Lanes.sum(a0.add(a1).add(a2.add(a3)));
     for (; i < len; i++) r += (double) g[off + i] * (x[off + i] - m);
     return r;
   }
