@@ -124,7 +124,8 @@ final class Gemm {
    * lies, row p at {@code bOff + p·ldb}, never packed. For Winograd's 36 GEMMs per chunk, whose B
    * (the transformed tiles, 64 x 400) was packed only to be read once per 24-column panel: the
    * copy cost as much as a fifth of the kernel time at depth 64. Whole NR-wide panels are
-   * computed, so B's rows must be readable and C's writable up to column roundUp(n, NR); the
+   * computed (a last one of at most two vectors' columns as whole vectors, by the narrow
+   * kernels), so B's rows must be readable and C's writable up to column roundUp(n, NR); the
    * extra columns of C get whatever B's extra cells make (the caller ignores them).
    */
   static void sgemmDirectB(PackedA pa, int n, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
@@ -137,6 +138,28 @@ final class Gemm {
     }
     float[] ap = pa.data(), edge = SCRATCH.get().edge;
     for (int jr = 0; jr < n; jr += NR) {
+      int nr = Math.min(NR, n - jr);
+      if (NARROW && nr <= 2 * L) {
+        // a last panel of one or two vectors' columns: the narrow 6-row kernels, C written up
+        // to the vector's end only (a 28-wide image's 154-tile chunk was 3 panels + 10 columns,
+        // a 7-wide image's 100-tile chunk 2 panels + 4: the full tile did 192 and 144)
+        boolean one = nr <= L;
+        int w = one ? L : 2 * L;
+        for (int ir = 0; ir < m; ir += 6) {
+          int mr = Math.min(6, m - ir), ao0 = pa.offset(0, ir);
+          int ao1 = MR == 6 ? ao0 + 3 : mr > 3 ? pa.offset(0, ir + 3) : ao0;
+          int co = cOff + ir * ldc + jr;
+          if (mr == 6) {
+            if (one) narrow1(k, ap, ao0, ao1, b, bOff + jr, ldb, c, co, ldc, true);
+            else narrow2(k, ap, ao0, ao1, b, bOff + jr, ldb, c, co, ldc, true);
+          } else {
+            if (one) narrow1(k, ap, ao0, ao1, b, bOff + jr, ldb, edge, 0, NR, true);
+            else narrow2(k, ap, ao0, ao1, b, bOff + jr, ldb, edge, 0, NR, true);
+            for (int i = 0; i < mr; i++) System.arraycopy(edge, i * NR, c, co + i * ldc, w);
+          }
+        }
+        continue;
+      }
       for (int ir = 0; ir < m; ir += MR) {
         int mr = Math.min(MR, m - ir), co = cOff + ir * ldc + jr;
         if (mr == MR) {
@@ -740,24 +763,24 @@ final class Gemm {
       int ao1 = MR == 6 ? ao0 + 3 : mr > 3 ? ao0 + 3 * kc : ao0;
       int cr = co + ir * ldc;
       if (mr == 6 && nr == (one ? L : 2 * L)) {
-        if (one) narrow1(kc, ap, ao0, ao1, bp, bo, c, cr, ldc, overwrite);
-        else narrow2(kc, ap, ao0, ao1, bp, bo, c, cr, ldc, overwrite);
+        if (one) narrow1(kc, ap, ao0, ao1, bp, bo, NR, c, cr, ldc, overwrite);
+        else narrow2(kc, ap, ao0, ao1, bp, bo, NR, c, cr, ldc, overwrite);
       } else {
-        if (one) narrow1(kc, ap, ao0, ao1, bp, bo, edge, 0, NR, true);
-        else narrow2(kc, ap, ao0, ao1, bp, bo, edge, 0, NR, true);
+        if (one) narrow1(kc, ap, ao0, ao1, bp, bo, NR, edge, 0, NR, true);
+        else narrow2(kc, ap, ao0, ao1, bp, bo, NR, edge, 0, NR, true);
         addEdge(edge, c, cr, ldc, mr, nr, overwrite);
       }
     }
   }
 
-  /** The 6 x L tile of {@link #narrowPanel}. */
-  private static void narrow1(int kc, float[] ap, int ao0, int ao1, float[] bp, int bo, float[] c, int co, int ldc,
+  /** The 6 x L tile of {@link #narrowPanel} and {@link #sgemmDirectB}, B's rows {@code ldb} apart. */
+  private static void narrow1(int kc, float[] ap, int ao0, int ao1, float[] bp, int bo, int ldb, float[] c, int co, int ldc,
                               boolean overwrite) {
     FloatVector z = FloatVector.zero(FS);
     FloatVector c0 = z, c1 = z, c2 = z, c3 = z, c4 = z, c5 = z;
     for (int p = 0; p < kc; p++) {
       int a0 = ao0 + p * MR, a1 = ao1 + p * MR;
-      FloatVector b0 = FloatVector.fromArray(FS, bp, bo + p * NR);
+      FloatVector b0 = FloatVector.fromArray(FS, bp, bo + p * ldb);
       c0 = FloatVector.broadcast(FS, ap[a0]).fma(b0, c0);
       c1 = FloatVector.broadcast(FS, ap[a0 + 1]).fma(b0, c1);
       c2 = FloatVector.broadcast(FS, ap[a0 + 2]).fma(b0, c2);
@@ -782,13 +805,13 @@ final class Gemm {
     c5.intoArray(c, r5);
   }
 
-  /** The 6 x 2L tile of {@link #narrowPanel}. */
-  private static void narrow2(int kc, float[] ap, int ao0, int ao1, float[] bp, int bo, float[] c, int co, int ldc,
+  /** The 6 x 2L tile of {@link #narrowPanel} and {@link #sgemmDirectB}. */
+  private static void narrow2(int kc, float[] ap, int ao0, int ao1, float[] bp, int bo, int ldb, float[] c, int co, int ldc,
                               boolean overwrite) {
     FloatVector z = FloatVector.zero(FS);
     FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
     for (int p = 0; p < kc; p++) {
-      int a0 = ao0 + p * MR, a1 = ao1 + p * MR, bi = bo + p * NR;
+      int a0 = ao0 + p * MR, a1 = ao1 + p * MR, bi = bo + p * ldb;
       FloatVector b0 = FloatVector.fromArray(FS, bp, bi);
       FloatVector b1 = FloatVector.fromArray(FS, bp, bi + L);
       FloatVector av = FloatVector.broadcast(FS, ap[a0]);

@@ -86,6 +86,23 @@ class GemmProperties {
     for (int i = 0; i < c.length; i++) {
       assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]), "index " + i + " of " + g);
     }
+    // B read in place (at most one panel deep): the first n columns, narrow or not
+    int kd = Math.min(k, Gemm.KC), nr = (n + Gemm.NR - 1) / Gemm.NR * Gemm.NR;
+    float[] ad = randomF(r, m * kd), bd = randomF(r, kd * nr), cd = new float[m * nr], cw = new float[m * nr];
+    Gemm.PackedA pa = Gemm.packA(false, ad, 0, kd, m, kd);
+    try {
+      Gemm.NARROW = false;
+      Gemm.sgemmDirectB(pa, n, bd, 0, nr, cw, 0, nr);
+      Gemm.NARROW = true;
+      Gemm.sgemmDirectB(pa, n, bd, 0, nr, cd, 0, nr);
+    } finally {
+      Gemm.NARROW = was;
+    }
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < n; j++) {
+        assertEquals(Float.floatToRawIntBits(cw[i * nr + j]), Float.floatToRawIntBits(cd[i * nr + j]), "direct B, C[" + i + "][" + j + "]");
+      }
+    }
   }
 
   /**
