@@ -14,8 +14,10 @@ public final class Fused {
   public record BatchNormResult(Tensor y, Tensor mean, Tensor var) {}
 
   private static Node.Vjp firstOrderOnly(String op) {
+    String composed = op.startsWith("preluBatchNorm") ? "batchNormComposed(preluComposed(z, alpha), ...)"
+        : op.startsWith("prelu") ? "preluComposed" : "batchNormComposed";
     return (g, y, need) -> {
-      throw new UnsupportedOperationException(op + " is fused and has no second derivative; use the composed form (Fused." + (op.startsWith("prelu") ? "preluComposed" : "batchNormComposed") + ") to differentiate twice");
+      throw new UnsupportedOperationException(op + " is fused and has no second derivative; use the composed form (Fused." + composed + ") to differentiate twice");
     };
   }
 
@@ -79,6 +81,43 @@ public final class Fused {
       lastX.set(xin);
       return fk.batchNormTrain(xin, xs, gs, bs, eps)[0];
     };
+    return new BatchNormResult(y, mean, var);
+  }
+
+  /**
+   * Training-mode batch norm of x = PReLU(z) (slope alpha[c]) as one op: a conv unit's PReLU
+   * followed by its batch norm. x is formed in registers and never stored: the forward pass
+   * reads z twice and writes y, where PReLU then batch norm wrote x and read it three times;
+   * the reverse pass reads z and g twice and writes dz, where the pair recomputed x, wrote
+   * batch norm's dx and read it back. The values, gradients included, are those of
+   * {@code batchNorm(prelu(z, alpha), gamma, beta, eps)} bit for bit (the same operations in the
+   * same order), and this is that composition on a backend without the fused kernels.
+   */
+  public static BatchNormResult preluBatchNorm(Tensor z, Tensor alpha, Tensor gamma, Tensor beta, double eps) {
+    checkChannels("preluBatchNorm", z, alpha, gamma, beta);
+    if (!(z.backend() instanceof FusedKernels fk) || alpha.backend() != z.backend() || gamma.backend() != z.backend()
+        || beta.backend() != z.backend())
+      return batchNorm(prelu(z, alpha), gamma, beta, eps);
+    Storage[] r = fk.preluBatchNormTrain(z.storage, z.shape, alpha.storage, gamma.storage, beta.storage, eps);
+    Shape cs = gamma.shape, shape = z.shape, aShape = alpha.shape;
+    DType dt = z.dtype;
+    Tensor mean = new Tensor(cs, dt, r[1], null), var = new Tensor(cs, dt, r[2], null);
+    Storage zs = z.storage, as = alpha.storage, gs = gamma.storage, bs = beta.storage;
+    // the statistics only: r[0] is y, which the recomputation must not keep alive
+    Storage[] stats = r.clone();
+    stats[0] = null;
+    Tensor y = Ops.result("preluBatchNorm", shape, dt, r[0], (g, out, need) -> {
+      Storage[] d = fk.preluBatchNormTrainBackward(zs, shape, as, gs, mean.storage, var.storage, eps, g.storage);
+      Node.Vjp no = firstOrderOnly("preluBatchNorm gradient");
+      return new Tensor[] {
+        need[0] ? Ops.result("preluBatchNormGrad", shape, dt, d[0], no, g) : null,
+        need[1] ? Ops.result("preluBatchNormGrad", aShape, dt, d[1], no, g) : null,
+        need[2] ? Ops.result("preluBatchNormGrad", cs, dt, d[2], no, g) : null,
+        need[3] ? Ops.result("preluBatchNormGrad", cs, dt, d[3], no, g) : null
+      };
+    }, z, alpha, gamma, beta);
+    // a convolution or pooling that reads y in its reverse pass recomputes it from z (one pass)
+    if (y.node != null) y.node.recompute = () -> fk.preluBatchNormRecompute(zs, shape, as, gs, bs, eps, stats);
     return new BatchNormResult(y, mean, var);
   }
 

@@ -21,4 +21,17 @@ public interface FusedKernels {
 
   /** {dx, dalpha} of PReLU. */
   Storage[] preluBackward(Storage x, Shape xs, Storage alpha, Storage g);
+
+  /**
+   * Training-mode batch norm of x = PReLU(z) (slope alpha[c]), x never stored: {y, batch mean,
+   * biased batch variance, and whatever else {@link #preluBatchNormRecompute} needs}, with the
+   * bits of {@link #prelu} then {@link #batchNormTrain}.
+   */
+  Storage[] preluBatchNormTrain(Storage z, Shape zs, Storage alpha, Storage gamma, Storage beta, double eps);
+
+  /** y again, bit for bit, from z and {@link #preluBatchNormTrain}'s result r. */
+  Storage preluBatchNormRecompute(Storage z, Shape zs, Storage alpha, Storage gamma, Storage beta, double eps, Storage[] r);
+
+  /** {dz, dalpha, dgamma, dbeta}, with the bits of {@link #batchNormTrainBackward} then {@link #preluBackward}. */
+  Storage[] preluBatchNormTrainBackward(Storage z, Shape zs, Storage alpha, Storage gamma, Storage mean, Storage var, double eps, Storage g);
 }

@@ -48,10 +48,32 @@ public record BatchNorm(int features, double eps, double momentum) implements La
       // one fused pass over x (two as a mul and an add: 7% of an evaluation forward pass)
       return new Output(Fused.batchNormEval(x, params.get("gamma"), params.get("beta"), runningMean, runningVar, eps), state);
     }
+    long n = valuesPerChannel(x);
+    // the fused kernel (first-order gradients; Fused.batchNormComposed is the twin for higher orders)
+    return train(Fused.batchNorm(x, params.get("gamma"), params.get("beta"), eps), state, n);
+  }
+
+  /**
+   * TRAIN mode over x = PReLU(z) with per-channel {@code slope}, as one fused op
+   * ({@link Fused#preluBatchNorm}): the values, gradients and new state of a {@link PReLU} then
+   * this layer, bit for bit, without storing x. {@link Sequential} takes it for such a pair.
+   */
+  Output trainAfterPrelu(Params params, Params state, Tensor z, Tensor slope) {
+    Shapes.requireRank(toString(), z, 2, 4);
+    Shapes.requireDim(toString(), z, 1, features, "channels");
+    long n = valuesPerChannel(z);
+    return train(Fused.preluBatchNorm(z, slope, params.get("gamma"), params.get("beta"), eps), state, n);
+  }
+
+  private long valuesPerChannel(Tensor x) {
     long n = x.size() / features;
     if (n < 2) throw new IllegalArgumentException(this + ": training needs more than one value per channel, shape " + x.shape());
-    // the fused kernel (first-order gradients; Fused.batchNormComposed is the twin for higher orders)
-    Fused.BatchNormResult bn = Fused.batchNorm(x, params.get("gamma"), params.get("beta"), eps);
+    return n;
+  }
+
+  private Output train(Fused.BatchNormResult bn, Params state, long n) {
+    Tensor runningMean = state.get("runningMean");
+    Tensor runningVar = state.get("runningVar");
     Tensor y = bn.y();
     Tensor mean = bn.mean(), var = bn.var();
     Tensor batchMean = Autodiff.stopGradient(mean).reshape(features);

@@ -76,6 +76,13 @@ public record Sequential(List<String> names, List<Layer> layers) implements Laye
     return s;
   }
 
+  /**
+   * Whether a per-channel {@link PReLU} followed by a {@link BatchNorm} trains as one fused op
+   * (same bits, fewer passes over the activation: {@link BatchNorm#trainAfterPrelu}). Not final
+   * so that a test can compare both ways in one JVM.
+   */
+  static boolean fusePreluBatchNorm = true;
+
   @Override
   public Output apply(Params params, Params state, Tensor x, Mode mode, Rng rng) {
     Tensor y = x;
@@ -84,7 +91,17 @@ public record Sequential(List<String> names, List<Layer> layers) implements Laye
       String name = names.get(i);
       Output o;
       try {
-        o = layers.get(i).apply(params.sub(name), state.sub(name), y, mode, rng == null ? null : rng.split());
+        if (fusePreluBatchNorm && mode == Mode.TRAIN && i + 1 < layers.size() && layers.get(i) instanceof PReLU p
+            && layers.get(i + 1) instanceof BatchNorm bn && fuses(p, bn, y)) {
+          // PReLU's rng split, then batch norm's (neither uses it; later layers' splits stay the same)
+          if (rng != null) rng.split();
+          String bnName = names.get(++i);
+          name = bnName;
+          o = bn.trainAfterPrelu(params.sub(bnName), state.sub(bnName), y, params.sub(names.get(i - 1)).get("slope"));
+          if (rng != null) rng.split();
+        } else {
+          o = layers.get(i).apply(params.sub(name), state.sub(name), y, mode, rng == null ? null : rng.split());
+        }
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("layer '" + name + "': " + e.getMessage(), e);
       }
@@ -92,6 +109,11 @@ public record Sequential(List<String> names, List<Layer> layers) implements Laye
       next = next.merge(o.state().prefixed(name));
     }
     return new Output(y, next);
+  }
+
+  /** A pair the fused op computes exactly as the two layers: one slope per channel, batch norm of the same channels. */
+  private static boolean fuses(PReLU p, BatchNorm bn, Tensor x) {
+    return x.rank() >= 2 && x.rank() <= 4 && p.channels() == x.dim(1) && bn.features() == x.dim(1);
   }
 
   @Override

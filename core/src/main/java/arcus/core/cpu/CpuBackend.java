@@ -404,4 +404,43 @@ public final class CpuBackend implements Backend, FusedKernels {
     NormKernels.preluBackward(hx.d(), n, c, s, ha.d(), hg.d(), dx, da);
     return new Storage[] {HostStorage.of(dx), HostStorage.of(da)};
   }
+  @Override
+  public Storage[] preluBatchNormTrain(Storage z, Shape zs, Storage alpha, Storage gamma, Storage beta, double eps) {
+    HostStorage hz = host(z), ha = host(alpha), hg = host(gamma), hb = host(beta);
+    int n = zs.dim(0), c = zs.dim(1), s = spatial(zs);
+    if (hz.f() != null) {
+      float[] y = Recycler.take(zs.size()), m = new float[c], v = new float[c], k = new float[c];
+      NormKernels.batchNormTrain(hz.f(), n, c, s, ha.f(), hg.f(), hb.f(), eps, y, m, v, k);
+      return new Storage[] {HostStorage.of(y), HostStorage.of(m), HostStorage.of(v), HostStorage.of(k)};
+    }
+    // float64 (for checking): the two kernels in turn
+    return batchNormTrain(prelu(z, zs, alpha), zs, gamma, beta, eps);
+  }
+
+  @Override
+  public Storage preluBatchNormRecompute(Storage z, Shape zs, Storage alpha, Storage gamma, Storage beta, double eps, Storage[] r) {
+    HostStorage hz = host(z);
+    if (hz.f() != null) {
+      int n = zs.dim(0), c = zs.dim(1), s = spatial(zs);
+      float[] y = Recycler.take(zs.size());
+      NormKernels.batchNormApply(hz.f(), n, c, s, host(alpha).f(), host(r[1]).f(), host(r[3]).f(), host(beta).f(), y);
+      return HostStorage.of(y);
+    }
+    return preluBatchNormTrain(z, zs, alpha, gamma, beta, eps)[0];
+  }
+
+  @Override
+  public Storage[] preluBatchNormTrainBackward(Storage z, Shape zs, Storage alpha, Storage gamma, Storage mean, Storage var, double eps,
+                                               Storage g) {
+    HostStorage hz = host(z), ha = host(alpha), hga = host(gamma), hm = host(mean), hv = host(var), hg = host(g);
+    int n = zs.dim(0), c = zs.dim(1), s = spatial(zs);
+    if (hz.f() != null) {
+      float[] dz = Recycler.take(zs.size()), da = new float[c], dg = new float[c], db = new float[c];
+      NormKernels.batchNormTrainBackward(hz.f(), n, c, s, ha.f(), hga.f(), hm.f(), hv.f(), eps, hg.f(), dz, dg, db, da);
+      return new Storage[] {HostStorage.of(dz), HostStorage.of(da), HostStorage.of(dg), HostStorage.of(db)};
+    }
+    Storage[] bn = batchNormTrainBackward(prelu(z, zs, alpha), zs, gamma, mean, var, eps, g);
+    Storage[] pr = preluBackward(z, zs, alpha, bn[0]);
+    return new Storage[] {pr[0], pr[1], bn[1], bn[2]};
+  }
 }

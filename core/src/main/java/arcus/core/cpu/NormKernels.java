@@ -16,19 +16,74 @@ final class NormKernels {
 
   /** mean[c], var[c] (biased) and y = (x − mean)·γ/√(var + ε) + β. */
   static void batchNormTrain(float[] x, int n, int c, int s, float[] gamma, float[] beta, double eps, float[] y, float[] mean, float[] var) {
+    batchNormTrain(x, n, c, s, null, gamma, beta, eps, y, mean, var, null);
+  }
+
+  /**
+   * The same over x = PReLU(z) when {@code alpha} is not null (x = z < 0 ? α[c]·z : z, formed in
+   * registers as the PReLU kernel forms it, so the bits are those of the PReLU kernel followed by
+   * this one, without writing x or reading it back). {@code scale}, when not null, receives each
+   * channel's γ/√(var + ε) as applied (from the unrounded variance), for {@link #batchNormApply}.
+   */
+  static void batchNormTrain(float[] z, int n, int c, int s, float[] alpha, float[] gamma, float[] beta, double eps, float[] y,
+                             float[] mean, float[] var, float[] scale) {
+    boolean p = alpha != null;
     Parallel.forRange(c, 1, (c0, c1) -> {
       for (int ch = c0; ch < c1; ch++) {
+        float a = p ? alpha[ch] : 1f;
         double sum = 0;
-        for (int b = 0; b < n; b++) sum += Reductions.sumRun(x, (b * c + ch) * s, s);
+        for (int b = 0; b < n; b++) sum += p ? sumPreluRun(z, (b * c + ch) * s, s, a) : Reductions.sumRun(z, (b * c + ch) * s, s);
         double m = sum / ((double) n * s);
         double sq = 0;
-        for (int b = 0; b < n; b++) sq += sqDevRun(x, (b * c + ch) * s, s, (float) m);
+        for (int b = 0; b < n; b++) sq += p ? sqDevPreluRun(z, (b * c + ch) * s, s, (float) m, a) : sqDevRun(z, (b * c + ch) * s, s, (float) m);
         double v = sq / ((double) n * s);
         mean[ch] = (float) m;
         var[ch] = (float) v;
-        normalize(x, y, n, c, s, ch, (float) m, v, gamma[ch], beta[ch], eps);
+        float k = scale(gamma[ch], v, eps);
+        if (scale != null) scale[ch] = k;
+        for (int b = 0; b < n; b++) {
+          if (p) affinePreluRun(z, y, (b * c + ch) * s, s, (float) m, k, beta[ch], a);
+          else affineRun(z, y, (b * c + ch) * s, s, (float) m, k, beta[ch]);
+        }
       }
     });
+  }
+
+  /** PReLU with slope av: the vector form of {@link #prelu}. */
+  private static FloatVector act(FloatVector v, FloatVector av) {
+    return v.blend(v.mul(av), v.compare(VectorOperators.LT, 0f));
+  }
+
+  /** The scalar form, for run tails. */
+  private static float act(float v, float a) {
+    return v < 0 ? a * v : v;
+  }
+
+  /** Σ over a run of PReLU(x) with slope a, in {@link Reductions#sumRun}'s order. */
+  private static float sumPreluRun(float[] x, int off, int len, float a) {
+    int l = FS.length(), i = 0, upper = FS.loopBound(len);
+    FloatVector a0 = FloatVector.zero(FS), a1 = a0, a2 = a0, a3 = a0, av = FloatVector.broadcast(FS, a);
+    for (; i <= upper - 4 * l; i += 4 * l) {
+      a0 = a0.add(act(FloatVector.fromArray(FS, x, off + i), av));
+      a1 = a1.add(act(FloatVector.fromArray(FS, x, off + i + l), av));
+      a2 = a2.add(act(FloatVector.fromArray(FS, x, off + i + 2 * l), av));
+      a3 = a3.add(act(FloatVector.fromArray(FS, x, off + i + 3 * l), av));
+    }
+    if (i < upper) {
+      a0 = a0.add(act(FloatVector.fromArray(FS, x, off + i), av));
+      i += l;
+    }
+    if (i < upper) {
+      a1 = a1.add(act(FloatVector.fromArray(FS, x, off + i), av));
+      i += l;
+    }
+    if (i < upper) {
+      a2 = a2.add(act(FloatVector.fromArray(FS, x, off + i), av));
+      i += l;
+    }
+    float r = Lanes.sum(a0.add(a1).add(a2.add(a3)));
+    for (; i < len; i++) r += act(x[off + i], a);
+    return r;
   }
 
   /**
@@ -37,8 +92,27 @@ final class NormKernels {
    * (var = 0, scale = γ/√ε), where it gave errors of 1e-4 instead of exactly β.
    */
   private static void normalize(float[] x, float[] y, int n, int c, int s, int ch, float m, double v, float gamma, float beta, double eps) {
-    float scale = (float) (gamma / Math.sqrt(v + eps));
+    float scale = scale(gamma, v, eps);
     for (int b = 0; b < n; b++) affineRun(x, y, (b * c + ch) * s, s, m, scale, beta);
+  }
+
+  private static float scale(float gamma, double v, double eps) {
+    return (float) (gamma / Math.sqrt(v + eps));
+  }
+
+  /**
+   * y = (PReLU(z) − mean[c])·scale[c] + β[c] with {@link #batchNormTrain}'s mean and scale: its
+   * output again, bit for bit, in one pass over z (for a reverse pass that reads it).
+   */
+  static void batchNormApply(float[] z, int n, int c, int s, float[] alpha, float[] mean, float[] scale, float[] beta, float[] y) {
+    Parallel.forRange(c, 1, (c0, c1) -> {
+      for (int ch = c0; ch < c1; ch++) {
+        for (int b = 0; b < n; b++) {
+          if (alpha != null) affinePreluRun(z, y, (b * c + ch) * s, s, mean[ch], scale[ch], beta[ch], alpha[ch]);
+          else affineRun(z, y, (b * c + ch) * s, s, mean[ch], scale[ch], beta[ch]);
+        }
+      }
+    });
   }
 
   /** y = (x − mean[c])·γ[c]/√(var[c] + ε) + β[c]: evaluation mode, the statistics given. */
@@ -93,6 +167,41 @@ final class NormKernels {
     return r;
   }
 
+  /** {@link #sqDevRun} of PReLU(x) with slope pa, in the same order. */
+  private static double sqDevPreluRun(float[] x, int off, int len, float m, float pa) {
+    int l = FS.length(), i = 0, upper = FS.loopBound(len);
+    FloatVector a0 = FloatVector.zero(FS), a1 = a0, a2 = a0, a3 = a0, mv = FloatVector.broadcast(FS, m), av = FloatVector.broadcast(FS, pa);
+    for (; i <= upper - 4 * l; i += 4 * l) {
+      FloatVector d0 = act(FloatVector.fromArray(FS, x, off + i), av).sub(mv), d1 = act(FloatVector.fromArray(FS, x, off + i + l), av).sub(mv);
+      FloatVector d2 = act(FloatVector.fromArray(FS, x, off + i + 2 * l), av).sub(mv), d3 = act(FloatVector.fromArray(FS, x, off + i + 3 * l), av).sub(mv);
+      a0 = d0.fma(d0, a0);
+      a1 = d1.fma(d1, a1);
+      a2 = d2.fma(d2, a2);
+      a3 = d3.fma(d3, a3);
+    }
+    if (i < upper) {
+      FloatVector d = act(FloatVector.fromArray(FS, x, off + i), av).sub(mv);
+      a0 = d.fma(d, a0);
+      i += l;
+    }
+    if (i < upper) {
+      FloatVector d = act(FloatVector.fromArray(FS, x, off + i), av).sub(mv);
+      a1 = d.fma(d, a1);
+      i += l;
+    }
+    if (i < upper) {
+      FloatVector d = act(FloatVector.fromArray(FS, x, off + i), av).sub(mv);
+      a2 = d.fma(d, a2);
+      i += l;
+    }
+    double r = Lanes.sum(a0.add(a1).add(a2.add(a3)));
+    for (; i < len; i++) {
+      double d = act(x[off + i], pa) - m;
+      r += d * d;
+    }
+    return r;
+  }
+
   /** y = (x − m)·a + b, with the same fma in the vector lanes and the tail. */
   private static void affineRun(float[] x, float[] y, int off, int len, float m, float a, float b) {
     int i = 0, upper = FS.loopBound(len);
@@ -101,21 +210,42 @@ final class NormKernels {
     for (; i < len; i++) y[off + i] = Math.fma(x[off + i] - m, a, b);
   }
 
+  /** {@link #affineRun} of PReLU(x) with slope pa. */
+  private static void affinePreluRun(float[] x, float[] y, int off, int len, float m, float a, float b, float pa) {
+    int i = 0, upper = FS.loopBound(len);
+    FloatVector mv = FloatVector.broadcast(FS, m), av = FloatVector.broadcast(FS, a), bv = FloatVector.broadcast(FS, b),
+        pv = FloatVector.broadcast(FS, pa);
+    for (; i < upper; i += FS.length()) act(FloatVector.fromArray(FS, x, off + i), pv).sub(mv).fma(av, bv).intoArray(y, off + i);
+    for (; i < len; i++) y[off + i] = Math.fma(act(x[off + i], pa) - m, a, b);
+  }
+
   /**
    * With x̂ = (x − mean)/σ: dβ = Σ g, dγ = Σ g·x̂, dx = γ/(σ·M) · (M·g − dβ − x̂·dγ), M = N·S.
    */
   static void batchNormTrainBackward(float[] x, int n, int c, int s, float[] gamma, float[] mean, float[] var, double eps, float[] g,
                                      float[] dx, float[] dgamma, float[] dbeta) {
+    batchNormTrainBackward(x, n, c, s, null, gamma, mean, var, eps, g, dx, dgamma, dbeta, null);
+  }
+
+  /**
+   * The same for batch norm over x = PReLU(z) when {@code alpha} is not null: dz and dα are
+   * {@link #preluBackward} of batch norm's dx, which is formed in registers and never stored.
+   * Every value is computed by the same operations in the same order as the two kernels one
+   * after the other, so the bits are theirs.
+   */
+  static void batchNormTrainBackward(float[] z, int n, int c, int s, float[] alpha, float[] gamma, float[] mean, float[] var, double eps,
+                                     float[] g, float[] dz, float[] dgamma, float[] dbeta, float[] dalpha) {
     double count = (double) n * s;
+    boolean p = alpha != null;
     Parallel.forRange(c, 1, (c0, c1) -> {
       for (int ch = c0; ch < c1; ch++) {
-        float m = mean[ch];
+        float m = mean[ch], a = p ? alpha[ch] : 1f;
         double inv = 1.0 / Math.sqrt(var[ch] + eps);
         double sg = 0, sgx = 0;
         for (int b = 0; b < n; b++) {
           int off = (b * c + ch) * s;
           sg += Reductions.sumRun(g, off, s);
-          sgx += dotDevRun(g, x, off, s, m);
+          sgx += p ? dotDevPreluRun(g, z, off, s, m, a) : dotDevRun(g, z, off, s, m);
         }
         sgx *= inv;
         dbeta[ch] = (float) sg;
@@ -126,7 +256,12 @@ final class NormKernels {
         float k1 = (float) (gamma[ch] * inv);
         float k2 = (float) (-gamma[ch] * inv * inv * sgx / count);
         float gbar = (float) (sg / count);
-        for (int b = 0; b < n; b++) bnBackRun(g, x, dx, (b * c + ch) * s, s, gbar, m, k1, k2);
+        double da = 0;
+        for (int b = 0; b < n; b++) {
+          if (p) da = bnPreluBackRun(g, z, dz, (b * c + ch) * s, s, gbar, m, k1, k2, a, da);
+          else bnBackRun(g, z, dz, (b * c + ch) * s, s, gbar, m, k1, k2);
+        }
+        if (p) dalpha[ch] = (float) da;
       }
     });
   }
@@ -158,6 +293,34 @@ final class NormKernels {
     return r;
   }
 
+
+  /** {@link #dotDevRun} with x = PReLU(z), slope pa, in the same order. */
+  private static double dotDevPreluRun(float[] g, float[] x, int off, int len, float m, float pa) {
+    int l = FS.length(), i = 0, upper = FS.loopBound(len);
+    FloatVector a0 = FloatVector.zero(FS), a1 = a0, a2 = a0, a3 = a0, mv = FloatVector.broadcast(FS, m), av = FloatVector.broadcast(FS, pa);
+    for (; i <= upper - 4 * l; i += 4 * l) {
+      a0 = act(FloatVector.fromArray(FS, x, off + i), av).sub(mv).fma(FloatVector.fromArray(FS, g, off + i), a0);
+      a1 = act(FloatVector.fromArray(FS, x, off + i + l), av).sub(mv).fma(FloatVector.fromArray(FS, g, off + i + l), a1);
+      a2 = act(FloatVector.fromArray(FS, x, off + i + 2 * l), av).sub(mv).fma(FloatVector.fromArray(FS, g, off + i + 2 * l), a2);
+      a3 = act(FloatVector.fromArray(FS, x, off + i + 3 * l), av).sub(mv).fma(FloatVector.fromArray(FS, g, off + i + 3 * l), a3);
+    }
+    if (i < upper) {
+      a0 = act(FloatVector.fromArray(FS, x, off + i), av).sub(mv).fma(FloatVector.fromArray(FS, g, off + i), a0);
+      i += l;
+    }
+    if (i < upper) {
+      a1 = act(FloatVector.fromArray(FS, x, off + i), av).sub(mv).fma(FloatVector.fromArray(FS, g, off + i), a1);
+      i += l;
+    }
+    if (i < upper) {
+      a2 = act(FloatVector.fromArray(FS, x, off + i), av).sub(mv).fma(FloatVector.fromArray(FS, g, off + i), a2);
+      i += l;
+    }
+    double r = Lanes.sum(a0.add(a1).add(a2.add(a3)));
+    for (; i < len; i++) r += (double) g[off + i] * (act(x[off + i], pa) - m);
+    return r;
+  }
+
   private static void bnBackRun(float[] g, float[] x, float[] dx, int off, int len, float gbar, float m, float k1, float k2) {
     int i = 0, upper = FS.loopBound(len);
     FloatVector gm = FloatVector.broadcast(FS, gbar), mv = FloatVector.broadcast(FS, m), a = FloatVector.broadcast(FS, k1),
@@ -167,6 +330,32 @@ final class NormKernels {
       gv.sub(gm).fma(a, xv.sub(mv).mul(b)).intoArray(dx, off + i);
     }
     for (; i < len; i++) dx[off + i] = Math.fma(g[off + i] - gbar, k1, (x[off + i] - m) * k2);
+  }
+
+  /**
+   * {@link #bnBackRun} over x = PReLU(z), then {@link #preluBackward}'s run on its result d:
+   * dz = z < 0 ? α·d : d, and da + this run's Σ d·z over z < 0, returned (added as that kernel
+   * adds it: the vector lanes' sum, then the tail cell by cell).
+   */
+  private static double bnPreluBackRun(float[] g, float[] z, float[] dz, int off, int len, float gbar, float m, float k1, float k2,
+                                       float a, double da) {
+    int i = 0, upper = FS.loopBound(len);
+    FloatVector gm = FloatVector.broadcast(FS, gbar), mv = FloatVector.broadcast(FS, m), kv = FloatVector.broadcast(FS, k1),
+        bv = FloatVector.broadcast(FS, k2), av = FloatVector.broadcast(FS, a), acc = FloatVector.zero(FS);
+    for (; i < upper; i += FS.length()) {
+      FloatVector zv = FloatVector.fromArray(FS, z, off + i);
+      var neg = zv.compare(VectorOperators.LT, 0f);
+      FloatVector d = FloatVector.fromArray(FS, g, off + i).sub(gm).fma(kv, zv.blend(zv.mul(av), neg).sub(mv).mul(bv));
+      d.blend(d.mul(av), neg).intoArray(dz, off + i);
+      acc = acc.add(d.mul(zv).blend(0f, neg.not()));
+    }
+    da += Lanes.sum(acc);
+    for (; i < len; i++) {
+      float v = z[off + i], d = Math.fma(g[off + i] - gbar, k1, (act(v, a) - m) * k2);
+      dz[off + i] = v < 0 ? a * d : d;
+      if (v < 0) da += d * v;
+    }
+    return da;
   }
 
   static void batchNormTrain(double[] x, int n, int c, int s, double[] gamma, double[] beta, double eps, double[] y, double[] mean, double[] var) {
