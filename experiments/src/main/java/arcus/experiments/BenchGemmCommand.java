@@ -21,7 +21,7 @@ final class BenchGemmCommand implements Runnable {
   @Option(names = "--threads", description = "worker threads (default: ${DEFAULT-VALUE})")
   int threads = Runtime.getRuntime().availableProcessors();
 
-  @Option(names = "--repeats", description = "timed repeats per size; the median is reported (default: ${DEFAULT-VALUE})")
+  @Option(names = "--repeats", description = "timed samples per size, each ~2 GFLOP of calls (as the reference bench times torch.mm); the median is reported (default: ${DEFAULT-VALUE})")
   int repeats = 7;
 
   @Option(names = "--backend", description = "cpu: the SIMD sgemm kernel alone; tornado or jvm-kernels: a matmul op on that backend, "
@@ -73,8 +73,13 @@ final class BenchGemmCommand implements Runnable {
     for (int n : sizes) {
       float[] a = BenchSupport.randomFloats(n * n, 1), b = BenchSupport.randomFloats(n * n, 2), c = new float[n * n];
       double flops = 2.0 * n * n * n;
-      double s = BenchSupport.medianSeconds(2, WARM_SECONDS, repeats,
-          () -> Kernels.sgemm(false, false, n, n, n, a, 0, n, b, 0, n, c, 0, n, false));
+      // each timed sample is ~2 GFLOP of calls, as tools/reference-bench/torch_bench.py times
+      // torch.mm: one 256³ call takes ~0.13 ms, and a median of 7 single calls on a shared
+      // machine read anywhere from 30 to 245 GFLOP/s
+      int inner = (int) Math.max(1, Math.min(10_000, 2e9 / flops));
+      double s = BenchSupport.medianSeconds(2, WARM_SECONDS, repeats, () -> {
+        for (int i = 0; i < inner; i++) Kernels.sgemm(false, false, n, n, n, a, 0, n, b, 0, n, c, 0, n, false);
+      }) / inner;
       double gflops = flops / s * 1e-9;
       System.out.printf("%6d %12.5f %10.1f %7.0f%%%n", n, s, gflops, 100 * gflops / peak);
       Map<String, Object> j = new LinkedHashMap<>();
