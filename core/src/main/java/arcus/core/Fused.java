@@ -122,6 +122,25 @@ public final class Fused {
   }
 
   /**
+   * One SGD-with-momentum step of a parameter (PyTorch's semantics, dampening 0, not Nesterov):
+   * g' = g + wd·p (skipped when wd = 0), buf' = μ·buf + g', p' = p − lr·buf'. Returns {p', buf'},
+   * constants (no graph). The values are those of the elementwise ops one by one, bit for bit
+   * (the same roundings in the same order), in one pass instead of six that each allocate.
+   */
+  public static Tensor[] sgdMomentumStep(Tensor p, Tensor g, Tensor buf, double weightDecay, double momentum, double lr) {
+    if (!p.shape.equals(g.shape) || !p.shape.equals(buf.shape) || p.dtype != g.dtype || p.dtype != buf.dtype)
+      throw new IllegalArgumentException("sgdMomentumStep: parameter " + p.shape + " " + p.dtype + ", gradient " + g.shape + " " + g.dtype
+          + " and buffer " + buf.shape + " " + buf.dtype + " must match");
+    if (!(p.backend() instanceof FusedKernels fk) || g.backend() != p.backend() || buf.backend() != p.backend()) {
+      Tensor gg = weightDecay != 0 ? g.add(p.mul(weightDecay)) : g;
+      Tensor b = buf.mul(momentum).add(gg);
+      return new Tensor[] {p.sub(b.mul(lr)), b};
+    }
+    Storage[] r = fk.sgdMomentumStep(p.storage, g.storage, buf.storage, p.shape.size(), weightDecay, momentum, lr);
+    return new Tensor[] {new Tensor(p.shape, p.dtype, r[0], null), new Tensor(p.shape, p.dtype, r[1], null)};
+  }
+
+  /**
    * Evaluation-mode batch norm with fixed statistics (the running mean and variance, constants):
    * (x − μ)/√(σ² + ε)·γ + β in one pass over x. Its gradient is written with primitives, so it
    * differentiates to any order.

@@ -34,4 +34,11 @@ public interface FusedKernels {
 
   /** {dz, dalpha, dgamma, dbeta}, with the bits of {@link #batchNormTrainBackward} then {@link #preluBackward}. */
   Storage[] preluBatchNormTrainBackward(Storage z, Shape zs, Storage alpha, Storage gamma, Storage mean, Storage var, double eps, Storage g);
+
+  /**
+   * One step of SGD with momentum μ (dampening 0, not Nesterov) and weight decay wd (0: none) on
+   * a parameter p of n values: {p − lr·buf', buf' = μ·buf + (g + wd·p)}, every operation rounded
+   * to the dtype as the elementwise ops would round it, in the same order.
+   */
+  Storage[] sgdMomentumStep(Storage p, Storage g, Storage buf, int n, double weightDecay, double momentum, double lr);
 }

@@ -117,6 +117,31 @@ class FusedProperties {
     assertTrue(rep.passed(), rep.toString());
   }
 
+  /** The one-pass SGD-with-momentum step is the elementwise ops' bits, with and without weight decay, on runs with vector tails. */
+  @Property(tries = 40)
+  void sgdMomentumStepIsTheElementwiseOpsBitForBit(@ForAll long seed) {
+    Gen g = new Gen(seed);
+    int[] shape = g.rng.nextInt(3) == 0 ? new int[] {g.between(1, 300)} : new int[] {g.between(1, 40), g.between(1, 40)};
+    Tensor p = g.normal(shape), grad = g.normal(shape).mul(0.1), buf = g.normal(shape).mul(0.5);
+    double wd = g.rng.nextInt(3) == 0 ? 0 : g.uniform(1e-5, 1e-2, 1).toDoubleArray()[0];
+    double mu = g.uniform(0.5, 0.99, 1).toDoubleArray()[0], lr = g.uniform(1e-3, 0.3, 1).toDoubleArray()[0];
+    for (DType dt : DType.values()) {
+      Tensor pp = p.to(dt), gg = grad.to(dt), bb = buf.to(dt);
+      Tensor[] f = Fused.sgdMomentumStep(pp, gg, bb, wd, mu, lr);
+      Tensor g2 = wd != 0 ? gg.add(pp.mul(wd)) : gg;
+      Tensor b2 = bb.mul(mu).add(g2);
+      bitsEqual(f[1], b2, "buffer " + dt + " wd " + wd);
+      bitsEqual(f[0], pp.sub(b2.mul(lr)), "parameter " + dt + " wd " + wd);
+    }
+  }
+
+  @Test
+  void sgdMomentumStepNamesMismatchedShapes() {
+    var e = assertThrows(IllegalArgumentException.class,
+        () -> Fused.sgdMomentumStep(Tensor.zeros(DType.F32, 3), Tensor.zeros(DType.F32, 4), Tensor.zeros(DType.F32, 3), 0, 0.9, 0.1));
+    assertTrue(e.getMessage().contains("[3]") && e.getMessage().contains("[4]"), e.getMessage());
+  }
+
   @Test
   void secondDerivativeOfFusedPreluBatchNormIsAClearError() {
     Tensor z = Tensor.of(new double[] {1, -2, 3, -4, 0.5, -0.25}, 3, 2), a = Tensor.of(new double[] {0.1, 0.2}, 2);

@@ -443,4 +443,16 @@ public final class CpuBackend implements Backend, FusedKernels {
     Storage[] pr = preluBackward(z, zs, alpha, bn[0]);
     return new Storage[] {pr[0], pr[1], bn[1], bn[2]};
   }
+  @Override
+  public Storage[] sgdMomentumStep(Storage p, Storage g, Storage buf, int n, double weightDecay, double momentum, double lr) {
+    HostStorage hp = host(p), hg = host(g), hb = host(buf);
+    if (hp.f() != null) {
+      float[] po = Recycler.take(n), bo = Recycler.take(n);
+      OptimKernels.sgdMomentum(hp.f(), hg.f(), hb.f(), n, weightDecay, momentum, lr, po, bo);
+      return new Storage[] {HostStorage.of(po), HostStorage.of(bo)};
+    }
+    double[] po = new double[n], bo = new double[n];
+    OptimKernels.sgdMomentum(hp.d(), hg.d(), hb.d(), n, weightDecay, momentum, lr, po, bo);
+    return new Storage[] {HostStorage.of(po), HostStorage.of(bo)};
+  }
 }
