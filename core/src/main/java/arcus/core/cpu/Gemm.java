@@ -124,8 +124,7 @@ final class Gemm {
    * lies, row p at {@code bOff + p·ldb}, never packed. For Winograd's 36 GEMMs per chunk, whose B
    * (the transformed tiles, 64 x 400) was packed only to be read once per 24-column panel: the
    * copy cost as much as a fifth of the kernel time at depth 64. Whole NR-wide panels are
-   * computed (a last one of at most two vectors' columns as whole vectors, by the narrow
-   * kernels), so B's rows must be readable and C's writable up to column roundUp(n, NR); the
+   * computed (a last one of at most two vectors' columns by the narrow kernels instead), so B's rows must be readable and C's writable up to column roundUp(n, NR); the
    * extra columns of C get whatever B's extra cells make (the caller ignores them).
    */
   static void sgemmDirectB(PackedA pa, int n, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
@@ -140,24 +139,10 @@ final class Gemm {
     for (int jr = 0; jr < n; jr += NR) {
       int nr = Math.min(NR, n - jr);
       if (NARROW && nr <= 2 * L) {
-        // a last panel of one or two vectors' columns: the narrow 6-row kernels, C written up
-        // to the vector's end only (a 28-wide image's 154-tile chunk was 3 panels + 10 columns,
-        // a 7-wide image's 100-tile chunk 2 panels + 4: the full tile did 192 and 144)
-        boolean one = nr <= L;
-        int w = one ? L : 2 * L;
-        for (int ir = 0; ir < m; ir += 6) {
-          int mr = Math.min(6, m - ir), ao0 = pa.offset(0, ir);
-          int ao1 = MR == 6 ? ao0 + 3 : mr > 3 ? pa.offset(0, ir + 3) : ao0;
-          int co = cOff + ir * ldc + jr;
-          if (mr == 6) {
-            if (one) narrow1(k, ap, ao0, ao1, b, bOff + jr, ldb, c, co, ldc, true);
-            else narrow2(k, ap, ao0, ao1, b, bOff + jr, ldb, c, co, ldc, true);
-          } else {
-            if (one) narrow1(k, ap, ao0, ao1, b, bOff + jr, ldb, edge, 0, NR, true);
-            else narrow2(k, ap, ao0, ao1, b, bOff + jr, ldb, edge, 0, NR, true);
-            for (int i = 0; i < mr; i++) System.arraycopy(edge, i * NR, c, co + i * ldc, w);
-          }
-        }
+        // a last panel of one or two vectors' columns by the narrow kernels (a 28-wide image's
+        // 154-tile chunk is 3 panels + 10 columns, a 7-wide image's 100-tile chunk 2 panels + 4:
+        // the full tile did 192 and 144); A's panel of row r is at offset(0, 0) + r·k (k <= KC)
+        narrowPanel(k, m, nr, ap, pa.offset(0, 0), b, bOff + jr, ldb, c, cOff + jr, ldc, true, edge);
         continue;
       }
       for (int ir = 0; ir < m; ir += MR) {
@@ -305,7 +290,7 @@ final class Gemm {
           for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr), bo = jr / NR * panelStride(kc);
             if (NARROW && nr <= 2 * L) {
-              narrowPanel(kc, mc, nr, ap, aBase, bp, bo, c, cOff + ic * ldc + jc + jr, ldc, overwrite, edge);
+              narrowPanel(kc, mc, nr, ap, aBase, bp, bo, NR, c, cOff + ic * ldc + jc + jr, ldc, overwrite, edge);
               continue;
             }
             for (int ir = 0; ir < mc; ir += MR) {
@@ -751,9 +736,10 @@ final class Gemm {
    * accumulators), so its multiplies by the panel's zero columns are not done. The Winograd
    * weight gradient's 64 x 64 products are 48 + 16 columns with 16 lanes, and the full tile did
    * 96. Rows come from one 6-row A panel, or from two 3-row ones; each C cell is the same FMA
-   * chain over k as in the full tile, so nothing changes but the time.
+   * chain over k as in the full tile, so nothing changes but the time. B is a packed panel
+   * ({@code ldb} = NR) or, for {@link #sgemmDirectB}, rows in place.
    */
-  private static void narrowPanel(int kc, int mc, int nr, float[] ap, int aBase, float[] bp, int bo,
+  private static void narrowPanel(int kc, int mc, int nr, float[] ap, int aBase, float[] bp, int bo, int ldb,
                                   float[] c, int co, int ldc, boolean overwrite, float[] edge) {
     boolean one = nr <= L;
     for (int ir = 0; ir < mc; ir += 6) {
@@ -763,17 +749,17 @@ final class Gemm {
       int ao1 = MR == 6 ? ao0 + 3 : mr > 3 ? ao0 + 3 * kc : ao0;
       int cr = co + ir * ldc;
       if (mr == 6 && nr == (one ? L : 2 * L)) {
-        if (one) narrow1(kc, ap, ao0, ao1, bp, bo, NR, c, cr, ldc, overwrite);
-        else narrow2(kc, ap, ao0, ao1, bp, bo, NR, c, cr, ldc, overwrite);
+        if (one) narrow1(kc, ap, ao0, ao1, bp, bo, ldb, c, cr, ldc, overwrite);
+        else narrow2(kc, ap, ao0, ao1, bp, bo, ldb, c, cr, ldc, overwrite);
       } else {
-        if (one) narrow1(kc, ap, ao0, ao1, bp, bo, NR, edge, 0, NR, true);
-        else narrow2(kc, ap, ao0, ao1, bp, bo, NR, edge, 0, NR, true);
+        if (one) narrow1(kc, ap, ao0, ao1, bp, bo, ldb, edge, 0, NR, true);
+        else narrow2(kc, ap, ao0, ao1, bp, bo, ldb, edge, 0, NR, true);
         addEdge(edge, c, cr, ldc, mr, nr, overwrite);
       }
     }
   }
 
-  /** The 6 x L tile of {@link #narrowPanel} and {@link #sgemmDirectB}, B's rows {@code ldb} apart. */
+  /** The 6 x L tile of {@link #narrowPanel}, B's rows {@code ldb} apart. */
   private static void narrow1(int kc, float[] ap, int ao0, int ao1, float[] bp, int bo, int ldb, float[] c, int co, int ldc,
                               boolean overwrite) {
     FloatVector z = FloatVector.zero(FS);
@@ -805,7 +791,7 @@ final class Gemm {
     c5.intoArray(c, r5);
   }
 
-  /** The 6 x 2L tile of {@link #narrowPanel} and {@link #sgemmDirectB}. */
+  /** The 6 x 2L tile of {@link #narrowPanel}. */
   private static void narrow2(int kc, float[] ap, int ao0, int ao1, float[] bp, int bo, int ldb, float[] c, int co, int ldc,
                               boolean overwrite) {
     FloatVector z = FloatVector.zero(FS);

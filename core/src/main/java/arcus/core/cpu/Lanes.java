@@ -23,7 +23,7 @@ final class Lanes {
 
   /** Lane i takes lane i + d (wrapping: the wrapped lanes are never read). */
   private static VectorShuffle<Float> down(int d) {
-    return VectorShuffle.fromOp(FS, i -> (i + Math.min(d, L / 2)) % L);
+    return VectorShuffle.fromOp(FS, i -> (i + d) % L);
   }
 
   static float sum(FloatVector v) {
