@@ -10,8 +10,9 @@ import jdk.incubator.vector.VectorSpecies;
  * the image's {@link ConvKernels.Expanded} copy (contiguous, oh*ow long, no garbage columns)
  * and gy read where it lies. Nothing is packed: each 3 x 3 block of (output channel, im2col row)
  * pairs keeps nine vector accumulators in registers over a group of images, six loads per nine
- * FMAs, and adds them into lane-wise partial sums once per group; the lanes are summed at the
- * end, in order.
+ * FMAs (4 x 5 blocks, nine loads per 20 FMAs, where 32 vector registers hold them:
+ * {@link #WIDE}), and adds them into lane-wise partial sums once per group; the lanes are summed
+ * at the end, in order.
  *
  * <p>This is for the weight gradients the packed GEMM does badly: few output channels or im2col
  * rows against a long depth. LeNet's first convolution (20 x 25 outputs, depth 576 per image)
@@ -43,8 +44,8 @@ final class DotWeightGrad {
     Parallel.forRange(g.n(), 1, (from, to) -> {
       float[] acc = new float[wLen * L];
       float[] xs = new float[GROUP * ex.len()];
-      // an edge block's 3 x 3 sums, and the scalar tails of a block's nine pairs
-      float[] edge = new float[9 * L], tails = new float[9];
+      // an edge block's sums (up to 4 x 5 pairs), and the scalar tails of a block's pairs
+      float[] edge = new float[20 * L], tails = new float[20];
       for (int i0 = from; i0 < to; i0 += GROUP) {
         int gn = Math.min(GROUP, to - i0);
         for (int i = 0; i < gn; i++) ex.fill(x, (i0 + i) * g.imageIn(), xs, i * ex.len());
@@ -64,30 +65,47 @@ final class DotWeightGrad {
       for (int p = 0; p < wLen; p++) gw[p] += part[p];
   }
 
+  /**
+   * Whether blocks are 4 output channels x 5 im2col rows (20 accumulators, nine loads per 20
+   * FMAs) instead of 3 x 3: with 32 vector registers (16 lanes, AVX-512) they fit, and every pair
+   * is still its own chain in the same order, so the bits are the 3 x 3 blocks'. Not final so
+   * that a test can compare both in one JVM.
+   */
+  static boolean WIDE = L >= 16;
+
   /** Adds images [i0, i0 + gn) (expanded in xs) into the lane-wise sums acc[(o*ckk + q)*L + l]. */
   private static void group(ConvKernels.Geom g, ConvKernels.Expanded ex, float[] gy, int i0, int gn, float[] xs, float[] acc,
                             float[] t, float[] tails) {
     int oc = g.oc(), ckk = g.ckk(), ohw = g.ohw(), imageOut = g.imageOut(), len = ex.len();
     int[] rows = ex.rows();
-    for (int o = 0; o < oc; o += 3) {
-      int o1 = Math.min(o + 1, oc - 1), o2 = Math.min(o + 2, oc - 1);
-      int gb = i0 * imageOut;
-      for (int q = 0; q < ckk; q += 3) {
-        int q1 = Math.min(q + 1, ckk - 1), q2 = Math.min(q + 2, ckk - 1);
-        if (o + 2 < oc && q + 2 < ckk) {
-          block(gy, gb + o * ohw, gb + o1 * ohw, gb + o2 * ohw, imageOut, xs, rows[q], rows[q1], rows[q2], len, gn, ohw,
-              acc, (o * ckk + q) * L, ckk * L, tails);
-        } else {
-          // rows and columns past the edge: computed on clamped duplicates into a scratch tile, real pairs copied out
-          for (int r = 0; r < 3; r++) {
-            for (int s = 0; s < 3; s++) {
+    int ro = WIDE ? 4 : 3, rq = WIDE ? 5 : 3;
+    int gb = i0 * imageOut;
+    for (int o = 0; o < oc; o += ro) {
+      for (int q = 0; q < ckk; q += rq) {
+        boolean inside = o + ro <= oc && q + rq <= ckk;
+        // rows and columns past the edge: computed on clamped duplicates into a scratch tile, real pairs copied out
+        if (!inside) {
+          for (int r = 0; r < ro; r++) {
+            for (int s = 0; s < rq; s++) {
               int or = Math.min(o + r, oc - 1), qs = Math.min(q + s, ckk - 1);
-              System.arraycopy(acc, (or * ckk + qs) * L, t, (r * 3 + s) * L, L);
+              System.arraycopy(acc, (or * ckk + qs) * L, t, (r * rq + s) * L, L);
             }
           }
-          block(gy, gb + o * ohw, gb + o1 * ohw, gb + o2 * ohw, imageOut, xs, rows[q], rows[q1], rows[q2], len, gn, ohw, t, 0, 3 * L, tails);
-          for (int r = 0; r < 3 && o + r < oc; r++) {
-            for (int s = 0; s < 3 && q + s < ckk; s++) System.arraycopy(t, (r * 3 + s) * L, acc, ((o + r) * ckk + q + s) * L, L);
+        }
+        float[] dst = inside ? acc : t;
+        int ao = inside ? (o * ckk + q) * L : 0, rowStride = inside ? ckk * L : rq * L;
+        int g0 = gb + o * ohw, g1 = gb + Math.min(o + 1, oc - 1) * ohw, g2 = gb + Math.min(o + 2, oc - 1) * ohw;
+        int x0 = rows[q], x1 = rows[Math.min(q + 1, ckk - 1)], x2 = rows[Math.min(q + 2, ckk - 1)];
+        if (WIDE) {
+          int g3 = gb + Math.min(o + 3, oc - 1) * ohw;
+          int x3 = rows[Math.min(q + 3, ckk - 1)], x4 = rows[Math.min(q + 4, ckk - 1)];
+          block45(gy, g0, g1, g2, g3, imageOut, xs, x0, x1, x2, x3, x4, len, gn, ohw, dst, ao, rowStride, tails);
+        } else {
+          block(gy, g0, g1, g2, imageOut, xs, x0, x1, x2, len, gn, ohw, dst, ao, rowStride, tails);
+        }
+        if (!inside) {
+          for (int r = 0; r < ro && o + r < oc; r++) {
+            for (int s = 0; s < rq && q + s < ckk; s++) System.arraycopy(t, (r * rq + s) * L, acc, ((o + r) * ckk + q + s) * L, L);
           }
         }
       }
@@ -112,7 +130,7 @@ final class DotWeightGrad {
     int whole = ohw / L * L;
     for (int i = 0; i < gn; i++) {
       int gi = i * gStride, xi = i * xStride;
-      for (int j = 0; j != whole; j += L) {
+      for (int j = 0; j < whole; j += L) {
         FloatVector a0 = FloatVector.fromArray(FS, gy, g0 + gi + j);
         FloatVector a1 = FloatVector.fromArray(FS, gy, g1 + gi + j);
         FloatVector a2 = FloatVector.fromArray(FS, gy, g2 + gi + j);
@@ -129,7 +147,7 @@ final class DotWeightGrad {
         c12 = a1.fma(b, c12);
         c22 = a2.fma(b, c22);
       }
-      if (whole < ohw) tail(gy, g0 + gi, g1 + gi, g2 + gi, xs, x0 + xi, x1 + xi, x2 + xi, whole, ohw, tails);
+      if (whole < ohw) tailRows(gy, new int[] {g0 + gi, g1 + gi, g2 + gi}, xs, new int[] {x0 + xi, x1 + xi, x2 + xi}, whole, ohw, tails);
     }
     c00.intoArray(acc, ao);
     c01.intoArray(acc, ao + L);
@@ -140,24 +158,99 @@ final class DotWeightGrad {
     c20.intoArray(acc, a2o);
     c21.intoArray(acc, a2o + L);
     c22.intoArray(acc, a2o + 2 * L);
-    if (whole < ohw) {
-      for (int r = 0; r < 3; r++) {
-        for (int s = 0; s < 3; s++) {
-          acc[ao + r * rowStride + s * L] += tails[r * 3 + s];
-          tails[r * 3 + s] = 0f;
-        }
+    if (whole < ohw) addTails(acc, ao, rowStride, 3, 3, tails);
+  }
+
+  /** {@link #block} with 4 gy rows x 5 xs rows (20 accumulators), for 32-register machines ({@link #WIDE}). */
+  private static void block45(float[] gy, int g0, int g1, int g2, int g3, int gStride, float[] xs, int x0, int x1, int x2, int x3,
+                              int x4, int xStride, int gn, int ohw, float[] acc, int ao, int rowStride, float[] tails) {
+    int a1o = ao + rowStride, a2o = ao + 2 * rowStride, a3o = ao + 3 * rowStride;
+    FloatVector c00 = FloatVector.fromArray(FS, acc, ao), c01 = FloatVector.fromArray(FS, acc, ao + L), c02 = FloatVector.fromArray(FS, acc, ao + 2 * L);
+    FloatVector c03 = FloatVector.fromArray(FS, acc, ao + 3 * L), c04 = FloatVector.fromArray(FS, acc, ao + 4 * L);
+    FloatVector c10 = FloatVector.fromArray(FS, acc, a1o), c11 = FloatVector.fromArray(FS, acc, a1o + L), c12 = FloatVector.fromArray(FS, acc, a1o + 2 * L);
+    FloatVector c13 = FloatVector.fromArray(FS, acc, a1o + 3 * L), c14 = FloatVector.fromArray(FS, acc, a1o + 4 * L);
+    FloatVector c20 = FloatVector.fromArray(FS, acc, a2o), c21 = FloatVector.fromArray(FS, acc, a2o + L), c22 = FloatVector.fromArray(FS, acc, a2o + 2 * L);
+    FloatVector c23 = FloatVector.fromArray(FS, acc, a2o + 3 * L), c24 = FloatVector.fromArray(FS, acc, a2o + 4 * L);
+    FloatVector c30 = FloatVector.fromArray(FS, acc, a3o), c31 = FloatVector.fromArray(FS, acc, a3o + L), c32 = FloatVector.fromArray(FS, acc, a3o + 2 * L);
+    FloatVector c33 = FloatVector.fromArray(FS, acc, a3o + 3 * L), c34 = FloatVector.fromArray(FS, acc, a3o + 4 * L);
+    int whole = ohw / L * L;
+    for (int i = 0; i < gn; i++) {
+      int gi = i * gStride, xi = i * xStride;
+      for (int j = 0; j < whole; j += L) {
+        FloatVector a0 = FloatVector.fromArray(FS, gy, g0 + gi + j);
+        FloatVector a1 = FloatVector.fromArray(FS, gy, g1 + gi + j);
+        FloatVector a2 = FloatVector.fromArray(FS, gy, g2 + gi + j);
+        FloatVector a3 = FloatVector.fromArray(FS, gy, g3 + gi + j);
+        FloatVector b = FloatVector.fromArray(FS, xs, x0 + xi + j);
+        c00 = a0.fma(b, c00);
+        c10 = a1.fma(b, c10);
+        c20 = a2.fma(b, c20);
+        c30 = a3.fma(b, c30);
+        b = FloatVector.fromArray(FS, xs, x1 + xi + j);
+        c01 = a0.fma(b, c01);
+        c11 = a1.fma(b, c11);
+        c21 = a2.fma(b, c21);
+        c31 = a3.fma(b, c31);
+        b = FloatVector.fromArray(FS, xs, x2 + xi + j);
+        c02 = a0.fma(b, c02);
+        c12 = a1.fma(b, c12);
+        c22 = a2.fma(b, c22);
+        c32 = a3.fma(b, c32);
+        b = FloatVector.fromArray(FS, xs, x3 + xi + j);
+        c03 = a0.fma(b, c03);
+        c13 = a1.fma(b, c13);
+        c23 = a2.fma(b, c23);
+        c33 = a3.fma(b, c33);
+        b = FloatVector.fromArray(FS, xs, x4 + xi + j);
+        c04 = a0.fma(b, c04);
+        c14 = a1.fma(b, c14);
+        c24 = a2.fma(b, c24);
+        c34 = a3.fma(b, c34);
+      }
+      if (whole < ohw) {
+        tailRows(gy, new int[] {g0 + gi, g1 + gi, g2 + gi, g3 + gi}, xs, new int[] {x0 + xi, x1 + xi, x2 + xi, x3 + xi, x4 + xi}, whole, ohw, tails);
+      }
+    }
+    c00.intoArray(acc, ao);
+    c01.intoArray(acc, ao + L);
+    c02.intoArray(acc, ao + 2 * L);
+    c03.intoArray(acc, ao + 3 * L);
+    c04.intoArray(acc, ao + 4 * L);
+    c10.intoArray(acc, a1o);
+    c11.intoArray(acc, a1o + L);
+    c12.intoArray(acc, a1o + 2 * L);
+    c13.intoArray(acc, a1o + 3 * L);
+    c14.intoArray(acc, a1o + 4 * L);
+    c20.intoArray(acc, a2o);
+    c21.intoArray(acc, a2o + L);
+    c22.intoArray(acc, a2o + 2 * L);
+    c23.intoArray(acc, a2o + 3 * L);
+    c24.intoArray(acc, a2o + 4 * L);
+    c30.intoArray(acc, a3o);
+    c31.intoArray(acc, a3o + L);
+    c32.intoArray(acc, a3o + 2 * L);
+    c33.intoArray(acc, a3o + 3 * L);
+    c34.intoArray(acc, a3o + 4 * L);
+    if (whole < ohw) addTails(acc, ao, rowStride, 4, 5, tails);
+  }
+
+  /** Adds tails[r*cols + s] to lane 0 of accumulator (r, s) and clears it. */
+  private static void addTails(float[] acc, int ao, int rowStride, int rowsN, int cols, float[] tails) {
+    for (int r = 0; r < rowsN; r++) {
+      for (int s = 0; s < cols; s++) {
+        acc[ao + r * rowStride + s * L] += tails[r * cols + s];
+        tails[r * cols + s] = 0f;
       }
     }
   }
 
-  /** The scalar cells [from, to) of one image, summed into tails[r*3 + s]. */
-  private static void tail(float[] gy, int g0, int g1, int g2, float[] xs, int x0, int x1, int x2, int from, int to, float[] tails) {
-    int[] gs = {g0, g1, g2}, xsOff = {x0, x1, x2};
-    for (int r = 0; r < 3; r++) {
-      for (int s = 0; s < 3; s++) {
+  /** The scalar cells [from, to) of one image, summed into tails[r*xs.length + s] for gy row gs[r] and xs row xo[s]. */
+  private static void tailRows(float[] gy, int[] gs, float[] xs, int[] xo, int from, int to, float[] tails) {
+    for (int r = 0; r < gs.length; r++) {
+      for (int s = 0; s < xo.length; s++) {
         float t = 0f;
-        for (int j = from; j < to; j++) t += gy[gs[r] + j] * xs[xsOff[s] + j];
-        tails[r * 3 + s] += t;
+        for (int j = from; j < to; j++) t += gy[gs[r] + j] * xs[xo[s] + j];
+        tails[r * xo.length + s] += t;
       }
     }
   }

@@ -1,5 +1,6 @@
 package arcus.core.cpu;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -185,6 +186,29 @@ class ConvKernelsProperties {
     } finally {
       ConvKernels.dotWeight = before;
       ConvKernels.winograd = winograd;
+    }
+  }
+
+  /**
+   * The dot-product weight gradient's 4 x 5 blocks (32-register machines) and 3 x 3 blocks give
+   * the same bits: each (output channel, im2col row) pair is its own chain in the same order,
+   * whichever block it falls in, edge blocks and scalar tails included.
+   */
+  @Property(tries = 40)
+  void dotWeightBlockShapesAgreeBitForBit(@ForAll("stride1Batches") Shape s, @ForAll long seed) {
+    Random r = new Random(seed);
+    float[] x = GemmProperties.randomF(r, s.xLen()), gy = GemmProperties.randomF(r, s.yLen());
+    ConvKernels.Geom g = ConvKernels.Geom.of(s.n, s.c, s.h, s.w, s.oc, s.kh, s.kw, s.sH, s.sW, s.pH, s.pW, s.dH, s.dW);
+    boolean before = DotWeightGrad.WIDE;
+    try {
+      float[] narrow = new float[s.wLen()], wide = new float[s.wLen()];
+      DotWeightGrad.WIDE = false;
+      DotWeightGrad.backwardWeight(g, x, gy, narrow);
+      DotWeightGrad.WIDE = true;
+      DotWeightGrad.backwardWeight(g, x, gy, wide);
+      assertArrayEquals(narrow, wide);
+    } finally {
+      DotWeightGrad.WIDE = before;
     }
   }
 
