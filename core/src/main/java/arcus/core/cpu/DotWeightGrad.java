@@ -130,7 +130,7 @@ final class DotWeightGrad {
     int whole = ohw / L * L;
     for (int i = 0; i < gn; i++) {
       int gi = i * gStride, xi = i * xStride;
-      for (int j = 0; j < whole; j += L) {
+      for (int j = 0; j != whole; j += L) {
         FloatVector a0 = FloatVector.fromArray(FS, gy, g0 + gi + j);
         FloatVector a1 = FloatVector.fromArray(FS, gy, g1 + gi + j);
         FloatVector a2 = FloatVector.fromArray(FS, gy, g2 + gi + j);
@@ -161,7 +161,13 @@ final class DotWeightGrad {
     if (whole < ohw) addTails(acc, ao, rowStride, 3, 3, tails);
   }
 
-  /** {@link #block} with 4 gy rows x 5 xs rows (20 accumulators), for 32-register machines ({@link #WIDE}). */
+  /**
+   * {@link #block} with 4 gy rows x 5 xs rows (20 accumulators), for 32-register machines
+   * ({@link #WIDE}). Its inner loop is a counted one ({@code j < whole}): the 3 x 3 block's
+   * {@code !=} form (which kept C2 from unrolling it into spills with 16 registers) made LeNet's
+   * one-thread training step 2.6-3.3% slower here (in one JVM, the two forms switched between
+   * rounds, three runs on a Zen 5).
+   */
   private static void block45(float[] gy, int g0, int g1, int g2, int g3, int gStride, float[] xs, int x0, int x1, int x2, int x3,
                               int x4, int xStride, int gn, int ohw, float[] acc, int ao, int rowStride, float[] tails) {
     int a1o = ao + rowStride, a2o = ao + 2 * rowStride, a3o = ao + 3 * rowStride;
