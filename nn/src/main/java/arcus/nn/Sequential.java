@@ -95,9 +95,9 @@ public record Sequential(List<String> names, List<Layer> layers) implements Laye
             && layers.get(i + 1) instanceof BatchNorm bn && fuses(p, bn, y)) {
           // PReLU's rng split, then batch norm's (neither uses it; later layers' splits stay the same)
           if (rng != null) rng.split();
-          String bnName = names.get(++i);
-          name = bnName;
-          o = bn.trainAfterPrelu(params.sub(bnName), state.sub(bnName), y, params.sub(names.get(i - 1)).get("slope"));
+          String preluName = name;
+          name = names.get(++i);
+          o = bn.trainAfterPrelu(params.sub(name), state.sub(name), y, params.sub(preluName).get("slope"));
           if (rng != null) rng.split();
         } else {
           o = layers.get(i).apply(params.sub(name), state.sub(name), y, mode, rng == null ? null : rng.split());

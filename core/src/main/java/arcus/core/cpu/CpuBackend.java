@@ -404,6 +404,7 @@ public final class CpuBackend implements Backend, FusedKernels {
     NormKernels.preluBackward(hx.d(), n, c, s, ha.d(), hg.d(), dx, da);
     return new Storage[] {HostStorage.of(dx), HostStorage.of(da)};
   }
+
   @Override
   public Storage[] preluBatchNormTrain(Storage z, Shape zs, Storage alpha, Storage gamma, Storage beta, double eps) {
     HostStorage hz = host(z), ha = host(alpha), hg = host(gamma), hb = host(beta);
@@ -443,6 +444,7 @@ public final class CpuBackend implements Backend, FusedKernels {
     Storage[] pr = preluBackward(z, zs, alpha, bn[0]);
     return new Storage[] {pr[0], pr[1], bn[1], bn[2]};
   }
+
   @Override
   public Storage[] sgdMomentumStep(Storage p, Storage g, Storage buf, int n, double weightDecay, double momentum, double lr) {
     HostStorage hp = host(p), hg = host(g), hb = host(buf);

@@ -250,7 +250,7 @@ final class DotWeightGrad {
     }
   }
 
-  /** The scalar cells [from, to) of one image, summed into tails[r*xs.length + s] for gy row gs[r] and xs row xo[s]. */
+  /** The scalar cells [from, to) of one image, summed into tails[r*xo.length + s] for gy row gs[r] and xs row xo[s]. */
   private static void tailRows(float[] gy, int[] gs, float[] xs, int[] xo, int from, int to, float[] tails) {
     for (int r = 0; r < gs.length; r++) {
       for (int s = 0; s < xo.length; s++) {

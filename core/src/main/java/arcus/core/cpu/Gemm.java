@@ -124,8 +124,9 @@ final class Gemm {
    * lies, row p at {@code bOff + p·ldb}, never packed. For Winograd's 36 GEMMs per chunk, whose B
    * (the transformed tiles, 64 x 400) was packed only to be read once per 24-column panel: the
    * copy cost as much as a fifth of the kernel time at depth 64. Whole NR-wide panels are
-   * computed (a last one of at most two vectors' columns by the narrow kernels instead), so B's rows must be readable and C's writable up to column roundUp(n, NR); the
-   * extra columns of C get whatever B's extra cells make (the caller ignores them).
+   * computed (a last one of at most two vectors' columns by the narrow kernels instead), so B's
+   * rows must be readable and C's writable up to column roundUp(n, NR); the extra columns of C
+   * get whatever B's extra cells make (the caller ignores them).
    */
   static void sgemmDirectB(PackedA pa, int n, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
     int m = pa.m(), k = pa.k();

@@ -293,7 +293,6 @@ final class NormKernels {
     return r;
   }
 
-
   /** {@link #dotDevRun} with x = PReLU(z), slope pa, in the same order. */
   private static double dotDevPreluRun(float[] g, float[] x, int off, int len, float m, float pa) {
     int l = FS.length(), i = 0, upper = FS.loopBound(len);
