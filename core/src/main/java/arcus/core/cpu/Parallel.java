@@ -1,15 +1,17 @@
 package arcus.core.cpu;
 
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 /**
- * The thread pools CPU kernels split their work over. There is no process-wide setting to
+ * The worker threads CPU kernels split their work over. There is no process-wide setting to
  * change: a caller that wants N threads takes the {@link Executor} for N ({@link #executor}) and
  * runs its work inside it ({@link Executor#call}, {@link Executor#run}); kernels called from
- * that work, and from the pool's own workers, use that executor. Code that binds none uses the
+ * that work, and from the executor's own helper threads, use that executor. Code that binds none uses the
  * default executor, whose size comes from {@code -Darcus.threads=N} (default: all available
  * processors). So two trainings with different thread counts can run in one process, and a
  * command that asks for 1 thread changes nothing for anybody else.
@@ -21,14 +23,26 @@ public final class Parallel {
     void run(int from, int to);
   }
 
-  /** A fork-join pool of a fixed number of workers, shared by everyone who asks for that number. */
+  /**
+   * A fixed set of workers, shared by everyone who asks for that number: the calling thread plus
+   * {@code threads - 1} helper threads. A helper that has just finished a job waits for the next
+   * one spinning for {@link #SPIN_NANOS}, then parks: a training step calls a parallel kernel every
+   * few hundred microseconds, and a parked thread took 45–160 µs to wake on this project's 2-core
+   * machines (measured per call in a batch-50 step), which the caller spent on both halves alone.
+   */
   public static final class Executor {
     private final int threads;
-    private final ForkJoinPool pool;
+    private final Helper[] helpers;
+    /** The job helpers should join; null when none is open. */
+    private final AtomicReference<Job> posted = new AtomicReference<>();
 
     private Executor(int threads) {
       this.threads = threads;
-      this.pool = new ForkJoinPool(threads, p -> new Worker(p, this), null, false);
+      this.helpers = new Helper[threads - 1];
+      for (int i = 0; i < helpers.length; i++) {
+        helpers[i] = new Helper(this, "arcus-" + threads + "-worker-" + (i + 1));
+        helpers[i].start();
+      }
     }
 
     public int threads() {
@@ -45,19 +59,83 @@ public final class Parallel {
       ScopedValue.where(CURRENT, this).run(body);
     }
 
+    /** Offers {@code job} to the helpers, waking those that parked. A job posted over another leaves that one to its caller alone. */
+    private void post(Job job) {
+      posted.set(job);
+      for (Helper h : helpers) if (h.parked) LockSupport.unpark(h);
+    }
+
+    /** Withdraws {@code job} once it is done, so no helper keeps its data reachable. */
+    private void withdraw(Job job) {
+      posted.compareAndSet(job, null);
+    }
+
     @Override
     public String toString() {
       return "Parallel.Executor[" + threads + " thread(s)]";
     }
   }
 
-  /** A worker knows its executor, so kernels nested inside a parallel kernel stay on it. */
-  private static final class Worker extends ForkJoinWorkerThread {
-    final Executor owner;
+  /** How long an idle helper spins before it parks: {@code -Darcus.spin.us} (default 250; 0 parks at once). */
+  static final long SPIN_NANOS = spinNanos();
 
-    Worker(ForkJoinPool pool, Executor owner) {
-      super(null, pool, true);
+  private static long spinNanos() {
+    String p = System.getProperty("arcus.spin.us", "250").trim();
+    try {
+      long us = Long.parseLong(p);
+      if (us < 0) throw new NumberFormatException();
+      return us * 1000;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("-Darcus.spin.us must be a whole number of microseconds >= 0, got '" + p + "'");
+    }
+  }
+
+  /** A helper knows its executor, so kernels nested inside a parallel kernel stay on it (and run inline). */
+  private static final class Helper extends Thread {
+    final Executor owner;
+    volatile boolean parked;
+
+    Helper(Executor owner, String name) {
+      super(name);
       this.owner = owner;
+      setDaemon(true);
+    }
+
+    @Override
+    public void run() {
+      IN_CHUNK.get()[0] = true;
+      long lastId = -1, idleSince = System.nanoTime();
+      while (true) {
+        long id = runPosted(lastId);
+        if (id != lastId) {
+          lastId = id;
+          idleSince = System.nanoTime();
+        } else if (System.nanoTime() - idleSince < SPIN_NANOS) {
+          Thread.onSpinWait();
+        } else {
+          parked = true;
+          if (postedId(lastId) == lastId) LockSupport.park(this);
+          parked = false;
+          idleSince = System.nanoTime();
+        }
+      }
+    }
+
+    /**
+     * Claims chunks of the posted job unless it is the one last run; returns the id of the job run,
+     * or {@code lastId}. The job is only ever referenced from this frame, so an idle helper keeps
+     * no finished job's data reachable.
+     */
+    private long runPosted(long lastId) {
+      Job j = owner.posted.get();
+      if (j == null || j.id == lastId) return lastId;
+      j.claimAll();
+      return j.id;
+    }
+
+    private long postedId(long lastId) {
+      Job j = owner.posted.get();
+      return j == null ? lastId : j.id;
     }
   }
 
@@ -94,7 +172,7 @@ public final class Parallel {
 
   /** The executor kernels called from here run on: this worker's, the bound one, or the default. */
   public static Executor current() {
-    if (Thread.currentThread() instanceof Worker w) return w.owner;
+    if (Thread.currentThread() instanceof Helper h) return h.owner;
     return CURRENT.isBound() ? CURRENT.get() : defaultExecutor();
   }
 
@@ -108,20 +186,20 @@ public final class Parallel {
 
   /**
    * Runs {@code body} over [0, n) split into at most {@code threads()} chunks (each at least
-   * {@code grain} long). Runs inline when there is one chunk or when already inside the pool.
+   * {@code grain} long). Runs inline when there is one chunk or when already inside a chunk.
    *
-   * <p>The calling thread works too: it hands one claim loop per other chunk to the pool and
-   * then claims chunks itself, in order, until none is left, and waits (spinning, then parked until
-   * the last chunk's thread wakes it) for the chunks workers claimed. Handing the whole range to the pool and blocking, as
-   * {@code ForkJoinPool.invoke} does, cost ~20 µs per call here, and when the second worker woke
-   * late the first ran both halves: 256³ sgemm on 2 threads read 309–496 µs against 201 µs for
-   * half of it on one. Chunk boundaries depend on n, grain and the thread count only, never on
-   * which thread runs a chunk, so results stay the same bits.
+   * <p>The calling thread works too: it posts the job to the executor's helpers and then claims
+   * chunks itself, in order, until none is left, and waits (spinning, then parked until the last
+   * chunk's thread wakes it) for the chunks helpers claimed. Handing the whole range to a pool and
+   * blocking, as {@code ForkJoinPool.invoke} does, cost ~20 µs per call here, and when the second
+   * worker woke late the first ran both halves: 256³ sgemm on 2 threads read 309–496 µs against
+   * 201 µs for half of it on one. Chunk boundaries depend on n, grain and the thread count only,
+   * never on which thread runs a chunk, so results stay the same bits.
    */
   public static void forRange(int n, int grain, RangeBody body) {
     if (n <= 0) return;
     boolean[] inChunk = IN_CHUNK.get();
-    boolean inWorker = inChunk[0] || Thread.currentThread() instanceof Worker;
+    boolean inWorker = inChunk[0];
     Executor ex = current();
     int chunks = Math.min(ex.threads, Math.max(1, n / Math.max(1, grain)));
     if (chunks <= 1 || inWorker) {
@@ -129,22 +207,29 @@ public final class Parallel {
       return;
     }
     Job job = new Job(body, n, chunks);
-    for (int i = 1; i < chunks; i++) ex.pool.execute(job::claimAll);
+    ex.post(job);
     inChunk[0] = true;
     try {
       job.claimAll();
     } finally {
       inChunk[0] = false;
     }
-    job.await();
+    try {
+      job.await();
+    } finally {
+      ex.withdraw(job);
+    }
   }
 
   /** One forRange call: chunks claimed in order by whoever comes, and counted when done. */
   private static final class Job {
+    private static final AtomicLong IDS = new AtomicLong();
+    /** Tells helpers one job from the next without holding on to the one they ran. */
+    final long id = IDS.getAndIncrement();
     private final RangeBody body;
     private final int n, chunks;
-    private final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-    private final java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger next = new AtomicInteger();
+    private final AtomicInteger done = new AtomicInteger();
     private volatile Throwable failure;
     /** The calling thread, woken by whoever finishes the last chunk. */
     private final Thread waiter = Thread.currentThread();
@@ -165,7 +250,7 @@ public final class Parallel {
             else if (failure != t) failure.addSuppressed(t);
           }
         } finally {
-          if (done.incrementAndGet() == chunks) java.util.concurrent.locks.LockSupport.unpark(waiter);
+          if (done.incrementAndGet() == chunks) LockSupport.unpark(waiter);
         }
       }
     }
@@ -174,7 +259,7 @@ public final class Parallel {
     void await() {
       for (int spins = 0; done.get() < chunks; spins++) {
         if (spins < 10_000) Thread.onSpinWait();
-        else java.util.concurrent.locks.LockSupport.park(this);
+        else LockSupport.park(this);
       }
       Throwable t = failure;
       if (t instanceof RuntimeException r) throw r;

@@ -55,6 +55,52 @@ class ParallelTest {
   }
 
   @Test
+  void everyChunkRunsOnceWhenTwoCallersShareAnExecutor() throws Exception {
+    // helpers take whichever job was posted last; a job posted over is finished by its own caller
+    int calls = 2000, n = 12;
+    AtomicReference<Throwable> failed = new AtomicReference<>();
+    Runnable caller = () -> Parallel.executor(2).run(() -> {
+      for (int k = 0; k < calls; k++) {
+        java.util.concurrent.atomic.AtomicIntegerArray hits = new java.util.concurrent.atomic.AtomicIntegerArray(n);
+        Parallel.forRange(n, 1, (from, to) -> {
+          for (int i = from; i < to; i++) hits.incrementAndGet(i);
+        });
+        for (int i = 0; i < n; i++) if (hits.get(i) != 1) failed.compareAndSet(null, new AssertionError("call " + k + ": index " + i + " ran " + hits.get(i) + " times"));
+      }
+    });
+    Thread ta = Thread.ofPlatform().start(caller), tb = Thread.ofPlatform().start(caller);
+    ta.join();
+    tb.join();
+    if (failed.get() != null) throw new AssertionError(failed.get().getMessage());
+  }
+
+  @Test
+  void aChunkThatFailsFailsTheCall() {
+    var e = assertThrows(IllegalStateException.class, () -> Parallel.executor(2).run(() -> Parallel.forRange(2, 1, (from, to) -> {
+      if (from == 1) throw new IllegalStateException("chunk 1 failed");
+    })));
+    assertEquals("chunk 1 failed", e.getMessage());
+    // and the executor still works afterwards
+    int[] sum = new int[2];
+    Parallel.executor(2).run(() -> Parallel.forRange(2, 1, (from, to) -> sum[from] = 1));
+    assertEquals(2, sum[0] + sum[1]);
+  }
+
+  @Test
+  void idleHelpersParkInsteadOfSpinning() throws Exception {
+    Parallel.executor(2).run(() -> Parallel.forRange(2, 1, (from, to) -> {}));
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    Thread helper = null;
+    while (System.nanoTime() < deadline) {
+      helper = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("arcus-2-worker-1")).findFirst().orElse(null);
+      if (helper != null && helper.getState() == Thread.State.WAITING) break;
+      Thread.sleep(10);
+    }
+    assertEquals(Thread.State.WAITING, helper == null ? null : helper.getState(), "a helper left idle parks after its spin");
+    assertEquals(true, helper.isDaemon(), "helpers never keep the JVM alive");
+  }
+
+  @Test
   void aThreadCountBelowOneIsRefused() {
     var e = assertThrows(IllegalArgumentException.class, () -> Parallel.executor(0));
     assertEquals("thread count must be >= 1, got 0", e.getMessage());
