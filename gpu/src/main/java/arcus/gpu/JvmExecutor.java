@@ -5,7 +5,7 @@ import arcus.core.cpu.Parallel;
 /**
  * Runs kernels on the JVM over the arena's host arrays (which stand in for device memory and
  * grow as needed up to the arena limit): the outer {@code @Parallel} loop of each launch is split
- * into contiguous chunks over the shared {@link Parallel} fork-join pool (the one the CPU backend
+ * into contiguous chunks over the shared {@link Parallel} worker threads (the ones the CPU backend
  * uses), each chunk running the kernel with a copy of the meta array whose {@code [0]} and
  * {@code [1]} say which items. Uploads and downloads are array copies, counted like a device's.
  * {@code --backend jvm-kernels} uses it, and so do the default-build tests; it is never a silent

@@ -27,7 +27,7 @@ public final class Parallel {
    * A fixed set of workers, shared by everyone who asks for that number: the calling thread plus
    * {@code threads - 1} helper threads. A helper that has just finished a job waits for the next
    * one spinning for {@link #SPIN_NANOS}, then parks: a training step calls a parallel kernel every
-   * few hundred microseconds, and a parked thread took 45–160 µs to wake on this project's 2-core
+   * few hundred microseconds, and a parked thread took 46–159 µs to wake on this project's 2-core
    * machines (measured per call in a batch-50 step), which the caller spent on both halves alone.
    */
   public static final class Executor {
