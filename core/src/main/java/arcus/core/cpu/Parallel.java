@@ -26,7 +26,7 @@ public final class Parallel {
   /**
    * A fixed set of workers, shared by everyone who asks for that number: the calling thread plus
    * {@code threads - 1} helper threads. A helper that has just finished a job waits for the next
-   * one spinning for {@link #SPIN_NANOS}, then parks: a training step calls a parallel kernel every
+   * one spinning for {@link #spinNanos}, then parks: a training step calls a parallel kernel every
    * few hundred microseconds, and a parked thread took 46–159 µs to wake on this project's 2-core
    * machines (measured per call in a batch-50 step), which the caller spent on both halves alone.
    */
@@ -76,11 +76,17 @@ public final class Parallel {
     }
   }
 
-  /** How long an idle helper spins before it parks: {@code -Darcus.spin.us} (default 250; 0 parks at once). */
-  static final long SPIN_NANOS = spinNanos();
+  /**
+   * How long an idle helper spins before it parks: {@code -Darcus.spin.us} (default 2000; 0 parks
+   * at once). With 250 µs a helper joined a batch-50 step's parallel calls 13–56 µs late on
+   * average (it had parked before many of them: the gaps around a collection or a serial stretch
+   * are longer), with 2 ms 4–7 µs. Not final so that a measurement can compare two values in one
+   * JVM.
+   */
+  static volatile long spinNanos = spinNanos();
 
   private static long spinNanos() {
-    String p = System.getProperty("arcus.spin.us", "250").trim();
+    String p = System.getProperty("arcus.spin.us", "2000").trim();
     try {
       long us = Long.parseLong(p);
       if (us < 0) throw new NumberFormatException();
@@ -110,7 +116,7 @@ public final class Parallel {
         if (id != lastId) {
           lastId = id;
           idleSince = System.nanoTime();
-        } else if (System.nanoTime() - idleSince < SPIN_NANOS) {
+        } else if (System.nanoTime() - idleSince < spinNanos) {
           Thread.onSpinWait();
         } else {
           parked = true;
