@@ -83,9 +83,9 @@ public final class Parallel {
    * are longer), with 2 ms 4–7 µs. Not final so that a measurement can compare two values in one
    * JVM.
    */
-  static volatile long spinNanos = spinNanos();
+  static volatile long spinNanos = spinNanosProperty();
 
-  private static long spinNanos() {
+  private static long spinNanosProperty() {
     String p = System.getProperty("arcus.spin.us", "2000").trim();
     try {
       long us = Long.parseLong(p);
@@ -187,7 +187,7 @@ public final class Parallel {
     return current().threads;
   }
 
-  /** Set while the calling thread runs a chunk of its own {@link #forRange}: kernels nested in it run inline, as in a worker. */
+  /** Set while the calling thread runs a chunk of its own {@link #forRange}, and for good in a helper: kernels nested in a chunk run inline. */
   private static final ThreadLocal<boolean[]> IN_CHUNK = ThreadLocal.withInitial(() -> new boolean[1]);
 
   /**
@@ -205,10 +205,9 @@ public final class Parallel {
   public static void forRange(int n, int grain, RangeBody body) {
     if (n <= 0) return;
     boolean[] inChunk = IN_CHUNK.get();
-    boolean inWorker = inChunk[0];
     Executor ex = current();
     int chunks = Math.min(ex.threads, Math.max(1, n / Math.max(1, grain)));
-    if (chunks <= 1 || inWorker) {
+    if (chunks <= 1 || inChunk[0]) {
       body.run(0, n);
       return;
     }

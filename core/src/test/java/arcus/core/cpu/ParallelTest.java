@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -61,7 +62,7 @@ class ParallelTest {
     AtomicReference<Throwable> failed = new AtomicReference<>();
     Runnable caller = () -> Parallel.executor(2).run(() -> {
       for (int k = 0; k < calls; k++) {
-        java.util.concurrent.atomic.AtomicIntegerArray hits = new java.util.concurrent.atomic.AtomicIntegerArray(n);
+        AtomicIntegerArray hits = new AtomicIntegerArray(n);
         Parallel.forRange(n, 1, (from, to) -> {
           for (int i = from; i < to; i++) hits.incrementAndGet(i);
         });
@@ -88,16 +89,22 @@ class ParallelTest {
 
   @Test
   void idleHelpersParkInsteadOfSpinning() throws Exception {
-    Parallel.executor(2).run(() -> Parallel.forRange(2, 1, (from, to) -> {}));
-    long deadline = System.nanoTime() + 5_000_000_000L;
-    Thread helper = null;
-    while (System.nanoTime() < deadline) {
-      helper = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("arcus-2-worker-1")).findFirst().orElse(null);
-      if (helper != null && helper.getState() == Thread.State.WAITING) break;
-      Thread.sleep(10);
+    // no spin, so the helper parks as soon as its job is done; polled a bounded number of times,
+    // no clock involved
+    long spin = Parallel.spinNanos;
+    Parallel.spinNanos = 0;
+    try {
+      Parallel.executor(2).run(() -> Parallel.forRange(2, 1, (from, to) -> {}));
+      Thread helper = null;
+      for (int poll = 0; poll < 1000 && (helper == null || helper.getState() != Thread.State.WAITING); poll++) {
+        Thread.sleep(5);
+        helper = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("arcus-2-worker-1")).findFirst().orElse(null);
+      }
+      assertEquals(Thread.State.WAITING, helper == null ? null : helper.getState(), "a helper left idle parks after its spin");
+      assertEquals(true, helper.isDaemon(), "helpers never keep the JVM alive");
+    } finally {
+      Parallel.spinNanos = spin;
     }
-    assertEquals(Thread.State.WAITING, helper == null ? null : helper.getState(), "a helper left idle parks after its spin");
-    assertEquals(true, helper.isDaemon(), "helpers never keep the JVM alive");
   }
 
   @Test
