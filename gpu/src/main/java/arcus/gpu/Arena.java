@@ -52,9 +52,13 @@ final class Arena {
    * followed by {@link #ALIGN} guard elements holding a sentinel that a launch must leave as it
    * found them ({@link #checkGuard}), and a block is filled with NaN (int32: MIN_VALUE) when it is
    * freed, so a write past a block's end is caught at the launch that did it and a read of a freed
-   * block gives NaN, not plausible numbers.
+   * block gives NaN, not plausible numbers. It also keeps every block in use ({@link #inUse}) and
+   * fails at once when the allocator hands out a block overlapping one of them, or frees a block
+   * it did not hand out.
    */
   private final boolean checking;
+  /** In the checking mode: the blocks in use of each kind, start → elements reserved. */
+  private final java.util.List<TreeMap<Integer, Integer>> inUse = java.util.List.of(new TreeMap<>(), new TreeMap<>(), new TreeMap<>());
   private static final int GUARD_F32 = 0x7fa0dead;
   private static final long GUARD_F64 = 0x7ff4dead0000deadL;
   private static final int GUARD_I32 = 0x7eadbeef;
@@ -113,7 +117,10 @@ final class Arena {
   synchronized int allocate(int kind, int n) {
     if (n == 0) return 0;
     int off = reserve(kind, reserved(n));
-    if (checking) guard(kind, off, n);
+    if (checking) {
+      taken(kind, off, reserved(n));
+      guard(kind, off, n);
+    }
     return off;
   }
 
@@ -146,6 +153,7 @@ final class Arena {
 
   synchronized void free(int kind, int offset, int n) {
     if (n <= 0) return;
+    if (checking) returned(kind, offset, reserved(n));
     alloc[kind].free(offset, reserved(n));
     if (checking) poison(kind, offset, reserved(n));
   }
@@ -231,9 +239,27 @@ final class Arena {
 
   private void release(Block b) {
     if (live.remove(b)) {
+      if (checking) returned(b.kind, b.offset, reserved(b.size));
       alloc[b.kind].free(b.offset, reserved(b.size));
       if (checking) poison(b.kind, b.offset, reserved(b.size));
     }
+  }
+
+  /** Checking mode: records a block handed out, failing if it overlaps a block in use (an allocator defect). */
+  private void taken(int kind, int off, int n) {
+    TreeMap<Integer, Integer> blocks = inUse.get(kind);
+    var below = blocks.floorEntry(off + n - 1);
+    if (below != null && below.getKey() + below.getValue() > off)
+      throw new IllegalStateException("arena defect: the " + NAMES[kind] + " block [" + off + ", " + (off + n) + ") handed out overlaps the block in use ["
+          + below.getKey() + ", " + (below.getKey() + below.getValue()) + ")");
+    blocks.put(off, n);
+  }
+
+  /** Checking mode: records a block given back, failing unless exactly that block was in use. */
+  private void returned(int kind, int off, int n) {
+    Integer had = inUse.get(kind).remove(off);
+    if (had == null || had != n)
+      throw new IllegalStateException("arena defect: the " + NAMES[kind] + " block [" + off + ", " + (off + n) + ") given back was " + (had == null ? "not in use" : "in use with " + had + " elements"));
   }
 
   private void poison(int kind, int offset, int n) {
@@ -285,11 +311,16 @@ final class Arena {
       int size = round(n);
       if (size >= capacity / 32) {
         for (Map.Entry<Integer, Integer> e : free.descendingMap().entrySet()) {
-          if (e.getValue() >= size) {
-            int rest = e.getValue() - size;
-            if (rest > 0) free.put(e.getKey(), rest);
-            else free.remove(e.getKey());
-            return took(e.getKey() + rest, size);
+          // read the entry before changing the map: removing a TreeMap entry with two children
+          // refills that entry object with its successor's key and value, so e.getKey() after
+          // free.remove would name the next block up (an exact fit then got a block overlapping
+          // a live one: the JVM executor's wrong training steps, docs/gpu.md)
+          int off = e.getKey(), have = e.getValue();
+          if (have >= size) {
+            int rest = have - size;
+            if (rest > 0) free.put(off, rest);
+            else free.remove(off);
+            return took(off + rest, size);
           }
         }
         return -1;
