@@ -21,9 +21,9 @@ class NetworkOnJvmKernelsTest {
    * Device blocks are freed when their storage becomes unreachable, so a collection at the wrong
    * moment must never free a block a launch still uses: the same step 20 times while another
    * thread asks for a collection every 2 ms (the tests run with freed blocks filled with NaN, so a
-   * use after free shows as NaN or a wrong number). A stress reproduction of the defect described
-   * in docs/gpu.md, about 2 minutes; run it with {@code ARCUS_STRESS=1 ./bin/test -pl gpu
-   * -Dtest=NetworkOnJvmKernelsTest}.
+   * use after free shows as NaN or a wrong number). It reproduced, now and then, the overlapping
+   * blocks the arena gave out until 2026-11-28 (docs/gpu.md); about 1.5 minutes, so on demand:
+   * {@code ARCUS_STRESS=1 ./bin/test -pl gpu -Dtest=NetworkOnJvmKernelsTest}.
    */
   @Test
   @EnabledIfEnvironmentVariable(named = "ARCUS_STRESS", matches = "1")
