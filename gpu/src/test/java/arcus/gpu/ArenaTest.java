@@ -177,24 +177,9 @@ class ArenaTest {
   }
 
   private static void sameSizesComeBack(int seed) {
-    Arena a = withIntArenaMB(8, true);
     java.util.Random rnd = new java.util.Random(seed);
     int[] sizes = {64, 576, 3_000, 12_544, 50_176, 150_528};
-    java.util.TreeMap<Integer, Integer> live = new java.util.TreeMap<>();
-    for (int step = 0; step < 20_000; step++) {
-      if (!live.isEmpty() && (rnd.nextInt(100) < 45 || a.used(Arena.I32) > 700_000)) {
-        Integer key = live.ceilingKey(rnd.nextInt(live.lastKey() + 1));
-        if (key == null) key = live.firstKey();
-        a.free(Arena.I32, key, live.remove(key));
-        continue;
-      }
-      int n = sizes[rnd.nextInt(sizes.length)];
-      int off = a.allocate(Arena.I32, n);
-      assertTrue(off >= 0 && off + n <= a.capacity(Arena.I32), "seed " + seed + ", step " + step + ": block [" + off + ", " + (off + n) + ") outside the arena of " + a.capacity(Arena.I32));
-      var lower = live.floorEntry(off + n - 1);
-      assertTrue(lower == null || lower.getKey() + lower.getValue() <= off, "seed " + seed + ", step " + step + ": block [" + off + ", " + (off + n) + ") overlaps the live block at " + (lower == null ? -1 : lower.getKey()));
-      live.put(off, n);
-    }
+    allocateAndFreeAtRandom(withIntArenaMB(8, true), rnd, () -> sizes[rnd.nextInt(sizes.length)], 700_000, "seed " + seed);
   }
 
   /**
@@ -204,25 +189,34 @@ class ArenaTest {
    */
   @Test
   void liveBlocksNeverOverlapUnderRandomAllocationAndFreeing() {
-    Arena a = withIntArenaMB(4, true);
     java.util.Random rnd = new java.util.Random(42);
+    allocateAndFreeAtRandom(withIntArenaMB(4, true), rnd, () -> rnd.nextInt(10) == 0 ? 20_000 + rnd.nextInt(60_000) : 1 + rnd.nextInt(3_000), 600_000, "seed 42");
+  }
+
+  /**
+   * 20,000 random steps on {@code a}'s int32 arena: free a random live block (always when more
+   * than {@code usedLimit} elements are in use) or allocate one of {@code size} elements, which
+   * must lie inside the arena and overlap no live block; the count in use must match the live blocks.
+   */
+  private static void allocateAndFreeAtRandom(Arena a, java.util.Random rnd, java.util.function.IntSupplier size, long usedLimit, String run) {
     java.util.TreeMap<Integer, Integer> live = new java.util.TreeMap<>();
     for (int step = 0; step < 20_000; step++) {
-      if (!live.isEmpty() && (rnd.nextInt(100) < 45 || a.used(Arena.I32) > 600_000)) {
+      if (!live.isEmpty() && (rnd.nextInt(100) < 45 || a.used(Arena.I32) > usedLimit)) {
         Integer key = live.ceilingKey(rnd.nextInt(live.lastKey() + 1));
         if (key == null) key = live.firstKey();
         a.free(Arena.I32, key, live.remove(key));
         continue;
       }
-      int n = rnd.nextInt(10) == 0 ? 20_000 + rnd.nextInt(60_000) : 1 + rnd.nextInt(3_000);
+      int n = size.getAsInt();
       int off = a.allocate(Arena.I32, n);
-      assertTrue(off >= 0 && off + n <= a.capacity(Arena.I32), "block [" + off + ", " + (off + n) + ") outside the arena of " + a.capacity(Arena.I32));
+      String where = run + ", step " + step + ": block [" + off + ", " + (off + n) + ")";
+      assertTrue(off >= 0 && off + n <= a.capacity(Arena.I32), where + " outside the arena of " + a.capacity(Arena.I32));
       var below = live.floorEntry(off + n - 1);
-      assertTrue(below == null || below.getKey() + below.getValue() <= off, "step " + step + ": block [" + off + ", " + (off + n) + ") overlaps the live block at " + (below == null ? -1 : below.getKey()));
+      assertTrue(below == null || below.getKey() + below.getValue() <= off, where + " overlaps the live block at " + (below == null ? -1 : below.getKey()));
       live.put(off, n);
       long want = 0;
-      for (int size : live.values()) want += (size + Arena.ALIGN - 1) / Arena.ALIGN * Arena.ALIGN;
-      assertEquals(want, a.used(Arena.I32), "elements in use after step " + step);
+      for (int used : live.values()) want += (used + Arena.ALIGN - 1) / Arena.ALIGN * Arena.ALIGN;
+      assertEquals(want, a.used(Arena.I32), "elements in use after " + run + ", step " + step);
     }
   }
 
