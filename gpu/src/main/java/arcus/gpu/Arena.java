@@ -3,6 +3,7 @@ package arcus.gpu;
 import java.lang.ref.PhantomReference;
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -58,7 +59,7 @@ final class Arena {
    */
   private final boolean checking;
   /** In the checking mode: the blocks in use of each kind, start → elements reserved. */
-  private final java.util.List<TreeMap<Integer, Integer>> inUse = java.util.List.of(new TreeMap<>(), new TreeMap<>(), new TreeMap<>());
+  private final List<TreeMap<Integer, Integer>> inUse = List.of(new TreeMap<>(), new TreeMap<>(), new TreeMap<>());
   private static final int GUARD_F32 = 0x7fa0dead;
   private static final long GUARD_F64 = 0x7ff4dead0000deadL;
   private static final int GUARD_I32 = 0x7eadbeef;
@@ -116,9 +117,9 @@ final class Arena {
   /** A block freed only by {@link #free}. */
   synchronized int allocate(int kind, int n) {
     if (n == 0) return 0;
-    int off = reserve(kind, reserved(n));
+    int r = reserved(n), off = reserve(kind, r);
     if (checking) {
-      taken(kind, off, reserved(n));
+      taken(kind, off, r);
       guard(kind, off, n);
     }
     return off;
@@ -152,10 +153,14 @@ final class Arena {
   }
 
   synchronized void free(int kind, int offset, int n) {
-    if (n <= 0) return;
-    if (checking) returned(kind, offset, reserved(n));
-    alloc[kind].free(offset, reserved(n));
-    if (checking) poison(kind, offset, reserved(n));
+    if (n > 0) giveBack(kind, offset, reserved(n));
+  }
+
+  /** Returns the {@code r} reserved elements at {@code offset} to the free list (checked and poisoned in the checking mode). */
+  private void giveBack(int kind, int offset, int r) {
+    if (checking) returned(kind, offset, r);
+    alloc[kind].free(offset, r);
+    if (checking) poison(kind, offset, r);
   }
 
   /** Whether blocks carry guards ({@link #checkGuard} is worth calling). */
@@ -238,11 +243,7 @@ final class Arena {
   }
 
   private void release(Block b) {
-    if (live.remove(b)) {
-      if (checking) returned(b.kind, b.offset, reserved(b.size));
-      alloc[b.kind].free(b.offset, reserved(b.size));
-      if (checking) poison(b.kind, b.offset, reserved(b.size));
-    }
+    if (live.remove(b)) giveBack(b.kind, b.offset, reserved(b.size));
   }
 
   /** Checking mode: records a block handed out, failing if it overlaps a block in use (an allocator defect). */
