@@ -600,6 +600,12 @@ final class ConvKernels {
   }
 
   private static final jdk.incubator.vector.VectorSpecies<Float> FS = Species.FLOAT;
+  /**
+   * Eight lanes for the last eight or more cells of a run when {@link #FS} is wider (AVX-512):
+   * LeNet's second convolution moves rows of 8 cells (and its first rows of 24), which with
+   * 16-lane vectors fell wholly or partly to the scalar tail. Null when FS has eight lanes or fewer.
+   */
+  private static final jdk.incubator.vector.VectorSpecies<Float> HALF = FS.length() > 8 ? jdk.incubator.vector.FloatVector.SPECIES_256 : null;
 
   /**
    * dst[d..d+len) += src[s..s+len), in vectors then the tail: one addition per element, as in the
@@ -612,6 +618,10 @@ final class ConvKernels {
     for (; i <= len - step; i += step) {
       jdk.incubator.vector.FloatVector.fromArray(FS, dst, d + i).add(jdk.incubator.vector.FloatVector.fromArray(FS, src, s + i)).intoArray(dst, d + i);
     }
+    if (HALF != null && len - i >= 8) {
+      jdk.incubator.vector.FloatVector.fromArray(HALF, dst, d + i).add(jdk.incubator.vector.FloatVector.fromArray(HALF, src, s + i)).intoArray(dst, d + i);
+      i += 8;
+    }
     for (; i < len; i++) dst[d + i] += src[s + i];
   }
 
@@ -623,6 +633,10 @@ final class ConvKernels {
   private static void copy(float[] src, int s, float[] dst, int d, int len) {
     int i = 0, step = FS.length();
     for (; i <= len - step; i += step) jdk.incubator.vector.FloatVector.fromArray(FS, src, s + i).intoArray(dst, d + i);
+    if (HALF != null && len - i >= 8) {
+      jdk.incubator.vector.FloatVector.fromArray(HALF, src, s + i).intoArray(dst, d + i);
+      i += 8;
+    }
     for (; i < len; i++) dst[d + i] = src[s + i];
   }
 
