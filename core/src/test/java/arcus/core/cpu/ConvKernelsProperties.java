@@ -212,6 +212,40 @@ class ConvKernelsProperties {
     }
   }
 
+  /**
+   * The bias added image by image inside the forward convolution gives the bits of the
+   * convolution followed by one pass adding the bias over the whole batch, on every path (the
+   * expanded image alone and in groups, the shifted view, im2col, pointwise, Winograd).
+   */
+  @Property(tries = 80)
+  void theBiasAddedImageByImageEqualsASeparatePass(@ForAll("stride1Batches") Shape t, @ForAll boolean anyStride, @ForAll long seed) {
+    Random r = new Random(seed);
+    Shape s = anyStride ? new Shape(t.n, t.c, t.h, t.w, t.oc, t.kh, t.kw, 1 + r.nextInt(2), 1 + r.nextInt(2), t.pH, t.pW, t.dH, t.dW) : t;
+    if (s.oh() <= 0 || s.ow() <= 0) return;
+    float[] x = GemmProperties.randomF(r, s.xLen()), wt = GemmProperties.randomF(r, s.wLen()), bias = GemmProperties.randomF(r, s.oc);
+    ConvKernels.Algorithm winograd = ConvKernels.winograd;
+    try {
+      for (ConvKernels.Algorithm a : new ConvKernels.Algorithm[] {ConvKernels.Algorithm.OFF, ConvKernels.Algorithm.ON}) {
+        ConvKernels.winograd = a;
+        float[] fused = GemmProperties.randomF(r, s.yLen()), separate = new float[s.yLen()];
+        ConvKernels.conv2dForward(x, s.n, s.c, s.h, s.w, wt, s.oc, s.kh, s.kw, s.sH, s.sW, s.pH, s.pW, s.dH, s.dW, bias, fused);
+        ConvKernels.conv2dForward(x, s.n, s.c, s.h, s.w, wt, s.oc, s.kh, s.kw, s.sH, s.sW, s.pH, s.pW, s.dH, s.dW, separate);
+        NormKernels.addChannelBias(separate, s.n, s.oc, s.oh() * s.ow(), bias);
+        assertArrayEquals(separate, fused, s + " winograd " + a);
+      }
+    } finally {
+      ConvKernels.winograd = winograd;
+    }
+  }
+
+  @Example
+  void aBiasOfTheWrongLengthIsRefused() {
+    float[] x = new float[2 * 3 * 5 * 5], wt = new float[4 * 3 * 9], y = new float[2 * 4 * 3 * 3];
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> ConvKernels.conv2dForward(x, 2, 3, 5, 5, wt, 4, 3, 3, 1, 1, 0, 0, 1, 1, new float[3], y));
+    assertTrue(e.getMessage().contains("3 values for 4 output channels"), e.getMessage());
+  }
+
   @Example
   void lenetsLayersTakeTheExpandedImageAndTheDotProducts() {
     ConvKernels.Geom conv1 = ConvKernels.Geom.of(256, 1, 28, 28, 20, 5, 5, 1, 1, 0, 0, 1, 1);
