@@ -175,9 +175,17 @@ final class PoolKernels {
   private static final VectorShuffle<Float> HALF_LOW = P2.merge[0], HALF_HIGH = P2.merge[1];
   private static final VectorMask<Float> UPPER = P2.splitFrom[1], ODD_LANES = P2.mergeFrom[1];
 
-  /** Whether v replaces the best so far under the argmax rule: greater, or NaN over a number. */
-  private static VectorMask<Float> beats(FloatVector v, FloatVector best) {
-    return v.compare(VectorOperators.GT, best).or(v.test(VectorOperators.IS_NAN).andNot(best.test(VectorOperators.IS_NAN)));
+  /**
+   * Whether v replaces the best so far under the argmax rule: greater, or NaN over a number. With
+   * no NaN among the group's cells ({@code nan} false) that is the comparison alone, and the
+   * answer is the same. The two NaN tests and their mask logic on every group were a third of the
+   * gradient's time: one thread, four interleaved runs, LeNet's first pool [256, 20, 24, 24]
+   * 1.62–1.74 → 1.14–1.16 ms (one run 1.59), its second [256, 50, 8, 8] 0.47–0.55 → 0.37–0.44,
+   * the MNIST network's [50, 64, 28, 28] 3.03–3.27 → 2.44–2.60.
+   */
+  private static VectorMask<Float> beats(FloatVector v, FloatVector best, boolean nan) {
+    VectorMask<Float> gt = v.compare(VectorOperators.GT, best);
+    return nan ? gt.or(v.test(VectorOperators.IS_NAN).andNot(best.test(VectorOperators.IS_NAN))) : gt;
   }
 
   /**
@@ -206,11 +214,15 @@ final class PoolKernels {
           FloatVector x01 = a0.rearrange(ODD).blend(a1.rearrange(ODD), UPPER);
           FloatVector x10 = b0.rearrange(EVEN).blend(b1.rearrange(EVEN), UPPER);
           FloatVector x11 = b0.rearrange(ODD).blend(b1.rearrange(ODD), UPPER);
-          VectorMask<Float> s1m = beats(x01, x00);
+          // a NaN among the 4·L cells makes their sum NaN (so may infinities of both signs: the
+          // slow rule is then taken where it was not needed, with the same answer)
+          FloatVector sum = x00.add(x01).add(x10.add(x11));
+          boolean nan = sum.compare(VectorOperators.NE, sum).anyTrue();
+          VectorMask<Float> s1m = beats(x01, x00, nan);
           FloatVector best = x00.blend(x01, s1m);
-          VectorMask<Float> s2 = beats(x10, best);
+          VectorMask<Float> s2 = beats(x10, best, nan);
           best = best.blend(x10, s2);
-          VectorMask<Float> s3 = beats(x11, best);
+          VectorMask<Float> s3 = beats(x11, best, nan);
           VectorMask<Float> w2 = s2.andNot(s3), w1 = s1m.andNot(s2).andNot(s3), w0 = s1m.or(s2).or(s3).not();
           int g0 = yb + pr.y0()[p], g1 = yb + pr.y1()[p];
           // gy of the two half-vector groups; g1 >= g0 + half, so both loads are in range

@@ -140,18 +140,21 @@ class PoolKernelsProperties {
 
   /**
    * The vectorised 2×2/2 backward on rows of several vectors, odd sizes and ceil mode's partial
-   * windows, with ties, ±0 and NaN in x and ±0 and NaN in gy: bit for bit what the argmax path
-   * gives (the first maximum in window order, NaN over a number, gx = 0 + gy at the winner).
+   * windows, with ties, ±0, ±∞ and NaN in x and ±0 and NaN in gy: bit for bit what the argmax
+   * path gives (the first maximum in window order, NaN over a number, gx = 0 + gy at the winner).
+   * Half the tries have no NaN in x, so the vector groups without one (the comparison alone) and
+   * those with one (the full rule) are both taken, and infinities of both signs in one group.
    */
-  @Property(tries = 80)
+  @Property(tries = 120)
   void floatMaxPool2x2BackwardMatchesTheArgmaxPathBitForBit(@ForAll @IntRange(min = 2, max = 12) int h,
                                                              @ForAll @IntRange(min = 2, max = 70) int w,
-                                                             @ForAll boolean ceil, @ForAll long seed) {
+                                                             @ForAll boolean ceil, @ForAll boolean withNaN, @ForAll long seed) {
     Geo g = new Geo(2, 2, h, w, 2, 2, 2, 2, 0, 0, ceil);
     Random r = new Random(seed);
-    float[] pool = {-1f, 0f, -0f, 1f, Float.NaN, 2.5f};
+    float[] pool = {-1f, 0f, -0f, 1f, 2.5f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN};
     float[] x = new float[g.xLen()], gy = new float[g.yLen()];
-    for (int i = 0; i < x.length; i++) x[i] = r.nextInt(3) == 0 ? pool[r.nextInt(pool.length)] : r.nextInt(3) - 1;
+    int choices = withNaN ? pool.length : pool.length - 1;
+    for (int i = 0; i < x.length; i++) x[i] = r.nextInt(3) == 0 ? pool[r.nextInt(choices)] : r.nextInt(3) - 1;
     for (int i = 0; i < gy.length; i++) gy[i] = r.nextInt(6) == 0 ? pool[r.nextInt(3) + 1] : (float) r.nextGaussian();
     if (r.nextInt(4) == 0) gy[r.nextInt(gy.length)] = Float.NaN;
     // gx arrives dirty (a recycled buffer): every cell must be written
@@ -179,7 +182,7 @@ class PoolKernelsProperties {
         }
       }
     }
-    assertArrayEquals(want, gx, "h=" + h + " w=" + w + " ceil=" + ceil);
+    assertArrayEquals(want, gx, "h=" + h + " w=" + w + " ceil=" + ceil + " withNaN=" + withNaN);
   }
 
   @Example
