@@ -226,9 +226,10 @@ final class PoolKernels {
           VectorMask<Float> w2 = s2.andNot(s3), w1 = s1m.andNot(s2).andNot(s3), w0 = s1m.or(s2).or(s3).not();
           int g0 = yb + pr.y0()[p], g1 = yb + pr.y1()[p];
           // gy of the two half-vector groups; g1 >= g0 + half, so both loads are in range
-          FloatVector g = FloatVector.fromArray(FS, gy, g0).blend(FloatVector.fromArray(FS, gy, g1 - half), UPPER);
-          FloatVector g00 = zero.blend(g, w0).add(zero), g01 = zero.blend(g, w1).add(zero);
-          FloatVector g10 = zero.blend(g, w2).add(zero), g11 = zero.blend(g, s3).add(zero);
+          // 0 + gy once (−0 becomes +0), then each cell takes it or +0
+          FloatVector g = FloatVector.fromArray(FS, gy, g0).blend(FloatVector.fromArray(FS, gy, g1 - half), UPPER).add(zero);
+          FloatVector g00 = zero.blend(g, w0), g01 = zero.blend(g, w1);
+          FloatVector g10 = zero.blend(g, w2), g11 = zero.blend(g, s3);
           g00.rearrange(HALF_LOW).blend(g01.rearrange(HALF_LOW), ODD_LANES).intoArray(gx, r0);
           g00.rearrange(HALF_HIGH).blend(g01.rearrange(HALF_HIGH), ODD_LANES).intoArray(gx, r1);
           g10.rearrange(HALF_LOW).blend(g11.rearrange(HALF_LOW), ODD_LANES).intoArray(gx, r0 + w);
