@@ -231,6 +231,7 @@ class ArenaTest {
     var e = assertThrows(IllegalStateException.class, () -> a.checkGuard(Arena.F32, off, 10, "Test.overrun"));
     assertTrue(e.getMessage().contains("kernel Test.overrun wrote past the end of a float32 block of 10 elements") && e.getMessage().contains("element 12"), e.getMessage());
   }
+
   /** The checking mode keeps the blocks in use, so an allocator that hands out a block twice or takes back one it never gave fails at once, naming the blocks. */
   @Test
   void theCheckingModeRefusesAFreeOfABlockNotInUse() {
@@ -243,5 +244,4 @@ class ArenaTest {
     var f = assertThrows(IllegalStateException.class, () -> a.free(Arena.F32, other, 50));
     assertTrue(f.getMessage().contains("in use with"), f.getMessage());
   }
-
 }

@@ -149,7 +149,7 @@ final class ConvKernels {
         forImages(g.n, ex.len(), 0, (img, xs, unused) -> {
           ex.fill(x, img * g.imageIn(), xs, 0);
           Gemm.sgemmPackedA(pw, false, ohw, xs, 0, 0, ex.rows(), y, img * g.imageOut(), ohw, false);
-          addBias(y, img * g.imageOut(), oc, ohw, bias);
+          addBias(y, img, oc, ohw, bias);
         });
         return;
       }
@@ -162,7 +162,7 @@ final class ConvKernels {
         Gemm.sgemmPackedA(pw, false, cols, xs, 0, 0, ex.rows(), tmp, 0, cols, false);
         for (int i = 0; i < gn; i++) {
           ex.ungroup(tmp, 0, i, y, (img0 + i) * g.imageOut());
-          addBias(y, (img0 + i) * g.imageOut(), oc, ohw, bias);
+          addBias(y, img0 + i, oc, ohw, bias);
         }
       });
       return;
@@ -177,7 +177,7 @@ final class ConvKernels {
         for (int o = 0; o < oc; o++) {
           for (int oy = 0; oy < g.oh; oy++) System.arraycopy(tmp, o * cols + oy * sh.wp(), y, yOff + (o * g.oh + oy) * g.ow, g.ow);
         }
-        addBias(y, yOff, oc, ohw, bias);
+        addBias(y, img, oc, ohw, bias);
       });
       return;
     }
@@ -190,21 +190,13 @@ final class ConvKernels {
         off = 0;
       }
       Gemm.sgemmPackedA(pw, false, ohw, src, off, ohw, null, y, img * g.imageOut(), ohw, false);
-      addBias(y, img * g.imageOut(), oc, ohw, bias);
+      addBias(y, img, oc, ohw, bias);
     });
   }
 
-  /** y[off + o·plane + i] += bias[o] for one image's oc planes; nothing when bias is null. */
-  private static void addBias(float[] y, int off, int oc, int plane, float[] bias) {
-    if (bias == null) return;
-    int upper = FS.loopBound(plane);
-    for (int o = 0; o < oc; o++) {
-      int base = off + o * plane, i = 0;
-      float b = bias[o];
-      jdk.incubator.vector.FloatVector bv = jdk.incubator.vector.FloatVector.broadcast(FS, b);
-      for (; i < upper; i += FS.length()) jdk.incubator.vector.FloatVector.fromArray(FS, y, base + i).add(bv).intoArray(y, base + i);
-      for (; i < plane; i++) y[base + i] += b;
-    }
+  /** Image img's oc planes of y get bias[o] added; nothing when bias is null. */
+  private static void addBias(float[] y, int img, int oc, int plane, float[] bias) {
+    if (bias != null) NormKernels.addChannelBias(y, oc, plane, bias, img * oc, (img + 1) * oc);
   }
 
   static void conv2dBackwardInput(float[] gy, int n, int c, int h, int w, float[] wt, int oc, int kh, int kw,

@@ -222,19 +222,7 @@ public final class CpuBackend implements Backend, FusedKernels {
 
   @Override
   public Storage conv2d(Storage x, Shape xs, Storage w, Shape ws, Conv2dSpec c) {
-    HostStorage hx = host(x), hw = host(w);
-    int n = xs.dim(0), ch = xs.dim(1), h = xs.dim(2), wd = xs.dim(3), oc = ws.dim(0), kh = ws.dim(2), kw = ws.dim(3);
-    int size = n * oc * c.outH(h, kh) * c.outW(wd, kw);
-    if (hx.f() != null) {
-      float[] y = Recycler.take(size);
-      long t0 = System.nanoTime();
-      ConvKernels.conv2dForward(hx.f(), n, ch, h, wd, hw.f(), oc, kh, kw, c.strideH(), c.strideW(), c.padH(), c.padW(), c.dilationH(), c.dilationW(), y);
-      clock(StepClock.Kernel.CONV, t0);
-      return HostStorage.of(y);
-    }
-    double[] y = new double[size];
-    ConvKernels.conv2dForward(hx.d(), n, ch, h, wd, hw.d(), oc, kh, kw, c.strideH(), c.strideW(), c.padH(), c.padW(), c.dilationH(), c.dilationW(), y);
-    return HostStorage.of(y);
+    return conv2d(x, xs, w, ws, null, c);
   }
 
   /**
@@ -244,19 +232,26 @@ public final class CpuBackend implements Backend, FusedKernels {
    */
   @Override
   public Storage conv2dBias(Storage x, Shape xs, Storage w, Shape ws, Storage b, Conv2dSpec c) {
-    HostStorage hx = host(x), hw = host(w), hb = host(b);
+    return conv2d(x, xs, w, ws, host(b), c);
+  }
+
+  /** The forward convolution into a fresh array, plus the bias {@code hb} when it is not null. */
+  private Storage conv2d(Storage x, Shape xs, Storage w, Shape ws, HostStorage hb, Conv2dSpec c) {
+    HostStorage hx = host(x), hw = host(w);
+    int n = xs.dim(0), ch = xs.dim(1), h = xs.dim(2), wd = xs.dim(3), oc = ws.dim(0), kh = ws.dim(2), kw = ws.dim(3);
+    int plane = c.outH(h, kh) * c.outW(wd, kw), size = n * oc * plane;
     if (hx.f() != null) {
-      int n = xs.dim(0), ch = xs.dim(1), h = xs.dim(2), wd = xs.dim(3), oc = ws.dim(0), kh = ws.dim(2), kw = ws.dim(3);
-      float[] y = Recycler.take(n * oc * c.outH(h, kh) * c.outW(wd, kw));
+      float[] y = Recycler.take(size);
       long t0 = System.nanoTime();
-      ConvKernels.conv2dForward(hx.f(), n, ch, h, wd, hw.f(), oc, kh, kw, c.strideH(), c.strideW(), c.padH(), c.padW(), c.dilationH(), c.dilationW(), hb.f(), y);
+      ConvKernels.conv2dForward(hx.f(), n, ch, h, wd, hw.f(), oc, kh, kw, c.strideH(), c.strideW(), c.padH(), c.padW(), c.dilationH(), c.dilationW(),
+          hb == null ? null : hb.f(), y);
       clock(StepClock.Kernel.CONV, t0);
       return HostStorage.of(y);
     }
-    HostStorage y = host(conv2d(x, xs, w, ws, c));
-    int n = xs.dim(0), oc = ws.dim(0), plane = y.size() / Math.max(1, n * oc);
-    NormKernels.addChannelBias(y.d(), n, oc, plane, hb.d());
-    return y;
+    double[] y = new double[size];
+    ConvKernels.conv2dForward(hx.d(), n, ch, h, wd, hw.d(), oc, kh, kw, c.strideH(), c.strideW(), c.padH(), c.padW(), c.dilationH(), c.dilationW(), y);
+    if (hb != null) NormKernels.addChannelBias(y, n, oc, plane, hb.d());
+    return HostStorage.of(y);
   }
 
   @Override

@@ -403,16 +403,19 @@ final class NormKernels {
    * LeNet's one-thread training step (its second layer's runs are 64 floats).
    */
   static void addChannelBias(float[] y, int n, int c, int s, float[] bias) {
-    Parallel.forRange(n * c, Math.max(1, 16384 / Math.max(1, s)), (r0, r1) -> {
-      int upper = FS.loopBound(s);
-      for (int r = r0; r < r1; r++) {
-        int off = r * s, i = 0;
-        float b = bias[r % c];
-        FloatVector bv = FloatVector.broadcast(FS, b);
-        for (; i < upper; i += FS.length()) FloatVector.fromArray(FS, y, off + i).add(bv).intoArray(y, off + i);
-        for (; i < s; i++) y[off + i] += b;
-      }
-    });
+    Parallel.forRange(n * c, Math.max(1, 16384 / Math.max(1, s)), (r0, r1) -> addChannelBias(y, c, s, bias, r0, r1));
+  }
+
+  /** y[r·s + i] += bias[r mod c] for the planes r in [r0, r1) of [n, c, s] (one image's: [img·c, (img+1)·c)). */
+  static void addChannelBias(float[] y, int c, int s, float[] bias, int r0, int r1) {
+    int upper = FS.loopBound(s);
+    for (int r = r0; r < r1; r++) {
+      int off = r * s, i = 0;
+      float b = bias[r % c];
+      FloatVector bv = FloatVector.broadcast(FS, b);
+      for (; i < upper; i += FS.length()) FloatVector.fromArray(FS, y, off + i).add(bv).intoArray(y, off + i);
+      for (; i < s; i++) y[off + i] += b;
+    }
   }
 
   static void addChannelBias(double[] y, int n, int c, int s, double[] bias) {
