@@ -105,4 +105,11 @@ public interface Backend {
    * result of the open reverse pass. Backends accept only storages they created in that pass.
    */
   default void recycle(Storage s) {}
+
+  /**
+   * Nothing refers to {@code s} any more and nothing will read it again (the caller guarantees
+   * it; see {@link Autodiff#releaseConsumed}): its memory may back any later result computed on
+   * this thread. Backends that do not reuse memory ignore it.
+   */
+  default void release(Storage s) {}
 }

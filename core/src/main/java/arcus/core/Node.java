@@ -40,6 +40,12 @@ final class Node {
    * {@link Ops#kept}). Null where there is no such recipe.
    */
   Supplier<Storage> recompute;
+  /**
+   * The gradient rule reads input 0 only through that input's {@link #recompute} recipe (set by
+   * the ops that read their input through {@link Ops#kept} when it gave a recipe): the rule keeps
+   * nothing of input 0's storage.
+   */
+  boolean input0Recomputed;
 
   Node(String op, Tensor[] inputs, Vjp vjp, Trace[] traces) {
     this.op = op;
@@ -56,6 +62,11 @@ final class Node {
 
   void keepOutput(Tensor y) {
     output = y;
+  }
+
+  /** Whether the gradient rule reads the output this node computed (so the graph holds it). */
+  boolean keepsOutput() {
+    return output != null;
   }
 
   Tensor[] vjp(Tensor g, boolean[] need) {

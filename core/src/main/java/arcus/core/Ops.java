@@ -54,6 +54,16 @@ final class Ops {
     return () -> new Tensor(s, dt, Autodiff.recomputed(r.get()), n);
   }
 
+  /**
+   * Marks t's node as reading its input 0 (x) only through x's recompute recipe, when
+   * {@link #kept}(x) gave one: for an op whose gradient rule captures x through {@code kept} and
+   * nothing else of it. Returns t.
+   */
+  private static Tensor readsInput0ThroughRecipe(Tensor t, Tensor x) {
+    if (t.node != null && x.node != null && x.node.recompute != null) t.node.input0Recomputed = true;
+    return t;
+  }
+
   static Backend sameBackend(String op, Tensor a, Tensor b) {
     if (a.backend() != b.backend())
       throw new IllegalArgumentException(op + ": operands live on different backends (" + a.backend().name() + " and " + b.backend().name() + "); move one with to(backend)");
@@ -430,10 +440,10 @@ final class Ops {
     Storage s = be.conv2d(x.storage, x.shape, w.storage, w.shape, spec);
     Kept xk = kept(x);
     Shape xs = x.shape, ws = w.shape;
-    return result("conv2d", out, x.dtype, s, (g, y, need) -> new Tensor[] {
+    return readsInput0ThroughRecipe(result("conv2d", out, x.dtype, s, (g, y, need) -> new Tensor[] {
       need[0] ? conv2dInputGrad(g, w, xs, spec) : null,
       need[1] ? conv2dWeightGrad(xk.get(), g, ws, spec) : null
-    }, x, w);
+    }, x, w), x);
   }
 
   /**
@@ -452,11 +462,11 @@ final class Ops {
     Storage s = be.conv2dBias(x.storage, x.shape, w.storage, w.shape, b.storage, spec);
     Kept xk = kept(x);
     Shape xs = x.shape, ws = w.shape;
-    return result("conv2dBias", out, x.dtype, s, (g, y, need) -> new Tensor[] {
+    return readsInput0ThroughRecipe(result("conv2dBias", out, x.dtype, s, (g, y, need) -> new Tensor[] {
       need[0] ? conv2dInputGrad(g, w, xs, spec) : null,
       need[1] ? conv2dWeightGrad(xk.get(), g, ws, spec) : null,
       need[2] ? g.sum(new int[] {0, 2, 3}, true).reshape(ws.dim(0)) : null
-    }, x, w, b);
+    }, x, w, b), x);
   }
 
   /** The input gradient of conv2d, linear in both g and w. */
@@ -488,7 +498,8 @@ final class Ops {
     Shape out = Shape.of(x.dim(0), x.dim(1), oh, ow);
     Storage s = x.backend().pool2d(kind, x.storage, x.shape, spec);
     Kept xk = kept(x);
-    return result(kind.name().toLowerCase() + "Pool2d", out, x.dtype, s, (g, y, need) -> new Tensor[] {pool2dBackward(kind, Autodiff.stopGradient(xk.get()), g, spec)}, x);
+    return readsInput0ThroughRecipe(
+        result(kind.name().toLowerCase() + "Pool2d", out, x.dtype, s, (g, y, need) -> new Tensor[] {pool2dBackward(kind, Autodiff.stopGradient(xk.get()), g, spec)}, x), x);
   }
 
   /** The pooling gradient: linear in g; x (a constant here) only fixes where the maxima are. */

@@ -1,5 +1,6 @@
 package arcus.nn;
 
+import arcus.core.Autodiff;
 import arcus.core.DType;
 import arcus.core.Params;
 import arcus.core.Rng;
@@ -83,12 +84,19 @@ public record Sequential(List<String> names, List<Layer> layers) implements Laye
    */
   static boolean fusePreluBatchNorm = true;
 
+  /** Whether activations between two library layers are released once read (below); a switch for measurements and tests. */
+  static boolean releaseActivations = true;
+
   @Override
   public Output apply(Params params, Params state, Tensor x, Mode mode, Rng rng) {
     Tensor y = x;
+    // whether y was returned by one of this container's own library layers, so that only this
+    // loop refers to it (x, the caller's, never is)
+    boolean yInternal = false;
     Params next = Params.empty();
     for (int i = 0; i < layers.size(); i++) {
       String name = names.get(i);
+      Layer consumer = layers.get(i);
       Output o;
       try {
         if (fusePreluBatchNorm && mode == Mode.TRAIN && i + 1 < layers.size() && layers.get(i) instanceof PReLU p
@@ -105,10 +113,27 @@ public record Sequential(List<String> names, List<Layer> layers) implements Laye
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("layer '" + name + "': " + e.getMessage(), e);
       }
+      // y is dead once a library layer has read it, unless the graph keeps it: Autodiff decides
+      if (releaseActivations && yInternal && keepsNoTensor(consumer)) Autodiff.releaseConsumed(y, o.y());
+      yInternal = keepsNoTensor(layers.get(i));
       y = o.y();
       next = next.merge(o.state().prefixed(name));
     }
     return new Output(y, next);
+  }
+
+  /**
+   * The library's own layers that keep no reference to a tensor they read or return (records:
+   * no subclass can). An activation one of them returns and the next reads is referred to by
+   * this container alone, so its memory goes back for reuse once the graph does not need it
+   * ({@link Autodiff#releaseConsumed}): in a training step, each conv unit's batch-norm output
+   * after the next convolution or pooling has read it; with nothing recorded (evaluation), every
+   * activation between two such layers.
+   */
+  static boolean keepsNoTensor(Layer l) {
+    Class<?> c = l.getClass();
+    return c == Conv2d.class || c == BatchNorm.class || c == PReLU.class || c == MaxPool2d.class || c == AvgPool2d.class
+        || c == ReLU.class || c == Linear.class;
   }
 
   /** A pair the fused op computes exactly as the two layers: one slope per channel, batch norm of the same channels. */

@@ -48,6 +48,11 @@ public final class CpuBackend implements Backend, FusedKernels {
     if (s instanceof HostStorage h) Recycler.give(h.f());
   }
 
+  @Override
+  public void release(Storage s) {
+    if (s instanceof HostStorage h) Recycler.giveDead(h.f());
+  }
+
   private static Object data(Storage s) {
     HostStorage h = host(s);
     return h.f() != null ? h.f() : h.d();

@@ -99,13 +99,31 @@ final class Recycler {
     return GIVEN.sum();
   }
 
-  /** Puts a dead array back: ignored unless a reverse pass is open on this thread and handed it out. */
-  static void give(float[] a) {
+  /**
+   * Puts back an array its caller knows to be dead (a forward activation nothing refers to any
+   * more, {@link CpuBackend#release}), whether or not a reverse pass is open. Taken out of the
+   * open pass's born set, so that a later {@link #give} of the same array cannot put it in the
+   * pool a second time.
+   */
+  static void giveDead(float[] a) {
+    if (!enabled || a == null) return;
     Pool p = POOL.get();
-    if (p == null || p.born == null || a == null || p.born.remove(a) == null) return;
+    if (p == null) POOL.set(p = new Pool());
+    if (p.born != null) p.born.remove(a);
+    put(p, a);
+  }
+
+  private static void put(Pool p, float[] a) {
     if (p.freeBytes + 4L * a.length > MAX_FREE_BYTES) return;
     p.freeBytes += 4L * a.length;
     GIVEN.add(4L * a.length);
     p.free.computeIfAbsent(a.length, k -> new ArrayDeque<>()).addLast(new WeakReference<>(a));
+  }
+
+  /** Puts a dead array back: ignored unless a reverse pass is open on this thread and handed it out. */
+  static void give(float[] a) {
+    Pool p = POOL.get();
+    if (p == null || p.born == null || a == null || p.born.remove(a) == null) return;
+    put(p, a);
   }
 }

@@ -33,7 +33,8 @@ class RecyclerProperties {
    * A small float32 network with every kind of node the pool meets: a 3×3 convolution wide
    * enough for Winograd (64 channels) and a 5×5 one, a bias add, PReLU and batch norm (whose
    * outputs the next rule recomputes), a max pool, an activation used twice (its cotangents
-   * summed), a reshape (a view passing the cotangent on), a matrix product and cross-entropy.
+   * summed), a fused PReLU + batch norm whose output is released once a convolution has read it,
+   * a reshape (a view passing the cotangent on), a matrix product and cross-entropy.
    */
   private static Tensor net(List<Tensor> p, Tensor x, int[] labels) {
     Tensor h = x.conv2d(p.get(0), Conv2dSpec.of(1, 1)).add(p.get(1));
@@ -41,8 +42,11 @@ class RecyclerProperties {
     h = h.add(h.mul(0.5)); // used twice: its cotangent is the sum of two
     h = h.maxPool2d(Pool2dSpec.of(2, 2, true));
     h = h.conv2d(p.get(5), Conv2dSpec.of(1, 2));
-    h = Fused.batchNorm(Fused.prelu(h, p.get(6)), p.get(7), p.get(8), 1e-5).y();
-    Tensor flat = h.reshape(h.dim(0), -1);
+    h = Fused.preluBatchNorm(h, p.get(6), p.get(7), p.get(8), 1e-5).y();
+    // a fused batch norm's output read by one convolution, then released (as Sequential does)
+    Tensor h2 = h.conv2d(p.get(10), Conv2dSpec.of(1, 1));
+    Autodiff.releaseConsumed(h, h2);
+    Tensor flat = h2.reshape(h2.dim(0), -1);
     return Fn.crossEntropy(flat.matmul(p.get(9)), labels);
   }
 
@@ -53,7 +57,7 @@ class RecyclerProperties {
         rng.normal(DType.F32, 1, 0.1, 64), rng.normal(DType.F32, 0, 0.1, 64),
         rng.normal(DType.F32, 0, 0.05, c2, 64, 5, 5), rng.normal(DType.F32, 0.2, 0.1, c2),
         rng.normal(DType.F32, 1, 0.1, c2), rng.normal(DType.F32, 0, 0.1, c2),
-        rng.normal(DType.F32, 0, 0.1, c2 * side2 * side2, CLASSES));
+        rng.normal(DType.F32, 0, 0.1, c2 * side2 * side2, CLASSES), rng.normal(DType.F32, 0, 0.2, c2, c2, 3, 3));
   }
 
   private static Autodiff.ValueAndGrad<List<Tensor>> run(boolean recycle, List<Tensor> p, Tensor x, int[] labels) {
@@ -144,5 +148,45 @@ class RecyclerProperties {
       Recycler.enabled = was;
       Recycler.poison = wasPoison;
     }
+  }
+
+  /**
+   * {@link Autodiff#releaseConsumed} releases an activation only where the graph holds nothing of
+   * it: a batch-norm output read by a convolution or a pooling (whose rules recompute it), or
+   * anything when nothing is recorded; never one a rule keeps, a view's, or a constant a
+   * recording op read.
+   */
+  @Example
+  void anActivationIsReleasedOnlyWhenTheGraphHoldsNothingOfIt() {
+    Rng rng = new Rng(13);
+    Tensor x = rng.normal(DType.F32, 0, 1, 2, 3, 6, 6), w = rng.normal(DType.F32, 0, 0.3, 4, 3, 3, 3),
+        alpha = rng.normal(DType.F32, 0.2, 0.1, 4), gamma = rng.normal(DType.F32, 1, 0.1, 4), beta = rng.normal(DType.F32, 0, 0.1, 4),
+        w2 = rng.normal(DType.F32, 0, 0.3, 4, 4, 3, 3);
+    Conv2dSpec same = Conv2dSpec.of(1, 1);
+    boolean[] r = new boolean[8];
+    Autodiff.grad((List<Tensor> ps) -> {
+      Tensor z = x.conv2d(ps.get(0), same);
+      Tensor y = Fused.preluBatchNorm(z, ps.get(1), ps.get(2), ps.get(3), 1e-5).y();
+      r[0] = Autodiff.releaseConsumed(z, y); // the batch norm's rule keeps z
+      r[1] = Autodiff.releaseConsumed(y, y.mul(2.0)); // the product's rule keeps y
+      r[2] = Autodiff.releaseConsumed(y, y.reshape(2, -1)); // a view of y
+      Tensor sum = y.mul(2.0).sum();
+      Tensor y2 = Fused.preluBatchNorm(x.conv2d(ps.get(0), same), ps.get(1), ps.get(2), ps.get(3), 1e-5).y();
+      Tensor c = y2.conv2d(ps.get(4), same);
+      r[3] = Autodiff.releaseConsumed(y2, c); // the convolution's rule recomputes y2
+      Tensor y3 = Fused.preluBatchNorm(x.conv2d(ps.get(0), same), ps.get(1), ps.get(2), ps.get(3), 1e-5).y();
+      Tensor m = y3.maxPool2d(Pool2dSpec.of(2, 2, false));
+      r[4] = Autodiff.releaseConsumed(y3, m); // so does the pooling's
+      // x is a constant here: a convolution that reads it with a recorded weight keeps it
+      Tensor cx = x.conv2d(ps.get(0), same);
+      r[5] = Autodiff.releaseConsumed(x, cx);
+      return sum.add(c.square().sum()).add(m.sum()).add(cx.sum());
+    }, List.of(w, alpha, gamma, beta, w2));
+    // nothing recorded at all (an evaluation): released
+    Tensor y = Fused.preluBatchNorm(x.conv2d(w, same), alpha, gamma, beta, 1e-5).y();
+    r[6] = Autodiff.releaseConsumed(y, y.conv2d(w2, same));
+    Tensor v = x.conv2d(w, same);
+    r[7] = Autodiff.releaseConsumed(v, v.reshape(2, -1)); // but never into a view of it
+    assertArrayEquals(new boolean[] {false, false, false, true, true, false, true, false}, r);
   }
 }
