@@ -47,17 +47,26 @@ public final class Autodiff {
    * only through that recipe ({@code Ops.kept}: the convolutions and the pooling). So in a
    * training step, a batch norm's output is released once the next convolution or pooling has
    * read it: ~49 MB of a batch-50 step of the L-Softmax MNIST network that the JVM otherwise
-   * zeroed afresh on the calling thread. Returns whether y's memory was released; y must not be
-   * used after that.
+   * zeroed afresh on the calling thread. Where out's rule keeps y and is the only reader of it
+   * (a fused PReLU + batch norm reading its convolution's output), y is released later, when a
+   * one-shot reverse pass has run that rule and released its node. Returns whether y's memory
+   * was released or will be; either way y must not be used after this call.
    */
   public static boolean releaseConsumed(Tensor y, Tensor out) {
     if (y == out || y.backend() != out.backend() || y.storage.equals(out.storage)) return false;
     boolean unrecorded = y.node == null && out.node == null;
-    boolean recomputed = y.node != null && y.node.recompute != null && !y.node.keepsOutput()
-        && out.node != null && out.node.input0Recomputed && out.node.inputs.length > 0 && out.node.inputs[0] == y.node;
-    if (!unrecorded && !recomputed) return false;
-    y.backend().release(y.storage);
-    return true;
+    boolean readsAsInput0 = out.node != null && out.node.inputs.length > 0 && out.node.inputs[0] == y.node;
+    boolean recomputed = y.node != null && y.node.recompute != null && !y.node.keepsOutput() && readsAsInput0 && out.node.input0Recomputed;
+    if (unrecorded || recomputed) {
+      y.backend().release(y.storage);
+      return true;
+    }
+    // out's rule keeps y, and nothing else reads it: released when the reverse pass is done with that rule
+    if (readsAsInput0 && out.node.input0OnlyHere && (y.node == null || !y.node.keepsOutput())) {
+      out.node.releaseAfterRule = y.storage;
+      return true;
+    }
+    return false;
   }
 
   public static ValueAndGrad<Tensor> valueAndGrad(Function<Tensor, Tensor> f, Tensor x) {
@@ -221,7 +230,13 @@ public final class Autodiff {
             }
             recomputed.clear();
           }
-          if (release && !n.recordsForOpenTrace()) n.release();
+          if (release && !n.recordsForOpenTrace()) {
+            n.release();
+            // an input only this node read (a conv unit's convolution output, Sequential's hand-over)
+            Storage last = n.releaseAfterRule;
+            n.releaseAfterRule = null;
+            if (recycle && last != null && last.backend() == backend) backend.release(last);
+          }
           for (int j = 0; j < need.length; j++) {
             if (!need[j] || gs[j] == null) continue;
             if (!gs[j].shape.equals(n.inputShapes[j]))

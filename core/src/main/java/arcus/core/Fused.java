@@ -117,7 +117,11 @@ public final class Fused {
       };
     }, z, alpha, gamma, beta);
     // a convolution or pooling that reads y in its reverse pass recomputes it from z (one pass)
-    if (y.node != null) y.node.recompute = () -> fk.preluBatchNormRecompute(zs, shape, as, gs, bs, eps, stats);
+    if (y.node != null) {
+      y.node.recompute = () -> fk.preluBatchNormRecompute(zs, shape, as, gs, bs, eps, stats);
+      // z is read by the rule above and that recipe only
+      y.node.input0OnlyHere = true;
+    }
     return new BatchNormResult(y, mean, var);
   }
 

@@ -46,6 +46,17 @@ final class Node {
    * nothing of input 0's storage.
    */
   boolean input0Recomputed;
+  /**
+   * The gradient rule and the recompute recipe are all that read input 0 (set by the fused batch
+   * norms, which capture their input's storage and nothing else reads it through them).
+   */
+  boolean input0OnlyHere;
+  /**
+   * Input 0's storage, handed over by a container that keeps no other reference to it
+   * ({@link Autodiff#releaseConsumed}): released to its backend once a one-shot reverse pass has
+   * run and released this node, the last thing that read it.
+   */
+  Storage releaseAfterRule;
 
   Node(String op, Tensor[] inputs, Vjp vjp, Trace[] traces) {
     this.op = op;
