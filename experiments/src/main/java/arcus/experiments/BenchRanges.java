@@ -15,7 +15,8 @@ final class BenchRanges {
     ConfigRanges.intIn("--repeats", repeats, 1, MAX_REPEATS, "");
   }
 
-  static void train(int batch, int steps, int warmup, double warmupSeconds, int threads, int classes, int evalBatch) {
+  static void train(int batch, int steps, double seconds, int warmup, double warmupSeconds, int threads, int classes, int evalBatch) {
+    ConfigRanges.realIn("--seconds", seconds, 0, false, 3600);
     ConfigRanges.realIn("--warmup-seconds", warmupSeconds, 0, false, 3600);
     ConfigRanges.intIn("--batch", batch, 2, ConfigRanges.MAX_BATCH, "");
     ConfigRanges.intIn("--eval-batch", evalBatch, 0, ConfigRanges.MAX_BATCH, " (0 = no evaluation timing)");

@@ -22,16 +22,34 @@ final class BenchSupport {
    * on one thread read 31–47 GFLOP/s after 20 warm-up calls, 67–71 after a second of them).
    */
   static double medianSeconds(int warmup, double warmSeconds, int repeats, Runnable body) {
+    return timed(warmup, warmSeconds, repeats, 0, body).median();
+  }
+
+  /** The median of the timed calls and how many there were. */
+  record Timing(double median, int calls) {}
+
+  /**
+   * As above, but the timed calls go on until there are at least {@code repeats} of them and
+   * they have taken at least {@code minSeconds} together: five steps of batch 50 take under a
+   * second, and this machine's speed moves by 10–30% over seconds, so their median said little.
+   */
+  static Timing timed(int warmup, double warmSeconds, int repeats, double minSeconds, Runnable body) {
     long until = System.nanoTime() + (long) (warmSeconds * 1e9);
     for (int i = 0; i < warmup || System.nanoTime() < until; i++) body.run();
     double[] t = new double[Math.max(1, repeats)];
-    for (int i = 0; i < t.length; i++) {
+    int n = 0;
+    double total = 0;
+    while (n < Math.max(1, repeats) || total < minSeconds) {
       long t0 = System.nanoTime();
       body.run();
-      t[i] = (System.nanoTime() - t0) * 1e-9;
+      double dt = (System.nanoTime() - t0) * 1e-9;
+      if (n == t.length) t = Arrays.copyOf(t, 2 * n);
+      t[n++] = dt;
+      total += dt;
     }
+    t = Arrays.copyOf(t, n);
     Arrays.sort(t);
-    return t.length % 2 == 1 ? t[t.length / 2] : 0.5 * (t[t.length / 2 - 1] + t[t.length / 2]);
+    return new Timing(n % 2 == 1 ? t[n / 2] : 0.5 * (t[n / 2 - 1] + t[n / 2]), n);
   }
 
   /** Prints the fields, in order, as one JSON object on its own line; doubles to 6 significant digits. */

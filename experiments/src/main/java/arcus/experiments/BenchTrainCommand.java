@@ -35,6 +35,10 @@ final class BenchTrainCommand implements Runnable {
   @Option(names = "--steps", defaultValue = "5", description = "timed steps (${DEFAULT-VALUE})")
   int steps;
 
+  @Option(names = "--seconds", defaultValue = "4", description = "timed steps go on until they have taken this long together, at least"
+      + " (${DEFAULT-VALUE}; 0: exactly --steps); the median step is reported")
+  double seconds;
+
   @Option(names = "--warmup", defaultValue = "2", description = "untimed warm-up steps, at least (${DEFAULT-VALUE})")
   int warmup;
 
@@ -57,7 +61,7 @@ final class BenchTrainCommand implements Runnable {
 
   @Override
   public void run() {
-    BenchRanges.train(net.batch, steps, warmup, warmupSeconds, net.threads, classes, evalBatch);
+    BenchRanges.train(net.batch, steps, seconds, warmup, warmupSeconds, net.threads, classes, evalBatch);
     Backend b = Backends.byName(backend);
     BenchSupport.runThenClose(b, () -> Parallel.executor(net.threads).run(() -> measure(b)));
   }
@@ -80,7 +84,8 @@ final class BenchTrainCommand implements Runnable {
     int[] labels = new int[net.batch];
     for (int i = 0; i < net.batch; i++) labels[i] = rng.nextInt(classes);
     TrainStep.State[] s = {state};
-    double seconds = BenchSupport.medianSeconds(warmup, warmupSeconds, steps, () -> s[0] = step.step(s[0], x, labels, 0.01, rng).state());
+    BenchSupport.Timing timing = BenchSupport.timed(warmup, warmupSeconds, steps, this.seconds, () -> s[0] = step.step(s[0], x, labels, 0.01, rng).state());
+    double seconds = timing.median();
     double ips = net.batch / seconds;
     // the loss head alone (forward + backward w.r.t. features and its weights), on features of the same shape
     Tensor feats = rng.normal(DType.F32, 0, 1, net.batch, d).to(b);
@@ -111,6 +116,7 @@ final class BenchTrainCommand implements Runnable {
     j.put("batch", net.batch);
     j.put("threads", net.threads);
     j.put("seconds_per_step", seconds);
+    j.put("timed_steps", timing.calls());
     j.put("images_per_second", ips);
     j.put("loss", loss);
     j.put("head_seconds", headSeconds);

@@ -103,13 +103,24 @@ class RangesTest {
   }
 
   @Test
+  void benchTrainRefusesATimedSpanThatIsNotANumberOfSeconds() {
+    for (String bad : new String[] {"-1", "NaN", "4000"}) {
+      StringWriter err = new StringWriter();
+      CommandLine cl = Main.commandLine();
+      cl.setErr(new PrintWriter(err, true));
+      assertEquals(2, cl.execute("bench", "train", "--seconds", bad), bad);
+      assertTrue(err.toString().contains("--seconds = ") && err.toString().contains("is out of range: must be a number in [0, 3600]"), err.toString());
+    }
+  }
+
+  @Test
   void benchTrainSaysWhereTheStepsTimeGoes() throws Exception {
     java.io.PrintStream old = System.out;
     java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
     int status;
     try {
       System.setOut(new java.io.PrintStream(captured, true));
-      status = Main.commandLine().execute("bench", "train", "--model", "lenet", "--batch", "8", "--steps", "1", "--warmup", "1", "--warmup-seconds", "0", "--threads", "1",
+      status = Main.commandLine().execute("bench", "train", "--model", "lenet", "--batch", "8", "--steps", "2", "--seconds", "0", "--warmup", "1", "--warmup-seconds", "0", "--threads", "1",
           "--eval-batch", "16");
     } finally {
       System.setOut(old);
@@ -122,6 +133,7 @@ class RangesTest {
       Map<?, ?> j = Jackson.read("bench line", line, Map.class);
       if ("train".equals(j.get("bench"))) {
         assertEquals(16, ((Number) j.get("eval_batch")).intValue());
+        assertEquals(2, ((Number) j.get("timed_steps")).intValue(), line); // --seconds 0: exactly --steps
         assertTrue(((Number) j.get("eval_images_per_second")).doubleValue() > 0, line);
         evalLines++;
       }
