@@ -127,8 +127,9 @@ public record Sequential(List<String> names, List<Layer> layers) implements Laye
    * no subclass can). An activation one of them returns and the next reads is referred to by
    * this container alone, so its memory goes back for reuse once the graph does not need it
    * ({@link Autodiff#releaseConsumed}): in a training step, each conv unit's batch-norm output
-   * after the next convolution or pooling has read it; with nothing recorded (evaluation), every
-   * activation between two such layers.
+   * after the next convolution or pooling has read it, and its convolution output once the
+   * reverse pass has run the fused PReLU + batch norm's rule; with nothing recorded
+   * (evaluation), every activation between two such layers.
    */
   static boolean keepsNoTensor(Layer l) {
     Class<?> c = l.getClass();
