@@ -53,7 +53,7 @@ public final class Autodiff {
    * was released or will be; either way y must not be used after this call.
    */
   public static boolean releaseConsumed(Tensor y, Tensor out) {
-    if (y == out || y.backend() != out.backend() || y.storage.equals(out.storage)) return false;
+    if (y.backend() != out.backend() || y.storage.equals(out.storage)) return false;
     boolean unrecorded = y.node == null && out.node == null;
     boolean readsAsInput0 = out.node != null && out.node.inputs.length > 0 && out.node.inputs[0] == y.node;
     boolean recomputed = y.node != null && y.node.recompute != null && !y.node.keepsOutput() && readsAsInput0 && out.node.input0Recomputed;
