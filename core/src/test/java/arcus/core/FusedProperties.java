@@ -14,6 +14,53 @@ class FusedProperties {
     Float32MatchesFloat64Properties.close(a.dtype() == DType.F32 ? a : a.to(DType.F32), b.to(DType.F64), tol, what);
   }
 
+  /**
+   * For batch norm's input gradient dx = k1·(g − ḡ) + k2·(x − m), with k1 = γσ⁻¹ and
+   * k2 = −γσ⁻²·Σg·x̂/M: per element, the size of what a float computation of it rounds — each
+   * term with its parts in absolute value, the sums Σg and Σg·(x − m) summed in absolute value —
+   * the quantity a forward error bound multiplies by the unit roundoff.
+   */
+  private static double[] batchNormInputGradSize(Tensor x, Tensor gamma, Tensor g, double eps) {
+    double[] xd = x.toDoubleArray(), gd = g.toDoubleArray(), ga = gamma.toDoubleArray(), size = new double[xd.length];
+    int n = x.dim(0), c = x.dim(1), s = xd.length / (n * c);
+    double count = (double) n * s;
+    for (int ch = 0; ch < c; ch++) {
+      double m = 0, absX = 0, absG = 0;
+      for (int b = 0; b < n; b++) for (int k = 0; k < s; k++) {
+        int i = (b * c + ch) * s + k;
+        m += xd[i];
+        absX += Math.abs(xd[i]);
+        absG += Math.abs(gd[i]);
+      }
+      m /= count;
+      double v = 0;
+      for (int b = 0; b < n; b++) for (int k = 0; k < s; k++) v += (xd[(b * c + ch) * s + k] - m) * (xd[(b * c + ch) * s + k] - m);
+      double inv = 1 / Math.sqrt(v / count + eps), absGx = 0;
+      for (int b = 0; b < n; b++) for (int k = 0; k < s; k++) {
+        int i = (b * c + ch) * s + k;
+        absGx += Math.abs(gd[i]) * (Math.abs(xd[i]) + absX / count) * inv;
+      }
+      double k1 = Math.abs(ga[ch]) * inv, k2 = Math.abs(ga[ch]) * inv * inv * absGx / count;
+      for (int b = 0; b < n; b++) for (int k = 0; k < s; k++) {
+        int i = (b * c + ch) * s + k;
+        size[i] = k1 * (Math.abs(gd[i]) + absG / count) + k2 * (Math.abs(xd[i]) + absX / count);
+      }
+    }
+    return size;
+  }
+
+  /**
+   * |a − truth| ≤ 16·u·size per element (u = 2⁻²⁴). Over 100,000 seeds of the property below the
+   * largest error was 1.7·u·size for the fused kernel and 3.6·u·size for the composed ops.
+   */
+  private static void withinRoundoff(Tensor f32, Tensor truth, double[] size, String what) {
+    double[] a = f32.toDoubleArray(), t = truth.toDoubleArray();
+    double u = Math.ulp(1.0f) / 2;
+    for (int i = 0; i < a.length; i++)
+      assertTrue(Math.abs(a[i] - t[i]) <= 16 * u * size[i],
+          what + " element " + i + ": float32 " + a[i] + " vs float64 " + t[i] + " (allowed " + 16 * u * size[i] + ")");
+  }
+
   @Property(tries = 30)
   void batchNormFusedEqualsComposed(@ForAll long seed) {
     Gen g = new Gen(seed);
@@ -30,10 +77,27 @@ class FusedProperties {
       same(f.var(), r.var(), tol, "bn var " + dt);
       List<Tensor> gf = Autodiff.grad((List<Tensor> v) -> Fused.batchNorm(v.get(0), v.get(1), v.get(2), 1e-5).y().mul(pp).sum(), List.of(xx, gg, bb));
       List<Tensor> gr = Autodiff.grad((List<Tensor> v) -> Fused.batchNormComposed(v.get(0), v.get(1), v.get(2), 1e-5).y().mul(pp).sum(), List.of(xx, gg, bb));
-      for (int i = 0; i < 3; i++) same(gf.get(i), gr.get(i), dt == DType.F32 ? 2e-4 : 1e-9, "bn grad " + i + " " + dt);
+      for (int i = dt == DType.F32 ? 1 : 0; i < 3; i++) same(gf.get(i), gr.get(i), dt == DType.F32 ? 2e-4 : 1e-9, "bn grad " + i + " " + dt);
+      if (dt == DType.F32) {
+        // dx is a difference of two terms that nearly cancel when the variance dwarfs eps (with
+        // two values a channel it is 0 but for eps), so a tolerance relative to dx itself is
+        // wrong: held to float64 from the same float32 inputs, both float32 forms must stay
+        // within a small multiple of the unit roundoff times the size of what they round
+        Tensor x64 = xx.to(DType.F64), g64 = gg.to(DType.F64), b64 = bb.to(DType.F64), p64 = pp.to(DType.F64);
+        Tensor truth = Autodiff.grad((Tensor v) -> Fused.batchNormComposed(v, g64, b64, 1e-5).y().mul(p64).sum(), x64);
+        double[] size = batchNormInputGradSize(x64, g64, p64, 1e-5);
+        withinRoundoff(gf.get(0), truth, size, "fused bn dx");
+        withinRoundoff(gr.get(0), truth, size, "composed bn dx");
+      }
     }
     GradCheck.Report rep = GradCheck.check(v -> Fused.batchNorm(v.get(0), v.get(1), v.get(2), 1e-5).y().mul(proj).sum(), List.of(x, gamma, beta));
     assertTrue(rep.passed(), rep.toString());
+  }
+
+  /** Seeds whose two-sample channels made dx a near-cancellation (a relative tolerance failed them). */
+  @Test
+  void batchNormInputGradientNearCancellation() {
+    for (long seed : new long[] {42612, 42467, -1576, 43968, 46767}) batchNormFusedEqualsComposed(seed);
   }
 
   @Property(tries = 30)
