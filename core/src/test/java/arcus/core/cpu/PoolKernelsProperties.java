@@ -56,11 +56,14 @@ class PoolKernelsProperties {
     float[] x = GemmProperties.randomF(r, g.xLen()), gy = GemmProperties.randomF(r, g.yLen());
     double[] xd = GemmProperties.toD(x), gyd = GemmProperties.toD(gy);
     float[] y = new float[g.yLen()], gx = GemmProperties.randomF(r, g.xLen());
-
+    // the outputs start as NaN: every kernel must write every cell of its output (the backward
+    // kernels' outputs come from the recycler, whose contents are arbitrary)
+    java.util.Arrays.fill(y, Float.NaN);
     PoolKernels.maxPool2dForward(x, g.n, g.c, g.h, g.w, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.ceil, y);
     assertClose(ref(g, xd, gyd, true, false), y);
     PoolKernels.maxPool2dBackward(x, g.n, g.c, g.h, g.w, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.ceil, gy, gx);
     assertClose(ref(g, xd, gyd, true, true), gx);
+    java.util.Arrays.fill(y, Float.NaN);
     PoolKernels.avgPool2dForward(x, g.n, g.c, g.h, g.w, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.ceil, y);
     assertClose(ref(g, xd, gyd, false, false), y);
     PoolKernels.avgPool2dBackward(gy, g.n, g.c, g.h, g.w, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.ceil, gx);
@@ -104,6 +107,8 @@ class PoolKernelsProperties {
     float[] x = new float[g.xLen()], gy = GemmProperties.randomF(r, g.yLen());
     for (int i = 0; i < x.length; i++) x[i] = r.nextInt(3) - 1;
     float[] y = new float[g.yLen()], gx = new float[g.xLen()];
+    java.util.Arrays.fill(y, Float.NaN);
+    java.util.Arrays.fill(gx, Float.NaN);
     PoolKernels.maxPool2dForward(x, g.n, g.c, g.h, g.w, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.ceil, y);
     assertClose(ref(g, GemmProperties.toD(x), GemmProperties.toD(gy), true, false), y);
     PoolKernels.maxPool2dBackward(x, g.n, g.c, g.h, g.w, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.ceil, gy, gx);
