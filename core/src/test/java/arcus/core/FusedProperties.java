@@ -50,8 +50,9 @@ class FusedProperties {
   }
 
   /**
-   * |a − truth| ≤ 16·u·size per element (u = 2⁻²⁴). Over 100,000 seeds of the property below the
-   * largest error was 1.7·u·size for the fused kernel and 3.6·u·size for the composed ops.
+   * |a − truth| ≤ 16·u·size per element (u = 2⁻²⁴). Over 200,000 seeds of the property below
+   * (with 512- and with 256-bit vectors) the largest error was 1.9·u·size for the fused kernel
+   * and 3.6·u·size for the composed ops.
    */
   private static void withinRoundoff(Tensor f32, Tensor truth, double[] size, String what) {
     double[] a = f32.toDoubleArray(), t = truth.toDoubleArray();
