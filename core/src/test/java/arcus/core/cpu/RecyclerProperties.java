@@ -15,6 +15,7 @@ import arcus.core.Rng;
 import arcus.core.Tensor;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -63,17 +64,22 @@ class RecyclerProperties {
         rng.normal(DType.F32, 0, 0.1, c2 * side2 * side2, CLASSES), rng.normal(DType.F32, 0, 0.2, c2, c2, 3, 3));
   }
 
-  private static Autodiff.ValueAndGrad<List<Tensor>> run(boolean recycle, List<Tensor> p, Tensor x, int[] labels) {
+  /** {@code body} with the recycler switched on or off and its poison on or off, both restored after. */
+  private static <T> T withRecycler(boolean enabled, boolean poison, Supplier<T> body) {
     boolean wasEnabled = Recycler.enabled, wasPoison = Recycler.poison;
-    Recycler.enabled = recycle;
-    Recycler.poison = recycle;
+    Recycler.enabled = enabled;
+    Recycler.poison = poison;
     try {
-      Function<List<Tensor>, Tensor> f = ps -> net(ps, x, labels);
-      return Autodiff.valueAndGrad(f, p);
+      return body.get();
     } finally {
       Recycler.enabled = wasEnabled;
       Recycler.poison = wasPoison;
     }
+  }
+
+  private static Autodiff.ValueAndGrad<List<Tensor>> run(boolean recycle, List<Tensor> p, Tensor x, int[] labels) {
+    Function<List<Tensor>, Tensor> f = ps -> net(ps, x, labels);
+    return withRecycler(recycle, recycle, () -> Autodiff.valueAndGrad(f, p));
   }
 
   @Property(tries = 12)
@@ -107,14 +113,7 @@ class RecyclerProperties {
     Rng rng = new Rng(7);
     List<Tensor> p = params(rng, 2, 8);
     Tensor x = rng.normal(DType.F32, 0, 1, 4, 2, 8, 8);
-    float[] fresh;
-    boolean was = Recycler.enabled;
-    Recycler.enabled = false;
-    try {
-      fresh = x.conv2d(p.get(0), Conv2dSpec.of(1, 1)).mul(2.0).toFloatArray();
-    } finally {
-      Recycler.enabled = was;
-    }
+    float[] fresh = withRecycler(false, Recycler.poison, () -> x.conv2d(p.get(0), Conv2dSpec.of(1, 1)).mul(2.0).toFloatArray());
     int attempts = 0;
     boolean undisturbed = false;
     while (!undisturbed && attempts++ < 20) {
@@ -123,14 +122,7 @@ class RecyclerProperties {
       run(true, p, x, new int[] {0, 1, 2, 3});
       long afterPass = Recycler.reusedBytes();
       // a forward computation after the pass takes the arrays it left: same values as a fresh one
-      float[] got;
-      boolean wasPoison = Recycler.poison;
-      Recycler.poison = true;
-      try {
-        got = x.conv2d(p.get(0), Conv2dSpec.of(1, 1)).mul(2.0).toFloatArray();
-      } finally {
-        Recycler.poison = wasPoison;
-      }
+      float[] got = withRecycler(Recycler.enabled, true, () -> x.conv2d(p.get(0), Conv2dSpec.of(1, 1)).mul(2.0).toFloatArray());
       assertArrayEquals(fresh, got);
       long afterForward = Recycler.reusedBytes();
       if (collections() != collections) continue;
@@ -160,20 +152,10 @@ class RecyclerProperties {
       inner[1] = Recycler.givenBytes();
       return gx.square().sum();
     };
-    boolean was = Recycler.enabled, wasPoison = Recycler.poison;
-    float[] want;
-    try {
-      Recycler.enabled = false;
-      want = Autodiff.grad(outer, w).toFloatArray();
-      Recycler.enabled = true;
-      Recycler.poison = true;
-      float[] got = Autodiff.grad(outer, w).toFloatArray();
-      assertEquals(inner[0], inner[1], "the inner reverse pass recycled while an outer trace recorded it");
-      assertArrayEquals(want, got);
-    } finally {
-      Recycler.enabled = was;
-      Recycler.poison = wasPoison;
-    }
+    float[] want = withRecycler(false, Recycler.poison, () -> Autodiff.grad(outer, w).toFloatArray());
+    float[] got = withRecycler(true, true, () -> Autodiff.grad(outer, w).toFloatArray());
+    assertEquals(inner[0], inner[1], "the inner reverse pass recycled while an outer trace recorded it");
+    assertArrayEquals(want, got);
   }
 
   /**
