@@ -163,6 +163,149 @@ final class Gemm {
   }
 
   /**
+   * Whether {@link #sgemmNT} takes its own path (below) where it applies; {@code
+   * -Darcus.gemm.nt=false} sends it through {@link #sgemm} (for measurements: the bits are the
+   * same). Not final so that a test can compare both ways in one JVM.
+   */
+  static boolean NT = !"false".equals(System.getProperty("arcus.gemm.nt"));
+
+  /** Columns of the NT register tile: four vectors (64 with 16 lanes). */
+  static final int NT_W = 4 * L;
+
+  /**
+   * C[m x n] (+)= A Bᵀ with A [m x k] and B [n x k] both row-major (k contiguous), on the
+   * calling thread: the Winograd weight gradient's gU = gM Vᵀ over a chunk's tiles. Through
+   * {@link #sgemm} both operands went through 8 x 8 transposes when packed (A into 6-row panels, B
+   * into NR-wide ones), and with 16 lanes its 64 columns were a 48-wide panel and a 16-wide one
+   * for the slower narrow kernels. Here, with 16 lanes and n a multiple of {@link #NT_W}, A is
+   * never packed (4 rows broadcast from where they lie) and B is packed once per KC-deep block into
+   * 4-vector-wide panels, for a 4 x 4-vector register tile (16 accumulators, 4 B vectors, 4
+   * broadcasts of AVX-512's 32 registers; the same loads per multiply as the 6 x 3 tile). Every C
+   * cell is the same FMA chain over each KC-deep block, from zero, then added to C, as in {@link
+   * #serial}: the bits are sgemm's. Other shapes, 8-lane vectors and small products go to sgemm.
+   */
+  static void sgemmNT(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                      float[] c, int cOff, int ldc, boolean accumulate) {
+    if (!NT || MR != 6 || n <= 0 || n % NT_W != 0 || (long) m * n * k < SMALL) {
+      sgemm(false, true, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+      return;
+    }
+    float[] bp = SCRATCH.get().bp(Math.min(KC, k) * NT_W);
+    for (int pc = 0; pc < k; pc += KC) {
+      int kc = Math.min(KC, k - pc), kc8 = kc & ~7;
+      boolean overwrite = !accumulate && pc == 0;
+      for (int jc = 0; jc < n; jc += NT_W) {
+        // bp[p][j] = B[jc + j][pc + p]: 8 x 8 blocks transposed in registers, the k tail by a scalar copy
+        for (int j = 0; j < NT_W; j += 8) {
+          int r = jc + j;
+          for (int p = 0; p < kc8; p += 8) transpose8(b, bOff + pc + p, null, 0, r, ldb, bp, p * NT_W + j, NT_W);
+          for (int jj = r; jj < r + 8; jj++) {
+            int src = bOff + jj * ldb + pc, dst = jj - jc;
+            for (int p = kc8; p < kc; p++) bp[p * NT_W + dst] = b[src + p];
+          }
+        }
+        int ir = 0, ao = aOff + pc, co = cOff + jc;
+        for (; ir + 4 <= m; ir += 4) kernelNT4(kc, a, ao + ir * lda, lda, bp, c, co + ir * ldc, ldc, overwrite);
+        for (; ir < m; ir++) kernelNT1(kc, a, ao + ir * lda, bp, c, co + ir * ldc, overwrite);
+      }
+    }
+  }
+
+  /** The 4 x 4L tile of {@link #sgemmNT}: rows ao + i·lda of A broadcast in place, B a packed 4L-wide panel. */
+  private static void kernelNT4(int kc, float[] a, int ao, int lda, float[] bp, float[] c, int co, int ldc, boolean overwrite) {
+    FloatVector z = FloatVector.zero(FS);
+    FloatVector c00 = z, c01 = z, c02 = z, c03 = z, c10 = z, c11 = z, c12 = z, c13 = z;
+    FloatVector c20 = z, c21 = z, c22 = z, c23 = z, c30 = z, c31 = z, c32 = z, c33 = z;
+    int a1 = ao + lda, a2 = ao + 2 * lda, a3 = ao + 3 * lda;
+    for (int p = 0; p < kc; p++) {
+      int bi = p * NT_W;
+      FloatVector b0 = FloatVector.fromArray(FS, bp, bi);
+      FloatVector b1 = FloatVector.fromArray(FS, bp, bi + L);
+      FloatVector b2 = FloatVector.fromArray(FS, bp, bi + 2 * L);
+      FloatVector b3 = FloatVector.fromArray(FS, bp, bi + 3 * L);
+      FloatVector av = FloatVector.broadcast(FS, a[ao + p]);
+      c00 = av.fma(b0, c00);
+      c01 = av.fma(b1, c01);
+      c02 = av.fma(b2, c02);
+      c03 = av.fma(b3, c03);
+      av = FloatVector.broadcast(FS, a[a1 + p]);
+      c10 = av.fma(b0, c10);
+      c11 = av.fma(b1, c11);
+      c12 = av.fma(b2, c12);
+      c13 = av.fma(b3, c13);
+      av = FloatVector.broadcast(FS, a[a2 + p]);
+      c20 = av.fma(b0, c20);
+      c21 = av.fma(b1, c21);
+      c22 = av.fma(b2, c22);
+      c23 = av.fma(b3, c23);
+      av = FloatVector.broadcast(FS, a[a3 + p]);
+      c30 = av.fma(b0, c30);
+      c31 = av.fma(b1, c31);
+      c32 = av.fma(b2, c32);
+      c33 = av.fma(b3, c33);
+    }
+    int r1 = co + ldc, r2 = co + 2 * ldc, r3 = co + 3 * ldc;
+    if (!overwrite) {
+      c00 = c00.add(FloatVector.fromArray(FS, c, co));
+      c01 = c01.add(FloatVector.fromArray(FS, c, co + L));
+      c02 = c02.add(FloatVector.fromArray(FS, c, co + 2 * L));
+      c03 = c03.add(FloatVector.fromArray(FS, c, co + 3 * L));
+      c10 = c10.add(FloatVector.fromArray(FS, c, r1));
+      c11 = c11.add(FloatVector.fromArray(FS, c, r1 + L));
+      c12 = c12.add(FloatVector.fromArray(FS, c, r1 + 2 * L));
+      c13 = c13.add(FloatVector.fromArray(FS, c, r1 + 3 * L));
+      c20 = c20.add(FloatVector.fromArray(FS, c, r2));
+      c21 = c21.add(FloatVector.fromArray(FS, c, r2 + L));
+      c22 = c22.add(FloatVector.fromArray(FS, c, r2 + 2 * L));
+      c23 = c23.add(FloatVector.fromArray(FS, c, r2 + 3 * L));
+      c30 = c30.add(FloatVector.fromArray(FS, c, r3));
+      c31 = c31.add(FloatVector.fromArray(FS, c, r3 + L));
+      c32 = c32.add(FloatVector.fromArray(FS, c, r3 + 2 * L));
+      c33 = c33.add(FloatVector.fromArray(FS, c, r3 + 3 * L));
+    }
+    c00.intoArray(c, co);
+    c01.intoArray(c, co + L);
+    c02.intoArray(c, co + 2 * L);
+    c03.intoArray(c, co + 3 * L);
+    c10.intoArray(c, r1);
+    c11.intoArray(c, r1 + L);
+    c12.intoArray(c, r1 + 2 * L);
+    c13.intoArray(c, r1 + 3 * L);
+    c20.intoArray(c, r2);
+    c21.intoArray(c, r2 + L);
+    c22.intoArray(c, r2 + 2 * L);
+    c23.intoArray(c, r2 + 3 * L);
+    c30.intoArray(c, r3);
+    c31.intoArray(c, r3 + L);
+    c32.intoArray(c, r3 + 2 * L);
+    c33.intoArray(c, r3 + 3 * L);
+  }
+
+  /** One row of {@link #kernelNT4}, for the last m mod 4 rows. */
+  private static void kernelNT1(int kc, float[] a, int ao, float[] bp, float[] c, int co, boolean overwrite) {
+    FloatVector z = FloatVector.zero(FS);
+    FloatVector c0 = z, c1 = z, c2 = z, c3 = z;
+    for (int p = 0; p < kc; p++) {
+      int bi = p * NT_W;
+      FloatVector av = FloatVector.broadcast(FS, a[ao + p]);
+      c0 = av.fma(FloatVector.fromArray(FS, bp, bi), c0);
+      c1 = av.fma(FloatVector.fromArray(FS, bp, bi + L), c1);
+      c2 = av.fma(FloatVector.fromArray(FS, bp, bi + 2 * L), c2);
+      c3 = av.fma(FloatVector.fromArray(FS, bp, bi + 3 * L), c3);
+    }
+    if (!overwrite) {
+      c0 = c0.add(FloatVector.fromArray(FS, c, co));
+      c1 = c1.add(FloatVector.fromArray(FS, c, co + L));
+      c2 = c2.add(FloatVector.fromArray(FS, c, co + 2 * L));
+      c3 = c3.add(FloatVector.fromArray(FS, c, co + 3 * L));
+    }
+    c0.intoArray(c, co);
+    c1.intoArray(c, co + L);
+    c2.intoArray(c, co + 2 * L);
+    c3.intoArray(c, co + 3 * L);
+  }
+
+  /**
    * {@link #kernel} with B's rows {@code ldb} apart in place of a packed panel; always overwrites C.
    * A copy on purpose: one kernel taking the stride for both (NR for a packed panel) ran LeNet on
    * one thread at 2676-2894 images/s against 2909-2997 (three rounds, interleaved), probably

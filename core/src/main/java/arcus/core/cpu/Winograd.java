@@ -808,7 +808,7 @@ final class Winograd {
         tileTransform(p, x, c, g.h(), g.w(), g.pH(), g.pW(), a, horiz, vert, s.rowsBuf, s.rowTmp, s.w, s.v, p.planeV, r0, r1);
         tileTransform(p, gy, oc, g.oh(), g.ow(), 0, 0, m, horizA, vertA, s.gRows, s.rowTmp, s.w, s.m, p.planeM, r0, r1);
         for (int pos = 0; pos < a * a; pos++) {
-          Gemm.sgemm(false, true, oc, c, tiles, s.m, pos * p.planeM, p.ldT, s.v, pos * p.planeV, p.ldT, gu, pos * oc * c, c, r0 > from);
+          Gemm.sgemmNT(oc, c, tiles, s.m, pos * p.planeM, p.ldT, s.v, pos * p.planeV, p.ldT, gu, pos * oc * c, c, r0 > from);
         }
       }
       partials.put(from, gu);

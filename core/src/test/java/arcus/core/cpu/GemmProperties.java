@@ -134,6 +134,39 @@ class GemmProperties {
     }
   }
 
+  /**
+   * The A·Bᵀ path of the Winograd weight gradient ({@link Gemm#sgemmNT}: A broadcast in place, B
+   * packed 4 vectors wide) gives sgemm's bits, for column counts that are whole 4-vector panels
+   * (half the tries) or not, any row count (4-row tiles and single rows), depths across KC-deep
+   * blocks, padded rows and offsets, overwriting or accumulating; C's cells outside the product
+   * are not touched.
+   */
+  @Property(tries = 60)
+  void ntPathIsTheTransposedGemmBitForBit(@ForAll @IntRange(min = 1, max = 70) int m, @ForAll @IntRange(min = 1, max = 3) int panels,
+                                          @ForAll boolean wholePanels, @ForAll @IntRange(min = 1, max = 140) int nDraw,
+                                          @ForAll @IntRange(min = 1, max = 300) int k, @ForAll boolean accumulate, @ForAll long seed) {
+    int n = wholePanels ? panels * Gemm.NT_W : nDraw;
+    Random r = new Random(seed);
+    Layout g = Layout.random(r, false, true, m, n, k);
+    float[] a = randomF(r, g.aLen()), b = randomF(r, g.bLen()), c = randomF(r, g.cLen());
+    float[] want = c.clone(), got = c.clone();
+    boolean was = Gemm.NT;
+    try {
+      Gemm.NT = false;
+      Gemm.sgemmNT(m, n, k, a, g.aOff, g.lda, b, g.bOff, g.ldb, want, g.cOff, g.ldc, accumulate);
+      Gemm.NT = true;
+      Gemm.sgemmNT(m, n, k, a, g.aOff, g.lda, b, g.bOff, g.ldb, got, g.cOff, g.ldc, accumulate);
+    } finally {
+      Gemm.NT = was;
+    }
+    float[] direct = c.clone();
+    Gemm.sgemm(false, true, m, n, k, a, g.aOff, g.lda, b, g.bOff, g.ldb, direct, g.cOff, g.ldc, accumulate);
+    for (int i = 0; i < c.length; i++) {
+      assertEquals(Float.floatToRawIntBits(direct[i]), Float.floatToRawIntBits(want[i]), "NT off is sgemm, index " + i + " of " + g);
+      assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]), "index " + i + " of " + g);
+    }
+  }
+
   @Test
   void directBRejectsADepthOverOnePanel() {
     Gemm.PackedA pa = Gemm.packA(false, new float[3 * (Gemm.KC + 1)], 0, Gemm.KC + 1, 3, Gemm.KC + 1);
