@@ -329,6 +329,16 @@ final class ConvKernels {
       for (int i = 0; i < len; i++) gw[i] += part[i];
   }
 
+  /** dst[j][i] (+)= src[i][j] for src [rows x cols]: a transposed weight-gradient partial into gw [cols x rows]. */
+  private static void transposeInto(float[] src, int rows, int cols, float[] dst, boolean add) {
+    for (int i = 0; i < rows; i++) {
+      for (int j = 0; j < cols; j++) {
+        int d = j * rows + i;
+        dst[d] = add ? dst[d] + src[i * cols + j] : src[i * cols + j];
+      }
+    }
+  }
+
   static void conv2dBackwardWeight(float[] x, int n, int c, int h, int w, float[] gy, int oc, int kh, int kw,
                                    int strideH, int strideW, int padH, int padW, int dilH, int dilW, float[] gw) {
     Geom g = Geom.of(n, c, h, w, oc, kh, kw, strideH, strideW, padH, padW, dilH, dilW);
@@ -348,16 +358,30 @@ final class ConvKernels {
     if (shiftable(g) && expands(g)) {
       // gw = sum over images of gy * B^T, B the expanded image's shifted rows: depth oh*ow, gy as it lies
       Expanded ex = Expanded.of(g);
+      // where Gemm's NT path applies, as gwᵀ = Σ col gyᵀ: the im2col rows are read in place and
+      // only gy is packed (Gemm.sgemmRowsNT); the same sums, so gw gets the same bits
+      boolean transposed = Gemm.ntApplies(ckk, g.oc, ohw);
       Parallel.forRange(g.n, 1, (from, to) -> {
-        float[] partial = from == 0 && to == g.n ? gw : new float[wLen];
+        float[] partial = from == 0 && to == g.n && !transposed ? gw : new float[wLen];
         float[] xs = new float[ex.len()];
         for (int img = from; img < to; img++) {
           ex.fill(x, img * g.imageIn(), xs, 0);
-          Gemm.sgemmRows(false, true, g.oc, ckk, ohw, gy, img * g.imageOut(), ohw, xs, 0, ex.rows(), partial, 0, ckk, img > from);
+          if (transposed) {
+            Gemm.sgemmRowsNT(ckk, g.oc, ohw, xs, 0, ex.rows(), gy, img * g.imageOut(), ohw, partial, 0, g.oc, img > from);
+          } else {
+            Gemm.sgemmRows(false, true, g.oc, ckk, ohw, gy, img * g.imageOut(), ohw, xs, 0, ex.rows(), partial, 0, ckk, img > from);
+          }
         }
         if (partial != gw) partials.put(from, partial);
       });
-      addInOrder(partials, gw, wLen);
+      if (!transposed) {
+        addInOrder(partials, gw, wLen);
+      } else if (partials.size() == 1) {
+        // one range: gw is its product (assigned, as the untransposed product is written into gw)
+        transposeInto(partials.firstEntry().getValue(), ckk, g.oc, gw, false);
+      } else {
+        for (float[] part : partials.values()) transposeInto(part, ckk, g.oc, gw, true);
+      }
       return;
     }
     if (shiftable(g)) {

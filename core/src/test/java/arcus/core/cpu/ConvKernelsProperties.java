@@ -189,6 +189,47 @@ class ConvKernelsProperties {
     }
   }
 
+  /** Stride-1 batches with 1 or 2 panels of Gemm's NT tile as output channels, on the expanded image's path. */
+  @Provide
+  Arbitrary<Shape> ntWeightGradShapes() {
+    return Combinators.combine(
+            Arbitraries.integers().between(1, 5), Arbitraries.integers().between(1, 6),
+            Arbitraries.integers().between(3, 16), Arbitraries.integers().between(3, 16),
+            Arbitraries.integers().between(1, 2), Arbitraries.of(3, 5), Arbitraries.integers().between(0, 2))
+        .as((n, c, h, w, panels, k, p) -> new Shape(n, c, h, w, panels * Gemm.NT_W, k, k, 1, 1, Math.min(p, k / 2), Math.min(p, k / 2), 1, 1))
+        .filter(s -> s.oh() > 0 && s.ow() > 0);
+  }
+
+  /**
+   * The im2col weight gradient computed transposed (gwᵀ = col gyᵀ, the im2col rows read in place,
+   * {@link Gemm#sgemmRowsNT}) gives the bits of gw = gy colᵀ, over one or several images (one
+   * partial assigned, or partials added in range order), and is within rounding of the reference.
+   */
+  @Property(tries = 40)
+  void theTransposedIm2colWeightGradientIsTheUntransposedBitForBit(@ForAll("ntWeightGradShapes") Shape s, @ForAll long seed) {
+    ConvKernels.Geom g = ConvKernels.Geom.of(s.n, s.c, s.h, s.w, s.oc, s.kh, s.kw, s.sH, s.sW, s.pH, s.pW, s.dH, s.dW);
+    org.junit.jupiter.api.Assumptions.assumeTrue(ConvKernels.expands(g) && Gemm.ntApplies(g.ckk(), s.oc, g.ohw()));
+    Random r = new Random(seed);
+    float[] x = GemmProperties.randomF(r, s.xLen()), gy = GemmProperties.randomF(r, s.yLen());
+    float[] want = GemmProperties.randomF(r, s.wLen()), got = GemmProperties.randomF(r, s.wLen());
+    ConvKernels.Algorithm dot = ConvKernels.dotWeight, winograd = ConvKernels.winograd;
+    boolean nt = Gemm.NT;
+    try {
+      ConvKernels.winograd = ConvKernels.Algorithm.OFF;
+      ConvKernels.dotWeight = ConvKernels.Algorithm.OFF;
+      Gemm.NT = false;
+      ConvKernels.conv2dBackwardWeight(x, s.n, s.c, s.h, s.w, gy, s.oc, s.kh, s.kw, 1, 1, s.pH, s.pW, 1, 1, want);
+      Gemm.NT = true;
+      ConvKernels.conv2dBackwardWeight(x, s.n, s.c, s.h, s.w, gy, s.oc, s.kh, s.kw, 1, 1, s.pH, s.pW, 1, 1, got);
+    } finally {
+      ConvKernels.dotWeight = dot;
+      ConvKernels.winograd = winograd;
+      Gemm.NT = nt;
+    }
+    for (int i = 0; i < want.length; i++) assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]), "gw[" + i + "] of " + s);
+    assertClose(refBackwardWeight(s, GemmProperties.toD(x), GemmProperties.toD(gy)), got, s.n * s.oh() * s.ow());
+  }
+
   /**
    * The dot-product weight gradient's 4 x 5 blocks (32-register machines) and 3 x 3 blocks give
    * the same bits: each (output channel, im2col row) pair is its own chain in the same order,

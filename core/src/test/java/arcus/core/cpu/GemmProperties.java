@@ -167,6 +167,32 @@ class GemmProperties {
     }
   }
 
+  /**
+   * A's rows at arbitrary (overlapping) offsets ({@link Gemm#sgemmRowsNT}, the transposed im2col
+   * weight gradient) give, transposed, the bits of {@link Gemm#sgemmRows} computing Bᵀ's product
+   * the other way round (B · Aᵀ with A as the row-offset operand), across KC-deep blocks.
+   */
+  @Property(tries = 40)
+  void rowsNtIsTheTransposedRowsGemmBitForBit(@ForAll @IntRange(min = 1, max = 90) int m, @ForAll @IntRange(min = 1, max = 2) int panels,
+                                             @ForAll @IntRange(min = 1, max = 300) int kDraw, @ForAll boolean accumulate, @ForAll long seed) {
+    int n = panels * Gemm.NT_W;
+    int k = Math.max(kDraw, (int) (Gemm.SMALL / ((long) m * n)) + 1);
+    Random r = new Random(seed);
+    int ldb = k + r.nextInt(3), bOff = r.nextInt(4), aOff = r.nextInt(4);
+    float[] a = randomF(r, aOff + m * k + 7 * k), b = randomF(r, bOff + n * ldb);
+    int[] aRows = new int[m];
+    for (int i = 0; i < m; i++) aRows[i] = r.nextInt(a.length - aOff - k + 1);
+    float[] c = randomF(r, m * n), ct = new float[n * m];
+    for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) ct[j * m + i] = c[i * n + j];
+    Gemm.sgemmRowsNT(m, n, k, a, aOff, aRows, b, bOff, ldb, c, 0, n, accumulate);
+    Gemm.sgemmRows(false, true, n, m, k, b, bOff, ldb, a, aOff, aRows, ct, 0, m, accumulate);
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < n; j++) {
+        assertEquals(Float.floatToRawIntBits(ct[j * m + i]), Float.floatToRawIntBits(c[i * n + j]), "C[" + i + "][" + j + "], m " + m + " n " + n + " k " + k);
+      }
+    }
+  }
+
   @Test
   void directBRejectsADepthOverOnePanel() {
     Gemm.PackedA pa = Gemm.packA(false, new float[3 * (Gemm.KC + 1)], 0, Gemm.KC + 1, 3, Gemm.KC + 1);
