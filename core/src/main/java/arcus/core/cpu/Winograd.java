@@ -151,7 +151,11 @@ final class Winograd {
    * at batch 50 (0.65-0.70x in four runs) and at 256 (0.87x), 64 × 7² at 50 (0.40x), while
    * 64 × 28² won at 50 (1.06-1.09x, once 0.95x) and at 256 (1.24x). Its GEMMs are 64 × 64 and
    * NR = 48 pads 64 columns to 96; the im2col GEMM's 576 columns are whole panels. Forward and
-   * input gradient still won everywhere (1.5-2.5x at 64 × 7², 14² and 28²).
+   * input gradient still won everywhere (1.5-2.5x at 64 × 7², 14² and 28²). Both weight
+   * gradients have since moved to {@link Gemm#sgemmNT} (no padded columns; im2col's transposed,
+   * its 576 rows read in place): at 64 × 14² on two threads im2col took 2.7 ms against
+   * Winograd's 7.6 at batch 50 and 14.9 against 20.1 at 256 (interleaved calls, 2026-11-28), so
+   * the rule stands; at 28² Winograd took 8.9 against 15.0.
    */
   static boolean pays(ConvKernels.Geom g, boolean weightGradient) {
     int ch = Math.min(g.c(), g.oc());
@@ -367,26 +371,69 @@ final class Winograd {
    * scalar code's, in the same order (products rounded, then summed left to right, no fused
    * multiply-add), so the bits are those of the pair-by-pair version.
    */
-  private static float[] filters(Transform tf, float[] wt, int oc, int c, boolean flipped) {
-    int a = tf.a, len = a * a * oc * c;
+  static float[] filters(Transform tf, float[] wt, int oc, int c, boolean flipped) {
+    int len = tf.a * tf.a * oc * c;
     float[] u = FILTERS.get();
     if (u.length < len) {
       u = new float[len];
       FILTERS.set(u);
     }
-    float[] out = u;
+    return filtersInto(tf, wt, oc, c, flipped, false, u);
+  }
+
+  /**
+   * The a² filter matrices of {@link #filters} written straight into the GEMM's packed A layout
+   * ({@link Gemm#packAInto} of each position's oc × c matrix, c ≤ KC: MR-row panels, k-major,
+   * rows past oc zero), one position every {@link Gemm.PackedA#length} floats of one reused
+   * buffer. The same values as filters() then packAInto (each pair's arithmetic is unchanged, only
+   * where it is stored), without the second pass: at batch 50 the transform and the packing were
+   * 18 calls each a step, ~0.1 ms each.
+   */
+  static Gemm.PackedA[] packedFilters(Transform tf, float[] wt, int oc, int c, boolean flipped) {
+    if (c > Gemm.KC) throw new IllegalArgumentException("packedFilters: " + c + " input channels are over one panel (" + Gemm.KC + ")");
+    int positions = tf.a * tf.a, plane = Gemm.PackedA.length(oc, c);
+    float[] pu = PACKED.get();
+    if (pu.length < positions * plane) {
+      pu = new float[positions * plane];
+      PACKED.set(pu);
+    }
+    filtersInto(tf, wt, oc, c, flipped, true, pu);
+    Gemm.PackedA[] out = new Gemm.PackedA[positions];
+    for (int pos = 0; pos < positions; pos++) out[pos] = new Gemm.PackedA(pu, pos * plane, oc, c);
+    return out;
+  }
+
+  /**
+   * The filter transform into {@code out}: position pos's matrix from pos·plane on, pair (o, ci)
+   * at o·c + ci, or with {@code packed} at its place in Gemm's packed A ((o / MR)·MR·c + ci·MR +
+   * o mod MR; rows oc..roundUp(oc, MR) zero).
+   */
+  private static float[] filtersInto(Transform tf, float[] wt, int oc, int c, boolean flipped, boolean packed, float[] out) {
+    int a = tf.a, mr = Gemm.MR;
     double[][] G = tf.g;
-    int plane = oc * c;
-    // split over output channels: run on the calling thread alone, this was 2.3% of a batch-50
-    // step's samples with the second worker idle
-    Parallel.forRange(oc, 4, (from, to) -> {
+    int plane = packed ? Gemm.PackedA.length(oc, c) : oc * c;
+    // the pairs in units of whole rows (panels when packed), split over threads: run on the
+    // calling thread alone, this was 2.3% of a batch-50 step's samples with the second worker idle
+    int unit = packed ? mr * c : c, units = plane / unit;
+    Parallel.forRange(units, packed ? 1 : 4, (from, to) -> {
       double[] g = new double[9 * FILTER_BLOCK], t = new double[3 * FILTER_BLOCK];
-      for (int q0 = from * c, qEnd = to * c; q0 < qEnd; q0 += FILTER_BLOCK) {
+      for (int q0 = from * unit, qEnd = to * unit; q0 < qEnd; q0 += FILTER_BLOCK) {
         int qn = Math.min(FILTER_BLOCK, qEnd - q0);
-        // g[k][q] = tap k = 3·i + j of pair q = o·c + ci
+        // g[k][q] = tap k = 3·i + j of pair q (o·c + ci, or its packed place)
         for (int q = 0; q < qn; q++) {
-          int o = (q0 + q) / c, ci = (q0 + q) % c;
-          if (flipped) {
+          int o, ci;
+          if (packed) {
+            int panel = (q0 + q) / unit, rem = (q0 + q) - panel * unit;
+            o = panel * mr + rem % mr;
+            ci = rem / mr;
+          } else {
+            o = (q0 + q) / c;
+            ci = (q0 + q) % c;
+          }
+          if (o >= oc) {
+            // a packed panel's padding row
+            for (int k = 0; k < 9; k++) g[k * FILTER_BLOCK + q] = 0;
+          } else if (flipped) {
             int base = (ci * oc + o) * 9;
             for (int k = 0; k < 9; k++) g[k * FILTER_BLOCK + q] = wt[base + 8 - k];
           } else {
@@ -411,22 +458,15 @@ final class Winograd {
         }
       }
     });
-    return u;
-  }
-
-  /** The a² filter matrices of {@code u} packed as GEMM A operands, one per position, in one reused buffer. */
-  private static Gemm.PackedA[] packedFilters(float[] u, int positions, int oc, int c) {
-    int packed = Gemm.PackedA.length(oc, c);
-    float[] pu = PACKED.get();
-    if (pu.length < positions * packed) {
-      pu = new float[positions * packed];
-      PACKED.set(pu);
+    if (packed && oc % mr != 0) {
+      // the last panel's padding rows as packAInto leaves them: +0 (the transform of zeros may be -0)
+      int last = (units - 1) * unit;
+      for (int pos = 0; pos < a * a; pos++) {
+        for (int ci = 0; ci < c; ci++) {
+          for (int i = oc % mr; i < mr; i++) out[pos * plane + last + ci * mr + i] = 0f;
+        }
+      }
     }
-    float[] dst = pu;
-    Gemm.PackedA[] out = new Gemm.PackedA[positions];
-    Parallel.forRange(positions, 1, (p0, p1) -> {
-      for (int pos = p0; pos < p1; pos++) out[pos] = Gemm.packAInto(false, u, pos * oc * c, c, oc, c, dst, pos * packed);
-    });
     return out;
   }
 
@@ -760,9 +800,10 @@ final class Winograd {
   static void forward(Transform tf, float[] x, ConvKernels.Geom g, float[] wt, boolean flipped, float[] y) {
     Plan p = Plan.of(tf, g, TILES);
     int a = tf.a, m = tf.m, c = g.c(), oc = g.oc();
-    float[] u = filters(tf, wt, oc, c, flipped);
-    // the 36 filter matrices packed once per call, for GEMMs that read the tiles in place
-    Gemm.PackedA[] pu = c <= Gemm.KC ? packedFilters(u, a * a, oc, c) : null;
+    // the 36 filter matrices transformed straight into packed panels once per call, for GEMMs that
+    // read the tiles in place (channels over one panel: plain matrices for the packing GEMM)
+    Gemm.PackedA[] pu = c <= Gemm.KC ? packedFilters(tf, wt, oc, c, flipped) : null;
+    float[] u = pu == null ? filters(tf, wt, oc, c, flipped) : null;
     Stage horiz = Stage.of(tf, "bt", j -> (j % m) * p.wq + j / m);
     Stage vert = Stage.of(tf, "bt", i -> i * p.hLen);
     Stage atM = Stage.of(tf, "at", r -> r * a * p.planeM);

@@ -428,4 +428,34 @@ class WinogradProperties {
       ConvKernels.winograd = before;
     }
   }
+
+  /**
+   * The filter transform written straight into Gemm's packed panels is the transform packed
+   * afterwards by {@link Gemm#packAInto}, bit for bit (padding rows of a ragged last panel
+   * included), for F(2×2) and F(4×4), forward and flipped filters, channel counts on and off
+   * the panel height.
+   */
+  @Property(tries = 60)
+  void packedFilterTransformIsTheTransformPacked(@ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 70) int oc,
+                                                 @ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 70) int c,
+                                                 @ForAll boolean flipped, @ForAll boolean f4, @ForAll long seed) {
+    Winograd.Transform tf = f4 ? Winograd.F4 : Winograd.F2;
+    int positions = tf.a() * tf.a(), plane = Gemm.PackedA.length(oc, c);
+    float[] wt = GemmProperties.randomF(new Random(seed), oc * c * 9);
+    float[] u = Winograd.filters(tf, wt, oc, c, flipped).clone();
+    float[] want = new float[positions * plane];
+    for (int pos = 0; pos < positions; pos++) Gemm.packAInto(false, u, pos * oc * c, c, oc, c, want, pos * plane);
+    Gemm.PackedA[] got = Winograd.packedFilters(tf, wt, oc, c, flipped);
+    assertEquals(positions, got.length);
+    for (int pos = 0; pos < positions; pos++) {
+      assertEquals(pos * plane, got[pos].base());
+      assertEquals(oc, got[pos].m());
+      assertEquals(c, got[pos].k());
+      for (int i = 0; i < plane; i++) {
+        assertEquals(Float.floatToRawIntBits(want[pos * plane + i]), Float.floatToRawIntBits(got[pos].data()[pos * plane + i]),
+            "position " + pos + ", packed float " + i + " of " + plane);
+      }
+    }
+  }
+
 }
