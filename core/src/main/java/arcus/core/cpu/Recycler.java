@@ -1,5 +1,7 @@
 package arcus.core.cpu;
 
+import java.lang.ref.Reference;
+import java.lang.ref.SoftReference;
 import java.lang.ref.WeakReference;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -22,8 +24,8 @@ import java.util.WeakHashMap;
  * <p>Only arrays the pool itself handed out during the open pass (new or reused: "born" in it)
  * are accepted back, so a forward activation, a user's tensor or a parameter can never be
  * overwritten, whatever a gradient rule returns; {@code Autodiff} decides when a cotangent is
- * dead (nothing else in the pass refers to its storage). Dead arrays are held weakly and at most
- * {@link #MAX_FREE_BYTES} of them, so the pool never keeps memory a collection wants back.
+ * dead (nothing else in the pass refers to its storage). Dead arrays are held by soft references
+ * and at most {@link #MAX_FREE_BYTES} of them, so the pool never keeps memory a collection needs.
  * {@code -Darcus.recycle=false} turns it off; {@code -Darcus.recycle.poison=true} fills every
  * array taken from the pool with NaN, so a kernel that relied on a zeroed output, or a storage
  * recycled while still in use, shows up as NaN in the tests.
@@ -35,8 +37,8 @@ final class Recycler {
   static volatile boolean poison = Boolean.getBoolean("arcus.recycle.poison");
 
   private static final class Pool {
-    /** Dead arrays by length, held weakly: a collection may still take them back. */
-    final Map<Integer, ArrayDeque<WeakReference<float[]>>> free = new HashMap<>();
+    /** Dead arrays by length, held softly (or weakly, {@link #SOFT}): a collection may still take them back. */
+    final Map<Integer, ArrayDeque<Reference<float[]>>> free = new HashMap<>();
     long freeBytes;
     /** While a reverse pass is open: the arrays handed out in it (weak, identity: arrays hash and compare by identity). */
     Map<float[], Boolean> born;
@@ -44,6 +46,18 @@ final class Recycler {
 
   /** At most this much dead memory waits in a thread's pool; beyond it, arrays are left to the collector. */
   static final long MAX_FREE_BYTES = 256L << 20;
+
+  /**
+   * Whether the pool holds its dead arrays by soft references (the default) or weak ones
+   * ({@code -Darcus.recycle.soft=false}, for measurements). Held weakly, every young collection
+   * took them back, and at batch 256 (the L-Softmax MNIST net in 768 MiB) a run could settle in
+   * a state where the next step's activations were all fresh humongous arrays, whose allocation
+   * started more collections, which cleared the pool again: bench runs of ~260 images/s with
+   * ~335 collection pauses against ~380 with ~110 (docs/performance.md). Soft references are
+   * cleared only when the heap runs short (always before an OutOfMemoryError), and with the
+   * heap committed at its limit (bin/arcus) they cost no resident memory.
+   */
+  static final boolean SOFT = !"false".equalsIgnoreCase(System.getProperty("arcus.recycle.soft", "true"));
 
   private static final ThreadLocal<Pool> POOL = new ThreadLocal<>();
   private static final java.util.concurrent.atomic.LongAdder REUSED = new java.util.concurrent.atomic.LongAdder(), GIVEN = new java.util.concurrent.atomic.LongAdder();
@@ -58,7 +72,7 @@ final class Recycler {
     return true;
   }
 
-  /** Closes the reverse pass; the dead arrays it left stay in the pool (weakly) for the next forward pass. */
+  /** Closes the reverse pass; the dead arrays it left stay in the pool (softly held) for the next forward pass. */
   static void end() {
     Pool p = POOL.get();
     if (p != null) p.born = null;
@@ -74,7 +88,7 @@ final class Recycler {
     Pool p = POOL.get();
     if (p == null) return new float[len];
     float[] a = null;
-    ArrayDeque<WeakReference<float[]>> q = p.free.get(len);
+    ArrayDeque<Reference<float[]>> q = p.free.get(len);
     while (a == null && q != null && !q.isEmpty()) {
       a = q.pollLast().get();
       p.freeBytes -= 4L * len;
@@ -117,7 +131,7 @@ final class Recycler {
     if (p.freeBytes + 4L * a.length > MAX_FREE_BYTES) return;
     p.freeBytes += 4L * a.length;
     GIVEN.add(4L * a.length);
-    p.free.computeIfAbsent(a.length, k -> new ArrayDeque<>()).addLast(new WeakReference<>(a));
+    p.free.computeIfAbsent(a.length, k -> new ArrayDeque<>()).addLast(SOFT ? new SoftReference<>(a) : new WeakReference<>(a));
   }
 
   /** Puts a dead array back: ignored unless a reverse pass is open on this thread and handed it out. */
