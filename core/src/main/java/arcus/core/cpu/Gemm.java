@@ -221,34 +221,31 @@ final class Gemm {
                          float[] c, int cOff, int ldc, boolean accumulate) {
     float[] bp = SCRATCH.get().bp(Math.min(KC, k) * NT_W);
     for (int pc = 0; pc < k; pc += KC) {
-      int kc = Math.min(KC, k - pc), kc8 = kc & ~7;
+      int kc = Math.min(KC, k - pc);
       boolean overwrite = !accumulate && pc == 0;
       for (int jc = 0; jc < n; jc += NT_W) {
-        // bp[p][j] = B[jc + j][pc + p]: 8 x 8 blocks transposed in registers, the k tail by a scalar copy
-        for (int j = 0; j < NT_W; j += 8) {
-          int r = jc + j;
-          for (int p = 0; p < kc8; p += 8) transpose8(b, bOff + pc + p, null, 0, r, ldb, bp, p * NT_W + j, NT_W);
-          for (int jj = r; jj < r + 8; jj++) {
-            int src = bOff + jj * ldb + pc, dst = jj - jc;
-            for (int p = kc8; p < kc; p++) bp[p * NT_W + dst] = b[src + p];
-          }
-        }
+        // bp[p][j] = B[jc + j][pc + p], one 4-vector panel
+        packTransposed(b, bOff, ldb, null, 0, jc, NT_W, pc, kc, bp, 0, NT_W);
+        // A's row i starts at ao + (aRows == null ? i·lda : aRows[i])
         int ir = 0, ao = aOff + pc, co = cOff + jc;
         if (MR == 6) {
           for (; ir + 4 <= m; ir += 4) {
-            int a0 = ao + (aRows == null ? ir * lda : aRows[ir]), a1 = ao + (aRows == null ? (ir + 1) * lda : aRows[ir + 1]);
-            int a2 = ao + (aRows == null ? (ir + 2) * lda : aRows[ir + 2]), a3 = ao + (aRows == null ? (ir + 3) * lda : aRows[ir + 3]);
-            kernelNT4(kc, a, a0, a1, a2, a3, bp, c, co + ir * ldc, ldc, overwrite);
+            kernelNT4(kc, a, ao + rowAt(ir, lda, aRows), ao + rowAt(ir + 1, lda, aRows), ao + rowAt(ir + 2, lda, aRows),
+                ao + rowAt(ir + 3, lda, aRows), bp, c, co + ir * ldc, ldc, overwrite);
           }
         } else {
           for (; ir + 2 <= m; ir += 2) {
-            int a0 = ao + (aRows == null ? ir * lda : aRows[ir]), a1 = ao + (aRows == null ? (ir + 1) * lda : aRows[ir + 1]);
-            kernelNT2(kc, a, a0, a1, bp, c, co + ir * ldc, ldc, overwrite);
+            kernelNT2(kc, a, ao + rowAt(ir, lda, aRows), ao + rowAt(ir + 1, lda, aRows), bp, c, co + ir * ldc, ldc, overwrite);
           }
         }
-        for (; ir < m; ir++) kernelNT1(kc, a, ao + (aRows == null ? ir * lda : aRows[ir]), bp, c, co + ir * ldc, overwrite);
+        for (; ir < m; ir++) kernelNT1(kc, a, ao + rowAt(ir, lda, aRows), bp, c, co + ir * ldc, overwrite);
       }
     }
+  }
+
+  /** Where row i of an operand starts: i·ld, or rows[i] when the rows lie at offsets. */
+  private static int rowAt(int i, int ld, int[] rows) {
+    return rows == null ? i * ld : rows[i];
   }
 
   /** The 4 x 4L tile of {@link #sgemmNT}: A's rows at ao, a1, a2, a3 broadcast in place, B a packed 4L-wide panel. */
@@ -581,30 +578,39 @@ final class Gemm {
       return;
     }
     for (int jr = 0; jr < nc; jr += NR) {
-      int nr = Math.min(NR, nc - jr);
-      int dst = jr / NR * panelStride(kc);
-      // whole 8 x 8 blocks transposed in registers (a ragged panel's whole 8-column groups too:
-      // the Winograd weight gradient's 64 columns are 48 + 16), the rest by scalar loops
-      int nr8 = L % 8 == 0 ? nr & ~7 : 0, kc8 = kc & ~7;
-      for (int j = 0; j < nr8; j += 8) {
-        int r = jc + jr + j;
-        for (int p = 0; p < kc8; p += 8) {
-          transpose8(b, bOff + pc + p, bRows, bRow0 + r, r, ldb, bp, dst + p * NR + j, NR);
-        }
-        for (int jj = j; jj < j + 8; jj++) {
-          int rr = jc + jr + jj;
-          int src = bOff + (bRows == null ? rr * ldb : bRows[bRow0 + rr]) + pc;
-          for (int p = kc8; p < kc; p++) bp[dst + p * NR + jj] = b[src + p];
-        }
+      packTransposed(b, bOff, ldb, bRows, bRow0, jc + jr, Math.min(NR, nc - jr), pc, kc, bp, jr / NR * panelStride(kc), NR);
+    }
+  }
+
+  /**
+   * One panel of transposed B, {@code width} columns wide, k-major from {@code dst}:
+   * bp[dst + p·width + j] = B[row0 + j][pc + p] for the panel's nr stored rows of B (row r at
+   * {@code bOff + r·ldb}, or {@code bOff + bRows[bRow0 + r]}), zero in columns nr..width. Whole
+   * 8 x 8 blocks are transposed in registers (a ragged panel's whole 8-column groups too: the
+   * Winograd weight gradient's 64 columns were 48 + 16 in NR-wide panels), the rest by scalar
+   * loops. For {@link #packB}'s NR-wide panels and {@link #sgemmNT}'s 4-vector ones.
+   */
+  private static void packTransposed(float[] b, int bOff, int ldb, int[] bRows, int bRow0, int row0, int nr,
+                                     int pc, int kc, float[] bp, int dst, int width) {
+    int nr8 = L % 8 == 0 ? nr & ~7 : 0, kc8 = kc & ~7;
+    for (int j = 0; j < nr8; j += 8) {
+      int r = row0 + j;
+      for (int p = 0; p < kc8; p += 8) {
+        transpose8(b, bOff + pc + p, bRows, bRow0 + r, r, ldb, bp, dst + p * width + j, width);
       }
-      for (int j = nr8; j < nr; j++) {
-        int r = jc + jr + j;
-        int src = bOff + (bRows == null ? r * ldb : bRows[bRow0 + r]) + pc;
-        for (int p = 0; p < kc; p++) bp[dst + p * NR + j] = b[src + p];
+      for (int jj = j; jj < j + 8; jj++) {
+        int rr = row0 + jj;
+        int src = bOff + (bRows == null ? rr * ldb : bRows[bRow0 + rr]) + pc;
+        for (int p = kc8; p < kc; p++) bp[dst + p * width + jj] = b[src + p];
       }
-      if (nr < NR) {
-        for (int p = 0; p < kc; p++) java.util.Arrays.fill(bp, dst + p * NR + nr, dst + p * NR + NR, 0f);
-      }
+    }
+    for (int j = nr8; j < nr; j++) {
+      int r = row0 + j;
+      int src = bOff + (bRows == null ? r * ldb : bRows[bRow0 + r]) + pc;
+      for (int p = 0; p < kc; p++) bp[dst + p * width + j] = b[src + p];
+    }
+    if (nr < width) {
+      for (int p = 0; p < kc; p++) java.util.Arrays.fill(bp, dst + p * width + nr, dst + p * width + width, 0f);
     }
   }
 
