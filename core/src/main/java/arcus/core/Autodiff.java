@@ -236,6 +236,9 @@ public final class Autodiff {
             Storage last = n.releaseAfterRule;
             n.releaseAfterRule = null;
             if (recycle && last != null && last.backend() == backend) backend.release(last);
+            Storage kept = n.keptForRule;
+            n.keptForRule = null;
+            if (recycle && kept != null && kept.backend() == backend) backend.release(kept);
           }
           for (int j = 0; j < need.length; j++) {
             if (!need[j] || gs[j] == null) continue;

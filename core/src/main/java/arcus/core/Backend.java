@@ -78,6 +78,24 @@ public interface Backend {
 
   Storage conv2dBackwardInput(Storage gy, Shape ys, Storage w, Shape ws, Shape xs, Conv2dSpec spec);
 
+  /** A forward convolution's output y, and what the backend kept of its work for the weight gradient (null: nothing). */
+  record ConvForward(Storage y, Storage kept) {}
+
+  /**
+   * conv2d, plus the bias b when it is not null, in a recorded forward pass whose weights are
+   * differentiated: the backend may keep part of its work (the CPU backend: the input's Winograd
+   * transform) for {@link #conv2dBackwardWeightKept}, which then needs neither x nor that work
+   * again. The default keeps nothing.
+   */
+  default ConvForward conv2dForTraining(Storage x, Shape xs, Storage w, Shape ws, Storage b, Conv2dSpec spec) {
+    return new ConvForward(b == null ? conv2d(x, xs, w, ws, spec) : conv2dBias(x, xs, w, ws, b, spec), null);
+  }
+
+  /** The weight gradient from what {@link #conv2dForTraining} kept: the same values as {@link #conv2dBackwardWeight} from x. */
+  default Storage conv2dBackwardWeightKept(Storage kept, Shape xs, Storage gy, Shape ys, Shape ws, Conv2dSpec spec) {
+    throw new UnsupportedOperationException(name() + ": keeps nothing from a forward convolution");
+  }
+
   Storage conv2dBackwardWeight(Storage x, Shape xs, Storage gy, Shape ys, Shape ws, Conv2dSpec spec);
 
   Storage pool2d(PoolKind kind, Storage x, Shape xs, Pool2dSpec spec);

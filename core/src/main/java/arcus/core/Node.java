@@ -57,6 +57,12 @@ final class Node {
    * run and released this node, the last thing that read it.
    */
   Storage releaseAfterRule;
+  /**
+   * What the backend kept of the forward pass for this node's gradient rule alone (a convolution's
+   * input transform, {@link Backend#conv2dForTraining}): released to its backend once a one-shot
+   * reverse pass has run and released this node.
+   */
+  Storage keptForRule;
 
   Node(String op, Tensor[] inputs, Vjp vjp, Trace[] traces) {
     this.op = op;

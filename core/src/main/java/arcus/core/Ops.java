@@ -434,16 +434,9 @@ final class Ops {
   }
 
   static Tensor conv2d(Tensor x, Tensor w, Conv2dSpec spec) {
-    Backend be = sameBackend("conv2d", x, w);
+    sameBackend("conv2d", x, w);
     checkConv(x, w, spec);
-    Shape out = Shape.of(x.dim(0), w.dim(0), spec.outH(x.dim(2), w.dim(2)), spec.outW(x.dim(3), w.dim(3)));
-    Storage s = be.conv2d(x.storage, x.shape, w.storage, w.shape, spec);
-    Kept xk = kept(x);
-    Shape xs = x.shape, ws = w.shape;
-    return readsInput0ThroughRecipe(result("conv2d", out, x.dtype, s, (g, y, need) -> new Tensor[] {
-      need[0] ? conv2dInputGrad(g, w, xs, spec) : null,
-      need[1] ? conv2dWeightGrad(xk.get(), g, ws, spec) : null
-    }, x, w), x);
+    return convolve(x, w, null, spec);
   }
 
   /**
@@ -453,20 +446,53 @@ final class Ops {
    * (one float rounding per element either way), and the bias gradient is the same reduction.
    */
   static Tensor conv2d(Tensor x, Tensor w, Tensor b, Conv2dSpec spec) {
-    Backend be = sameBackend("conv2d", x, w);
+    sameBackend("conv2d", x, w);
     sameBackend("conv2d", x, b);
     checkConv(x, w, spec);
     if (b.rank() != 1 || b.dim(0) != w.dim(0))
       throw new IllegalArgumentException("conv2d: bias must be [outC] = [" + w.dim(0) + "] for weight " + w.shape + ", got " + b.shape);
+    return convolve(x, w, b, spec);
+  }
+
+  /**
+   * The convolution (b null: none) and its gradient rule. In a recorded forward pass whose weights
+   * are traced, the backend may keep part of its work for the weight gradient
+   * ({@link Backend#conv2dForTraining}); the rule then computes the weight gradient from that,
+   * without reading x, whenever nothing it computes is recorded (no differentiation open on this
+   * thread), and the node hands the kept storage back to the backend when a one-shot reverse pass
+   * releases it ({@link Node#keptForRule}).
+   */
+  private static Tensor convolve(Tensor x, Tensor w, Tensor b, Conv2dSpec spec) {
+    Backend be = x.backend();
     Shape out = Shape.of(x.dim(0), w.dim(0), spec.outH(x.dim(2), w.dim(2)), spec.outW(x.dim(3), w.dim(3)));
-    Storage s = be.conv2dBias(x.storage, x.shape, w.storage, w.shape, b.storage, spec);
+    Storage bs = b == null ? null : b.storage;
+    Backend.ConvForward f = Node.openTraces(w) != null
+        ? be.conv2dForTraining(x.storage, x.shape, w.storage, w.shape, bs, spec)
+        : new Backend.ConvForward(b == null ? be.conv2d(x.storage, x.shape, w.storage, w.shape, spec)
+            : be.conv2dBias(x.storage, x.shape, w.storage, w.shape, bs, spec), null);
+    Storage kept = f.kept();
     Kept xk = kept(x);
     Shape xs = x.shape, ws = w.shape;
-    return readsInput0ThroughRecipe(result("conv2dBias", out, x.dtype, s, (g, y, need) -> new Tensor[] {
-      need[0] ? conv2dInputGrad(g, w, xs, spec) : null,
-      need[1] ? conv2dWeightGrad(xk.get(), g, ws, spec) : null,
-      need[2] ? g.sum(new int[] {0, 2, 3}, true).reshape(ws.dim(0)) : null
-    }, x, w, b), x);
+    Tensor t = b == null
+        ? result("conv2d", out, x.dtype, f.y(), (g, y, need) -> new Tensor[] {
+            need[0] ? conv2dInputGrad(g, w, xs, spec) : null,
+            need[1] ? conv2dWeightGrad(kept, xk, g, xs, ws, spec) : null
+          }, x, w)
+        : result("conv2dBias", out, x.dtype, f.y(), (g, y, need) -> new Tensor[] {
+            need[0] ? conv2dInputGrad(g, w, xs, spec) : null,
+            need[1] ? conv2dWeightGrad(kept, xk, g, xs, ws, spec) : null,
+            need[2] ? g.sum(new int[] {0, 2, 3}, true).reshape(ws.dim(0)) : null
+          }, x, w, b);
+    if (kept != null && t.node != null) t.node.keptForRule = kept;
+    return readsInput0ThroughRecipe(t, x);
+  }
+
+  /** The weight gradient in a convolution's rule: from what the forward pass kept when it may, else from x. */
+  private static Tensor conv2dWeightGrad(Storage kept, Kept xk, Tensor g0, Shape xs, Shape ws, Conv2dSpec spec) {
+    if (kept == null || Trace.anyOpenHere()) return conv2dWeightGrad(xk.get(), g0, ws, spec);
+    // nothing is recorded: a plain tensor, whose rule (which reads x) no reverse pass will ask for
+    Storage s = g0.backend().conv2dBackwardWeightKept(kept, xs, g0.storage, g0.shape, ws, spec);
+    return new Tensor(ws, g0.dtype, s, null);
   }
 
   /** The input gradient of conv2d, linear in both g and w. */

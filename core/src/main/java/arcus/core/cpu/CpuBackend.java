@@ -240,6 +240,46 @@ public final class CpuBackend implements Backend, FusedKernels {
     return conv2d(x, xs, w, ws, host(b), c);
   }
 
+  /**
+   * A float convolution whose forward and weight-gradient passes both run as Winograd keeps the
+   * input transform V (in an array from the recycler) when it fits the budget
+   * ({@link ConvKernels#keepTransformBytes}); anything else as {@link #conv2dBias}.
+   */
+  @Override
+  public ConvForward conv2dForTraining(Storage x, Shape xs, Storage w, Shape ws, Storage b, Conv2dSpec c) {
+    HostStorage hx = host(x), hw = host(w), hb = b == null ? null : host(b);
+    if (hx.f() != null) {
+      ConvKernels.Geom g = geom(xs, ws, c);
+      long len = ConvKernels.keptTransformLength(g);
+      if (len > 0 && len <= Integer.MAX_VALUE) {
+        float[] y = Recycler.take(g.n() * g.oc() * g.ohw()), v = Recycler.take((int) len);
+        long t0 = System.nanoTime();
+        ConvKernels.conv2dForwardKeeping(hx.f(), g, hw.f(), hb == null ? null : hb.f(), y, v);
+        clock(StepClock.Kernel.CONV, t0);
+        return new ConvForward(HostStorage.of(y), HostStorage.of(v));
+      }
+    }
+    return new ConvForward(conv2d(x, xs, w, ws, hb, c), null);
+  }
+
+  @Override
+  public Storage conv2dBackwardWeightKept(Storage kept, Shape xs, Storage gy, Shape ys, Shape ws, Conv2dSpec c) {
+    HostStorage hk = host(kept), hg = host(gy);
+    ConvKernels.Geom g = geom(xs, ws, c);
+    if (hk.f() == null || hg.f() == null || hk.f().length != Winograd.keptLength(Winograd.DEFAULT, g))
+      throw new IllegalArgumentException("conv2dBackwardWeightKept: what was kept is not the input transform of a float convolution " + xs + " * " + ws + " with " + c);
+    float[] gw = new float[ws.size()];
+    long t0 = System.nanoTime();
+    ConvKernels.conv2dBackwardWeightKept(hk.f(), g, hg.f(), gw);
+    clock(StepClock.Kernel.CONV, t0);
+    return HostStorage.of(gw);
+  }
+
+  private static ConvKernels.Geom geom(Shape xs, Shape ws, Conv2dSpec c) {
+    return ConvKernels.Geom.of(xs.dim(0), xs.dim(1), xs.dim(2), xs.dim(3), ws.dim(0), ws.dim(2), ws.dim(3),
+        c.strideH(), c.strideW(), c.padH(), c.padW(), c.dilationH(), c.dilationW());
+  }
+
   /** The forward convolution into a fresh array, plus the bias {@code hb} when it is not null. */
   private Storage conv2d(Storage x, Shape xs, Storage w, Shape ws, HostStorage hb, Conv2dSpec c) {
     HostStorage hx = host(x), hw = host(w);

@@ -320,6 +320,25 @@ final class Winograd {
     }
 
     /**
+     * The chunks of a pass whose chunks must not depend on the thread count (the weight gradient,
+     * and a forward pass that keeps its input's transform for it): the n·th tile rows cut into
+     * this many equal slices of at most chunkRows rows; threads take whole chunks, in order.
+     */
+    int fixedChunks() {
+      return (rows() + chunkRows - 1) / chunkRows;
+    }
+
+    /** The first tile row of fixed chunk i (i = fixedChunks(): rows()). */
+    int chunkStart(int i) {
+      return (int) ((long) rows() * i / fixedChunks());
+    }
+
+    /** Floats of one chunk's transformed input V: a² planes. */
+    int vBlock() {
+      return tf.a * tf.a * planeV;
+    }
+
+    /**
      * Rows per chunk for a thread's range of {@code rows}: as many chunks as chunkRows needs, of
      * equal size, so that no chunk is a sliver (batch 50 at 28²: 175 rows a thread made chunks of
      * 57, 57, 57 and 4 rows, and the last one's 36 GEMMs were 28 tiles wide).
@@ -524,7 +543,7 @@ final class Winograd {
    * Σ_ij L[i][k] L[j][l] d[k][l] over the tile's source window d (rowsPerTile × rowsPerTile
    * cells from source row ty·m − pad and column tx·m − padW, zero outside the plane): V = Bᵀ d B
    * for the input (L = Bᵀ, a rows, padded), gM = A gY Aᵀ for the output gradient (L = A, m rows,
-   * unpadded). Per plane, every source row is first copied into phase layout ({@link #toPhases}),
+   * unpadded); dst's planes start at dstOff. Per plane, every source row is first copied into phase layout ({@link #toPhases}),
    * then the row pass turns each row into a runs over its tiles (vectors of L tiles), and the
    * column pass, one channel later, combines rowsPerTile of those runs per tile row. Writes up to lenT − tw
    * cells past each tile row: they land in the next row's slots (written later) or in the
@@ -532,7 +551,7 @@ final class Winograd {
    */
   private static void tileTransform(Plan p, float[] src, int chs, int sh, int sw, int pad, int padW, int rowsPerTile,
                                     Stage rowsPass, Stage colsPass, float[] rowBuf, float[] tmp, float[] h, float[] dst,
-                                    int dstPlane, int r0, int r1) {
+                                    int dstOff, int dstPlane, int r0, int r1) {
     int m = p.tf.m, lenT = p.lenT, hLen = p.hLen, tw = p.tw;
     Phases di = Phases.of(m);
     boolean paired = pairs(p, chs, sw, padW);
@@ -564,7 +583,7 @@ final class Winograd {
         rowsPass.run(rowBuf, 0, h, 0, lenT, lenT, py1 - py0, rowLen, hLen);
         for (int ty = ty0; ty < ty1; ty++) {
           int hOff = (ty - ty0) * m * hLen, tb = tBase0 + (ty - ty0) * tw;
-          colsPass.run(h, hOff, dst, ch * p.ldT + tb, p.tf.a * dstPlane, lenT, p.tf.a, lenT, dstPlane, pairDelta);
+          colsPass.run(h, hOff, dst, dstOff + ch * p.ldT + tb, p.tf.a * dstPlane, lenT, p.tf.a, lenT, dstPlane, pairDelta);
         }
         ch += pair ? 2 : 1;
       }
@@ -798,33 +817,71 @@ final class Winograd {
 
   /** y = conv(x, wt), or with {@code flipped} the input gradient's forward form (see ConvKernels). */
   static void forward(Transform tf, float[] x, ConvKernels.Geom g, float[] wt, boolean flipped, float[] y) {
-    Plan p = Plan.of(tf, g, TILES);
-    int a = tf.a, m = tf.m, c = g.c(), oc = g.oc();
+    forward(tf, x, g, wt, flipped, y, null);
+  }
+
+  /**
+   * Floats of the input transform a forward pass of g keeps for its weight gradient
+   * ({@link #forward} with {@code keep}): V of every fixed chunk of the weight gradient's plan.
+   */
+  static long keptLength(Transform tf, ConvKernels.Geom g) {
+    Plan p = Plan.of(tf, g, TILES_WEIGHT);
+    return (long) p.fixedChunks() * p.vBlock();
+  }
+
+  /**
+   * The forward pass; with {@code keep} (of {@link #keptLength} floats) it also keeps the input
+   * transform V there, chunk by chunk as {@link #backwardWeight} reads it: its chunks are the weight
+   * gradient's, and the GEMMs read V from keep instead of a per-thread scratch. y is the same bit
+   * for bit either way (every tile's outputs are computed alike whatever chunk it is in).
+   */
+  static void forward(Transform tf, float[] x, ConvKernels.Geom g, float[] wt, boolean flipped, float[] y, float[] keep) {
+    Plan p = Plan.of(tf, g, keep == null ? TILES : TILES_WEIGHT);
+    if (keep != null && keep.length < keptLength(tf, g))
+      throw new IllegalArgumentException("Winograd.forward: " + keep.length + " floats cannot keep the input transform of " + g + " (" + keptLength(tf, g) + ")");
+    int a = tf.a, c = g.c(), oc = g.oc();
     // the 36 filter matrices transformed straight into packed panels once per call, for GEMMs that
     // read the tiles in place (channels over one panel: plain matrices for the packing GEMM)
     Gemm.PackedA[] pu = c <= Gemm.KC ? packedFilters(tf, wt, oc, c, flipped) : null;
     float[] u = pu == null ? filters(tf, wt, oc, c, flipped) : null;
-    Stage horiz = Stage.of(tf, "bt", j -> (j % m) * p.wq + j / m);
-    Stage vert = Stage.of(tf, "bt", i -> i * p.hLen);
-    Stage atM = Stage.of(tf, "at", r -> r * a * p.planeM);
-    Stage atZ = Stage.of(tf, "at", sc -> sc * p.ldT);
-    int rows = p.rows();
-    Parallel.forRange(rows, 1, (from, to) -> {
-      Scratch s = scratch(p, false);
-      int step = p.evenChunk(to - from);
-      for (int r0 = from; r0 < to; r0 += step) {
-        int r1 = Math.min(to, r0 + step), tiles = (r1 - r0) * p.tw;
-        tileTransform(p, x, c, g.h(), g.w(), g.pH(), g.pW(), a, horiz, vert, s.rowsBuf, s.rowTmp, s.w, s.v, p.planeV, r0, r1);
-        for (int pos = 0; pos < a * a; pos++) {
-          if (pu != null) {
-            Gemm.sgemmDirectB(pu[pos], tiles, s.v, pos * p.planeV, p.ldT, s.m, pos * p.planeM, p.ldT);
-          } else {
-            Gemm.sgemm(false, false, oc, tiles, c, u, pos * oc * c, c, s.v, pos * p.planeV, p.ldT, s.m, pos * p.planeM, p.ldT, false);
-          }
-        }
-        outputTransform(p, s.m, r0, r1, y, s, atM, atZ);
+    Passes ps = new Passes(p);
+    if (keep == null) {
+      Parallel.forRange(p.rows(), 1, (from, to) -> {
+        Scratch s = scratch(p, false);
+        int step = p.evenChunk(to - from);
+        for (int r0 = from; r0 < to; r0 += step) forwardChunk(p, ps, x, pu, u, y, s, s.v, 0, r0, Math.min(to, r0 + step));
+      });
+    } else {
+      int chunks = p.fixedChunks(), block = p.vBlock();
+      Parallel.forRange(chunks, 1, (from, to) -> {
+        Scratch s = scratch(p, false);
+        for (int i = from; i < to; i++) forwardChunk(p, ps, x, pu, u, y, s, keep, i * block, p.chunkStart(i), p.chunkStart(i + 1));
+      });
+    }
+  }
+
+  /** The transform stages of one plan. */
+  private record Passes(Stage horiz, Stage vert, Stage atM, Stage atZ) {
+    Passes(Plan p) {
+      this(Stage.of(p.tf, "bt", j -> (j % p.tf.m) * p.wq + j / p.tf.m), Stage.of(p.tf, "bt", i -> i * p.hLen),
+          Stage.of(p.tf, "at", r -> r * p.tf.a * p.planeM), Stage.of(p.tf, "at", sc -> sc * p.ldT));
+    }
+  }
+
+  /** Tile rows [r0, r1) of the forward pass: V into v from vOff, the GEMMs into s.m, the output transform into y. */
+  private static void forwardChunk(Plan p, Passes ps, float[] x, Gemm.PackedA[] pu, float[] u, float[] y, Scratch s,
+                                   float[] v, int vOff, int r0, int r1) {
+    ConvKernels.Geom g = p.g;
+    int a = p.tf.a, c = g.c(), oc = g.oc(), tiles = (r1 - r0) * p.tw;
+    tileTransform(p, x, c, g.h(), g.w(), g.pH(), g.pW(), a, ps.horiz, ps.vert, s.rowsBuf, s.rowTmp, s.w, v, vOff, p.planeV, r0, r1);
+    for (int pos = 0; pos < a * a; pos++) {
+      if (pu != null) {
+        Gemm.sgemmDirectB(pu[pos], tiles, v, vOff + pos * p.planeV, p.ldT, s.m, pos * p.planeM, p.ldT);
+      } else {
+        Gemm.sgemm(false, false, oc, tiles, c, u, pos * oc * c, c, v, vOff + pos * p.planeV, p.ldT, s.m, pos * p.planeM, p.ldT, false);
       }
-    });
+    }
+    outputTransform(p, s.m, r0, r1, y, s, ps.atM, ps.atZ);
   }
 
   /**
@@ -832,7 +889,20 @@ final class Winograd {
    * of the transformed gradient gU are summed in range order (in double) before the transform.
    */
   static void backwardWeight(Transform tf, float[] x, ConvKernels.Geom g, float[] gy, float[] gw) {
+    backwardWeight(tf, x, g, gy, gw, null);
+  }
+
+  /**
+   * The weight gradient; with {@code kept} (a forward pass's {@code keep}), V is read from there
+   * and x is not read (it may be null). The chunks are fixed slices of tile rows
+   * ({@link Plan#fixedChunks}), threads take whole chunks, and each thread's partial is summed over
+   * its chunks in order: the same bits with or without kept, for a given thread count.
+   */
+  static void backwardWeight(Transform tf, float[] x, ConvKernels.Geom g, float[] gy, float[] gw, float[] kept) {
     Plan p = Plan.of(tf, g, TILES_WEIGHT);
+    if (kept != null && kept.length < keptLength(tf, g))
+      throw new IllegalArgumentException("Winograd.backwardWeight: a kept input transform of " + kept.length + " floats is not one of " + g + " (" + keptLength(tf, g) + ")");
+    if (kept == null && x == null) throw new IllegalArgumentException("Winograd.backwardWeight: neither x nor its kept transform");
     int a = tf.a, m = tf.m, c = g.c(), oc = g.oc(), uLen = a * a * oc * c;
     Stage horiz = Stage.of(tf, "bt", j -> (j % m) * p.wq + j / m);
     Stage vert = Stage.of(tf, "bt", i -> i * p.hLen);
@@ -840,16 +910,18 @@ final class Winograd {
     Stage horizA = Stage.of(tf, "a", l -> l * p.wq);
     Stage vertA = Stage.of(tf, "a", k -> k * p.hLen);
     java.util.concurrent.ConcurrentSkipListMap<Integer, float[]> partials = new java.util.concurrent.ConcurrentSkipListMap<>();
-    Parallel.forRange(p.rows(), 1, (from, to) -> {
+    int chunks = p.fixedChunks(), block = p.vBlock();
+    Parallel.forRange(chunks, 1, (from, to) -> {
       Scratch s = scratch(p, true);
       float[] gu = new float[uLen];
-      int step = p.evenChunk(to - from);
-      for (int r0 = from; r0 < to; r0 += step) {
-        int r1 = Math.min(to, r0 + step), tiles = (r1 - r0) * p.tw;
-        tileTransform(p, x, c, g.h(), g.w(), g.pH(), g.pW(), a, horiz, vert, s.rowsBuf, s.rowTmp, s.w, s.v, p.planeV, r0, r1);
-        tileTransform(p, gy, oc, g.oh(), g.ow(), 0, 0, m, horizA, vertA, s.gRows, s.rowTmp, s.w, s.m, p.planeM, r0, r1);
+      for (int i = from; i < to; i++) {
+        int r0 = p.chunkStart(i), r1 = p.chunkStart(i + 1), tiles = (r1 - r0) * p.tw;
+        float[] v = kept != null ? kept : s.v;
+        int vOff = kept != null ? i * block : 0;
+        if (kept == null) tileTransform(p, x, c, g.h(), g.w(), g.pH(), g.pW(), a, horiz, vert, s.rowsBuf, s.rowTmp, s.w, v, 0, p.planeV, r0, r1);
+        tileTransform(p, gy, oc, g.oh(), g.ow(), 0, 0, m, horizA, vertA, s.gRows, s.rowTmp, s.w, s.m, 0, p.planeM, r0, r1);
         for (int pos = 0; pos < a * a; pos++) {
-          Gemm.sgemmNT(oc, c, tiles, s.m, pos * p.planeM, p.ldT, s.v, pos * p.planeV, p.ldT, gu, pos * oc * c, c, r0 > from);
+          Gemm.sgemmNT(oc, c, tiles, s.m, pos * p.planeM, p.ldT, v, vOff + pos * p.planeV, p.ldT, gu, pos * oc * c, c, i > from);
         }
       }
       partials.put(from, gu);
