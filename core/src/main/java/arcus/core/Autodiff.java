@@ -48,7 +48,8 @@ public final class Autodiff {
    * training step, a batch norm's output is released once the next convolution or pooling has
    * read it: ~49 MB of a batch-50 step of the L-Softmax MNIST network that the JVM otherwise
    * zeroed afresh on the calling thread. Where out's rule keeps y and is the only reader of it
-   * (a fused PReLU + batch norm reading its convolution's output), y is released later, when a
+   * (a fused PReLU + batch norm reading its convolution's output, a convolution reading a max
+   * pool's output for its weight gradient), y is released later, when a
    * one-shot reverse pass has run that rule and released its node. Returns whether y's memory
    * was released or will be; either way y must not be used after this call.
    */

@@ -483,7 +483,12 @@ final class Ops {
             need[1] ? conv2dWeightGrad(kept, xk, g, xs, ws, spec) : null,
             need[2] ? g.sum(new int[] {0, 2, 3}, true).reshape(ws.dim(0)) : null
           }, x, w, b);
-    if (kept != null && t.node != null) t.node.keptForRule = kept;
+    if (t.node != null) {
+      if (kept != null) t.node.keptForRule = kept;
+      // x is read by this rule alone (the weight gradient, through xk), so a container that
+      // hands x over (a max pool's output) can have it released once the rule has run
+      t.node.input0OnlyHere = true;
+    }
     return readsInput0ThroughRecipe(t, x);
   }
 

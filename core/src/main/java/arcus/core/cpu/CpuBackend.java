@@ -337,7 +337,7 @@ public final class CpuBackend implements Backend, FusedKernels {
     int n = xs.dim(0), c = xs.dim(1), h = xs.dim(2), w = xs.dim(3);
     int size = n * c * p.outH(h) * p.outW(w);
     if (hx.f() != null) {
-      float[] y = new float[size];
+      float[] y = Recycler.take(size);
       if (kind == PoolKind.MAX) PoolKernels.maxPool2dForward(hx.f(), n, c, h, w, p.kernelH(), p.kernelW(), p.strideH(), p.strideW(), p.padH(), p.padW(), p.ceilMode(), y);
       else PoolKernels.avgPool2dForward(hx.f(), n, c, h, w, p.kernelH(), p.kernelW(), p.strideH(), p.strideW(), p.padH(), p.padW(), p.ceilMode(), y);
       return HostStorage.of(y);

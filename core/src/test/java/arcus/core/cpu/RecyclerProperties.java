@@ -182,9 +182,9 @@ class RecyclerProperties {
   /**
    * {@link Autodiff#releaseConsumed} releases an activation only where the graph holds nothing of
    * it: a batch-norm output read by a convolution or a pooling (whose rules recompute it), a
-   * convolution output read by a fused batch norm alone (after its rule has run), or anything
-   * when nothing is recorded; never one another rule keeps, a view's, or a constant a recording
-   * op read.
+   * convolution output read by a fused batch norm alone or a convolution's input read by it alone
+   * (after the rule has run), or anything
+   * when nothing is recorded; never one another rule keeps or a view's.
    */
   @Example
   void anActivationIsReleasedOnlyWhenTheGraphHoldsNothingOfIt() {
@@ -207,9 +207,12 @@ class RecyclerProperties {
       Tensor y3 = Fused.preluBatchNorm(x.conv2d(ps.get(0), same), ps.get(1), ps.get(2), ps.get(3), 1e-5).y();
       Tensor m = y3.maxPool2d(Pool2dSpec.of(2, 2, false));
       r[4] = Autodiff.releaseConsumed(y3, m); // so does the pooling's
-      // x is a constant here: a convolution that reads it with a recorded weight keeps it
-      Tensor cx = x.conv2d(ps.get(0), same);
-      r[5] = Autodiff.releaseConsumed(x, cx);
+      // a constant read by a convolution with a recorded weight: the weight gradient's rule keeps
+      // it and is its only reader, so it is released once the reverse pass has run that rule (as a
+      // max pool's output read by the next convolution is); x itself is still used below, so a copy
+      Tensor xc = x.add(0.0);
+      Tensor cx = xc.conv2d(ps.get(0), same);
+      r[5] = Autodiff.releaseConsumed(xc, cx);
       return sum.add(c.square().sum()).add(m.sum()).add(cx.sum());
     }, List.of(w, alpha, gamma, beta, w2));
     // nothing recorded at all (an evaluation): released
@@ -217,6 +220,6 @@ class RecyclerProperties {
     r[6] = Autodiff.releaseConsumed(y, y.conv2d(w2, same));
     Tensor v = x.conv2d(w, same);
     r[7] = Autodiff.releaseConsumed(v, v.reshape(2, -1)); // but never into a view of it
-    assertArrayEquals(new boolean[] {true, false, false, true, true, false, true, false}, r);
+    assertArrayEquals(new boolean[] {true, false, false, true, true, true, true, false}, r);
   }
 }
