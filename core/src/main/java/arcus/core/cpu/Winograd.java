@@ -543,9 +543,10 @@ final class Winograd {
    * Σ_ij L[i][k] L[j][l] d[k][l] over the tile's source window d (rowsPerTile × rowsPerTile
    * cells from source row ty·m − pad and column tx·m − padW, zero outside the plane): V = Bᵀ d B
    * for the input (L = Bᵀ, a rows, padded), gM = A gY Aᵀ for the output gradient (L = A, m rows,
-   * unpadded); dst's planes start at dstOff. Per plane, every source row is first copied into phase layout ({@link #toPhases}),
-   * then the row pass turns each row into a runs over its tiles (vectors of L tiles), and the
-   * column pass, one channel later, combines rowsPerTile of those runs per tile row. Writes up to lenT − tw
+   * unpadded); dst's planes start at dstOff. Per plane, every source row is first copied into
+   * phase layout ({@link #toPhases}), then the row pass turns each row into a runs over its tiles
+   * (vectors of L tiles), and the column pass, one channel later, combines rowsPerTile of those
+   * runs per tile row. Writes up to lenT − tw
    * cells past each tile row: they land in the next row's slots (written later) or in the
    * slack at the end of dst's rows.
    */
