@@ -26,7 +26,16 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+    int rc;
+    try {
+      rc = commandLine().execute(args);
+    } catch (ExceptionInInitializerError e) {
+      // a bad -Darcus.* setting, read when its class loads (-Darcus.conv.winograd=...): one line, as a bad option gets
+      if (!(e.getCause() instanceof IllegalArgumentException bad)) throw e;
+      System.err.println("arcus: " + bad.getMessage());
+      rc = 2;
+    }
+    System.exit(rc);
   }
 
   /**

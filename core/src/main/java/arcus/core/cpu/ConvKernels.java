@@ -104,7 +104,19 @@ final class ConvKernels {
    * L-Softmax MNIST network's 64 × 28² layers keep 26.6 MB each at batch 50, not at 256 (136 MB).
    * Not final so that tests can switch it.
    */
-  static volatile long keepTransformBytes = Long.getLong("arcus.conv.keepTransformMiB", 32L) << 20;
+  static volatile long keepTransformBytes = parseMiB("arcus.conv.keepTransformMiB", System.getProperty("arcus.conv.keepTransformMiB", "32")) << 20;
+
+  /** A size in MiB from a system property: a whole number from 0 to 2^20, or an error that names the property. */
+  static long parseMiB(String property, String v) {
+    long mib;
+    try {
+      mib = Long.parseLong(v.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("-D" + property + " must be a whole number of MiB (0 for none), got '" + v + "'");
+    }
+    if (mib < 0 || mib > 1L << 20) throw new IllegalArgumentException("-D" + property + " must be between 0 and " + (1L << 20) + " MiB, got " + mib);
+    return mib;
+  }
 
   /**
    * Whether a recorded float forward pass of g keeps its input's Winograd transform for the weight

@@ -125,6 +125,18 @@ class KeptTransformProperties {
     assertBits(want, kept.toFloatArray(), "second-order gradient");
   }
 
+  /** The budget's property: whole MiB from 0 on, anything else refused with its name. */
+  @net.jqwik.api.Example
+  void theBudgetPropertyIsParsedStrictly() {
+    assertEquals(32, ConvKernels.parseMiB("arcus.conv.keepTransformMiB", " 32 "));
+    assertEquals(0, ConvKernels.parseMiB("arcus.conv.keepTransformMiB", "0"));
+    for (String bad : new String[] {"abc", "-1", "1.5", "", "99999999999"}) {
+      IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+          () -> ConvKernels.parseMiB("arcus.conv.keepTransformMiB", bad), bad);
+      assertTrue(e.getMessage().contains("arcus.conv.keepTransformMiB"), e.getMessage());
+    }
+  }
+
   /** body with every applicable convolution on Winograd, V kept (budget 1 GiB) or not, the recycler poisoned; all restored after. */
   private static <T> T withKeeping(boolean keep, Supplier<T> body) {
     ConvKernels.Algorithm was = ConvKernels.winograd;
