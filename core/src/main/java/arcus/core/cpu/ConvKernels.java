@@ -101,7 +101,7 @@ final class ConvKernels {
    * time) and never reads x, so an input the graph would have recomputed for it (a batch norm's
    * output) is not recomputed either. V is 36/16 of x and lives from the forward pass to the
    * weight gradient, so this is memory for time, and the budget lets small batches have it: the
-   * L-Softmax MNIST network's 64 × 28² layers keep 26.6 MB each at batch 50, not at 256 (136 MB).
+   * L-Softmax MNIST network's 64 × 28² layers keep 26.6 MB each at batch 50, not at 256 (133 MB).
    * Not final so that tests can switch it.
    */
   static volatile long keepTransformBytes = parseMiB("arcus.conv.keepTransformMiB", System.getProperty("arcus.conv.keepTransformMiB", "32")) << 20;

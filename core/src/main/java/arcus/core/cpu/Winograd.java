@@ -905,8 +905,7 @@ final class Winograd {
       throw new IllegalArgumentException("Winograd.backwardWeight: a kept input transform of " + kept.length + " floats is not one of " + g + " (" + keptLength(tf, g) + ")");
     if (kept == null && x == null) throw new IllegalArgumentException("Winograd.backwardWeight: neither x nor its kept transform");
     int a = tf.a, m = tf.m, c = g.c(), oc = g.oc(), uLen = a * a * oc * c;
-    Stage horiz = Stage.of(tf, "bt", j -> (j % m) * p.wq + j / m);
-    Stage vert = Stage.of(tf, "bt", i -> i * p.hLen);
+    Passes ps = new Passes(p);
     // gM = A gY Aᵀ: gY has m rows per tile, its column l sits at phase l, offset 0
     Stage horizA = Stage.of(tf, "a", l -> l * p.wq);
     Stage vertA = Stage.of(tf, "a", k -> k * p.hLen);
@@ -919,7 +918,7 @@ final class Winograd {
         int r0 = p.chunkStart(i), r1 = p.chunkStart(i + 1), tiles = (r1 - r0) * p.tw;
         float[] v = kept != null ? kept : s.v;
         int vOff = kept != null ? i * block : 0;
-        if (kept == null) tileTransform(p, x, c, g.h(), g.w(), g.pH(), g.pW(), a, horiz, vert, s.rowsBuf, s.rowTmp, s.w, v, 0, p.planeV, r0, r1);
+        if (kept == null) tileTransform(p, x, c, g.h(), g.w(), g.pH(), g.pW(), a, ps.horiz, ps.vert, s.rowsBuf, s.rowTmp, s.w, v, 0, p.planeV, r0, r1);
         tileTransform(p, gy, oc, g.oh(), g.ow(), 0, 0, m, horizA, vertA, s.gRows, s.rowTmp, s.w, s.m, 0, p.planeM, r0, r1);
         for (int pos = 0; pos < a * a; pos++) {
           Gemm.sgemmNT(oc, c, tiles, s.m, pos * p.planeM, p.ldT, v, vOff + pos * p.planeV, p.ldT, gu, pos * oc * c, c, i > from);

@@ -141,18 +141,13 @@ class KeptTransformProperties {
   private static <T> T withKeeping(boolean keep, Supplier<T> body) {
     ConvKernels.Algorithm was = ConvKernels.winograd;
     long budget = ConvKernels.keepTransformBytes;
-    boolean enabled = Recycler.enabled, poison = Recycler.poison;
     ConvKernels.winograd = ConvKernels.Algorithm.ON;
     ConvKernels.keepTransformBytes = keep ? 1L << 30 : 0;
-    Recycler.enabled = true;
-    Recycler.poison = true;
     try {
-      return body.get();
+      return RecyclerProperties.withRecycler(true, true, body);
     } finally {
       ConvKernels.winograd = was;
       ConvKernels.keepTransformBytes = budget;
-      Recycler.enabled = enabled;
-      Recycler.poison = poison;
     }
   }
 }

@@ -65,7 +65,7 @@ class RecyclerProperties {
   }
 
   /** {@code body} with the recycler switched on or off and its poison on or off, both restored after. */
-  private static <T> T withRecycler(boolean enabled, boolean poison, Supplier<T> body) {
+  static <T> T withRecycler(boolean enabled, boolean poison, Supplier<T> body) {
     boolean wasEnabled = Recycler.enabled, wasPoison = Recycler.poison;
     Recycler.enabled = enabled;
     Recycler.poison = poison;
