@@ -1,6 +1,7 @@
 package arcus.core.cpu;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
@@ -59,6 +60,16 @@ final class Winograd {
    * Not final so that a test can compare both ways in one JVM.
    */
   static boolean PAIRS = !"false".equals(System.getProperty("arcus.winograd.pairs"));
+
+  /**
+   * Whether F(4×4)'s input-side transforms read a source row straight from the tensor
+   * ({@link #toPhases4}, zeroing the cells outside the row by an AND with a −1/0 mask) instead of
+   * first copying it into a zeroed buffer: on by default, {@code -Darcus.winograd.directRows=false}
+   * turns it off (for measurements; the bits are the same). Not final so that a test can compare
+   * both ways in one JVM.
+   */
+  static boolean DIRECT_ROWS = !"false".equals(System.getProperty("arcus.winograd.directRows"));
+  private static final VectorSpecies<Integer> IS = FS.withLanes(int.class);
 
   /**
    * Whether a tile transform of F(4×4) takes two channels per vector, one in each half: when a
@@ -366,6 +377,7 @@ final class Winograd {
   private static final class Scratch {
     float[] v = new float[0], m = new float[0], rowsBuf = new float[0], gRows = new float[0], w = new float[0], z = new float[0], y = new float[0];
     float[] row = new float[0], rowTmp = new float[0];
+    int[] keep = new int[0];
 
     static float[] grow(float[] a, int len) {
       return a.length >= len ? a : new float[len];
@@ -551,7 +563,7 @@ final class Winograd {
    * slack at the end of dst's rows.
    */
   private static void tileTransform(Plan p, float[] src, int chs, int sh, int sw, int pad, int padW, int rowsPerTile,
-                                    Stage rowsPass, Stage colsPass, float[] rowBuf, float[] tmp, float[] h, float[] dst,
+                                    Stage rowsPass, Stage colsPass, float[] rowBuf, float[] tmp, int[] keep, float[] h, float[] dst,
                                     int dstOff, int dstPlane, int r0, int r1) {
     int m = p.tf.m, lenT = p.lenT, hLen = p.hLen, tw = p.tw;
     Phases di = Phases.of(m);
@@ -559,6 +571,7 @@ final class Winograd {
     // the row in natural order, shifted right by padW, zero outside it (toPhases); paired, the
     // second channel's row the same way from cell 4·L/2
     java.util.Arrays.fill(tmp, 0, m * lenT + m + L, 0f);
+    if (m == 4) rowMasks(keep, lenT, sw, padW);
     for (int r = r0; r < r1; ) {
       int img = r / p.th, ty0 = r % p.th, ty1 = Math.min(p.th, ty0 + (r1 - r)), tBase0 = (r - r0) * tw;
       int py0 = ty0 * m, py1 = (ty1 - 1) * m + rowsPerTile;
@@ -569,7 +582,7 @@ final class Winograd {
         int pairDelta = pair ? p.ldT - L / 2 : 0;
         // every row into phase layout first, so that one call of the row pass takes them all
         if (m == 4) {
-          toPhases4(src, plane, pair ? plane + sh * sw : -1, sh, sw, pad, padW, py0, py1, lenT, p.wq, tmp, rowBuf, rowLen);
+          toPhases4(src, plane, pair ? plane + sh * sw : -1, sh, sw, pad, padW, py0, py1, lenT, p.wq, tmp, rowBuf, rowLen, keep);
         } else {
           for (int py = py0; py < py1; py++) {
             int rb = (py - py0) * rowLen, iy = py - pad;
@@ -662,13 +675,106 @@ final class Winograd {
   }
 
   /**
+   * The −1/0 masks of {@link #toPhases4Direct}, for the geometry of one call: keep[c] (c < 4·lenT)
+   * whether cell c of a single padded row holds a cell of the source row (padW ≤ c < padW + sw),
+   * keep[4·lenT + c] the same for a channel pair, whose second row starts at cell 4·(L/2), and
+   * keep[8·lenT + v] whether the v-th vector of those 8·lenT cells holds any cell of a row.
+   */
+  private static void rowMasks(int[] keep, int lenT, int sw, int padW) {
+    int cells = 4 * lenT, half = 4 * (L / 2);
+    for (int c = 0; c < cells; c++) {
+      keep[c] = c >= padW && c < padW + sw ? -1 : 0;
+      int local = c % half;
+      keep[cells + c] = c < 2 * half && local >= padW && local < padW + sw ? -1 : 0;
+    }
+    // then per vector of L cells (single rows' first) whether it holds any cell of a row
+    for (int v = 0; v < 2 * cells / L; v++) {
+      int any = 0;
+      for (int j = 0; j < L; j++) any |= keep[v * L + j];
+      keep[2 * cells + v] = any;
+    }
+  }
+
+  /**
+   * Cells [c, c + L) of the padded row (or channel pair of rows) that {@link #toPhases4} builds in
+   * tmp, read from the source: row1 (row2, or −1) are the rows' first cells in src, keep the call's
+   * masks from kOff. A plain load from the row's start plus c − padW, ANDed with the mask: the
+   * cells outside the row are +0 as in tmp, bit for bit. A vector with no cell of the row is not
+   * loaded; one whose load would leave src (the first or last row of the tensor) is gathered
+   * through the spare cells at {@code tmp[spare..spare + L)}.
+   */
+  private static FloatVector cells(float[] src, int row1, int row2, int c, int padW, int[] keep, int kOff, int anyOff, float[] tmp, int spare) {
+    int row = row1, local = c;
+    if (row2 >= 0 && c >= 2 * L) {
+      row = row2;
+      local = c - 2 * L;
+    }
+    int off = row + local - padW, k = kOff + c;
+    if (keep[anyOff + k / L] == 0) return FloatVector.zero(FS);
+    if (off < 0 || off > src.length - L) {
+      for (int j = 0; j < L; j++) tmp[spare + j] = keep[k + j] != 0 ? src[off + j] : 0f;
+      return FloatVector.fromArray(FS, tmp, spare);
+    }
+    return FloatVector.fromArray(FS, src, off).reinterpretAsInts().and(IntVector.fromArray(IS, keep, k)).reinterpretAsFloats();
+  }
+
+  /**
+   * {@link #toPhases4} reading each row in place ({@link #cells}): no copy into tmp, whose loads
+   * then waited on the copy's stores (a vector load spanning two of them is not forwarded). The
+   * same cells in the same lanes, so the same bits.
+   */
+  private static void toPhases4Direct(float[] src, int plane, int plane2, int sh, int sw, int pad, int padW, int py0, int py1,
+                                      int lenT, int wq, float[] tmp, float[] dst, int rowLen, int[] keep) {
+    VectorShuffle<Float> h0 = P4.SPLIT0, h1 = P4.SPLIT1, h2 = P4.SPLIT2, h3 = P4.SPLIT3;
+    VectorMask<Float> k1 = P4.SPLIT_FROM1, k2 = P4.SPLIT_FROM2, k3 = P4.SPLIT_FROM3;
+    int cellsLen = 4 * lenT, kOff = plane2 >= 0 ? cellsLen : 0, anyOff = 2 * cellsLen, spare = cellsLen + 4 + L;
+    for (int py = py0; py < py1; py++) {
+      int rb = (py - py0) * rowLen, iy = py - pad;
+      if (iy < 0 || iy >= sh) {
+        java.util.Arrays.fill(dst, rb, rb + rowLen, 0f);
+        continue;
+      }
+      int row1 = plane + iy * sw, row2 = plane2 >= 0 ? plane2 + iy * sw : -1;
+      for (int q = 0; q < lenT; q += L) {
+        int base = 4 * q, d = rb + q;
+        FloatVector v0 = cells(src, row1, row2, base, padW, keep, kOff, anyOff, tmp, spare), v1 = cells(src, row1, row2, base + L, padW, keep, kOff, anyOff, tmp, spare);
+        FloatVector v2 = cells(src, row1, row2, base + 2 * L, padW, keep, kOff, anyOff, tmp, spare), v3 = cells(src, row1, row2, base + 3 * L, padW, keep, kOff, anyOff, tmp, spare);
+        if (L == 8) {
+          FloatVector a0 = v0.rearrange(P8.PAIR), a1 = v1.rearrange(P8.PAIR), a2 = v2.rearrange(P8.PAIR), a3 = v3.rearrange(P8.PAIR);
+          FloatVector w0 = a0.blend(a1.rearrange(P8.RIGHT2), P8.ODD_PAIRS), w1 = a1.blend(a0.rearrange(P8.LEFT2), P8.EVEN_PAIRS);
+          FloatVector w2 = a2.blend(a3.rearrange(P8.RIGHT2), P8.ODD_PAIRS), w3 = a3.blend(a2.rearrange(P8.LEFT2), P8.EVEN_PAIRS);
+          w0.blend(w2.rearrange(P8.ROT4), P8.UPPER).intoArray(dst, d);
+          w1.blend(w3.rearrange(P8.ROT4), P8.UPPER).intoArray(dst, d + wq);
+          w2.blend(w0.rearrange(P8.ROT4), P8.LOWER).intoArray(dst, d + 2 * wq);
+          w3.blend(w1.rearrange(P8.ROT4), P8.LOWER).intoArray(dst, d + 3 * wq);
+        } else {
+          v0.rearrange(h0).blend(v1.rearrange(h0), k1).blend(v2.rearrange(h0), k2).blend(v3.rearrange(h0), k3).intoArray(dst, d);
+          v0.rearrange(h1).blend(v1.rearrange(h1), k1).blend(v2.rearrange(h1), k2).blend(v3.rearrange(h1), k3).intoArray(dst, d + wq);
+          v0.rearrange(h2).blend(v1.rearrange(h2), k1).blend(v2.rearrange(h2), k2).blend(v3.rearrange(h2), k3).intoArray(dst, d + 2 * wq);
+          v0.rearrange(h3).blend(v1.rearrange(h3), k1).blend(v2.rearrange(h3), k2).blend(v3.rearrange(h3), k3).intoArray(dst, d + 3 * wq);
+        }
+      }
+      // the last cell of every run (index lenT), read by the shifted taps of the last tile: cell
+      // 4·lenT + k, past a pair's two rows, inside a single row only when the row reaches it
+      for (int k = 0; k < 4; k++) {
+        int cell = cellsLen + k - padW;
+        dst[rb + k * wq + lenT] = plane2 < 0 && cell < sw ? src[row1 + cell] : 0f;
+      }
+    }
+  }
+
+  /**
    * {@link #toPhases} for m = 4, over the source rows py0..py1 (padded coordinates) of one plane,
    * row py at {@code rb = (py − py0)·rowLen} of dst; rows outside the plane are zero. One call per
    * plane rather than per row: the shuffles and masks are then loaded once, and per-row calls
    * (one vector iteration each at 28 × 28) cost ~80 cycles a row, half of the input transform.
    */
   private static void toPhases4(float[] src, int plane, int plane2, int sh, int sw, int pad, int padW, int py0, int py1, int lenT,
-                                int wq, float[] tmp, float[] dst, int rowLen) {
+                                int wq, float[] tmp, float[] dst, int rowLen, int[] keep) {
+    if (DIRECT_ROWS) {
+      toPhases4Direct(src, plane, plane2, sh, sw, pad, padW, py0, py1, lenT, wq, tmp, dst, rowLen, keep);
+      return;
+    }
     // Written out: a vector carried around a loop loses its exact class in C2, and the
     // rearrange and blend calls on it were then not intrinsified (boxed, 100 cycles a row).
     VectorShuffle<Float> h0 = P4.SPLIT0, h1 = P4.SPLIT1, h2 = P4.SPLIT2, h3 = P4.SPLIT3;
@@ -802,7 +908,8 @@ final class Winograd {
     s.rowsBuf = Scratch.grow(s.rowsBuf, rowsLen);
     java.util.Arrays.fill(s.rowsBuf, 0, rowsLen, 0f);
     s.w = Scratch.grow(s.w, (p.th * m + a) * p.hLen);
-    s.rowTmp = Scratch.grow(s.rowTmp, m * p.lenT + m + L);
+    s.rowTmp = Scratch.grow(s.rowTmp, m * p.lenT + m + 2 * L);
+    if (s.keep.length < 8 * p.lenT + 8 * p.lenT / L) s.keep = new int[8 * p.lenT + 8 * p.lenT / L];
     if (weightGrad) {
       s.gRows = Scratch.grow(s.gRows, rowsLen);
       java.util.Arrays.fill(s.gRows, 0, rowsLen, 0f);
@@ -874,7 +981,7 @@ final class Winograd {
                                    float[] v, int vOff, int r0, int r1) {
     ConvKernels.Geom g = p.g;
     int a = p.tf.a, c = g.c(), oc = g.oc(), tiles = (r1 - r0) * p.tw;
-    tileTransform(p, x, c, g.h(), g.w(), g.pH(), g.pW(), a, ps.horiz, ps.vert, s.rowsBuf, s.rowTmp, s.w, v, vOff, p.planeV, r0, r1);
+    tileTransform(p, x, c, g.h(), g.w(), g.pH(), g.pW(), a, ps.horiz, ps.vert, s.rowsBuf, s.rowTmp, s.keep, s.w, v, vOff, p.planeV, r0, r1);
     for (int pos = 0; pos < a * a; pos++) {
       if (pu != null) {
         Gemm.sgemmDirectB(pu[pos], tiles, v, vOff + pos * p.planeV, p.ldT, s.m, pos * p.planeM, p.ldT);
@@ -918,8 +1025,8 @@ final class Winograd {
         int r0 = p.chunkStart(i), r1 = p.chunkStart(i + 1), tiles = (r1 - r0) * p.tw;
         float[] v = kept != null ? kept : s.v;
         int vOff = kept != null ? i * block : 0;
-        if (kept == null) tileTransform(p, x, c, g.h(), g.w(), g.pH(), g.pW(), a, ps.horiz, ps.vert, s.rowsBuf, s.rowTmp, s.w, v, 0, p.planeV, r0, r1);
-        tileTransform(p, gy, oc, g.oh(), g.ow(), 0, 0, m, horizA, vertA, s.gRows, s.rowTmp, s.w, s.m, 0, p.planeM, r0, r1);
+        if (kept == null) tileTransform(p, x, c, g.h(), g.w(), g.pH(), g.pW(), a, ps.horiz, ps.vert, s.rowsBuf, s.rowTmp, s.keep, s.w, v, 0, p.planeV, r0, r1);
+        tileTransform(p, gy, oc, g.oh(), g.ow(), 0, 0, m, horizA, vertA, s.gRows, s.rowTmp, s.keep, s.w, s.m, 0, p.planeM, r0, r1);
         for (int pos = 0; pos < a * a; pos++) {
           Gemm.sgemmNT(oc, c, tiles, s.m, pos * p.planeM, p.ldT, v, vOff + pos * p.planeV, p.ldT, gu, pos * oc * c, c, i > from);
         }
