@@ -37,16 +37,24 @@ public record Adam(double beta1, double beta2, double eps, double weightDecay) i
     double c1 = 1 - Math.pow(beta1, t), c2 = 1 - Math.pow(beta2, t);
     List<String> names = params.names();
     List<Tensor> out = new ArrayList<>(names.size());
-    Params slots = state.slots();
+    // the moments updated in one map: Params.with copies the whole map, once per parameter
+    var slots = new java.util.LinkedHashMap<>(state.slots().asMap());
     for (String name : names) {
       Tensor p = Autodiff.stopGradient(params.get(name));
       Tensor g = Autodiff.stopGradient(grads.get(name));
       if (weightDecay != 0) g = g.add(p.mul(weightDecay));
-      Tensor m = slots.get("m." + name).mul(beta1).add(g.mul(1 - beta1));
-      Tensor v = slots.get("v." + name).mul(beta2).add(g.square().mul(1 - beta2));
-      slots = slots.with("m." + name, m).with("v." + name, v);
+      Tensor m = slot(slots, "m." + name).mul(beta1).add(g.mul(1 - beta1));
+      Tensor v = slot(slots, "v." + name).mul(beta2).add(g.square().mul(1 - beta2));
+      slots.put("m." + name, m);
+      slots.put("v." + name, v);
       out.add(p.sub(m.div(c1).div(v.div(c2).sqrt().add(eps)).mul(lr)));
     }
-    return new Update(Params.of(names, out), new OptState(t, slots));
+    return new Update(Params.of(names, out), new OptState(t, Params.of(slots)));
+  }
+
+  private static Tensor slot(java.util.Map<String, Tensor> slots, String name) {
+    Tensor t = slots.get(name);
+    if (t == null) throw new IllegalArgumentException("Adam: no optimizer state '" + name + "' (have " + slots.keySet() + ")");
+    return t;
   }
 }

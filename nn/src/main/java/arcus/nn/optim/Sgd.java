@@ -34,26 +34,33 @@ public record Sgd(double momentum, boolean nesterov, double weightDecay) impleme
     Optimizer.checkLr("Sgd", lr);
     params.checkSameStructure(grads);
     var newParams = new LinkedHashMap<String, Tensor>();
-    Params slots = state.slots();
+    // the buffers updated in one map: Params.with copies the whole map, once per parameter
+    var slots = new LinkedHashMap<>(state.slots().asMap());
     for (String name : params.names()) {
       Tensor p = Autodiff.stopGradient(params.get(name));
       Tensor g = Autodiff.stopGradient(grads.get(name));
       if (momentum != 0 && !nesterov) {
         // the same operations in one pass (the composed form below on a backend without it)
-        Tensor[] r = Fused.sgdMomentumStep(p, g, Autodiff.stopGradient(slots.get("momentum." + name)), weightDecay, momentum, lr);
-        slots = slots.with("momentum." + name, r[1]);
+        Tensor[] r = Fused.sgdMomentumStep(p, g, Autodiff.stopGradient(slot(slots, "momentum." + name)), weightDecay, momentum, lr);
+        slots.put("momentum." + name, r[1]);
         newParams.put(name, r[0]);
         continue;
       }
       if (weightDecay != 0) g = g.add(p.mul(weightDecay));
       Tensor dir = g;
       if (momentum != 0) {
-        Tensor buf = slots.get("momentum." + name).mul(momentum).add(g);
-        slots = slots.with("momentum." + name, buf);
+        Tensor buf = slot(slots, "momentum." + name).mul(momentum).add(g);
+        slots.put("momentum." + name, buf);
         dir = nesterov ? g.add(buf.mul(momentum)) : buf;
       }
       newParams.put(name, p.sub(dir.mul(lr)));
     }
-    return new Update(Params.of(List.copyOf(newParams.keySet()), List.copyOf(newParams.values())), new OptState(state.step() + 1, slots));
+    return new Update(Params.of(List.copyOf(newParams.keySet()), List.copyOf(newParams.values())), new OptState(state.step() + 1, Params.of(slots)));
+  }
+
+  private static Tensor slot(java.util.Map<String, Tensor> slots, String name) {
+    Tensor t = slots.get(name);
+    if (t == null) throw new IllegalArgumentException("Sgd: no optimizer state '" + name + "' (have " + slots.keySet() + ")");
+    return t;
   }
 }
