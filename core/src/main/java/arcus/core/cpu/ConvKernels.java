@@ -132,8 +132,7 @@ final class ConvKernels {
   /** The Winograd forward pass (plus bias) that keeps V in {@code keep} ({@link #keptTransformLength} floats) for {@link #conv2dBackwardWeightKept}. */
   static void conv2dForwardKeeping(float[] x, Geom g, float[] wt, float[] bias, float[] y, float[] keep) {
     if (bias != null && bias.length != g.oc()) throw new IllegalArgumentException("conv2d bias has " + bias.length + " values for " + g.oc() + " output channels");
-    Winograd.forward(Winograd.DEFAULT, x, g, wt, false, y, keep);
-    if (bias != null) NormKernels.addChannelBias(y, g.n(), g.oc(), g.ohw(), bias);
+    Winograd.forward(Winograd.DEFAULT, x, g, wt, false, bias, y, keep);
   }
 
   /** The weight gradient from the V a forward pass kept ({@link #conv2dForwardKeeping}), bit for bit the one from x. */
@@ -185,8 +184,7 @@ final class ConvKernels {
     Geom g = Geom.of(n, c, h, w, oc, kh, kw, strideH, strideW, padH, padW, dilH, dilW);
     if (bias != null && bias.length != oc) throw new IllegalArgumentException("conv2d bias has " + bias.length + " values for " + oc + " output channels");
     if (useWinograd(g, false)) {
-      Winograd.forward(Winograd.DEFAULT, x, g, wt, false, y);
-      if (bias != null) NormKernels.addChannelBias(y, n, oc, g.ohw(), bias);
+      Winograd.forward(Winograd.DEFAULT, x, g, wt, false, bias, y, null);
       return;
     }
     int ohw = g.ohw(), ckk = g.ckk();

@@ -859,7 +859,7 @@ final class Winograd {
   }
 
   /** Output transform of M[pos][o][ldT] for tile rows [r0, r1) into y. */
-  private static void outputTransform(Plan p, float[] mm, int r0, int r1, float[] y, Scratch s, Stage atM, Stage atZ) {
+  private static void outputTransform(Plan p, float[] mm, int r0, int r1, float[] y, float[] bias, Scratch s, Stage atM, Stage atZ) {
     ConvKernels.Geom g = p.g;
     Transform tf = p.tf;
     int m = tf.m, a = tf.a, oc = g.oc(), tiles = (r1 - r0) * p.tw, len = roundUp(tiles, L), ld = p.ldT;
@@ -870,6 +870,14 @@ final class Winograd {
       atM.run(mm, o * ld, z, 0, a * ld, len, a, p.planeM, ld);
       // Y[k][l] = Σ_s Aᵀ[l][s] Z[k][s], stored at (k·m + l)·ld
       atZ.run(z, 0, yy, 0, ld, len, m, a * ld, m * ld);
+      // the bias while the tiles are in cache: each output gets the one rounded addition a
+      // separate pass over y made (a pass that read and wrote 10 MB a layer at batch 50)
+      if (bias != null) {
+        FloatVector b = FloatVector.broadcast(FS, bias[o]);
+        for (int i = 0; i < m * m; i++) {
+          for (int q = i * ld, end = q + len; q < end; q += L) FloatVector.fromArray(FS, yy, q).add(b).intoArray(yy, q);
+        }
+      }
       for (int r = r0; r < r1; ) {
         // two tile rows in one interleave when both fit the run: tiles t0.. of row r and
         // t0 + tw.. of row r + 1 are contiguous in M, so the run holds row r's pixels, then r + 1's
@@ -925,7 +933,12 @@ final class Winograd {
 
   /** y = conv(x, wt), or with {@code flipped} the input gradient's forward form (see ConvKernels). */
   static void forward(Transform tf, float[] x, ConvKernels.Geom g, float[] wt, boolean flipped, float[] y) {
-    forward(tf, x, g, wt, flipped, y, null);
+    forward(tf, x, g, wt, flipped, null, y, null);
+  }
+
+  /** The forward pass that keeps V in {@code keep} (below), without a bias. */
+  static void forward(Transform tf, float[] x, ConvKernels.Geom g, float[] wt, boolean flipped, float[] y, float[] keep) {
+    forward(tf, x, g, wt, flipped, null, y, keep);
   }
 
   /**
@@ -941,9 +954,10 @@ final class Winograd {
    * The forward pass; with {@code keep} (of {@link #keptLength} floats) it also keeps the input
    * transform V there, chunk by chunk as {@link #backwardWeight} reads it: its chunks are the weight
    * gradient's, and the GEMMs read V from keep instead of a per-thread scratch. y is the same bit
-   * for bit either way (every tile's outputs are computed alike whatever chunk it is in).
+   * for bit either way (every tile's outputs are computed alike whatever chunk it is in). With
+   * {@code bias} (may be null) bias[o] is added to output channel o, as a separate pass would.
    */
-  static void forward(Transform tf, float[] x, ConvKernels.Geom g, float[] wt, boolean flipped, float[] y, float[] keep) {
+  static void forward(Transform tf, float[] x, ConvKernels.Geom g, float[] wt, boolean flipped, float[] bias, float[] y, float[] keep) {
     Plan p = Plan.of(tf, g, keep == null ? TILES : TILES_WEIGHT);
     if (keep != null && keep.length < keptLength(tf, g))
       throw new IllegalArgumentException("Winograd.forward: " + keep.length + " floats cannot keep the input transform of " + g + " (" + keptLength(tf, g) + ")");
@@ -957,13 +971,13 @@ final class Winograd {
       Parallel.forRange(p.rows(), 1, (from, to) -> {
         Scratch s = scratch(p, false);
         int step = p.evenChunk(to - from);
-        for (int r0 = from; r0 < to; r0 += step) forwardChunk(p, ps, x, pu, u, y, s, s.v, 0, r0, Math.min(to, r0 + step));
+        for (int r0 = from; r0 < to; r0 += step) forwardChunk(p, ps, x, pu, u, bias, y, s, s.v, 0, r0, Math.min(to, r0 + step));
       });
     } else {
       int chunks = p.fixedChunks(), block = p.vBlock();
       Parallel.forRange(chunks, 1, (from, to) -> {
         Scratch s = scratch(p, false);
-        for (int i = from; i < to; i++) forwardChunk(p, ps, x, pu, u, y, s, keep, i * block, p.chunkStart(i), p.chunkStart(i + 1));
+        for (int i = from; i < to; i++) forwardChunk(p, ps, x, pu, u, bias, y, s, keep, i * block, p.chunkStart(i), p.chunkStart(i + 1));
       });
     }
   }
@@ -977,7 +991,7 @@ final class Winograd {
   }
 
   /** Tile rows [r0, r1) of the forward pass: V into v from vOff, the GEMMs into s.m, the output transform into y. */
-  private static void forwardChunk(Plan p, Passes ps, float[] x, Gemm.PackedA[] pu, float[] u, float[] y, Scratch s,
+  private static void forwardChunk(Plan p, Passes ps, float[] x, Gemm.PackedA[] pu, float[] u, float[] bias, float[] y, Scratch s,
                                    float[] v, int vOff, int r0, int r1) {
     ConvKernels.Geom g = p.g;
     int a = p.tf.a, c = g.c(), oc = g.oc(), tiles = (r1 - r0) * p.tw;
@@ -989,7 +1003,7 @@ final class Winograd {
         Gemm.sgemm(false, false, oc, tiles, c, u, pos * oc * c, c, v, vOff + pos * p.planeV, p.ldT, s.m, pos * p.planeM, p.ldT, false);
       }
     }
-    outputTransform(p, s.m, r0, r1, y, s, ps.atM, ps.atZ);
+    outputTransform(p, s.m, r0, r1, y, bias, s, ps.atM, ps.atZ);
   }
 
   /**

@@ -29,7 +29,8 @@ class KeptTransformProperties {
   /**
    * The kernels: a forward pass that keeps V gives the forward pass's bits, and the weight
    * gradient from V, with no x at all, the bits of the one from x; on one to three threads,
-   * where the weight gradient's fixed chunks are several and split between threads.
+   * where the weight gradient's fixed chunks are several and split between threads; a bias
+   * added inside the forward pass gives the bits of adding it after.
    */
   @Property(tries = 60)
   void theKeptTransformGivesTheSameBits(@ForAll("keptShapes") Shape s, @ForAll @IntRange(min = 1, max = 3) int threads, @ForAll long seed) {
@@ -47,6 +48,14 @@ class KeptTransformProperties {
       Winograd.backwardWeight(Winograd.DEFAULT, null, g, gy, gwKept, keep);
       assertBits(y, yKeeping, "forward " + s);
       assertBits(gw, gwKept, "weight gradient " + s);
+      // a bias added inside the output transform, with and without keeping V: the bits of the
+      // forward pass followed by a separate pass adding it
+      float[] bias = GemmProperties.randomF(r, s.oc()), yBias = new float[yLen], yBiasKeeping = new float[yLen];
+      NormKernels.addChannelBias(y, s.n(), s.oc(), s.yLen() / (s.n() * s.oc()), bias);
+      Winograd.forward(Winograd.DEFAULT, x, g, wt, false, bias, yBias, null);
+      Winograd.forward(Winograd.DEFAULT, x, g, wt, false, bias, yBiasKeeping, keep);
+      assertBits(y, yBias, "forward with bias " + s);
+      assertBits(y, yBiasKeeping, "forward with bias, keeping V " + s);
     });
   }
 
