@@ -675,7 +675,7 @@ final class Winograd {
   }
 
   /**
-   * The −1/0 masks of {@link #toPhases4Direct}, for the geometry of one call: keep[c] (c < 4·lenT)
+   * The −1/0 masks of {@link #toPhases4}, for the geometry of one call: keep[c] (c < 4·lenT)
    * whether cell c of a single padded row holds a cell of the source row (padW ≤ c < padW + sw),
    * keep[4·lenT + c] the same for a channel pair, whose second row starts at cell 4·(L/2), and
    * keep[8·lenT + v] whether the v-th vector of those 8·lenT cells holds any cell of a row.
@@ -719,12 +719,23 @@ final class Winograd {
   }
 
   /**
-   * {@link #toPhases4} reading each row in place ({@link #cells}): no copy into tmp, whose loads
-   * then waited on the copy's stores (a vector load spanning two of them is not forwarded). The
-   * same cells in the same lanes, so the same bits.
+   * {@link #toPhases} for m = 4, over the source rows py0..py1 (padded coordinates) of one plane
+   * (and of plane2 for a channel pair, in the vector's upper half, or −1), row py at
+   * {@code rb = (py − py0)·rowLen} of dst; rows outside the plane are zero. One call per plane
+   * rather than per row: the shuffles and masks are then loaded once, and per-row calls (one
+   * vector iteration each at 28 × 28) cost ~80 cycles a row, half of the input transform.
+   *
+   * <p>Each row is read in place ({@link #cells}: loads from the tensor under the row's mask).
+   * With {@link #DIRECT_ROWS} off it is first copied into tmp at cell padW (the pair's second row
+   * at 4·L/2 + padW; tmp is zero elsewhere) and read from there, as before the in-place reads:
+   * those loads waited on the copy's stores (a vector load spanning two of them is not
+   * forwarded), a tenth of a batch-50 step. The same cells in the same lanes either way, so the
+   * same bits. Written out: a vector carried around a loop loses its exact class in C2, and the
+   * rearrange and blend calls on it were then not intrinsified (boxed, 100 cycles a row).
    */
-  private static void toPhases4Direct(float[] src, int plane, int plane2, int sh, int sw, int pad, int padW, int py0, int py1,
-                                      int lenT, int wq, float[] tmp, float[] dst, int rowLen, int[] keep) {
+  private static void toPhases4(float[] src, int plane, int plane2, int sh, int sw, int pad, int padW, int py0, int py1,
+                                int lenT, int wq, float[] tmp, float[] dst, int rowLen, int[] keep) {
+    boolean copy = !DIRECT_ROWS;
     VectorShuffle<Float> h0 = P4.SPLIT0, h1 = P4.SPLIT1, h2 = P4.SPLIT2, h3 = P4.SPLIT3;
     VectorMask<Float> k1 = P4.SPLIT_FROM1, k2 = P4.SPLIT_FROM2, k3 = P4.SPLIT_FROM3;
     int cellsLen = 4 * lenT, kOff = plane2 >= 0 ? cellsLen : 0, anyOff = 2 * cellsLen, spare = cellsLen + 4 + L;
@@ -735,10 +746,19 @@ final class Winograd {
         continue;
       }
       int row1 = plane + iy * sw, row2 = plane2 >= 0 ? plane2 + iy * sw : -1;
+      float[] from = src;
+      if (copy) {
+        System.arraycopy(src, row1, tmp, padW, sw);
+        if (row2 >= 0) System.arraycopy(src, row2, tmp, 4 * (L / 2) + padW, sw);
+        // cells() reads cell c at row + c − padW: the copies' cells are tmp[c]
+        from = tmp;
+        row1 = padW;
+        row2 = row2 >= 0 ? 4 * (L / 2) + padW : -1;
+      }
       for (int q = 0; q < lenT; q += L) {
         int base = 4 * q, d = rb + q;
-        FloatVector v0 = cells(src, row1, row2, base, padW, keep, kOff, anyOff, tmp, spare), v1 = cells(src, row1, row2, base + L, padW, keep, kOff, anyOff, tmp, spare);
-        FloatVector v2 = cells(src, row1, row2, base + 2 * L, padW, keep, kOff, anyOff, tmp, spare), v3 = cells(src, row1, row2, base + 3 * L, padW, keep, kOff, anyOff, tmp, spare);
+        FloatVector v0 = cells(from, row1, row2, base, padW, keep, kOff, anyOff, tmp, spare), v1 = cells(from, row1, row2, base + L, padW, keep, kOff, anyOff, tmp, spare);
+        FloatVector v2 = cells(from, row1, row2, base + 2 * L, padW, keep, kOff, anyOff, tmp, spare), v3 = cells(from, row1, row2, base + 3 * L, padW, keep, kOff, anyOff, tmp, spare);
         if (L == 8) {
           FloatVector a0 = v0.rearrange(P8.PAIR), a1 = v1.rearrange(P8.PAIR), a2 = v2.rearrange(P8.PAIR), a3 = v3.rearrange(P8.PAIR);
           FloatVector w0 = a0.blend(a1.rearrange(P8.RIGHT2), P8.ODD_PAIRS), w1 = a1.blend(a0.rearrange(P8.LEFT2), P8.EVEN_PAIRS);
@@ -758,63 +778,8 @@ final class Winograd {
       // 4·lenT + k, past a pair's two rows, inside a single row only when the row reaches it
       for (int k = 0; k < 4; k++) {
         int cell = cellsLen + k - padW;
-        dst[rb + k * wq + lenT] = plane2 < 0 && cell < sw ? src[row1 + cell] : 0f;
+        dst[rb + k * wq + lenT] = plane2 < 0 && cell < sw ? src[plane + iy * sw + cell] : 0f;
       }
-    }
-  }
-
-  /**
-   * {@link #toPhases} for m = 4, over the source rows py0..py1 (padded coordinates) of one plane,
-   * row py at {@code rb = (py − py0)·rowLen} of dst; rows outside the plane are zero. One call per
-   * plane rather than per row: the shuffles and masks are then loaded once, and per-row calls
-   * (one vector iteration each at 28 × 28) cost ~80 cycles a row, half of the input transform.
-   */
-  private static void toPhases4(float[] src, int plane, int plane2, int sh, int sw, int pad, int padW, int py0, int py1, int lenT,
-                                int wq, float[] tmp, float[] dst, int rowLen, int[] keep) {
-    if (DIRECT_ROWS) {
-      toPhases4Direct(src, plane, plane2, sh, sw, pad, padW, py0, py1, lenT, wq, tmp, dst, rowLen, keep);
-      return;
-    }
-    // Written out: a vector carried around a loop loses its exact class in C2, and the
-    // rearrange and blend calls on it were then not intrinsified (boxed, 100 cycles a row).
-    VectorShuffle<Float> h0 = P4.SPLIT0, h1 = P4.SPLIT1, h2 = P4.SPLIT2, h3 = P4.SPLIT3;
-    VectorMask<Float> k1 = P4.SPLIT_FROM1, k2 = P4.SPLIT_FROM2, k3 = P4.SPLIT_FROM3;
-    for (int py = py0; py < py1; py++) {
-      int rb = (py - py0) * rowLen, iy = py - pad;
-      if (iy < 0 || iy >= sh) {
-        // a padding row: zero, so the batched row pass turns it into zeros
-        java.util.Arrays.fill(dst, rb, rb + rowLen, 0f);
-        continue;
-      }
-      System.arraycopy(src, plane + iy * sw, tmp, padW, sw);
-      // a channel pair (plane2 ≥ 0): the second row in the upper half, so that phase k's vector
-      // holds the first channel's cells in lanes [0, L/2) and the second's in [L/2, L)
-      if (plane2 >= 0) System.arraycopy(src, plane2 + iy * sw, tmp, 4 * (L / 2) + padW, sw);
-      if (L == 8) {
-        for (int q = 0; q < lenT; q += L) {
-          int base = 4 * q, d = rb + q;
-          FloatVector a0 = FloatVector.fromArray(FS, tmp, base).rearrange(P8.PAIR), a1 = FloatVector.fromArray(FS, tmp, base + L).rearrange(P8.PAIR);
-          FloatVector a2 = FloatVector.fromArray(FS, tmp, base + 2 * L).rearrange(P8.PAIR), a3 = FloatVector.fromArray(FS, tmp, base + 3 * L).rearrange(P8.PAIR);
-          FloatVector w0 = a0.blend(a1.rearrange(P8.RIGHT2), P8.ODD_PAIRS), w1 = a1.blend(a0.rearrange(P8.LEFT2), P8.EVEN_PAIRS);
-          FloatVector w2 = a2.blend(a3.rearrange(P8.RIGHT2), P8.ODD_PAIRS), w3 = a3.blend(a2.rearrange(P8.LEFT2), P8.EVEN_PAIRS);
-          w0.blend(w2.rearrange(P8.ROT4), P8.UPPER).intoArray(dst, d);
-          w1.blend(w3.rearrange(P8.ROT4), P8.UPPER).intoArray(dst, d + wq);
-          w2.blend(w0.rearrange(P8.ROT4), P8.LOWER).intoArray(dst, d + 2 * wq);
-          w3.blend(w1.rearrange(P8.ROT4), P8.LOWER).intoArray(dst, d + 3 * wq);
-        }
-      } else {
-        for (int q = 0; q < lenT; q += L) {
-          int base = 4 * q, d = rb + q;
-          FloatVector v0 = FloatVector.fromArray(FS, tmp, base), v1 = FloatVector.fromArray(FS, tmp, base + L);
-          FloatVector v2 = FloatVector.fromArray(FS, tmp, base + 2 * L), v3 = FloatVector.fromArray(FS, tmp, base + 3 * L);
-          v0.rearrange(h0).blend(v1.rearrange(h0), k1).blend(v2.rearrange(h0), k2).blend(v3.rearrange(h0), k3).intoArray(dst, d);
-          v0.rearrange(h1).blend(v1.rearrange(h1), k1).blend(v2.rearrange(h1), k2).blend(v3.rearrange(h1), k3).intoArray(dst, d + wq);
-          v0.rearrange(h2).blend(v1.rearrange(h2), k1).blend(v2.rearrange(h2), k2).blend(v3.rearrange(h2), k3).intoArray(dst, d + 2 * wq);
-          v0.rearrange(h3).blend(v1.rearrange(h3), k1).blend(v2.rearrange(h3), k2).blend(v3.rearrange(h3), k3).intoArray(dst, d + 3 * wq);
-        }
-      }
-      // the last cell of every run (index lenT), read by the shifted taps of the last tile
-      for (int k = 0; k < 4; k++) dst[rb + k * wq + lenT] = tmp[4 * lenT + k];
     }
   }
 
