@@ -696,10 +696,11 @@ final class Winograd {
   }
 
   /**
-   * Cells [c, c + L) of the padded row (or channel pair of rows) that {@link #toPhases4} builds in
-   * tmp, read from the source: row1 (row2, or −1) are the rows' first cells in src, keep the call's
-   * masks from kOff. A plain load from the row's start plus c − padW, ANDed with the mask: the
-   * cells outside the row are +0 as in tmp, bit for bit. A vector with no cell of the row is not
+   * Cells [c, c + L) of the padded row (or channel pair of rows, the second from cell 4·L/2) that
+   * {@link #toPhases4} deinterleaves, read from the source: row1 (row2, or −1) are the rows' first
+   * cells in src, keep the call's masks from kOff. A plain load from the row's start plus c − padW,
+   * ANDed with the mask: the cells outside the row are +0, as in a zeroed buffer the row was copied
+   * into, bit for bit. A vector with no cell of the row is not
    * loaded; one whose load would leave src (the first or last row of the tensor) is gathered
    * through the spare cells at {@code tmp[spare..spare + L)}.
    */
@@ -742,6 +743,7 @@ final class Winograd {
     for (int py = py0; py < py1; py++) {
       int rb = (py - py0) * rowLen, iy = py - pad;
       if (iy < 0 || iy >= sh) {
+        // a padding row: zero, so the batched row pass turns it into zeros
         java.util.Arrays.fill(dst, rb, rb + rowLen, 0f);
         continue;
       }
