@@ -88,7 +88,12 @@ public interface Backend {
    * again. The default keeps nothing.
    */
   default ConvForward conv2dForTraining(Storage x, Shape xs, Storage w, Shape ws, Storage b, Conv2dSpec spec) {
-    return new ConvForward(b == null ? conv2d(x, xs, w, ws, spec) : conv2dBias(x, xs, w, ws, b, spec), null);
+    return new ConvForward(conv2dOptionalBias(x, xs, w, ws, b, spec), null);
+  }
+
+  /** {@link #conv2d}, or {@link #conv2dBias} when b is not null. */
+  default Storage conv2dOptionalBias(Storage x, Shape xs, Storage w, Shape ws, Storage b, Conv2dSpec spec) {
+    return b == null ? conv2d(x, xs, w, ws, spec) : conv2dBias(x, xs, w, ws, b, spec);
   }
 
   /** The weight gradient from what {@link #conv2dForTraining} kept: the same values as {@link #conv2dBackwardWeight} from x. */

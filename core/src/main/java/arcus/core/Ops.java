@@ -468,8 +468,7 @@ final class Ops {
     Storage bs = b == null ? null : b.storage;
     Backend.ConvForward f = Node.openTraces(w) != null
         ? be.conv2dForTraining(x.storage, x.shape, w.storage, w.shape, bs, spec)
-        : new Backend.ConvForward(b == null ? be.conv2d(x.storage, x.shape, w.storage, w.shape, spec)
-            : be.conv2dBias(x.storage, x.shape, w.storage, w.shape, bs, spec), null);
+        : new Backend.ConvForward(be.conv2dOptionalBias(x.storage, x.shape, w.storage, w.shape, bs, spec), null);
     Storage kept = f.kept();
     Kept xk = kept(x);
     Shape xs = x.shape, ws = w.shape;

@@ -131,8 +131,13 @@ final class ConvKernels {
 
   /** The Winograd forward pass (plus bias) that keeps V in {@code keep} ({@link #keptTransformLength} floats) for {@link #conv2dBackwardWeightKept}. */
   static void conv2dForwardKeeping(float[] x, Geom g, float[] wt, float[] bias, float[] y, float[] keep) {
-    if (bias != null && bias.length != g.oc()) throw new IllegalArgumentException("conv2d bias has " + bias.length + " values for " + g.oc() + " output channels");
+    checkBias(bias, g.oc());
     Winograd.forward(Winograd.DEFAULT, x, g, wt, false, bias, y, keep);
+  }
+
+  /** A bias (null: none) of one value per output channel. */
+  private static void checkBias(float[] bias, int oc) {
+    if (bias != null && bias.length != oc) throw new IllegalArgumentException("conv2d bias has " + bias.length + " values for " + oc + " output channels");
   }
 
   /** The weight gradient from the V a forward pass kept ({@link #conv2dForwardKeeping}), bit for bit the one from x. */
@@ -182,7 +187,7 @@ final class ConvKernels {
   static void conv2dForward(float[] x, int n, int c, int h, int w, float[] wt, int oc, int kh, int kw,
                             int strideH, int strideW, int padH, int padW, int dilH, int dilW, float[] bias, float[] y) {
     Geom g = Geom.of(n, c, h, w, oc, kh, kw, strideH, strideW, padH, padW, dilH, dilW);
-    if (bias != null && bias.length != oc) throw new IllegalArgumentException("conv2d bias has " + bias.length + " values for " + oc + " output channels");
+    checkBias(bias, oc);
     if (useWinograd(g, false)) {
       Winograd.forward(Winograd.DEFAULT, x, g, wt, false, bias, y, null);
       return;

@@ -884,7 +884,9 @@ final class Winograd {
     java.util.Arrays.fill(s.rowsBuf, 0, rowsLen, 0f);
     s.w = Scratch.grow(s.w, (p.th * m + a) * p.hLen);
     s.rowTmp = Scratch.grow(s.rowTmp, m * p.lenT + m + 2 * L);
-    if (s.keep.length < 8 * p.lenT + 8 * p.lenT / L) s.keep = new int[8 * p.lenT + 8 * p.lenT / L];
+    // rowMasks: the single-row and the pair masks, then one flag per vector of them
+    int keepLen = 8 * p.lenT + 8 * p.lenT / L;
+    if (s.keep.length < keepLen) s.keep = new int[keepLen];
     if (weightGrad) {
       s.gRows = Scratch.grow(s.gRows, rowsLen);
       java.util.Arrays.fill(s.gRows, 0, rowsLen, 0f);
