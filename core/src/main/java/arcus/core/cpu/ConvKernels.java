@@ -587,8 +587,19 @@ final class ConvKernels {
       }
     }
 
-    /** Writes the expanded copy of the image at {@code xOff} into xs from {@code xsOff} on, as image {@code slot} of the group. */
+    /**
+     * Writes the expanded copy of the image at {@code xOff} into xs from {@code xsOff} on, as image
+     * {@code slot} of the group. Each run of ow cells is one vector (or a few) loaded from x under
+     * the mask of the cells inside the image row and stored under the run's mask: the cells
+     * outside are +0, as the element-wise copy and fills wrote them. Per run, two calls of the fill
+     * stub and a scalar loop of 7 or 14 cells took ~40% of the weight gradient at 14² and 7²
+     * (one thread, batch 50).
+     */
     void fill(float[] x, int xOff, float[] xs, int xsOff, int slot) {
+      if (VECTOR_FILL) {
+        fillVectors(x, xOff, xs, xsOff, slot);
+        return;
+      }
       int ow = g.ow, row = group * ow;
       for (int ci = 0; ci < g.c; ci++) {
         for (int kj = 0; kj < g.kw; kj++) {
@@ -611,6 +622,29 @@ final class ConvKernels {
 
     void fill(float[] x, int xOff, float[] xs, int xsOff) {
       fill(x, xOff, xs, xsOff, 0);
+    }
+
+    private void fillVectors(float[] x, int xOff, float[] xs, int xsOff, int slot) {
+      int ow = g.ow, row = group * ow, w = g.w, h = g.h, pH = g.pH;
+      jdk.incubator.vector.FloatVector zero = jdk.incubator.vector.FloatVector.zero(FS);
+      for (int kj = 0; kj < g.kw; kj++) {
+        int sx = kj * g.dW - g.pW;
+        int lo = Math.min(ow, Math.max(0, -sx)), hi = Math.max(lo, Math.min(ow, w - sx));
+        for (int q = 0; q < ow; q += L) {
+          // lanes of run cells q.. inside the image row (taken from x) and inside the run (stored)
+          jdk.incubator.vector.VectorMask<Float> take = FS.indexInRange(q, hi).andNot(FS.indexInRange(q, lo));
+          jdk.incubator.vector.VectorMask<Float> put = FS.indexInRange(q, ow);
+          for (int ci = 0; ci < g.c; ci++) {
+            // padded row iy reads image row iy − pH, from column sx on
+            int src = xOff + (ci * h - pH) * w + sx + q, dst = xsOff + (ci * g.kw + kj) * hp * row + slot * ow + q;
+            for (int iy = 0; iy < hp; iy++, src += w, dst += row) {
+              int sy = iy - pH;
+              jdk.incubator.vector.FloatVector v = sy < 0 || sy >= h ? zero : jdk.incubator.vector.FloatVector.fromArray(FS, x, src, take);
+              v.intoArray(xs, dst, put);
+            }
+          }
+        }
+      }
     }
 
     /** The adjoint of {@link #fill}: adds every cell of image {@code slot}'s copy that {@code fill} took from x back into gx. */
@@ -703,6 +737,14 @@ final class ConvKernels {
   }
 
   private static final jdk.incubator.vector.VectorSpecies<Float> FS = Species.FLOAT;
+  private static final int L = FS.length();
+
+  /**
+   * Whether {@link Expanded#fill} writes its runs as masked vectors: on by default,
+   * {@code -Darcus.conv.vectorFill=false} turns it off (for measurements; the bits are the same).
+   * Not final so that a test can compare both ways in one JVM.
+   */
+  static boolean VECTOR_FILL = !"false".equals(System.getProperty("arcus.conv.vectorFill"));
   /**
    * Eight lanes for the last eight or more cells of a run when {@link #FS} is wider (AVX-512):
    * LeNet's second convolution moves rows of 8 cells (and its first rows of 24), which with

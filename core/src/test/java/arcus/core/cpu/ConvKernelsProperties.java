@@ -40,6 +40,44 @@ class ConvKernelsProperties {
         .filter(s -> s.oh() > 0 && s.ow() > 0);
   }
 
+  /**
+   * The expanded image written as masked vectors (ConvKernels.VECTOR_FILL) is the element-wise
+   * copy bit for bit, and neither touches a cell outside its image's slot: stride-1 shapes with
+   * padding 0-2, dilation, widths past one vector, groups of up to 3 images, any slot and image.
+   */
+  @Property(tries = 80)
+  void expandedImageAsVectorsIsTheCopyBitForBit(@ForAll("expandedShapes") Shape s, @ForAll long seed) {
+    ConvKernels.Geom g = ConvKernels.Geom.of(s.n, s.c, s.h, s.w, s.oc, s.kh, s.kw, s.sH, s.sW, s.pH, s.pW, s.dH, s.dW);
+    Random r = new Random(seed);
+    int group = 1 + r.nextInt(3), slot = r.nextInt(group), img = r.nextInt(s.n), xsOff = r.nextInt(5);
+    ConvKernels.Expanded ex = ConvKernels.Expanded.of(g, group);
+    float[] x = GemmProperties.randomF(r, s.xLen()), garbage = GemmProperties.randomF(r, xsOff + ex.len() + 3);
+    float[] on = garbage.clone(), off = garbage.clone();
+    boolean was = ConvKernels.VECTOR_FILL;
+    try {
+      ConvKernels.VECTOR_FILL = true;
+      ex.fill(x, img * s.c * s.h * s.w, on, xsOff, slot);
+      ConvKernels.VECTOR_FILL = false;
+      ex.fill(x, img * s.c * s.h * s.w, off, xsOff, slot);
+    } finally {
+      ConvKernels.VECTOR_FILL = was;
+    }
+    for (int i = 0; i < on.length; i++) {
+      assertEquals(Float.floatToRawIntBits(off[i]), Float.floatToRawIntBits(on[i]), "cell " + i + " group " + group + " slot " + slot + " " + s);
+    }
+  }
+
+  @Provide
+  Arbitrary<Shape> expandedShapes() {
+    return Combinators.combine(
+            Arbitraries.integers().between(1, 3), Arbitraries.integers().between(1, 5),
+            Arbitraries.integers().between(1, 12), Arbitraries.integers().between(1, 40),
+            Arbitraries.of(2, 3, 5), Arbitraries.integers().between(0, 2), Arbitraries.integers().between(0, 2),
+            Arbitraries.integers().between(1, 2))
+        .as((n, c, h, w, k, pH, pW, dil) -> new Shape(n, c, h, w, 1, k, k, 1, 1, pH, pW, dil, dil))
+        .filter(s -> s.oh() > 0 && s.ow() > 0);
+  }
+
   @Property(tries = 80)
   void floatPassesMatchReference(@ForAll("shapes") Shape s, @ForAll long seed) {
     Random r = new Random(seed);
