@@ -62,6 +62,31 @@ final class Winograd {
   static boolean PAIRS = !"false".equals(System.getProperty("arcus.winograd.pairs"));
 
   /**
+   * Whether F(4×4)'s input transform of narrow planes gathers each tile's window ({@link
+   * #gatherTransform}: L tiles of several tile rows or images per vector, the cells loaded one by
+   * one through index tables) instead of running rows of tw tiles, tw of L lanes in use, through
+   * the row and column passes: on by default, {@code -Darcus.winograd.gather=false} turns it off
+   * (for measurements; the bits are the same). Not final so that a test can compare both ways in
+   * one JVM.
+   */
+  static boolean GATHER = !"false".equals(System.getProperty("arcus.winograd.gather"));
+
+  /**
+   * The plans whose input transform gathers: F(4×4) with at most L/8 tiles a row (7 × 7 and 8 × 8
+   * outputs with 16 lanes). Two threads, batch 50, 64 channels (Zen 5, 2026-11-29): at 7² the
+   * forward pass took 0.61–0.65 ms against 0.80–0.86 by the row passes (2 of 16 lanes in use), and
+   * the input gradient 0.61–0.67 against 0.81–0.87; at 14² (4 tiles a row) 2.3 ms against 2.07.
+   */
+  private static boolean gathers(Plan p) {
+    return GATHER && p.tf.m == 4 && 8 * p.tw <= L;
+  }
+
+  /** Whether F(4×4)'s forward pass of g gathers its input transform (for tests). */
+  static boolean gathersInForward(ConvKernels.Geom g) {
+    return gathers(Plan.of(F4, g, TILES));
+  }
+
+  /**
    * Whether F(4×4)'s input-side transforms read a source row straight from the tensor
    * ({@link #toPhases4}, zeroing the cells outside the row by an AND with a −1/0 mask) instead of
    * first copying it into a zeroed buffer: on by default, {@code -Darcus.winograd.directRows=false}
@@ -378,6 +403,9 @@ final class Winograd {
     float[] v = new float[0], m = new float[0], rowsBuf = new float[0], gRows = new float[0], w = new float[0], z = new float[0], y = new float[0];
     float[] row = new float[0], rowTmp = new float[0];
     int[] keep = new int[0];
+    /** {@link #gatherTables}' tables, and {@link #gatherTransform}'s window cells and row results. */
+    int[] gIdx = new int[0], gOk = new int[0];
+    float[] gh = new float[0], gc = new float[0];
 
     static float[] grow(float[] a, int len) {
       return a.length >= len ? a : new float[len];
@@ -566,6 +594,19 @@ final class Winograd {
                                     Stage rowsPass, Stage colsPass, float[] rowBuf, float[] tmp, int[] keep, float[] h, float[] dst,
                                     int dstOff, int dstPlane, int r0, int r1) {
     int m = p.tf.m, lenT = p.lenT, hLen = p.hLen, tw = p.tw;
+    if (gathers(p) && rowsPerTile == p.tf.a) {
+      Scratch s = SCRATCH.get();
+      int tiles = (r1 - r0) * tw, len = (tiles + L - 1) / L * 36 * L;
+      if (s.gIdx.length < len) {
+        s.gIdx = new int[len];
+        s.gOk = new int[len];
+      }
+      s.gh = Scratch.grow(s.gh, 36 * L);
+      s.gc = Scratch.grow(s.gc, 36 * L);
+      gatherTables(p, chs, sh, sw, pad, padW, r0, r1, s.gIdx, s.gOk);
+      gatherTransform(src, chs, sh * sw, s.gIdx, s.gOk, s.gc, s.gh, dst, dstOff, dstPlane, p.ldT, tiles);
+      return;
+    }
     Phases di = Phases.of(m);
     boolean paired = pairs(p, chs, sw, padW);
     // the row in natural order, shifted right by padW, zero outside it (toPhases); paired, the
@@ -602,6 +643,86 @@ final class Winograd {
         ch += pair ? 2 : 1;
       }
       r += ty1 - ty0;
+    }
+  }
+
+  /**
+   * Gather tables of F(4×4)'s input transform for tile rows [r0, r1): tile t = (r − r0)·tw + tx
+   * is lane t mod L of vector block t div L, and for window cell (i, j) of its 6 × 6 window
+   * idx[(b·36 + 6i + j)·L + lane] is the cell's index in channel 0 of its image (ok −1), or, for a
+   * cell in the padding or a lane past the last tile, an index inside the tensor whatever the
+   * channel (ok 0: the cell reads +0).
+   */
+  private static void gatherTables(Plan p, int chs, int sh, int sw, int pad, int padW, int r0, int r1, int[] idx, int[] ok) {
+    int tw = p.tw, th = p.th, tiles = (r1 - r0) * tw, blocks = (tiles + L - 1) / L, plane = sh * sw;
+    for (int b = 0; b < blocks; b++) {
+      for (int lane = 0; lane < L; lane++) {
+        int t = b * L + lane, r = r0 + t / tw, tx = t % tw, ty = r % th;
+        boolean live = t < tiles;
+        int imgBase = live ? r / th * chs * plane : 0;
+        for (int i = 0; i < 6; i++) {
+          int iy = ty * 4 + i - pad;
+          boolean rowIn = live && iy >= 0 && iy < sh;
+          for (int j = 0; j < 6; j++) {
+            int ix = tx * 4 + j - padW, k = (b * 36 + i * 6 + j) * L + lane;
+            boolean in = rowIn && ix >= 0 && ix < sw;
+            idx[k] = in ? imgBase + iy * sw + ix : imgBase;
+            ok[k] = in ? -1 : 0;
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * F(4×4)'s input transform V = Bᵀ d B with L tiles per vector, every window cell gathered
+   * ({@link #gatherTables}) into {@code cells}: the rows of the window through {@link #bt4}'s sums
+   * into 36 vectors of hb, then its columns into dst[pos][ch][t]; the same sums in the same order as
+   * the row and column passes of {@link #tileTransform}, so the same bits.
+   */
+  private static void gatherTransform(float[] src, int chs, int plane, int[] idx, int[] ok, float[] cells, float[] hb, float[] dst,
+                                      int dstOff, int dstPlane, int ldT, int tiles) {
+    FloatVector four = FloatVector.broadcast(FS, 4f), mfour = FloatVector.broadcast(FS, -4f), mfive = FloatVector.broadcast(FS, -5f);
+    FloatVector two = FloatVector.broadcast(FS, 2f), mtwo = FloatVector.broadcast(FS, -2f);
+    int blocks = (tiles + L - 1) / L;
+    for (int b = 0; b < blocks; b++) {
+      int tb = b * 36 * L;
+      for (int ch = 0; ch < chs; ch++) {
+        int off = ch * plane;
+        // the block's 36·L window cells of this channel, a scalar load each (the padding's +0 by
+        // the mask's AND): as fast here as the Vector API's gathers (vgatherdps, ~60 cycles per 16
+        // lanes on this Zen 5), whose index vectors C2 left boxed in places (~0.5 MB a 7² pass)
+        for (int q = 0; q < 36 * L; q++) cells[q] = Float.intBitsToFloat(Float.floatToRawIntBits(src[off + idx[tb + q]]) & ok[tb + q]);
+        for (int i = 0; i < 6; i++) {
+          int c0 = i * 6 * L, h = c0;
+          FloatVector d0 = FloatVector.fromArray(FS, cells, c0), d1 = FloatVector.fromArray(FS, cells, c0 + L);
+          FloatVector d2 = FloatVector.fromArray(FS, cells, c0 + 2 * L), d3 = FloatVector.fromArray(FS, cells, c0 + 3 * L);
+          FloatVector d4 = FloatVector.fromArray(FS, cells, c0 + 4 * L), d5 = FloatVector.fromArray(FS, cells, c0 + 5 * L);
+          FloatVector s12 = d1.add(d2), s34 = d3.add(d4), t12 = d1.sub(d2), t43 = d4.sub(d3);
+          FloatVector t31 = d3.sub(d1), t42 = d4.sub(d2);
+          d0.fma(four, d2.fma(mfive, d4)).intoArray(hb, h);
+          s12.fma(mfour, s34).intoArray(hb, h + L);
+          t12.fma(four, t43).intoArray(hb, h + 2 * L);
+          t31.fma(two, t42).intoArray(hb, h + 3 * L);
+          t31.fma(mtwo, t42).intoArray(hb, h + 4 * L);
+          d1.fma(four, d3.fma(mfive, d5)).intoArray(hb, h + 5 * L);
+        }
+        int d = dstOff + ch * ldT + b * L, step = 6 * dstPlane;
+        for (int l = 0; l < 6; l++, d += dstPlane) {
+          int h = l * L;
+          FloatVector d0 = FloatVector.fromArray(FS, hb, h), d1 = FloatVector.fromArray(FS, hb, h + 6 * L);
+          FloatVector d2 = FloatVector.fromArray(FS, hb, h + 12 * L), d3 = FloatVector.fromArray(FS, hb, h + 18 * L);
+          FloatVector d4 = FloatVector.fromArray(FS, hb, h + 24 * L), d5 = FloatVector.fromArray(FS, hb, h + 30 * L);
+          FloatVector s12 = d1.add(d2), s34 = d3.add(d4), t12 = d1.sub(d2), t43 = d4.sub(d3);
+          FloatVector t31 = d3.sub(d1), t42 = d4.sub(d2);
+          d0.fma(four, d2.fma(mfive, d4)).intoArray(dst, d);
+          s12.fma(mfour, s34).intoArray(dst, d + step);
+          t12.fma(four, t43).intoArray(dst, d + 2 * step);
+          t31.fma(two, t42).intoArray(dst, d + 3 * step);
+          t31.fma(mtwo, t42).intoArray(dst, d + 4 * step);
+          d1.fma(four, d3.fma(mfive, d5)).intoArray(dst, d + 5 * step);
+        }
+      }
     }
   }
 

@@ -147,6 +147,52 @@ class WinogradProperties {
     }
   }
 
+  /**
+   * Gathering the windows of narrow planes (Winograd.gathers: at most L/8 tiles a row) changes no
+   * bit of any pass against the row and column passes: tiles of several rows and images in one
+   * vector, the padding's cells, lanes past a chunk's last tile, padding 0-2.
+   */
+  @Property(tries = 60)
+  void gatheredWindowsAreTheRowPassesBitForBit(@ForAll("gatheredShapes") Shape s, @ForAll long seed) {
+    ConvKernels.Geom g = ConvKernels.Geom.of(s.n(), s.c(), s.h(), s.w(), s.oc(), 3, 3, 1, 1, s.pH(), s.pW(), 1, 1);
+    Random r = new Random(seed);
+    float[] x = GemmProperties.randomF(r, s.xLen()), wt = GemmProperties.randomF(r, s.wLen()), gy = GemmProperties.randomF(r, s.yLen());
+    boolean was = Winograd.GATHER;
+    float[][] on, off;
+    try {
+      Winograd.GATHER = true;
+      on = allPasses(g, x, wt, gy, Winograd.PAIRS);
+      Winograd.GATHER = false;
+      off = allPasses(g, x, wt, gy, Winograd.PAIRS);
+    } finally {
+      Winograd.GATHER = was;
+    }
+    for (int i = 0; i < 3; i++) {
+      for (int j = 0; j < on[i].length; j++) {
+        assertEquals(Float.floatToRawIntBits(off[i][j]), Float.floatToRawIntBits(on[i][j]), "pass " + i + " cell " + j + " " + s);
+      }
+    }
+  }
+
+  /** Planes whose tile rows gather (at most L/8 tiles of 4 a row), batches of up to 40 images: chunks that start mid-image. */
+  @Provide
+  Arbitrary<Shape> gatheredShapes() {
+    int maxOut = 4 * Math.max(1, Species.FLOAT.length() / 8);
+    return Combinators.combine(
+            Arbitraries.integers().between(1, 40), Arbitraries.integers().between(1, 9),
+            Arbitraries.integers().between(1, 13), Arbitraries.integers().between(1, maxOut),
+            Arbitraries.integers().between(1, 5), Arbitraries.integers().between(0, 1),
+            Arbitraries.integers().between(0, 1))
+        .as((n, c, oh, ow, oc, pH, pW) -> new Shape(n, c, oh + 2 - 2 * pH, ow + 2 - 2 * pW, oc, 3, 3, 1, 1, pH, pW, 1, 1));
+  }
+
+  @Property(tries = 20)
+  void gatheredShapesMatchDirect(@ForAll("gatheredShapes") Shape s, @ForAll long seed) {
+    ConvKernels.Geom g = ConvKernels.Geom.of(s.n(), s.c(), s.h(), s.w(), s.oc(), 3, 3, 1, 1, s.pH(), s.pW(), 1, 1);
+    assertTrue(Winograd.gathersInForward(g), "gathers " + s);
+    for (Pass p : Pass.values()) check(Winograd.DEFAULT, s, seed, p);
+  }
+
   @Provide
   Arbitrary<Shape> anyShapes() {
     return Arbitraries.oneOf(shapes(), pairedShapes(), wideShapes());
