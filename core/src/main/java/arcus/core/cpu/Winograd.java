@@ -74,8 +74,8 @@ final class Winograd {
   /**
    * The plans whose input transform gathers: F(4×4) with at most L/8 tiles a row (7 × 7 and 8 × 8
    * outputs with 16 lanes). Two threads, batch 50, 64 channels (Zen 5, 2026-11-29): at 7² the
-   * forward pass took 0.61–0.65 ms against 0.80–0.86 by the row passes (2 of 16 lanes in use), and
-   * the input gradient 0.61–0.67 against 0.81–0.87; at 14² (4 tiles a row) 2.3 ms against 2.07.
+   * forward pass took 0.60–0.67 ms against 0.80–0.95 by the row passes (2 of 16 lanes in use), and
+   * the input gradient 0.61–0.76 against 0.81–0.94; at 14² (4 tiles a row) 2.3 ms against 2.07.
    */
   private static boolean gathers(Plan p) {
     return GATHER && p.tf.m == 4 && 8 * p.tw <= L;
