@@ -682,8 +682,6 @@ final class Winograd {
    */
   private static void gatherTransform(float[] src, int chs, int plane, int[] idx, int[] ok, float[] cells, float[] hb, float[] dst,
                                       int dstOff, int dstPlane, int ldT, int tiles) {
-    FloatVector four = FloatVector.broadcast(FS, 4f), mfour = FloatVector.broadcast(FS, -4f), mfive = FloatVector.broadcast(FS, -5f);
-    FloatVector two = FloatVector.broadcast(FS, 2f), mtwo = FloatVector.broadcast(FS, -2f);
     int blocks = (tiles + L - 1) / L;
     for (int b = 0; b < blocks; b++) {
       int tb = b * 36 * L;
@@ -693,37 +691,32 @@ final class Winograd {
         // the mask's AND): as fast here as the Vector API's gathers (vgatherdps, ~60 cycles per 16
         // lanes on this Zen 5), whose index vectors C2 left boxed in places (~0.5 MB a 7² pass)
         for (int q = 0; q < 36 * L; q++) cells[q] = Float.intBitsToFloat(Float.floatToRawIntBits(src[off + idx[tb + q]]) & ok[tb + q]);
-        for (int i = 0; i < 6; i++) {
-          int c0 = i * 6 * L, h = c0;
-          FloatVector d0 = FloatVector.fromArray(FS, cells, c0), d1 = FloatVector.fromArray(FS, cells, c0 + L);
-          FloatVector d2 = FloatVector.fromArray(FS, cells, c0 + 2 * L), d3 = FloatVector.fromArray(FS, cells, c0 + 3 * L);
-          FloatVector d4 = FloatVector.fromArray(FS, cells, c0 + 4 * L), d5 = FloatVector.fromArray(FS, cells, c0 + 5 * L);
-          FloatVector s12 = d1.add(d2), s34 = d3.add(d4), t12 = d1.sub(d2), t43 = d4.sub(d3);
-          FloatVector t31 = d3.sub(d1), t42 = d4.sub(d2);
-          d0.fma(four, d2.fma(mfive, d4)).intoArray(hb, h);
-          s12.fma(mfour, s34).intoArray(hb, h + L);
-          t12.fma(four, t43).intoArray(hb, h + 2 * L);
-          t31.fma(two, t42).intoArray(hb, h + 3 * L);
-          t31.fma(mtwo, t42).intoArray(hb, h + 4 * L);
-          d1.fma(four, d3.fma(mfive, d5)).intoArray(hb, h + 5 * L);
-        }
-        int d = dstOff + ch * ldT + b * L, step = 6 * dstPlane;
-        for (int l = 0; l < 6; l++, d += dstPlane) {
-          int h = l * L;
-          FloatVector d0 = FloatVector.fromArray(FS, hb, h), d1 = FloatVector.fromArray(FS, hb, h + 6 * L);
-          FloatVector d2 = FloatVector.fromArray(FS, hb, h + 12 * L), d3 = FloatVector.fromArray(FS, hb, h + 18 * L);
-          FloatVector d4 = FloatVector.fromArray(FS, hb, h + 24 * L), d5 = FloatVector.fromArray(FS, hb, h + 30 * L);
-          FloatVector s12 = d1.add(d2), s34 = d3.add(d4), t12 = d1.sub(d2), t43 = d4.sub(d3);
-          FloatVector t31 = d3.sub(d1), t42 = d4.sub(d2);
-          d0.fma(four, d2.fma(mfive, d4)).intoArray(dst, d);
-          s12.fma(mfour, s34).intoArray(dst, d + step);
-          t12.fma(four, t43).intoArray(dst, d + 2 * step);
-          t31.fma(two, t42).intoArray(dst, d + 3 * step);
-          t31.fma(mtwo, t42).intoArray(dst, d + 4 * step);
-          d1.fma(four, d3.fma(mfive, d5)).intoArray(dst, d + 5 * step);
-        }
+        // the window's rows (cells i·6 + j, j = 0..5) into hb[i·6 + l], then its columns
+        // (hb[i·6 + l], i = 0..5) into dst's planes k·6 + l
+        for (int i = 0; i < 6; i++) bt4Sums(cells, i * 6 * L, L, hb, i * 6 * L, L);
+        for (int l = 0; l < 6; l++) bt4Sums(hb, l * L, 6 * L, dst, dstOff + l * dstPlane + ch * ldT + b * L, 6 * dstPlane);
       }
     }
+  }
+
+  /**
+   * {@link #bt4}'s six sums of the vectors at src[s + j·sStep], j = 0..5, into dst[d + k·dStep],
+   * k = 0..5: the same operations in the same order.
+   */
+  private static void bt4Sums(float[] src, int s, int sStep, float[] dst, int d, int dStep) {
+    FloatVector four = FloatVector.broadcast(FS, 4f), mfour = FloatVector.broadcast(FS, -4f), mfive = FloatVector.broadcast(FS, -5f);
+    FloatVector two = FloatVector.broadcast(FS, 2f), mtwo = FloatVector.broadcast(FS, -2f);
+    FloatVector d0 = FloatVector.fromArray(FS, src, s), d1 = FloatVector.fromArray(FS, src, s + sStep);
+    FloatVector d2 = FloatVector.fromArray(FS, src, s + 2 * sStep), d3 = FloatVector.fromArray(FS, src, s + 3 * sStep);
+    FloatVector d4 = FloatVector.fromArray(FS, src, s + 4 * sStep), d5 = FloatVector.fromArray(FS, src, s + 5 * sStep);
+    FloatVector s12 = d1.add(d2), s34 = d3.add(d4), t12 = d1.sub(d2), t43 = d4.sub(d3);
+    FloatVector t31 = d3.sub(d1), t42 = d4.sub(d2);
+    d0.fma(four, d2.fma(mfive, d4)).intoArray(dst, d);
+    s12.fma(mfour, s34).intoArray(dst, d + dStep);
+    t12.fma(four, t43).intoArray(dst, d + 2 * dStep);
+    t31.fma(two, t42).intoArray(dst, d + 3 * dStep);
+    t31.fma(mtwo, t42).intoArray(dst, d + 4 * dStep);
+    d1.fma(four, d3.fma(mfive, d5)).intoArray(dst, d + 5 * dStep);
   }
 
   /**
