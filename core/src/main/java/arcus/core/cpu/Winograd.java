@@ -81,6 +81,29 @@ final class Winograd {
     return GATHER && p.tf.m == 4 && 8 * p.tw <= L;
   }
 
+  /**
+   * Whether F(4×4)'s output transform of narrow planes copies each output cell into y through a
+   * table ({@link #scatterTables}) instead of interleaving tile rows and copying rows of ow cells:
+   * on by default, {@code -Darcus.winograd.scatter=false} turns it off (for measurements; the bits
+   * are the same). Not final so that a test can compare both ways in one JVM.
+   */
+  static boolean SCATTER = !"false".equals(System.getProperty("arcus.winograd.scatter"));
+
+  /**
+   * The plans whose output transform copies cell by cell: F(4×4) with at most L/4 tiles a row
+   * (14 × 14 and 7 × 7 outputs with 16 lanes). One thread, batch 50, 64 channels (Zen 5,
+   * 2026-11-29): the output transform at 7² 0.42–0.48 → 0.26–0.29 ms, at 14² 0.97–1.02 → 0.65–0.75;
+   * at 28² (7 tiles a row, rows of 28 cells copied whole) 2.63–2.69 against 2.66–2.79.
+   */
+  private static boolean scatters(Plan p) {
+    return SCATTER && p.tf.m == 4 && 4 * p.tw <= L;
+  }
+
+  /** Whether F(4×4)'s forward pass of g copies its outputs cell by cell (for tests). */
+  static boolean scattersInForward(ConvKernels.Geom g) {
+    return scatters(Plan.of(F4, g, TILES));
+  }
+
   /** Whether F(4×4)'s forward pass of g gathers its input transform (for tests). */
   static boolean gathersInForward(ConvKernels.Geom g) {
     return gathers(Plan.of(F4, g, TILES));
@@ -405,6 +428,8 @@ final class Winograd {
     int[] keep = new int[0];
     /** {@link #gatherTables}' tables, and {@link #gatherTransform}'s window cells and row results. */
     int[] gIdx = new int[0], gOk = new int[0];
+    /** {@link #scatterTables}' tables. */
+    int[] oSrc = new int[0], oDst = new int[0];
     float[] gh = new float[0], gc = new float[0];
 
     static float[] grow(float[] a, int len) {
@@ -946,6 +971,9 @@ final class Winograd {
     int m = tf.m, a = tf.a, oc = g.oc(), tiles = (r1 - r0) * p.tw, len = roundUp(tiles, L), ld = p.ldT;
     float[] z = s.z, yy = s.y;
     int oh = g.oh(), ow = g.ow(), tw = p.tw;
+    // narrow planes: each output cell copied through a table of (cell of yy, cell of y in
+    // channel 0), the cells outside the plane left out, instead of interleaving tile rows
+    int cellsOut = scatters(p) ? scatterTables(p, r0, r1, s) : -1;
     for (int o = 0; o < oc; o++) {
       // Z[k][s] = Σ_r Aᵀ[k][r] M[r][s], stored at (k·a + s)·ld
       atM.run(mm, o * ld, z, 0, a * ld, len, a, p.planeM, ld);
@@ -958,6 +986,12 @@ final class Winograd {
         for (int i = 0; i < m * m; i++) {
           for (int q = i * ld, end = q + len; q < end; q += L) FloatVector.fromArray(FS, yy, q).add(b).intoArray(yy, q);
         }
+      }
+      if (cellsOut >= 0) {
+        int[] from = s.oSrc, to = s.oDst;
+        int ob = o * oh * ow;
+        for (int q = 0; q < cellsOut; q++) y[to[q] + ob] = yy[from[q]];
+        continue;
       }
       for (int r = r0; r < r1; ) {
         // two tile rows in one interleave when both fit the run: tiles t0.. of row r and
@@ -983,6 +1017,36 @@ final class Winograd {
         r += two ? 2 : 1;
       }
     }
+  }
+
+  /**
+   * The output cells of tile rows [r0, r1) for {@link #outputTransform} on narrow planes, into
+   * s.oSrc (the cell's index in the transformed tiles yy: position k·4 + l, tile t) and s.oDst (its
+   * index in y, channel 0 of its image); returns their count. Cells past the plane's edge are left
+   * out.
+   */
+  private static int scatterTables(Plan p, int r0, int r1, Scratch s) {
+    ConvKernels.Geom g = p.g;
+    int tw = p.tw, th = p.th, tiles = (r1 - r0) * tw, oh = g.oh(), ow = g.ow(), ld = p.ldT, image = g.oc() * oh * ow;
+    if (s.oSrc.length < 16 * tiles) {
+      s.oSrc = new int[16 * tiles];
+      s.oDst = new int[16 * tiles];
+    }
+    int q = 0;
+    for (int t = 0; t < tiles; t++) {
+      int r = r0 + t / tw, tx = t % tw, ty = r % th, base = r / th * image;
+      for (int k = 0; k < 4; k++) {
+        int oy = ty * 4 + k;
+        if (oy >= oh) break;
+        for (int l = 0; l < 4; l++) {
+          int ox = tx * 4 + l;
+          if (ox >= ow) break;
+          s.oSrc[q] = (k * 4 + l) * ld + t;
+          s.oDst[q++] = base + oy * ow + ox;
+        }
+      }
+    }
+    return q;
   }
 
   private static Scratch scratch(Plan p, boolean weightGrad) {

@@ -140,6 +140,30 @@ class WinogradProperties {
     sameBitsEitherWay(s, seed, v -> Winograd.GATHER = v, Winograd.GATHER);
   }
 
+  /**
+   * Copying the output cells of narrow planes one by one through a table (Winograd.scatters: at
+   * most L/4 tiles a row) changes no bit of any pass against interleaving tile rows: cells past the
+   * plane's edge, chunks that start mid-image, padding 0-2.
+   */
+  @Property(tries = 60)
+  void scatteredOutputsAreTheInterleavedRowsBitForBit(@ForAll("scatteredShapes") Shape s, @ForAll long seed) {
+    ConvKernels.Geom g = ConvKernels.Geom.of(s.n(), s.c(), s.h(), s.w(), s.oc(), 3, 3, 1, 1, s.pH(), s.pW(), 1, 1);
+    assertTrue(Winograd.scattersInForward(g), "scatters " + s);
+    sameBitsEitherWay(s, seed, v -> Winograd.SCATTER = v, Winograd.SCATTER);
+  }
+
+  /** Planes whose output transform copies cell by cell (at most L/4 tiles of 4 a row), batches of up to 40 images. */
+  @Provide
+  Arbitrary<Shape> scatteredShapes() {
+    int maxOut = 4 * Math.max(1, Species.FLOAT.length() / 4);
+    return Combinators.combine(
+            Arbitraries.integers().between(1, 40), Arbitraries.integers().between(1, 6),
+            Arbitraries.integers().between(1, 13), Arbitraries.integers().between(1, maxOut),
+            Arbitraries.integers().between(1, 5), Arbitraries.integers().between(0, 1),
+            Arbitraries.integers().between(0, 1))
+        .as((n, c, oh, ow, oc, pH, pW) -> new Shape(n, c, oh + 2 - 2 * pH, ow + 2 - 2 * pW, oc, 3, 3, 1, 1, pH, pW, 1, 1));
+  }
+
   /** All three passes on random data with a flag on, then off (then as it was): the same bits. */
   private static void sameBitsEitherWay(Shape s, long seed, java.util.function.Consumer<Boolean> flag, boolean was) {
     ConvKernels.Geom g = ConvKernels.Geom.of(s.n(), s.c(), s.h(), s.w(), s.oc(), 3, 3, 1, 1, s.pH(), s.pW(), 1, 1);
