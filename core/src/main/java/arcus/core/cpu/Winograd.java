@@ -435,6 +435,10 @@ final class Winograd {
     static float[] grow(float[] a, int len) {
       return a.length >= len ? a : new float[len];
     }
+
+    static int[] grow(int[] a, int len) {
+      return a.length >= len ? a : new int[len];
+    }
   }
 
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -616,22 +620,16 @@ final class Winograd {
    * slack at the end of dst's rows.
    */
   private static void tileTransform(Plan p, float[] src, int chs, int sh, int sw, int pad, int padW, int rowsPerTile,
-                                    Stage rowsPass, Stage colsPass, float[] rowBuf, float[] tmp, int[] keep, float[] h, float[] dst,
+                                    Stage rowsPass, Stage colsPass, float[] rowBuf, Scratch s, float[] dst,
                                     int dstOff, int dstPlane, int r0, int r1) {
     int m = p.tf.m, lenT = p.lenT, hLen = p.hLen, tw = p.tw;
     if (gathers(p) && rowsPerTile == p.tf.a) {
-      Scratch s = SCRATCH.get();
-      int tiles = (r1 - r0) * tw, len = (tiles + L - 1) / L * 36 * L;
-      if (s.gIdx.length < len) {
-        s.gIdx = new int[len];
-        s.gOk = new int[len];
-      }
-      s.gh = Scratch.grow(s.gh, 36 * L);
-      s.gc = Scratch.grow(s.gc, 36 * L);
       gatherTables(p, chs, sh, sw, pad, padW, r0, r1, s.gIdx, s.gOk);
-      gatherTransform(src, chs, sh * sw, s.gIdx, s.gOk, s.gc, s.gh, dst, dstOff, dstPlane, p.ldT, tiles);
+      gatherTransform(src, chs, sh * sw, s.gIdx, s.gOk, s.gc, s.gh, dst, dstOff, dstPlane, p.ldT, (r1 - r0) * tw);
       return;
     }
+    float[] tmp = s.rowTmp, h = s.w;
+    int[] keep = s.keep;
     Phases di = Phases.of(m);
     boolean paired = pairs(p, chs, sw, padW);
     // the row in natural order, shifted right by padW, zero outside it (toPhases); paired, the
@@ -1028,10 +1026,6 @@ final class Winograd {
   private static int scatterTables(Plan p, int r0, int r1, Scratch s) {
     ConvKernels.Geom g = p.g;
     int tw = p.tw, th = p.th, tiles = (r1 - r0) * tw, oh = g.oh(), ow = g.ow(), ld = p.ldT, image = g.oc() * oh * ow;
-    if (s.oSrc.length < 16 * tiles) {
-      s.oSrc = new int[16 * tiles];
-      s.oDst = new int[16 * tiles];
-    }
     int q = 0;
     for (int t = 0; t < tiles; t++) {
       int r = r0 + t / tw, tx = t % tw, ty = r % th, base = r / th * image;
@@ -1063,8 +1057,16 @@ final class Winograd {
     s.w = Scratch.grow(s.w, (p.th * m + a) * p.hLen);
     s.rowTmp = Scratch.grow(s.rowTmp, m * p.lenT + m + 2 * L);
     // rowMasks: the single-row and the pair masks, then one flag per vector of them
-    int keepLen = 8 * p.lenT + 8 * p.lenT / L;
-    if (s.keep.length < keepLen) s.keep = new int[keepLen];
+    s.keep = Scratch.grow(s.keep, 8 * p.lenT + 8 * p.lenT / L);
+    // a chunk has at most chunkRows tile rows (evenChunk and the fixed chunks alike)
+    int chunkTiles = p.chunkRows * p.tw;
+    if (gathers(p)) {
+      int tables = roundUp(chunkTiles, L) * 36;
+      s.gIdx = Scratch.grow(s.gIdx, tables);
+      s.gOk = Scratch.grow(s.gOk, tables);
+      s.gc = Scratch.grow(s.gc, 36 * L);
+      s.gh = Scratch.grow(s.gh, 36 * L);
+    }
     if (weightGrad) {
       s.gRows = Scratch.grow(s.gRows, rowsLen);
       java.util.Arrays.fill(s.gRows, 0, rowsLen, 0f);
@@ -1072,6 +1074,10 @@ final class Winograd {
       s.z = Scratch.grow(s.z, m * a * ld);
       s.row = Scratch.grow(s.row, m * p.lenT);
       s.y = Scratch.grow(s.y, m * m * ld);
+      if (scatters(p)) {
+        s.oSrc = Scratch.grow(s.oSrc, 16 * chunkTiles);
+        s.oDst = Scratch.grow(s.oDst, 16 * chunkTiles);
+      }
     }
     return s;
   }
@@ -1081,11 +1087,6 @@ final class Winograd {
   /** y = conv(x, wt), or with {@code flipped} the input gradient's forward form (see ConvKernels). */
   static void forward(Transform tf, float[] x, ConvKernels.Geom g, float[] wt, boolean flipped, float[] y) {
     forward(tf, x, g, wt, flipped, null, y, null);
-  }
-
-  /** The forward pass that keeps V in {@code keep} (below), without a bias. */
-  static void forward(Transform tf, float[] x, ConvKernels.Geom g, float[] wt, boolean flipped, float[] y, float[] keep) {
-    forward(tf, x, g, wt, flipped, null, y, keep);
   }
 
   /**
@@ -1142,7 +1143,7 @@ final class Winograd {
                                    float[] v, int vOff, int r0, int r1) {
     ConvKernels.Geom g = p.g;
     int a = p.tf.a, c = g.c(), oc = g.oc(), tiles = (r1 - r0) * p.tw;
-    tileTransform(p, x, c, g.h(), g.w(), g.pH(), g.pW(), a, ps.horiz, ps.vert, s.rowsBuf, s.rowTmp, s.keep, s.w, v, vOff, p.planeV, r0, r1);
+    tileTransform(p, x, c, g.h(), g.w(), g.pH(), g.pW(), a, ps.horiz, ps.vert, s.rowsBuf, s, v, vOff, p.planeV, r0, r1);
     for (int pos = 0; pos < a * a; pos++) {
       if (pu != null) {
         Gemm.sgemmDirectB(pu[pos], tiles, v, vOff + pos * p.planeV, p.ldT, s.m, pos * p.planeM, p.ldT);
@@ -1186,8 +1187,8 @@ final class Winograd {
         int r0 = p.chunkStart(i), r1 = p.chunkStart(i + 1), tiles = (r1 - r0) * p.tw;
         float[] v = kept != null ? kept : s.v;
         int vOff = kept != null ? i * block : 0;
-        if (kept == null) tileTransform(p, x, c, g.h(), g.w(), g.pH(), g.pW(), a, ps.horiz, ps.vert, s.rowsBuf, s.rowTmp, s.keep, s.w, v, 0, p.planeV, r0, r1);
-        tileTransform(p, gy, oc, g.oh(), g.ow(), 0, 0, m, horizA, vertA, s.gRows, s.rowTmp, s.keep, s.w, s.m, 0, p.planeM, r0, r1);
+        if (kept == null) tileTransform(p, x, c, g.h(), g.w(), g.pH(), g.pW(), a, ps.horiz, ps.vert, s.rowsBuf, s, v, 0, p.planeV, r0, r1);
+        tileTransform(p, gy, oc, g.oh(), g.ow(), 0, 0, m, horizA, vertA, s.gRows, s, s.m, 0, p.planeM, r0, r1);
         for (int pos = 0; pos < a * a; pos++) {
           Gemm.sgemmNT(oc, c, tiles, s.m, pos * p.planeM, p.ldT, v, vOff + pos * p.planeV, p.ldT, gu, pos * oc * c, c, i > from);
         }

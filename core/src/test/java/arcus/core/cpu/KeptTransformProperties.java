@@ -43,7 +43,7 @@ class KeptTransformProperties {
       float[] keep = new float[(int) Winograd.keptLength(Winograd.DEFAULT, g)];
       java.util.Arrays.fill(keep, Float.NaN); // cells the forward pass does not write stay NaN: the gradient must not read them
       Winograd.forward(Winograd.DEFAULT, x, g, wt, false, y);
-      Winograd.forward(Winograd.DEFAULT, x, g, wt, false, yKeeping, keep);
+      Winograd.forward(Winograd.DEFAULT, x, g, wt, false, null, yKeeping, keep);
       Winograd.backwardWeight(Winograd.DEFAULT, x, g, gy, gw);
       Winograd.backwardWeight(Winograd.DEFAULT, null, g, gy, gwKept, keep);
       assertBits(y, yKeeping, "forward " + s);

@@ -155,9 +155,16 @@ class WinogradProperties {
   /** Planes whose output transform copies cell by cell (at most L/4 tiles of 4 a row), batches of up to 40 images. */
   @Provide
   Arbitrary<Shape> scatteredShapes() {
-    int maxOut = 4 * Math.max(1, Species.FLOAT.length() / 4);
+    return narrowShapes(4 * Math.max(1, Species.FLOAT.length() / 4), 6);
+  }
+
+  /**
+   * Batches of up to 40 images (so chunks start mid-image), 1 to maxC channels, outputs of at most
+   * maxOut columns and 1 to 13 rows, padding 0 or 1.
+   */
+  private static Arbitrary<Shape> narrowShapes(int maxOut, int maxC) {
     return Combinators.combine(
-            Arbitraries.integers().between(1, 40), Arbitraries.integers().between(1, 6),
+            Arbitraries.integers().between(1, 40), Arbitraries.integers().between(1, maxC),
             Arbitraries.integers().between(1, 13), Arbitraries.integers().between(1, maxOut),
             Arbitraries.integers().between(1, 5), Arbitraries.integers().between(0, 1),
             Arbitraries.integers().between(0, 1))
@@ -188,13 +195,7 @@ class WinogradProperties {
   /** Planes whose tile rows gather (at most L/8 tiles of 4 a row), batches of up to 40 images: chunks that start mid-image. */
   @Provide
   Arbitrary<Shape> gatheredShapes() {
-    int maxOut = 4 * Math.max(1, Species.FLOAT.length() / 8);
-    return Combinators.combine(
-            Arbitraries.integers().between(1, 40), Arbitraries.integers().between(1, 9),
-            Arbitraries.integers().between(1, 13), Arbitraries.integers().between(1, maxOut),
-            Arbitraries.integers().between(1, 5), Arbitraries.integers().between(0, 1),
-            Arbitraries.integers().between(0, 1))
-        .as((n, c, oh, ow, oc, pH, pW) -> new Shape(n, c, oh + 2 - 2 * pH, ow + 2 - 2 * pW, oc, 3, 3, 1, 1, pH, pW, 1, 1));
+    return narrowShapes(4 * Math.max(1, Species.FLOAT.length() / 8), 9);
   }
 
   @Property(tries = 20)
