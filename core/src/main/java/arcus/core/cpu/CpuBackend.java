@@ -21,6 +21,10 @@ import arcus.core.UnaryOp;
 public final class CpuBackend implements Backend, FusedKernels {
   public static final CpuBackend INSTANCE = new CpuBackend();
 
+  static {
+    JitCheck.startOnce();
+  }
+
   private CpuBackend() {}
 
   @Override

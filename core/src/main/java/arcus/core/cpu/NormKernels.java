@@ -49,10 +49,14 @@ final class NormKernels {
     });
   }
 
-  /** PReLU with slope av: the vector form of {@link #prelu}. */
-  private static FloatVector act(FloatVector v, FloatVector av) {
-    return v.blend(v.mul(av), v.compare(VectorOperators.LT, 0f));
-  }
+  /*
+   * PReLU with slope av, the vector form of {@link #prelu}, is written out where it is used:
+   * (t = v).blend(t.mul(av), t.lt(0f)). As a helper method taking and returning a vector, C2
+   * sometimes compiled it on its own first and then declined to inline it ("already compiled into
+   * a medium method"), and the hot loops of the batch-norm passes then boxed every vector they
+   * passed it (2026-11-29: NormKernels.act a separate symbol under perf, its vectors in JFR's
+   * allocation samples).
+   */
 
   /** The scalar form, for run tails. */
   private static float act(float v, float a) {
@@ -63,22 +67,23 @@ final class NormKernels {
   private static float sumPreluRun(float[] x, int off, int len, float a) {
     int l = FS.length(), i = 0, upper = FS.loopBound(len);
     FloatVector a0 = FloatVector.zero(FS), a1 = a0, a2 = a0, a3 = a0, av = FloatVector.broadcast(FS, a);
+    FloatVector t0, t1, t2, t3; // PReLU's inputs (see act)
     for (; i <= upper - 4 * l; i += 4 * l) {
-      a0 = a0.add(act(FloatVector.fromArray(FS, x, off + i), av));
-      a1 = a1.add(act(FloatVector.fromArray(FS, x, off + i + l), av));
-      a2 = a2.add(act(FloatVector.fromArray(FS, x, off + i + 2 * l), av));
-      a3 = a3.add(act(FloatVector.fromArray(FS, x, off + i + 3 * l), av));
+      a0 = a0.add((t0 = FloatVector.fromArray(FS, x, off + i)).blend(t0.mul(av), t0.lt(0f)));
+      a1 = a1.add((t1 = FloatVector.fromArray(FS, x, off + i + l)).blend(t1.mul(av), t1.lt(0f)));
+      a2 = a2.add((t2 = FloatVector.fromArray(FS, x, off + i + 2 * l)).blend(t2.mul(av), t2.lt(0f)));
+      a3 = a3.add((t3 = FloatVector.fromArray(FS, x, off + i + 3 * l)).blend(t3.mul(av), t3.lt(0f)));
     }
     if (i < upper) {
-      a0 = a0.add(act(FloatVector.fromArray(FS, x, off + i), av));
+      a0 = a0.add((t0 = FloatVector.fromArray(FS, x, off + i)).blend(t0.mul(av), t0.lt(0f)));
       i += l;
     }
     if (i < upper) {
-      a1 = a1.add(act(FloatVector.fromArray(FS, x, off + i), av));
+      a1 = a1.add((t0 = FloatVector.fromArray(FS, x, off + i)).blend(t0.mul(av), t0.lt(0f)));
       i += l;
     }
     if (i < upper) {
-      a2 = a2.add(act(FloatVector.fromArray(FS, x, off + i), av));
+      a2 = a2.add((t0 = FloatVector.fromArray(FS, x, off + i)).blend(t0.mul(av), t0.lt(0f)));
       i += l;
     }
     float r = Lanes.sum(a0.add(a1).add(a2.add(a3)));
@@ -171,26 +176,27 @@ final class NormKernels {
   private static double sqDevPreluRun(float[] x, int off, int len, float m, float pa) {
     int l = FS.length(), i = 0, upper = FS.loopBound(len);
     FloatVector a0 = FloatVector.zero(FS), a1 = a0, a2 = a0, a3 = a0, mv = FloatVector.broadcast(FS, m), av = FloatVector.broadcast(FS, pa);
+    FloatVector t0, t1, t2, t3; // PReLU's inputs (see act)
     for (; i <= upper - 4 * l; i += 4 * l) {
-      FloatVector d0 = act(FloatVector.fromArray(FS, x, off + i), av).sub(mv), d1 = act(FloatVector.fromArray(FS, x, off + i + l), av).sub(mv);
-      FloatVector d2 = act(FloatVector.fromArray(FS, x, off + i + 2 * l), av).sub(mv), d3 = act(FloatVector.fromArray(FS, x, off + i + 3 * l), av).sub(mv);
+      FloatVector d0 = (t0 = FloatVector.fromArray(FS, x, off + i)).blend(t0.mul(av), t0.lt(0f)).sub(mv), d1 = (t1 = FloatVector.fromArray(FS, x, off + i + l)).blend(t1.mul(av), t1.lt(0f)).sub(mv);
+      FloatVector d2 = (t2 = FloatVector.fromArray(FS, x, off + i + 2 * l)).blend(t2.mul(av), t2.lt(0f)).sub(mv), d3 = (t3 = FloatVector.fromArray(FS, x, off + i + 3 * l)).blend(t3.mul(av), t3.lt(0f)).sub(mv);
       a0 = d0.fma(d0, a0);
       a1 = d1.fma(d1, a1);
       a2 = d2.fma(d2, a2);
       a3 = d3.fma(d3, a3);
     }
     if (i < upper) {
-      FloatVector d = act(FloatVector.fromArray(FS, x, off + i), av).sub(mv);
+      FloatVector d = (t0 = FloatVector.fromArray(FS, x, off + i)).blend(t0.mul(av), t0.lt(0f)).sub(mv);
       a0 = d.fma(d, a0);
       i += l;
     }
     if (i < upper) {
-      FloatVector d = act(FloatVector.fromArray(FS, x, off + i), av).sub(mv);
+      FloatVector d = (t0 = FloatVector.fromArray(FS, x, off + i)).blend(t0.mul(av), t0.lt(0f)).sub(mv);
       a1 = d.fma(d, a1);
       i += l;
     }
     if (i < upper) {
-      FloatVector d = act(FloatVector.fromArray(FS, x, off + i), av).sub(mv);
+      FloatVector d = (t0 = FloatVector.fromArray(FS, x, off + i)).blend(t0.mul(av), t0.lt(0f)).sub(mv);
       a2 = d.fma(d, a2);
       i += l;
     }
@@ -215,7 +221,8 @@ final class NormKernels {
     int i = 0, upper = FS.loopBound(len);
     FloatVector mv = FloatVector.broadcast(FS, m), av = FloatVector.broadcast(FS, a), bv = FloatVector.broadcast(FS, b),
         pv = FloatVector.broadcast(FS, pa);
-    for (; i < upper; i += FS.length()) act(FloatVector.fromArray(FS, x, off + i), pv).sub(mv).fma(av, bv).intoArray(y, off + i);
+    FloatVector t0; // PReLU's input (see act)
+    for (; i < upper; i += FS.length()) (t0 = FloatVector.fromArray(FS, x, off + i)).blend(t0.mul(pv), t0.lt(0f)).sub(mv).fma(av, bv).intoArray(y, off + i);
     for (; i < len; i++) y[off + i] = Math.fma(act(x[off + i], pa) - m, a, b);
   }
 
@@ -297,22 +304,23 @@ final class NormKernels {
   private static double dotDevPreluRun(float[] g, float[] x, int off, int len, float m, float pa) {
     int l = FS.length(), i = 0, upper = FS.loopBound(len);
     FloatVector a0 = FloatVector.zero(FS), a1 = a0, a2 = a0, a3 = a0, mv = FloatVector.broadcast(FS, m), av = FloatVector.broadcast(FS, pa);
+    FloatVector t0, t1, t2, t3; // PReLU's inputs (see act)
     for (; i <= upper - 4 * l; i += 4 * l) {
-      a0 = act(FloatVector.fromArray(FS, x, off + i), av).sub(mv).fma(FloatVector.fromArray(FS, g, off + i), a0);
-      a1 = act(FloatVector.fromArray(FS, x, off + i + l), av).sub(mv).fma(FloatVector.fromArray(FS, g, off + i + l), a1);
-      a2 = act(FloatVector.fromArray(FS, x, off + i + 2 * l), av).sub(mv).fma(FloatVector.fromArray(FS, g, off + i + 2 * l), a2);
-      a3 = act(FloatVector.fromArray(FS, x, off + i + 3 * l), av).sub(mv).fma(FloatVector.fromArray(FS, g, off + i + 3 * l), a3);
+      a0 = (t0 = FloatVector.fromArray(FS, x, off + i)).blend(t0.mul(av), t0.lt(0f)).sub(mv).fma(FloatVector.fromArray(FS, g, off + i), a0);
+      a1 = (t1 = FloatVector.fromArray(FS, x, off + i + l)).blend(t1.mul(av), t1.lt(0f)).sub(mv).fma(FloatVector.fromArray(FS, g, off + i + l), a1);
+      a2 = (t2 = FloatVector.fromArray(FS, x, off + i + 2 * l)).blend(t2.mul(av), t2.lt(0f)).sub(mv).fma(FloatVector.fromArray(FS, g, off + i + 2 * l), a2);
+      a3 = (t3 = FloatVector.fromArray(FS, x, off + i + 3 * l)).blend(t3.mul(av), t3.lt(0f)).sub(mv).fma(FloatVector.fromArray(FS, g, off + i + 3 * l), a3);
     }
     if (i < upper) {
-      a0 = act(FloatVector.fromArray(FS, x, off + i), av).sub(mv).fma(FloatVector.fromArray(FS, g, off + i), a0);
+      a0 = (t0 = FloatVector.fromArray(FS, x, off + i)).blend(t0.mul(av), t0.lt(0f)).sub(mv).fma(FloatVector.fromArray(FS, g, off + i), a0);
       i += l;
     }
     if (i < upper) {
-      a1 = act(FloatVector.fromArray(FS, x, off + i), av).sub(mv).fma(FloatVector.fromArray(FS, g, off + i), a1);
+      a1 = (t0 = FloatVector.fromArray(FS, x, off + i)).blend(t0.mul(av), t0.lt(0f)).sub(mv).fma(FloatVector.fromArray(FS, g, off + i), a1);
       i += l;
     }
     if (i < upper) {
-      a2 = act(FloatVector.fromArray(FS, x, off + i), av).sub(mv).fma(FloatVector.fromArray(FS, g, off + i), a2);
+      a2 = (t0 = FloatVector.fromArray(FS, x, off + i)).blend(t0.mul(av), t0.lt(0f)).sub(mv).fma(FloatVector.fromArray(FS, g, off + i), a2);
       i += l;
     }
     double r = Lanes.sum(a0.add(a1).add(a2.add(a3)));
