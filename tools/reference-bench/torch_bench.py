@@ -204,6 +204,8 @@ def bench_cnn(a):
               "images_per_s": stats(ips), "fwd_mflop_per_image": fl / 1e6,
               "train_gflops_median_at_3x_fwd": statistics.median(ips) * 3 * fl / 1e9})
     bs = a.infer_batch
+    if bs <= 0:
+        return  # --infer-batch 0: training only
     model.eval()
     nb = N // bs
     steps = max(5, int(a.min_images * 3 / bs))
@@ -291,7 +293,7 @@ def main():
     p.add_argument("--model", choices=list(MODELS), default="lsoftmax")
     p.add_argument("--mnist", default=os.environ.get("MNIST_DIR"))
     p.add_argument("--train-batches", default="50,256")
-    p.add_argument("--infer-batch", type=int, default=256)
+    p.add_argument("--infer-batch", type=int, default=256, help="cnn: batch of the inference timing (0: none)")
     p.add_argument("--min-images", type=int, default=1024, help="images per timed sample (train)")
     p.add_argument("--max-steps", type=int, default=0, help="epoch: 0 = full epoch")
     p.add_argument("--seed", type=int, default=1)
