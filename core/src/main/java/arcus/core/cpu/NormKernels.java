@@ -14,6 +14,48 @@ final class NormKernels {
 
   private static final VectorSpecies<Float> FS = Species.FLOAT;
 
+  /**
+   * Training-mode batch norm split over images rather than channels, when there are images for
+   * every thread: each thread then reads the activations the convolution before it wrote on the
+   * same thread (the Winograd and im2col passes, the pools split over images too) and writes what
+   * the next convolution reads on it. Split over channels, half of every batch norm's input and
+   * output crossed between cores, and on this project's 2-core machines a megabyte written by one
+   * core read ~3× slower on the other (42 against 14.5 µs, 139 against 48 µs for 4 MB). The per-run
+   * sums are stored and added per channel in image order afterwards, so the bits are the same
+   * either way. {@code -Darcus.norm.byImage=false} keeps the split over channels; not final so
+   * that a measurement can compare both in one JVM.
+   */
+  static boolean BY_IMAGE = !"false".equals(System.getProperty("arcus.norm.byImage"));
+
+  /**
+   * The largest share of an activation per thread (bytes) that is split over images: past it the
+   * three passes over a thread's images come from memory, where the split over channels reads each
+   * channel once from memory and twice from L2 (batch 256 at 28², 25.7 MB a thread: whole steps
+   * 0.985, 0.986, 0.999 split over images in every layer).
+   */
+  static final long BY_IMAGE_MAX_BYTES = 16L << 20;
+
+  private static boolean byImage(int n, int c, int s) {
+    int t = Parallel.threads();
+    return BY_IMAGE && t > 1 && n >= t && 4L * n * c * s / t <= BY_IMAGE_MAX_BYTES;
+  }
+
+  /** The calling thread's buffers for the per-run values of the split over images (reused: at batch 256 they were 11 MB a step). */
+  private static final ThreadLocal<double[]> RUNS = ThreadLocal.withInitial(() -> new double[0]);
+  private static final ThreadLocal<int[]> COUNTS = ThreadLocal.withInitial(() -> new int[0]);
+
+  private static double[] runs(int len) {
+    double[] a = RUNS.get();
+    if (a.length < len) RUNS.set(a = new double[len]);
+    return a;
+  }
+
+  private static int[] counts(int len) {
+    int[] a = COUNTS.get();
+    if (a.length < len) COUNTS.set(a = new int[len]);
+    return a;
+  }
+
   /** mean[c], var[c] (biased) and y = (x − mean)·γ/√(var + ε) + β. */
   static void batchNormTrain(float[] x, int n, int c, int s, float[] gamma, float[] beta, double eps, float[] y, float[] mean, float[] var) {
     batchNormTrain(x, n, c, s, null, gamma, beta, eps, y, mean, var, null);
@@ -28,6 +70,10 @@ final class NormKernels {
   static void batchNormTrain(float[] z, int n, int c, int s, float[] alpha, float[] gamma, float[] beta, double eps, float[] y,
                              float[] mean, float[] var, float[] scale) {
     boolean p = alpha != null;
+    if (byImage(n, c, s)) {
+      batchNormTrainByImage(z, n, c, s, alpha, gamma, beta, eps, y, mean, var, scale);
+      return;
+    }
     Parallel.forRange(c, 1, (c0, c1) -> {
       for (int ch = c0; ch < c1; ch++) {
         float a = p ? alpha[ch] : 1f;
@@ -44,6 +90,57 @@ final class NormKernels {
         for (int b = 0; b < n; b++) {
           if (p) affinePreluRun(z, y, (b * c + ch) * s, s, (float) m, k, beta[ch], a);
           else affineRun(z, y, (b * c + ch) * s, s, (float) m, k, beta[ch]);
+        }
+      }
+    });
+  }
+
+  /**
+   * {@link #batchNormTrain} split over images ({@link #BY_IMAGE}): three parallel passes (the runs'
+   * sums, their squared deviations, the output), each channel's statistics added between them in
+   * image order from the runs' values, as the split over channels adds them.
+   */
+  private static void batchNormTrainByImage(float[] z, int n, int c, int s, float[] alpha, float[] gamma, float[] beta, double eps,
+                                            float[] y, float[] mean, float[] var, float[] scale) {
+    boolean p = alpha != null;
+    double[] runs = runs(n * c), m = new double[c];
+    float[] k = new float[c];
+    Parallel.forRange(n, 1, (b0, b1) -> {
+      for (int b = b0; b < b1; b++) {
+        for (int ch = 0; ch < c; ch++) {
+          int off = (b * c + ch) * s;
+          runs[b * c + ch] = p ? sumPreluRun(z, off, s, alpha[ch]) : Reductions.sumRun(z, off, s);
+        }
+      }
+    });
+    for (int ch = 0; ch < c; ch++) {
+      double sum = 0;
+      for (int b = 0; b < n; b++) sum += runs[b * c + ch];
+      m[ch] = sum / ((double) n * s);
+    }
+    Parallel.forRange(n, 1, (b0, b1) -> {
+      for (int b = b0; b < b1; b++) {
+        for (int ch = 0; ch < c; ch++) {
+          int off = (b * c + ch) * s;
+          runs[b * c + ch] = p ? sqDevPreluRun(z, off, s, (float) m[ch], alpha[ch]) : sqDevRun(z, off, s, (float) m[ch]);
+        }
+      }
+    });
+    for (int ch = 0; ch < c; ch++) {
+      double sq = 0;
+      for (int b = 0; b < n; b++) sq += runs[b * c + ch];
+      double v = sq / ((double) n * s);
+      mean[ch] = (float) m[ch];
+      var[ch] = (float) v;
+      k[ch] = scale(gamma[ch], v, eps);
+      if (scale != null) scale[ch] = k[ch];
+    }
+    Parallel.forRange(n, 1, (b0, b1) -> {
+      for (int b = b0; b < b1; b++) {
+        for (int ch = 0; ch < c; ch++) {
+          int off = (b * c + ch) * s;
+          if (p) affinePreluRun(z, y, off, s, (float) m[ch], k[ch], beta[ch], alpha[ch]);
+          else affineRun(z, y, off, s, (float) m[ch], k[ch], beta[ch]);
         }
       }
     });
@@ -110,6 +207,17 @@ final class NormKernels {
    * output again, bit for bit, in one pass over z (for a reverse pass that reads it).
    */
   static void batchNormApply(float[] z, int n, int c, int s, float[] alpha, float[] mean, float[] scale, float[] beta, float[] y) {
+    if (byImage(n, c, s)) {
+      Parallel.forRange(n, 1, (b0, b1) -> {
+        for (int b = b0; b < b1; b++) {
+          for (int ch = 0; ch < c; ch++) {
+            if (alpha != null) affinePreluRun(z, y, (b * c + ch) * s, s, mean[ch], scale[ch], beta[ch], alpha[ch]);
+            else affineRun(z, y, (b * c + ch) * s, s, mean[ch], scale[ch], beta[ch]);
+          }
+        }
+      });
+      return;
+    }
     Parallel.forRange(c, 1, (c0, c1) -> {
       for (int ch = c0; ch < c1; ch++) {
         for (int b = 0; b < n; b++) {
@@ -244,7 +352,13 @@ final class NormKernels {
                                      float[] g, float[] dz, float[] dgamma, float[] dbeta, float[] dalpha) {
     double count = (double) n * s;
     boolean p = alpha != null;
+    if (byImage(n, c, s)) {
+      batchNormTrainBackwardByImage(z, n, c, s, alpha, gamma, mean, var, eps, g, dz, dgamma, dbeta, dalpha);
+      return;
+    }
+    int per = 1 + s - FS.loopBound(s);
     Parallel.forRange(c, 1, (c0, c1) -> {
+      double[] addends = p ? new double[per] : null;
       for (int ch = c0; ch < c1; ch++) {
         float m = mean[ch], a = p ? alpha[ch] : 1f;
         double inv = 1.0 / Math.sqrt(var[ch] + eps);
@@ -265,12 +379,77 @@ final class NormKernels {
         float gbar = (float) (sg / count);
         double da = 0;
         for (int b = 0; b < n; b++) {
-          if (p) da = bnPreluBackRun(g, z, dz, (b * c + ch) * s, s, gbar, m, k1, k2, a, da);
-          else bnBackRun(g, z, dz, (b * c + ch) * s, s, gbar, m, k1, k2);
+          if (p) {
+            int terms = bnPreluBackRun(g, z, dz, (b * c + ch) * s, s, gbar, m, k1, k2, a, addends, 0);
+            for (int j = 0; j < terms; j++) da += addends[j];
+          } else {
+            bnBackRun(g, z, dz, (b * c + ch) * s, s, gbar, m, k1, k2);
+          }
         }
         if (p) dalpha[ch] = (float) da;
       }
     });
+  }
+
+  /**
+   * {@link #batchNormTrainBackward} split over images ({@link #BY_IMAGE}): the runs' Σg and
+   * Σg·(x − m) in one parallel pass, the channels' sums in image order, then dz in a second pass.
+   * With PReLU, dα's addends (each run's lane sum, then its tail's products, as
+   * {@link #bnPreluBackRun} adds them) are stored per run and added in image order afterwards:
+   * the same additions in the same order as the split over channels, so the same bits.
+   */
+  private static void batchNormTrainBackwardByImage(float[] z, int n, int c, int s, float[] alpha, float[] gamma, float[] mean,
+                                                    float[] var, double eps, float[] g, float[] dz, float[] dgamma, float[] dbeta,
+                                                    float[] dalpha) {
+    double count = (double) n * s;
+    boolean p = alpha != null;
+    int tail = s - FS.loopBound(s), per = 1 + tail, nc = n * c;
+    // per run: Σg, Σg·(x − m), then (with PReLU) dα's addends: its lane sum and up to tail products
+    double[] buf = runs(nc * (p ? 2 + per : 2));
+    Parallel.forRange(n, 1, (b0, b1) -> {
+      for (int b = b0; b < b1; b++) {
+        for (int ch = 0; ch < c; ch++) {
+          int off = (b * c + ch) * s;
+          buf[b * c + ch] = Reductions.sumRun(g, off, s);
+          buf[nc + b * c + ch] = p ? dotDevPreluRun(g, z, off, s, mean[ch], alpha[ch]) : dotDevRun(g, z, off, s, mean[ch]);
+        }
+      }
+    });
+    float[] k1 = new float[c], k2 = new float[c], gbar = new float[c];
+    for (int ch = 0; ch < c; ch++) {
+      double inv = 1.0 / Math.sqrt(var[ch] + eps);
+      double sg = 0, sgx = 0;
+      for (int b = 0; b < n; b++) {
+        sg += buf[b * c + ch];
+        sgx += buf[nc + b * c + ch];
+      }
+      sgx *= inv;
+      dbeta[ch] = (float) sg;
+      dgamma[ch] = (float) sgx;
+      k1[ch] = (float) (gamma[ch] * inv);
+      k2[ch] = (float) (-gamma[ch] * inv * inv * sgx / count);
+      gbar[ch] = (float) (sg / count);
+    }
+    int[] counts = p ? counts(nc) : null;
+    Parallel.forRange(n, 1, (b0, b1) -> {
+      for (int b = b0; b < b1; b++) {
+        for (int ch = 0; ch < c; ch++) {
+          int off = (b * c + ch) * s, run = b * c + ch;
+          if (p) counts[run] = bnPreluBackRun(g, z, dz, off, s, gbar[ch], mean[ch], k1[ch], k2[ch], alpha[ch], buf, 2 * nc + run * per);
+          else bnBackRun(g, z, dz, off, s, gbar[ch], mean[ch], k1[ch], k2[ch]);
+        }
+      }
+    });
+    if (p) {
+      for (int ch = 0; ch < c; ch++) {
+        double da = 0;
+        for (int b = 0; b < n; b++) {
+          int run = b * c + ch;
+          for (int j = 0; j < counts[run]; j++) da += buf[2 * nc + run * per + j];
+        }
+        dalpha[ch] = (float) da;
+      }
+    }
   }
 
   /** Σ g·(x − m) over a run, four accumulators as in {@link Reductions#sumRun}. */
@@ -341,12 +520,13 @@ final class NormKernels {
 
   /**
    * {@link #bnBackRun} over x = PReLU(z), then {@link #preluBackward}'s run on its result d:
-   * dz = z < 0 ? α·d : d, and da + this run's Σ d·z over z < 0, returned (added as that kernel
-   * adds it: the vector lanes' sum, then the tail cell by cell).
+   * dz = z < 0 ? α·d : d. This run's terms of dα = Σ d·z over z < 0, as that kernel adds them (the
+   * vector lanes' sum, then the tail's products cell by cell), are written to addends from aOff
+   * (at most 1 + len − loopBound(len)); returns how many. The caller adds them to dα in order.
    */
-  private static double bnPreluBackRun(float[] g, float[] z, float[] dz, int off, int len, float gbar, float m, float k1, float k2,
-                                       float a, double da) {
-    int i = 0, upper = FS.loopBound(len);
+  private static int bnPreluBackRun(float[] g, float[] z, float[] dz, int off, int len, float gbar, float m, float k1, float k2,
+                                    float a, double[] addends, int aOff) {
+    int i = 0, upper = FS.loopBound(len), count = 0;
     FloatVector gm = FloatVector.broadcast(FS, gbar), mv = FloatVector.broadcast(FS, m), kv = FloatVector.broadcast(FS, k1),
         bv = FloatVector.broadcast(FS, k2), av = FloatVector.broadcast(FS, a), acc = FloatVector.zero(FS);
     for (; i < upper; i += FS.length()) {
@@ -356,13 +536,13 @@ final class NormKernels {
       d.blend(d.mul(av), neg).intoArray(dz, off + i);
       acc = acc.add(d.mul(zv).blend(0f, neg.not()));
     }
-    da += Lanes.sum(acc);
+    addends[aOff + count++] = Lanes.sum(acc);
     for (; i < len; i++) {
       float v = z[off + i], d = Math.fma(g[off + i] - gbar, k1, (act(v, a) - m) * k2);
       dz[off + i] = v < 0 ? a * d : d;
-      if (v < 0) da += d * v;
+      if (v < 0) addends[aOff + count++] = d * v;
     }
-    return da;
+    return count;
   }
 
   static void batchNormTrain(double[] x, int n, int c, int s, double[] gamma, double[] beta, double eps, double[] y, double[] mean, double[] var) {
