@@ -230,6 +230,17 @@ final class NormKernels {
 
   /** y = (x − mean[c])·γ[c]/√(var[c] + ε) + β[c]: evaluation mode, the statistics given. */
   static void batchNormEval(float[] x, int n, int c, int s, float[] gamma, float[] beta, float[] mean, float[] var, double eps, float[] y) {
+    if (byImage(n, c, s)) {
+      // split over images as the convolutions around it are (see BY_IMAGE); each run as normalize() does it
+      float[] k = new float[c];
+      for (int ch = 0; ch < c; ch++) k[ch] = scale(gamma[ch], var[ch], eps);
+      Parallel.forRange(n, 1, (b0, b1) -> {
+        for (int b = b0; b < b1; b++) {
+          for (int ch = 0; ch < c; ch++) affineRun(x, y, (b * c + ch) * s, s, mean[ch], k[ch], beta[ch]);
+        }
+      });
+      return;
+    }
     Parallel.forRange(c, 1, (c0, c1) -> {
       for (int ch = c0; ch < c1; ch++) normalize(x, y, n, c, s, ch, mean[ch], var[ch], gamma[ch], beta[ch], eps);
     });

@@ -10,8 +10,8 @@ import net.jqwik.api.constraints.IntRange;
 /** The fused batch-norm kernels split over images and over channels: the same bits. */
 class NormKernelsProperties {
   /**
-   * Forward (output, mean, variance, scale), the recomputation and the reverse pass (dz, dγ, dβ,
-   * dα), with PReLU and without, split over images (NormKernels.BY_IMAGE) and over channels, on 2
+   * Forward (output, mean, variance, scale), the recomputation, the reverse pass (dz, dγ, dβ, dα)
+   * and evaluation mode with the batch's statistics, with PReLU and without, split over images (NormKernels.BY_IMAGE) and over channels, on 2
    * and 3 threads: the same bits. Runs of every length up to 70 (tails past the last whole vector,
    * runs shorter than one), one to twelve images, values with exact zeros and both signs.
    */
@@ -42,7 +42,7 @@ class NormKernelsProperties {
     } finally {
       NormKernels.BY_IMAGE = was;
     }
-    String[] names = {"y", "mean", "var", "scale", "applied", "dz", "dgamma", "dbeta", "dalpha"};
+    String[] names = {"y", "mean", "var", "scale", "applied", "dz", "dgamma", "dbeta", "dalpha", "evaluated"};
     for (int k = 0; k < names.length; k++) {
       if (byImage[k] == null) continue;
       for (int i = 0; i < byImage[k].length; i++) {
@@ -57,8 +57,10 @@ class NormKernelsProperties {
     float[] y = new float[len], mean = new float[c], var = new float[c], scale = new float[c], applied = new float[len];
     NormKernels.batchNormTrain(z, n, c, s, alpha, gamma, beta, 1e-5, y, mean, var, scale);
     NormKernels.batchNormApply(z, n, c, s, alpha, mean, scale, beta, applied);
+    float[] evaluated = new float[len];
+    NormKernels.batchNormEval(z, n, c, s, gamma, beta, mean, var, 1e-5, evaluated);
     float[] dz = new float[len], dgamma = new float[c], dbeta = new float[c], dalpha = alpha == null ? null : new float[c];
     NormKernels.batchNormTrainBackward(z, n, c, s, alpha, gamma, mean, var, 1e-5, g, dz, dgamma, dbeta, dalpha);
-    return new float[][] {y, mean, var, scale, applied, dz, dgamma, dbeta, dalpha};
+    return new float[][] {y, mean, var, scale, applied, dz, dgamma, dbeta, dalpha, evaluated};
   }
 }
