@@ -167,6 +167,22 @@ public final class Fused {
     }, x, gamma, beta);
   }
 
+  /**
+   * Evaluation-mode batch norm of x = PReLU(z) (slope alpha[c]) with fixed statistics, for a
+   * forward pass nothing is recorded for: one pass over z, x never stored, the bits of
+   * {@code batchNormEval(prelu(z, alpha), ...)}. When any input is traced (a gradient may be asked
+   * for) or the backend lacks the kernel, it is that composition.
+   */
+  public static Tensor preluBatchNormEval(Tensor z, Tensor alpha, Tensor gamma, Tensor beta, Tensor mean, Tensor var, double eps) {
+    checkChannels("preluBatchNormEval", z, alpha, gamma, beta, mean, var);
+    boolean traced = z.node != null || alpha.node != null || gamma.node != null || beta.node != null;
+    if (traced || !(z.backend() instanceof FusedKernels fk) || alpha.backend() != z.backend() || gamma.backend() != z.backend()
+        || beta.backend() != z.backend() || mean.backend() != z.backend() || var.backend() != z.backend())
+      return batchNormEval(prelu(z, alpha), gamma, beta, mean, var, eps);
+    Storage y = fk.preluBatchNormEval(z.storage, z.shape, alpha.storage, gamma.storage, beta.storage, mean.storage, var.storage, eps);
+    return new Tensor(z.shape, z.dtype, y, null);
+  }
+
   /** The same function from primitives. */
   public static Tensor batchNormEvalComposed(Tensor x, Tensor gamma, Tensor beta, Tensor mean, Tensor var, double eps) {
     checkChannels("batchNormEval", x, gamma, beta, mean, var);

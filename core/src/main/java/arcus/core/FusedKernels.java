@@ -19,6 +19,14 @@ public interface FusedKernels {
   /** PReLU with a per-channel slope: x > 0 ? x : alpha[c]·x. */
   Storage prelu(Storage x, Shape xs, Storage alpha);
 
+  /**
+   * Evaluation-mode batch norm of x = PReLU(z) with given statistics, x never stored, with the
+   * bits of {@link #prelu} then {@link #batchNormEval} (which this default runs in turn).
+   */
+  default Storage preluBatchNormEval(Storage z, Shape zs, Storage alpha, Storage gamma, Storage beta, Storage mean, Storage var, double eps) {
+    return batchNormEval(prelu(z, zs, alpha), zs, gamma, beta, mean, var, eps);
+  }
+
   /** {dx, dalpha} of PReLU. */
   Storage[] preluBackward(Storage x, Shape xs, Storage alpha, Storage g);
 

@@ -182,6 +182,29 @@ class FusedProperties {
     assertTrue(rep.passed(), rep.toString());
   }
 
+  /**
+   * Evaluation-mode batch norm over PReLU(z) as one pass gives PReLU then batch norm's bits, on
+   * batches of one to twelve images (split over images or over channels), runs with tails, values
+   * of both signs and exact zeros; traced, it is that composition, and its gradients are theirs.
+   */
+  @Property(tries = 40)
+  void preluBatchNormEvalIsPreluThenBatchNormEvalBitForBit(@ForAll long seed) {
+    Gen g = new Gen(seed);
+    int n = g.between(1, 12), c = g.between(1, 5);
+    int[] shape = g.rng.nextInt(4) == 0 ? new int[] {n, c} : new int[] {n, c, g.between(1, 19), g.between(1, 19)};
+    Tensor z = g.normal(shape).mul(1.5).add(0.2).relu().sub(g.normal(shape).relu()), alpha = g.uniform(0, 0.5, c), gamma = g.normal(c),
+        beta = g.normal(c), mean = g.normal(c), var = g.uniform(0.1, 2, c);
+    for (DType dt : DType.values()) {
+      Tensor zz = z.to(dt), aa = alpha.to(dt), gg = gamma.to(dt), bb = beta.to(dt), mm = mean.to(dt), vv = var.to(dt);
+      bitsEqual(Fused.preluBatchNormEval(zz, aa, gg, bb, mm, vv, 1e-5), Fused.batchNormEval(Fused.prelu(zz, aa), gg, bb, mm, vv, 1e-5), "y " + dt);
+      List<Tensor> gf = Autodiff.grad((List<Tensor> v) -> Fused.preluBatchNormEval(v.get(0), v.get(1), v.get(2), v.get(3), mm, vv, 1e-5).sum(),
+          List.of(zz, aa, gg, bb));
+      List<Tensor> gr = Autodiff.grad((List<Tensor> v) -> Fused.batchNormEval(Fused.prelu(v.get(0), v.get(1)), v.get(2), v.get(3), mm, vv, 1e-5).sum(),
+          List.of(zz, aa, gg, bb));
+      for (int i = 0; i < 4; i++) bitsEqual(gf.get(i), gr.get(i), "gradient " + i + " " + dt);
+    }
+  }
+
   /** The one-pass SGD-with-momentum step is the elementwise ops' bits, with and without weight decay, on runs with vector tails. */
   @Property(tries = 40)
   void sgdMomentumStepIsTheElementwiseOpsBitForBit(@ForAll long seed) {

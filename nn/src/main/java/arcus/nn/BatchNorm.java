@@ -65,6 +65,17 @@ public record BatchNorm(int features, double eps, double momentum) implements La
     return train(Fused.preluBatchNorm(z, slope, params.get("gamma"), params.get("beta"), eps), state, n);
   }
 
+  /**
+   * EVAL mode over x = PReLU(z), as one pass when nothing is recorded
+   * ({@link Fused#preluBatchNormEval}): a {@link PReLU} then this layer, bit for bit.
+   */
+  Output evalAfterPrelu(Params params, Params state, Tensor z, Tensor slope) {
+    Shapes.requireRank(toString(), z, 2, 4);
+    Shapes.requireDim(toString(), z, 1, features, "channels");
+    return new Output(Fused.preluBatchNormEval(z, slope, params.get("gamma"), params.get("beta"), state.get("runningMean"),
+        state.get("runningVar"), eps), state);
+  }
+
   private long valuesPerChannel(Tensor x) {
     long n = x.size() / features;
     if (n < 2) throw new IllegalArgumentException(this + ": training needs more than one value per channel, shape " + x.shape());

@@ -78,8 +78,9 @@ public record Sequential(List<String> names, List<Layer> layers) implements Laye
   }
 
   /**
-   * Whether a per-channel {@link PReLU} followed by a {@link BatchNorm} trains as one fused op
-   * (same bits, fewer passes over the activation: {@link BatchNorm#trainAfterPrelu}). Not final
+   * Whether a per-channel {@link PReLU} followed by a {@link BatchNorm} runs as one fused op
+   * (same bits, fewer passes over the activation: {@link BatchNorm#trainAfterPrelu}, and in EVAL
+   * mode {@link BatchNorm#evalAfterPrelu}). Not final
    * so that a test can compare both ways in one JVM.
    */
   static boolean fusePreluBatchNorm = true;
@@ -99,13 +100,15 @@ public record Sequential(List<String> names, List<Layer> layers) implements Laye
       Layer consumer = layers.get(i);
       Output o;
       try {
-        if (fusePreluBatchNorm && mode == Mode.TRAIN && i + 1 < layers.size() && layers.get(i) instanceof PReLU p
+        if (fusePreluBatchNorm && i + 1 < layers.size() && layers.get(i) instanceof PReLU p
             && layers.get(i + 1) instanceof BatchNorm bn && fuses(p, bn, y)) {
           // PReLU's rng split, then batch norm's (neither uses it; later layers' splits stay the same)
           if (rng != null) rng.split();
           String preluName = name;
           name = names.get(++i);
-          o = bn.trainAfterPrelu(params.sub(name), state.sub(name), y, params.sub(preluName).get("slope"));
+          Tensor slope = params.sub(preluName).get("slope");
+          o = mode == Mode.TRAIN ? bn.trainAfterPrelu(params.sub(name), state.sub(name), y, slope)
+              : bn.evalAfterPrelu(params.sub(name), state.sub(name), y, slope);
           if (rng != null) rng.split();
         } else {
           o = layers.get(i).apply(params.sub(name), state.sub(name), y, mode, rng == null ? null : rng.split());

@@ -41,6 +41,29 @@ class FusedUnitTest {
     }
   }
 
+  /** The trained network of {@link #train} evaluated (EVAL mode, nothing recorded), the pairs fused or not. */
+  private static Tensor evaluate(boolean fuse, DType dt) {
+    boolean was = Sequential.fusePreluBatchNorm;
+    try {
+      Layer net = Sequential.of(new Conv2d(2, 8, 3, 1, 1, true), new PReLU(8), new BatchNorm(8), new MaxPool2d(2, 2, true),
+          new Conv2d(8, 8, 3, 1, 1, true), new PReLU(8), new BatchNorm(8), new PReLU(1), new Flatten());
+      Sequential.fusePreluBatchNorm = true;
+      List<Object> trained = train(true, dt);
+      Sequential.fusePreluBatchNorm = fuse;
+      Tensor x = new Rng(11).normal(dt, 0, 1, 5, 2, 13, 13);
+      return net.apply(((Params) trained.get(1)).sub("model"), (Params) trained.get(2), x, Mode.EVAL, null).y();
+    } finally {
+      Sequential.fusePreluBatchNorm = was;
+    }
+  }
+
+  @Test
+  void fusedPairEvaluatesAsTheTwoLayersBitForBit() {
+    for (DType dt : DType.values()) {
+      assertArrayEquals(evaluate(false, dt).toDoubleArray(), evaluate(true, dt).toDoubleArray(), 0.0, "evaluation " + dt);
+    }
+  }
+
   @Test
   void fusedPairTrainsAsTheTwoLayersBitForBit() {
     for (DType dt : DType.values()) {

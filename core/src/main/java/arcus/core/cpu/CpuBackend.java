@@ -475,6 +475,16 @@ public final class CpuBackend implements Backend, FusedKernels {
   }
 
   @Override
+  public Storage preluBatchNormEval(Storage z, Shape zs, Storage alpha, Storage gamma, Storage beta, Storage mean, Storage var, double eps) {
+    HostStorage hz = host(z);
+    if (hz.f() == null) return FusedKernels.super.preluBatchNormEval(z, zs, alpha, gamma, beta, mean, var, eps);
+    int n = zs.dim(0), c = zs.dim(1), s = spatial(zs);
+    float[] y = new float[zs.size()];
+    NormKernels.preluBatchNormEval(hz.f(), n, c, s, host(alpha).f(), host(gamma).f(), host(beta).f(), host(mean).f(), host(var).f(), eps, y);
+    return HostStorage.of(y);
+  }
+
+  @Override
   public Storage preluBatchNormRecompute(Storage z, Shape zs, Storage alpha, Storage gamma, Storage beta, double eps, Storage[] r) {
     HostStorage hz = host(z);
     if (hz.f() != null) {

@@ -36,8 +36,13 @@ final class NormKernels {
   static final long BY_IMAGE_MAX_BYTES = 16L << 20;
 
   private static boolean byImage(int n, int c, int s) {
+    return byImageOnePass(n) && 4L * n * c * s / Parallel.threads() <= BY_IMAGE_MAX_BYTES;
+  }
+
+  /** For the kernels that read each cell once (evaluation, the recomputation): no size limit, no channel is read twice either way. */
+  private static boolean byImageOnePass(int n) {
     int t = Parallel.threads();
-    return BY_IMAGE && t > 1 && n >= t && 4L * n * c * s / t <= BY_IMAGE_MAX_BYTES;
+    return BY_IMAGE && t > 1 && n >= t;
   }
 
   /** The calling thread's buffers for the per-run values of the split over images (reused: at batch 256 they were 11 MB a step). */
@@ -207,7 +212,7 @@ final class NormKernels {
    * output again, bit for bit, in one pass over z (for a reverse pass that reads it).
    */
   static void batchNormApply(float[] z, int n, int c, int s, float[] alpha, float[] mean, float[] scale, float[] beta, float[] y) {
-    if (byImage(n, c, s)) {
+    if (byImageOnePass(n)) {
       Parallel.forRange(n, 1, (b0, b1) -> {
         for (int b = b0; b < b1; b++) {
           for (int ch = 0; ch < c; ch++) {
@@ -228,9 +233,21 @@ final class NormKernels {
     });
   }
 
+  /**
+   * Evaluation mode over x = PReLU(z): {@link #prelu} then {@link #batchNormEval} bit for bit
+   * (PReLU formed in registers, then the same subtraction and fused multiply-add per cell with
+   * the scale normalize() computes), in one pass, x never stored.
+   */
+  static void preluBatchNormEval(float[] z, int n, int c, int s, float[] alpha, float[] gamma, float[] beta, float[] mean, float[] var,
+                                 double eps, float[] y) {
+    float[] k = new float[c];
+    for (int ch = 0; ch < c; ch++) k[ch] = scale(gamma[ch], var[ch], eps);
+    batchNormApply(z, n, c, s, alpha, mean, k, beta, y);
+  }
+
   /** y = (x − mean[c])·γ[c]/√(var[c] + ε) + β[c]: evaluation mode, the statistics given. */
   static void batchNormEval(float[] x, int n, int c, int s, float[] gamma, float[] beta, float[] mean, float[] var, double eps, float[] y) {
-    if (byImage(n, c, s)) {
+    if (byImageOnePass(n)) {
       // split over images as the convolutions around it are (see BY_IMAGE); each run as normalize() does it
       float[] k = new float[c];
       for (int ch = 0; ch < c; ch++) k[ch] = scale(gamma[ch], var[ch], eps);
