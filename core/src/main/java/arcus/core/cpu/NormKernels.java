@@ -75,80 +75,95 @@ final class NormKernels {
   static void batchNormTrain(float[] z, int n, int c, int s, float[] alpha, float[] gamma, float[] beta, double eps, float[] y,
                              float[] mean, float[] var, float[] scale) {
     boolean p = alpha != null;
-    if (byImage(n, c, s)) {
-      batchNormTrainByImage(z, n, c, s, alpha, gamma, beta, eps, y, mean, var, scale);
-      return;
-    }
-    Parallel.forRange(c, 1, (c0, c1) -> {
-      for (int ch = c0; ch < c1; ch++) {
-        float a = p ? alpha[ch] : 1f;
-        double sum = 0;
-        for (int b = 0; b < n; b++) sum += p ? sumPreluRun(z, (b * c + ch) * s, s, a) : Reductions.sumRun(z, (b * c + ch) * s, s);
-        double m = sum / ((double) n * s);
-        double sq = 0;
-        for (int b = 0; b < n; b++) sq += p ? sqDevPreluRun(z, (b * c + ch) * s, s, (float) m, a) : sqDevRun(z, (b * c + ch) * s, s, (float) m);
-        double v = sq / ((double) n * s);
-        mean[ch] = (float) m;
-        var[ch] = (float) v;
-        float k = scale(gamma[ch], v, eps);
-        if (scale != null) scale[ch] = k;
-        for (int b = 0; b < n; b++) {
-          if (p) affinePreluRun(z, y, (b * c + ch) * s, s, (float) m, k, beta[ch], a);
-          else affineRun(z, y, (b * c + ch) * s, s, (float) m, k, beta[ch]);
-        }
-      }
-    });
-  }
-
-  /**
-   * {@link #batchNormTrain} split over images ({@link #BY_IMAGE}): three parallel passes (the runs'
-   * sums, their squared deviations, the output), each channel's statistics added between them in
-   * image order from the runs' values, as the split over channels adds them.
-   */
-  private static void batchNormTrainByImage(float[] z, int n, int c, int s, float[] alpha, float[] gamma, float[] beta, double eps,
-                                            float[] y, float[] mean, float[] var, float[] scale) {
-    boolean p = alpha != null;
+    double count = (double) n * s;
+    // each run's Σ, then its Σ (x − m)², then its output; a channel's statistics are its runs'
+    // values added in image order, whichever split ran them
     double[] runs = runs(n * c), m = new double[c];
     float[] k = new float[c];
-    Parallel.forRange(n, 1, (b0, b1) -> {
-      for (int b = b0; b < b1; b++) {
-        for (int ch = 0; ch < c; ch++) {
-          int off = (b * c + ch) * s;
-          runs[b * c + ch] = p ? sumPreluRun(z, off, s, alpha[ch]) : Reductions.sumRun(z, off, s);
-        }
-      }
-    });
-    for (int ch = 0; ch < c; ch++) {
-      double sum = 0;
-      for (int b = 0; b < n; b++) sum += runs[b * c + ch];
-      m[ch] = sum / ((double) n * s);
-    }
-    Parallel.forRange(n, 1, (b0, b1) -> {
-      for (int b = b0; b < b1; b++) {
-        for (int ch = 0; ch < c; ch++) {
-          int off = (b * c + ch) * s;
-          runs[b * c + ch] = p ? sqDevPreluRun(z, off, s, (float) m[ch], alpha[ch]) : sqDevRun(z, off, s, (float) m[ch]);
-        }
-      }
-    });
-    for (int ch = 0; ch < c; ch++) {
-      double sq = 0;
-      for (int b = 0; b < n; b++) sq += runs[b * c + ch];
-      double v = sq / ((double) n * s);
+    RunBody sums = (b, ch) -> {
+      int off = (b * c + ch) * s;
+      runs[b * c + ch] = p ? sumPreluRun(z, off, s, alpha[ch]) : Reductions.sumRun(z, off, s);
+    };
+    ChannelBody means = ch -> m[ch] = imageSum(runs, 0, n, c, ch) / count;
+    RunBody sqDevs = (b, ch) -> {
+      int off = (b * c + ch) * s;
+      runs[b * c + ch] = p ? sqDevPreluRun(z, off, s, (float) m[ch], alpha[ch]) : sqDevRun(z, off, s, (float) m[ch]);
+    };
+    ChannelBody stats = ch -> {
+      double v = imageSum(runs, 0, n, c, ch) / count;
       mean[ch] = (float) m[ch];
       var[ch] = (float) v;
       k[ch] = scale(gamma[ch], v, eps);
       if (scale != null) scale[ch] = k[ch];
-    }
-    Parallel.forRange(n, 1, (b0, b1) -> {
-      for (int b = b0; b < b1; b++) {
-        for (int ch = 0; ch < c; ch++) {
-          int off = (b * c + ch) * s;
-          if (p) affinePreluRun(z, y, off, s, (float) m[ch], k[ch], beta[ch], alpha[ch]);
-          else affineRun(z, y, off, s, (float) m[ch], k[ch], beta[ch]);
+    };
+    RunBody outputs = (b, ch) -> {
+      int off = (b * c + ch) * s;
+      if (p) affinePreluRun(z, y, off, s, (float) m[ch], k[ch], beta[ch], alpha[ch]);
+      else affineRun(z, y, off, s, (float) m[ch], k[ch], beta[ch]);
+    };
+    if (byImage(n, c, s)) {
+      // three parallel passes over the threads' own images, the channels' sums between them
+      // (each pass's loop written out: see forRuns)
+      Parallel.forRange(n, 1, (b0, b1) -> {
+        for (int b = b0; b < b1; b++) for (int ch = 0; ch < c; ch++) sums.run(b, ch);
+      });
+      for (int ch = 0; ch < c; ch++) means.run(ch);
+      Parallel.forRange(n, 1, (b0, b1) -> {
+        for (int b = b0; b < b1; b++) for (int ch = 0; ch < c; ch++) sqDevs.run(b, ch);
+      });
+      for (int ch = 0; ch < c; ch++) stats.run(ch);
+      Parallel.forRange(n, 1, (b0, b1) -> {
+        for (int b = b0; b < b1; b++) for (int ch = 0; ch < c; ch++) outputs.run(b, ch);
+      });
+    } else {
+      // one parallel pass, each channel's three passes in turn (its runs stay in L2 between them)
+      Parallel.forRange(c, 1, (c0, c1) -> {
+        for (int ch = c0; ch < c1; ch++) {
+          for (int b = 0; b < n; b++) sums.run(b, ch);
+          means.run(ch);
+          for (int b = 0; b < n; b++) sqDevs.run(b, ch);
+          stats.run(ch);
+          for (int b = 0; b < n; b++) outputs.run(b, ch);
         }
-      }
-    });
+      });
+    }
+  }
+
+  /** Work on run (image b, channel ch). */
+  @FunctionalInterface
+  private interface RunBody {
+    void run(int b, int ch);
+  }
+
+  /** Work on channel ch. */
+  @FunctionalInterface
+  private interface ChannelBody {
+    void run(int ch);
+  }
+
+  /**
+   * body on every run, in parallel over images (each image's channels in order) or over channels
+   * (each channel's images in order). For one-pass kernels: the training passes write their loops
+   * out, so that each loop's call of its body has one target (through this method it had several,
+   * and C2 then calls every run's body without inlining it).
+   */
+  private static void forRuns(int n, int c, boolean byImage, RunBody body) {
+    if (byImage) {
+      Parallel.forRange(n, 1, (b0, b1) -> {
+        for (int b = b0; b < b1; b++) for (int ch = 0; ch < c; ch++) body.run(b, ch);
+      });
+    } else {
+      Parallel.forRange(c, 1, (c0, c1) -> {
+        for (int ch = c0; ch < c1; ch++) for (int b = 0; b < n; b++) body.run(b, ch);
+      });
+    }
+  }
+
+  /** Σ over images b, in order, of values[base + b·c + ch]. */
+  private static double imageSum(double[] values, int base, int n, int c, int ch) {
+    double t = 0;
+    for (int b = 0; b < n; b++) t += values[base + b * c + ch];
+    return t;
   }
 
   /*
@@ -193,16 +208,6 @@ final class NormKernels {
     return r;
   }
 
-  /**
-   * Channel ch of y = (x − m)·γ/√(v + ε) + β, subtracting first: folding m into the shift
-   * (x·scale + shift) cancels catastrophically when |x·scale| ≫ |y|, e.g. one value per channel
-   * (var = 0, scale = γ/√ε), where it gave errors of 1e-4 instead of exactly β.
-   */
-  private static void normalize(float[] x, float[] y, int n, int c, int s, int ch, float m, double v, float gamma, float beta, double eps) {
-    float scale = scale(gamma, v, eps);
-    for (int b = 0; b < n; b++) affineRun(x, y, (b * c + ch) * s, s, m, scale, beta);
-  }
-
   private static float scale(float gamma, double v, double eps) {
     return (float) (gamma / Math.sqrt(v + eps));
   }
@@ -212,31 +217,16 @@ final class NormKernels {
    * output again, bit for bit, in one pass over z (for a reverse pass that reads it).
    */
   static void batchNormApply(float[] z, int n, int c, int s, float[] alpha, float[] mean, float[] scale, float[] beta, float[] y) {
-    if (byImageOnePass(n)) {
-      Parallel.forRange(n, 1, (b0, b1) -> {
-        for (int b = b0; b < b1; b++) {
-          for (int ch = 0; ch < c; ch++) {
-            if (alpha != null) affinePreluRun(z, y, (b * c + ch) * s, s, mean[ch], scale[ch], beta[ch], alpha[ch]);
-            else affineRun(z, y, (b * c + ch) * s, s, mean[ch], scale[ch], beta[ch]);
-          }
-        }
-      });
-      return;
-    }
-    Parallel.forRange(c, 1, (c0, c1) -> {
-      for (int ch = c0; ch < c1; ch++) {
-        for (int b = 0; b < n; b++) {
-          if (alpha != null) affinePreluRun(z, y, (b * c + ch) * s, s, mean[ch], scale[ch], beta[ch], alpha[ch]);
-          else affineRun(z, y, (b * c + ch) * s, s, mean[ch], scale[ch], beta[ch]);
-        }
-      }
+    forRuns(n, c, byImageOnePass(n), (b, ch) -> {
+      if (alpha != null) affinePreluRun(z, y, (b * c + ch) * s, s, mean[ch], scale[ch], beta[ch], alpha[ch]);
+      else affineRun(z, y, (b * c + ch) * s, s, mean[ch], scale[ch], beta[ch]);
     });
   }
 
   /**
-   * Evaluation mode over x = PReLU(z): {@link #prelu} then {@link #batchNormEval} bit for bit
-   * (PReLU formed in registers, then the same subtraction and fused multiply-add per cell with
-   * the scale normalize() computes), in one pass, x never stored.
+   * Evaluation mode over x = PReLU(z) when {@code alpha} is not null: {@link #prelu} then
+   * {@link #batchNormEval} bit for bit (PReLU formed in registers, then the same subtraction and
+   * fused multiply-add per cell), in one pass, x never stored.
    */
   static void preluBatchNormEval(float[] z, int n, int c, int s, float[] alpha, float[] gamma, float[] beta, float[] mean, float[] var,
                                  double eps, float[] y) {
@@ -247,21 +237,10 @@ final class NormKernels {
 
   /** y = (x − mean[c])·γ[c]/√(var[c] + ε) + β[c]: evaluation mode, the statistics given. */
   static void batchNormEval(float[] x, int n, int c, int s, float[] gamma, float[] beta, float[] mean, float[] var, double eps, float[] y) {
-    if (byImageOnePass(n)) {
-      // split over images as the convolutions around it are (see BY_IMAGE); each run as normalize() does it
-      float[] k = new float[c];
-      for (int ch = 0; ch < c; ch++) k[ch] = scale(gamma[ch], var[ch], eps);
-      Parallel.forRange(n, 1, (b0, b1) -> {
-        for (int b = b0; b < b1; b++) {
-          for (int ch = 0; ch < c; ch++) affineRun(x, y, (b * c + ch) * s, s, mean[ch], k[ch], beta[ch]);
-        }
-      });
-      return;
-    }
-    Parallel.forRange(c, 1, (c0, c1) -> {
-      for (int ch = c0; ch < c1; ch++) normalize(x, y, n, c, s, ch, mean[ch], var[ch], gamma[ch], beta[ch], eps);
-    });
+    preluBatchNormEval(x, n, c, s, null, gamma, beta, mean, var, eps, y);
   }
+
+
 
   static void batchNormEval(double[] x, int n, int c, int s, double[] gamma, double[] beta, double[] mean, double[] var, double eps, double[] y) {
     for (int ch = 0; ch < c; ch++) {
@@ -344,7 +323,11 @@ final class NormKernels {
     return r;
   }
 
-  /** y = (x − m)·a + b, with the same fma in the vector lanes and the tail. */
+  /**
+   * y = (x − m)·a + b, with the same fma in the vector lanes and the tail; subtracting first:
+   * folding m into the shift (x·scale + shift) cancels catastrophically when |x·scale| ≫ |y|, e.g.
+   * one value per channel (var = 0, scale = γ/√ε), where it gave errors of 1e-4 instead of exactly β.
+   */
   private static void affineRun(float[] x, float[] y, int off, int len, float m, float a, float b) {
     int i = 0, upper = FS.loopBound(len);
     FloatVector mv = FloatVector.broadcast(FS, m), av = FloatVector.broadcast(FS, a), bv = FloatVector.broadcast(FS, b);
@@ -380,103 +363,62 @@ final class NormKernels {
                                      float[] g, float[] dz, float[] dgamma, float[] dbeta, float[] dalpha) {
     double count = (double) n * s;
     boolean p = alpha != null;
-    if (byImage(n, c, s)) {
-      batchNormTrainBackwardByImage(z, n, c, s, alpha, gamma, mean, var, eps, g, dz, dgamma, dbeta, dalpha);
-      return;
-    }
-    int per = 1 + s - FS.loopBound(s);
-    Parallel.forRange(c, 1, (c0, c1) -> {
-      double[] addends = p ? new double[per] : null;
-      for (int ch = c0; ch < c1; ch++) {
-        float m = mean[ch], a = p ? alpha[ch] : 1f;
-        double inv = 1.0 / Math.sqrt(var[ch] + eps);
-        double sg = 0, sgx = 0;
-        for (int b = 0; b < n; b++) {
-          int off = (b * c + ch) * s;
-          sg += Reductions.sumRun(g, off, s);
-          sgx += p ? dotDevPreluRun(g, z, off, s, m, a) : dotDevRun(g, z, off, s, m);
-        }
-        sgx *= inv;
-        dbeta[ch] = (float) sg;
-        dgamma[ch] = (float) sgx;
-        // dx = k1·(g − ḡ) + k2·(x − m) with k1 = γσ⁻¹, k2 = −γσ⁻²·Σg·x̂/M, ḡ = Σg/M. Both differences
-        // are formed before scaling: k1·g − k1·ḡ cancels catastrophically when the channel is
-        // nearly constant (one value per channel: dx must be exactly 0).
-        float k1 = (float) (gamma[ch] * inv);
-        float k2 = (float) (-gamma[ch] * inv * inv * sgx / count);
-        float gbar = (float) (sg / count);
-        double da = 0;
-        for (int b = 0; b < n; b++) {
-          if (p) {
-            int terms = bnPreluBackRun(g, z, dz, (b * c + ch) * s, s, gbar, m, k1, k2, a, addends, 0);
-            for (int j = 0; j < terms; j++) da += addends[j];
-          } else {
-            bnBackRun(g, z, dz, (b * c + ch) * s, s, gbar, m, k1, k2);
-          }
-        }
-        if (p) dalpha[ch] = (float) da;
-      }
-    });
-  }
-
-  /**
-   * {@link #batchNormTrainBackward} split over images ({@link #BY_IMAGE}): the runs' Σg and
-   * Σg·(x − m) in one parallel pass, the channels' sums in image order, then dz in a second pass.
-   * With PReLU, dα's addends (each run's lane sum, then its tail's products, as
-   * {@link #bnPreluBackRun} adds them) are stored per run and added in image order afterwards:
-   * the same additions in the same order as the split over channels, so the same bits.
-   */
-  private static void batchNormTrainBackwardByImage(float[] z, int n, int c, int s, float[] alpha, float[] gamma, float[] mean,
-                                                    float[] var, double eps, float[] g, float[] dz, float[] dgamma, float[] dbeta,
-                                                    float[] dalpha) {
-    double count = (double) n * s;
-    boolean p = alpha != null;
-    int tail = s - FS.loopBound(s), per = 1 + tail, nc = n * c;
-    // per run: Σg, Σg·(x − m), then (with PReLU) dα's addends: its lane sum and up to tail products
+    int per = 1 + s - FS.loopBound(s), nc = n * c;
+    // per run: Σg at [run], Σg·(x − m) at [nc + run], then (with PReLU) dα's addends from
+    // [2·nc + run·per] (its lane sum and its tail's products, as bnPreluBackRun adds them; their
+    // number in counts[run]); a channel's sums are its runs' added in image order
     double[] buf = runs(nc * (p ? 2 + per : 2));
-    Parallel.forRange(n, 1, (b0, b1) -> {
-      for (int b = b0; b < b1; b++) {
-        for (int ch = 0; ch < c; ch++) {
-          int off = (b * c + ch) * s;
-          buf[b * c + ch] = Reductions.sumRun(g, off, s);
-          buf[nc + b * c + ch] = p ? dotDevPreluRun(g, z, off, s, mean[ch], alpha[ch]) : dotDevRun(g, z, off, s, mean[ch]);
-        }
-      }
-    });
+    int[] counts = p ? counts(nc) : null;
     float[] k1 = new float[c], k2 = new float[c], gbar = new float[c];
-    for (int ch = 0; ch < c; ch++) {
+    RunBody sums = (b, ch) -> {
+      int off = (b * c + ch) * s, run = b * c + ch;
+      buf[run] = Reductions.sumRun(g, off, s);
+      buf[nc + run] = p ? dotDevPreluRun(g, z, off, s, mean[ch], alpha[ch]) : dotDevRun(g, z, off, s, mean[ch]);
+    };
+    ChannelBody coefficients = ch -> {
       double inv = 1.0 / Math.sqrt(var[ch] + eps);
-      double sg = 0, sgx = 0;
-      for (int b = 0; b < n; b++) {
-        sg += buf[b * c + ch];
-        sgx += buf[nc + b * c + ch];
-      }
-      sgx *= inv;
+      double sg = imageSum(buf, 0, n, c, ch), sgx = imageSum(buf, nc, n, c, ch) * inv;
       dbeta[ch] = (float) sg;
       dgamma[ch] = (float) sgx;
+      // dx = k1·(g − ḡ) + k2·(x − m) with k1 = γσ⁻¹, k2 = −γσ⁻²·Σg·x̂/M, ḡ = Σg/M. Both differences
+      // are formed before scaling: k1·g − k1·ḡ cancels catastrophically when the channel is
+      // nearly constant (one value per channel: dx must be exactly 0).
       k1[ch] = (float) (gamma[ch] * inv);
       k2[ch] = (float) (-gamma[ch] * inv * inv * sgx / count);
       gbar[ch] = (float) (sg / count);
-    }
-    int[] counts = p ? counts(nc) : null;
-    Parallel.forRange(n, 1, (b0, b1) -> {
-      for (int b = b0; b < b1; b++) {
-        for (int ch = 0; ch < c; ch++) {
-          int off = (b * c + ch) * s, run = b * c + ch;
-          if (p) counts[run] = bnPreluBackRun(g, z, dz, off, s, gbar[ch], mean[ch], k1[ch], k2[ch], alpha[ch], buf, 2 * nc + run * per);
-          else bnBackRun(g, z, dz, off, s, gbar[ch], mean[ch], k1[ch], k2[ch]);
-        }
+    };
+    RunBody grads = (b, ch) -> {
+      int off = (b * c + ch) * s, run = b * c + ch;
+      if (p) counts[run] = bnPreluBackRun(g, z, dz, off, s, gbar[ch], mean[ch], k1[ch], k2[ch], alpha[ch], buf, 2 * nc + run * per);
+      else bnBackRun(g, z, dz, off, s, gbar[ch], mean[ch], k1[ch], k2[ch]);
+    };
+    ChannelBody slopes = ch -> {
+      double da = 0;
+      for (int b = 0; b < n; b++) {
+        int run = b * c + ch;
+        for (int j = 0; j < counts[run]; j++) da += buf[2 * nc + run * per + j];
       }
-    });
-    if (p) {
-      for (int ch = 0; ch < c; ch++) {
-        double da = 0;
-        for (int b = 0; b < n; b++) {
-          int run = b * c + ch;
-          for (int j = 0; j < counts[run]; j++) da += buf[2 * nc + run * per + j];
+      dalpha[ch] = (float) da;
+    };
+    if (byImage(n, c, s)) {
+      // two parallel passes over the threads' own images (loops written out: see forRuns)
+      Parallel.forRange(n, 1, (b0, b1) -> {
+        for (int b = b0; b < b1; b++) for (int ch = 0; ch < c; ch++) sums.run(b, ch);
+      });
+      for (int ch = 0; ch < c; ch++) coefficients.run(ch);
+      Parallel.forRange(n, 1, (b0, b1) -> {
+        for (int b = b0; b < b1; b++) for (int ch = 0; ch < c; ch++) grads.run(b, ch);
+      });
+      if (p) for (int ch = 0; ch < c; ch++) slopes.run(ch);
+    } else {
+      Parallel.forRange(c, 1, (c0, c1) -> {
+        for (int ch = c0; ch < c1; ch++) {
+          for (int b = 0; b < n; b++) sums.run(b, ch);
+          coefficients.run(ch);
+          for (int b = 0; b < n; b++) grads.run(b, ch);
+          if (p) slopes.run(ch);
         }
-        dalpha[ch] = (float) da;
-      }
+      });
     }
   }
 
