@@ -104,15 +104,15 @@ final class NormKernels {
     if (byImage(n, c, s)) {
       // three parallel passes over the threads' own images, the channels' sums between them
       // (each pass's loop written out: see forRuns)
-      Parallel.forRange(n, 1, (b0, b1) -> {
+      Parallel.forPieces(n, 1, PIECES, (b0, b1) -> {
         for (int b = b0; b < b1; b++) for (int ch = 0; ch < c; ch++) sums.run(b, ch);
       });
       for (int ch = 0; ch < c; ch++) means.run(ch);
-      Parallel.forRange(n, 1, (b0, b1) -> {
+      Parallel.forPieces(n, 1, PIECES, (b0, b1) -> {
         for (int b = b0; b < b1; b++) for (int ch = 0; ch < c; ch++) sqDevs.run(b, ch);
       });
       for (int ch = 0; ch < c; ch++) stats.run(ch);
-      Parallel.forRange(n, 1, (b0, b1) -> {
+      Parallel.forPieces(n, 1, PIECES, (b0, b1) -> {
         for (int b = b0; b < b1; b++) for (int ch = 0; ch < c; ch++) outputs.run(b, ch);
       });
     } else {
@@ -128,6 +128,12 @@ final class NormKernels {
       });
     }
   }
+
+  /**
+   * Pieces per thread of the passes split over images ({@link Parallel#forPieces}): every run's
+   * values are stored by run and added in image order, so the bits do not depend on the cut.
+   */
+  private static final int PIECES = 4;
 
   /** Work on run (image b, channel ch). */
   @FunctionalInterface
@@ -149,7 +155,7 @@ final class NormKernels {
    */
   private static void forRuns(int n, int c, boolean byImage, RunBody body) {
     if (byImage) {
-      Parallel.forRange(n, 1, (b0, b1) -> {
+      Parallel.forPieces(n, 1, PIECES, (b0, b1) -> {
         for (int b = b0; b < b1; b++) for (int ch = 0; ch < c; ch++) body.run(b, ch);
       });
     } else {
@@ -402,11 +408,11 @@ final class NormKernels {
     };
     if (byImage(n, c, s)) {
       // two parallel passes over the threads' own images (loops written out: see forRuns)
-      Parallel.forRange(n, 1, (b0, b1) -> {
+      Parallel.forPieces(n, 1, PIECES, (b0, b1) -> {
         for (int b = b0; b < b1; b++) for (int ch = 0; ch < c; ch++) sums.run(b, ch);
       });
       for (int ch = 0; ch < c; ch++) coefficients.run(ch);
-      Parallel.forRange(n, 1, (b0, b1) -> {
+      Parallel.forPieces(n, 1, PIECES, (b0, b1) -> {
         for (int b = b0; b < b1; b++) for (int ch = 0; ch < c; ch++) grads.run(b, ch);
       });
       if (p) for (int ch = 0; ch < c; ch++) slopes.run(ch);

@@ -40,7 +40,7 @@ public final class Parallel {
       this.threads = threads;
       this.helpers = new Helper[threads - 1];
       for (int i = 0; i < helpers.length; i++) {
-        helpers[i] = new Helper(this, "arcus-" + threads + "-worker-" + (i + 1));
+        helpers[i] = new Helper(this, i + 1, "arcus-" + threads + "-worker-" + (i + 1));
         helpers[i].start();
       }
     }
@@ -99,11 +99,14 @@ public final class Parallel {
   /** A helper knows its executor, so kernels nested inside a parallel kernel stay on it (and run inline). */
   private static final class Helper extends Thread {
     final Executor owner;
+    /** This helper's worker number: chunk {@code index} of a job is its own. */
+    final int index;
     volatile boolean parked;
 
-    Helper(Executor owner, String name) {
+    Helper(Executor owner, int index, String name) {
       super(name);
       this.owner = owner;
+      this.index = index;
       setDaemon(true);
     }
 
@@ -135,7 +138,7 @@ public final class Parallel {
     private long runPosted(long lastId) {
       Job j = owner.posted.get();
       if (j == null || j.id == lastId) return lastId;
-      j.claimAll();
+      j.claimAll(index);
       return j.id;
     }
 
@@ -194,15 +197,30 @@ public final class Parallel {
    * Runs {@code body} over [0, n) split into at most {@code threads()} chunks (each at least
    * {@code grain} long). Runs inline when there is one chunk or when already inside a chunk.
    *
-   * <p>The calling thread works too: it posts the job to the executor's helpers and then claims
-   * chunks itself, in order, until none is left, and waits (spinning, then parked until the last
-   * chunk's thread wakes it) for the chunks helpers claimed. Handing the whole range to a pool and
-   * blocking, as {@code ForkJoinPool.invoke} does, cost ~20 µs per call here, and when the second
-   * worker woke late the first ran both halves: 256³ sgemm on 2 threads read 309–496 µs against
-   * 201 µs for half of it on one. Chunk boundaries depend on n, grain and the thread count only,
-   * never on which thread runs a chunk, so results stay the same bits.
+   * <p>The calling thread works too: it posts the job to the executor's helpers and then runs
+   * its own chunk, the first, and waits (spinning, then parked until the last chunk's thread wakes
+   * it) for the others. Handing the whole range to a pool and blocking, as {@code
+   * ForkJoinPool.invoke} does, cost ~20 µs per call here, and when the second worker woke late the
+   * first ran both halves: 256³ sgemm on 2 threads read 309–496 µs against 201 µs for half of it
+   * on one. Chunk t belongs to worker t (the caller is worker 0), so consecutive kernels that
+   * split the same images find them on the core that wrote them; a worker with nothing left
+   * takes a chunk whose owner has not started it. Chunk boundaries depend on n, grain and the
+   * thread count only, never on which thread runs a chunk, so results stay the same bits.
    */
   public static void forRange(int n, int grain, RangeBody body) {
+    forPieces(n, grain, 1, body);
+  }
+
+  /**
+   * {@link #forRange} with each worker's chunk cut further into up to {@code pieces} equal pieces:
+   * a worker runs its own pieces first to last, then takes the last pieces not yet started from the
+   * other workers' chunks. A core slowed by another tenant, or a helper that joins late, then costs
+   * the call a piece, not the rest of its half. Only for bodies whose results do not depend on
+   * where the range is cut (each index's output computed alike whatever piece it is in): which
+   * thread runs a piece varies from run to run. {@code -Darcus.parallel.pieces=false} keeps one
+   * piece per chunk (for measurements; the bits are the same).
+   */
+  public static void forPieces(int n, int grain, int pieces, RangeBody body) {
     if (n <= 0) return;
     boolean[] inChunk = IN_CHUNK.get();
     Executor ex = current();
@@ -211,11 +229,11 @@ public final class Parallel {
       body.run(0, n);
       return;
     }
-    Job job = new Job(body, n, chunks);
+    Job job = new Job(body, n, chunks, PIECES ? Math.max(1, pieces) : 1);
     ex.post(job);
     inChunk[0] = true;
     try {
-      job.claimAll();
+      job.claimAll(0);
     } finally {
       inChunk[0] = false;
     }
@@ -226,43 +244,87 @@ public final class Parallel {
     }
   }
 
-  /** One forRange call: chunks claimed in order by whoever comes, and counted when done. */
+  /** Whether {@link #forPieces} cuts chunks into pieces; not final so that a measurement can compare both in one JVM. */
+  static volatile boolean PIECES = !"false".equals(System.getProperty("arcus.parallel.pieces"));
+
+  /**
+   * One forRange / forPieces call: chunk t (worker t's) is cut into pieces; state[t] holds the
+   * chunk's next piece from the front (its owner's) and its end from the back (others'), taken by
+   * compare-and-set so that every piece runs once. Pieces are counted when done.
+   */
   private static final class Job {
     private static final AtomicLong IDS = new AtomicLong();
     /** Tells helpers one job from the next without holding on to the one they ran. */
     final long id = IDS.getAndIncrement();
     private final RangeBody body;
-    private final int n, chunks;
-    private final AtomicInteger next = new AtomicInteger();
+    private final int n, chunks, total;
+    private final int[] first;
+    private final java.util.concurrent.atomic.AtomicLongArray state;
     private final AtomicInteger done = new AtomicInteger();
     private volatile Throwable failure;
-    /** The calling thread, woken by whoever finishes the last chunk. */
+    /** The calling thread, woken by whoever finishes the last piece. */
     private final Thread waiter = Thread.currentThread();
 
-    Job(RangeBody body, int n, int chunks) {
+    Job(RangeBody body, int n, int chunks, int pieces) {
       this.body = body;
       this.n = n;
       this.chunks = chunks;
+      this.state = new java.util.concurrent.atomic.AtomicLongArray(chunks);
+      this.first = new int[chunks + 1];
+      int total = 0;
+      for (int t = 0; t < chunks; t++) {
+        int count = Math.min(pieces, chunkEnd(t) - chunkEnd(t - 1));
+        first[t] = total;
+        state.set(t, count);
+        total += count;
+      }
+      first[chunks] = total;
+      this.total = total;
     }
 
-    void claimAll() {
-      for (int c; (c = next.getAndIncrement()) < chunks; ) {
-        try {
-          if (failure == null) body.run((int) ((long) n * c / chunks), (int) ((long) n * (c + 1) / chunks));
-        } catch (Throwable t) {
-          synchronized (this) {
-            if (failure == null) failure = t;
-            else if (failure != t) failure.addSuppressed(t);
-          }
-        } finally {
-          if (done.incrementAndGet() == chunks) LockSupport.unpark(waiter);
+    /** The end of chunk t (t = −1: 0). */
+    private int chunkEnd(int t) {
+      return (int) ((long) n * (t + 1) / chunks);
+    }
+
+    /** Piece j of chunk t from the front (owner) or the back; −1 when the chunk has none left. */
+    private int take(int t, boolean front) {
+      while (true) {
+        long v = state.get(t);
+        int f = (int) (v >>> 32), b = (int) v;
+        if (f >= b) return -1;
+        long next = front ? ((long) (f + 1) << 32) | b : ((long) f << 32) | (b - 1);
+        if (state.compareAndSet(t, v, next)) return front ? f : b - 1;
+      }
+    }
+
+    /** Worker {@code self} runs its chunk's pieces, then takes what is left of the others'. */
+    void claimAll(int self) {
+      if (self < chunks) for (int j; (j = take(self, true)) >= 0; ) run(self, j);
+      for (int k = 1; k <= chunks; k++) {
+        int t = (self + k) % chunks;
+        if (t == self) continue;
+        for (int j; (j = take(t, false)) >= 0; ) run(t, j);
+      }
+    }
+
+    private void run(int t, int j) {
+      try {
+        int from = chunkEnd(t - 1), len = chunkEnd(t) - from, count = first[t + 1] - first[t];
+        if (failure == null) body.run(from + (int) ((long) len * j / count), from + (int) ((long) len * (j + 1) / count));
+      } catch (Throwable e) {
+        synchronized (this) {
+          if (failure == null) failure = e;
+          else if (failure != e) failure.addSuppressed(e);
         }
+      } finally {
+        if (done.incrementAndGet() == total) LockSupport.unpark(waiter);
       }
     }
 
     /** Waits until every chunk has run (spinning a little first: chunks are usually even), then rethrows the first failure. */
     void await() {
-      for (int spins = 0; done.get() < chunks; spins++) {
+      for (int spins = 0; done.get() < total; spins++) {
         if (spins < 10_000) Thread.onSpinWait();
         else LockSupport.park(this);
       }

@@ -112,7 +112,7 @@ final class PoolKernels {
   private static void maxPool2x2Forward(float[] x, int planes, int h, int w, int oh, int ow, float[] y) {
     Pairs pr = Pairs.of(h, w, oh, ow);
     int half = FS.length() / 2, fullRows = pr.fullRows(), fullCols = pr.fullCols();
-    Parallel.forRange(planes, planeGrain(oh * ow * 4), (from, to) -> {
+    Parallel.forPieces(planes, planeGrain(oh * ow * 4), 4, (from, to) -> {
       for (int pl = from; pl < to; pl++) {
         int xb = pl * h * w, yb = pl * oh * ow;
         for (int p = 0; p < pr.count(); p++) {
@@ -200,7 +200,7 @@ final class PoolKernels {
     Pairs pr = Pairs.of(h, w, oh, ow);
     int half = FS.length() / 2;
     boolean allInPairs = h == 2 * oh && w == 2 * ow && 2 * pr.count() * half == oh * ow;
-    Parallel.forRange(planes, planeGrain(oh * ow * 4), (from, to) -> {
+    Parallel.forPieces(planes, planeGrain(oh * ow * 4), 4, (from, to) -> {
       FloatVector zero = FloatVector.zero(FS);
       for (int pl = from; pl < to; pl++) {
         int xb = pl * h * w, yb = pl * oh * ow;

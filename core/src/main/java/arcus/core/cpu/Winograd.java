@@ -1115,15 +1115,18 @@ final class Winograd {
     Gemm.PackedA[] pu = c <= Gemm.KC ? packedFilters(tf, wt, oc, c, flipped) : null;
     float[] u = pu == null ? filters(tf, wt, oc, c, flipped) : null;
     Passes ps = new Passes(p);
+    // cut into pieces of about a chunk each, so that a thread that finishes first takes the other's
+    // last pieces: every tile's outputs are computed alike whatever piece it is in
     if (keep == null) {
-      Parallel.forRange(p.rows(), 1, (from, to) -> {
+      int threads = Parallel.threads(), share = (p.rows() + threads - 1) / threads;
+      Parallel.forPieces(p.rows(), 1, (share + p.chunkRows - 1) / p.chunkRows, (from, to) -> {
         Scratch s = scratch(p, false);
         int step = p.evenChunk(to - from);
         for (int r0 = from; r0 < to; r0 += step) forwardChunk(p, ps, x, pu, u, bias, y, s, s.v, 0, r0, Math.min(to, r0 + step));
       });
     } else {
       int chunks = p.fixedChunks(), block = p.vBlock();
-      Parallel.forRange(chunks, 1, (from, to) -> {
+      Parallel.forPieces(chunks, 1, chunks, (from, to) -> {
         Scratch s = scratch(p, false);
         for (int i = from; i < to; i++) forwardChunk(p, ps, x, pu, u, bias, y, s, keep, i * block, p.chunkStart(i), p.chunkStart(i + 1));
       });

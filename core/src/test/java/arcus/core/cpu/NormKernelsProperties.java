@@ -52,7 +52,7 @@ class NormKernelsProperties {
     }
   }
 
-  private static float[][] all(float[] z, float[] g, int n, int c, int s, float[] alpha, float[] gamma, float[] beta) {
+  static float[][] all(float[] z, float[] g, int n, int c, int s, float[] alpha, float[] gamma, float[] beta) {
     int len = n * c * s;
     float[] y = new float[len], mean = new float[c], var = new float[c], scale = new float[c], applied = new float[len];
     NormKernels.batchNormTrain(z, n, c, s, alpha, gamma, beta, 1e-5, y, mean, var, scale);

@@ -76,6 +76,77 @@ class ParallelTest {
   }
 
   @Test
+  void piecesCoverTheRangeOnceAndCutItTheSameWayEveryTime() throws Exception {
+    // n indices, t threads, p pieces a thread: every index runs once, and the cut (the set of
+    // pieces) depends on n, t and p only
+    for (int threads = 2; threads <= 4; threads++) {
+      for (int n : new int[] {1, 2, 3, 7, 50, 101}) {
+        for (int pieces : new int[] {1, 2, 4, 9}) {
+          Set<String> first = null;
+          for (int rep = 0; rep < 20; rep++) {
+            AtomicIntegerArray hits = new AtomicIntegerArray(n);
+            Set<String> cut = ConcurrentHashMap.newKeySet();
+            int p = pieces;
+            Parallel.executor(threads).run(() -> Parallel.forPieces(n, 1, p, (from, to) -> {
+              cut.add(from + "-" + to);
+              for (int i = from; i < to; i++) hits.incrementAndGet(i);
+            }));
+            for (int i = 0; i < n; i++) assertEquals(1, hits.get(i), "index " + i + " of " + n + ", " + threads + " threads, " + pieces + " pieces");
+            int most = (Math.min(threads, n) * Math.min(pieces, (n + Math.min(threads, n) - 1) / Math.min(threads, n)));
+            assertEquals(true, cut.size() <= most, cut.size() + " pieces, at most " + most + " expected: " + cut);
+            if (first == null) first = cut;
+            else assertEquals(first, cut, "the same cut every time");
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void aWorkerThatFinishesTakesTheOthersPieces() throws Exception {
+    // the caller's first piece waits until another thread has run one of the caller's other
+    // pieces: without taking pieces from another's share this would wait out the timeout
+    CountDownLatch taken = new CountDownLatch(1);
+    AtomicReference<Thread> caller = new AtomicReference<>();
+    AtomicReference<Boolean> timedOut = new AtomicReference<>(false);
+    Parallel.executor(2).run(() -> {
+      caller.set(Thread.currentThread());
+      Parallel.forPieces(8, 1, 4, (from, to) -> {
+        boolean callers = from < 4;
+        if (from == 0 && Thread.currentThread() == caller.get()) {
+          try {
+            if (!taken.await(20, java.util.concurrent.TimeUnit.SECONDS)) timedOut.set(true);
+          } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+          }
+        } else if (callers && Thread.currentThread() != caller.get()) {
+          taken.countDown();
+        }
+      });
+    });
+    assertEquals(false, timedOut.get(), "the helper never took a piece of the caller's share");
+  }
+
+  @Test
+  void everyPieceRunsOnceWhenTwoCallersShareAnExecutor() throws Exception {
+    int calls = 2000, n = 24;
+    AtomicReference<Throwable> failed = new AtomicReference<>();
+    Runnable caller = () -> Parallel.executor(2).run(() -> {
+      for (int k = 0; k < calls; k++) {
+        AtomicIntegerArray hits = new AtomicIntegerArray(n);
+        Parallel.forPieces(n, 1, 5, (from, to) -> {
+          for (int i = from; i < to; i++) hits.incrementAndGet(i);
+        });
+        for (int i = 0; i < n; i++) if (hits.get(i) != 1) failed.compareAndSet(null, new AssertionError("call " + k + ": index " + i + " ran " + hits.get(i) + " times"));
+      }
+    });
+    Thread ta = Thread.ofPlatform().start(caller), tb = Thread.ofPlatform().start(caller);
+    ta.join();
+    tb.join();
+    if (failed.get() != null) throw new AssertionError(failed.get().getMessage());
+  }
+
+  @Test
   void aChunkThatFailsFailsTheCall() {
     var e = assertThrows(IllegalStateException.class, () -> Parallel.executor(2).run(() -> Parallel.forRange(2, 1, (from, to) -> {
       if (from == 1) throw new IllegalStateException("chunk 1 failed");
