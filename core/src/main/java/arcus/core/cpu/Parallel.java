@@ -3,6 +3,7 @@ package arcus.core.cpu;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
@@ -259,7 +260,7 @@ public final class Parallel {
     private final RangeBody body;
     private final int n, chunks, total;
     private final int[] first;
-    private final java.util.concurrent.atomic.AtomicLongArray state;
+    private final AtomicLongArray state;
     private final AtomicInteger done = new AtomicInteger();
     private volatile Throwable failure;
     /** The calling thread, woken by whoever finishes the last piece. */
@@ -269,17 +270,17 @@ public final class Parallel {
       this.body = body;
       this.n = n;
       this.chunks = chunks;
-      this.state = new java.util.concurrent.atomic.AtomicLongArray(chunks);
+      this.state = new AtomicLongArray(chunks);
       this.first = new int[chunks + 1];
-      int total = 0;
+      int sum = 0;
       for (int t = 0; t < chunks; t++) {
         int count = Math.min(pieces, chunkEnd(t) - chunkEnd(t - 1));
-        first[t] = total;
+        first[t] = sum;
         state.set(t, count);
-        total += count;
+        sum += count;
       }
-      first[chunks] = total;
-      this.total = total;
+      first[chunks] = sum;
+      this.total = sum;
     }
 
     /** The end of chunk t (t = −1: 0). */

@@ -58,12 +58,17 @@ class ParallelTest {
   @Test
   void everyChunkRunsOnceWhenTwoCallersShareAnExecutor() throws Exception {
     // helpers take whichever job was posted last; a job posted over is finished by its own caller
-    int calls = 2000, n = 12;
+    everyIndexRunsOnceWithTwoCallers(12, (n, body) -> Parallel.forRange(n, 1, body));
+  }
+
+  /** Two threads calling {@code split} 2000 times each on one 2-thread executor: every index of every call runs once. */
+  private static void everyIndexRunsOnceWithTwoCallers(int n, java.util.function.BiConsumer<Integer, Parallel.RangeBody> split) throws Exception {
+    int calls = 2000;
     AtomicReference<Throwable> failed = new AtomicReference<>();
     Runnable caller = () -> Parallel.executor(2).run(() -> {
       for (int k = 0; k < calls; k++) {
         AtomicIntegerArray hits = new AtomicIntegerArray(n);
-        Parallel.forRange(n, 1, (from, to) -> {
+        split.accept(n, (from, to) -> {
           for (int i = from; i < to; i++) hits.incrementAndGet(i);
         });
         for (int i = 0; i < n; i++) if (hits.get(i) != 1) failed.compareAndSet(null, new AssertionError("call " + k + ": index " + i + " ran " + hits.get(i) + " times"));
@@ -129,21 +134,7 @@ class ParallelTest {
 
   @Test
   void everyPieceRunsOnceWhenTwoCallersShareAnExecutor() throws Exception {
-    int calls = 2000, n = 24;
-    AtomicReference<Throwable> failed = new AtomicReference<>();
-    Runnable caller = () -> Parallel.executor(2).run(() -> {
-      for (int k = 0; k < calls; k++) {
-        AtomicIntegerArray hits = new AtomicIntegerArray(n);
-        Parallel.forPieces(n, 1, 5, (from, to) -> {
-          for (int i = from; i < to; i++) hits.incrementAndGet(i);
-        });
-        for (int i = 0; i < n; i++) if (hits.get(i) != 1) failed.compareAndSet(null, new AssertionError("call " + k + ": index " + i + " ran " + hits.get(i) + " times"));
-      }
-    });
-    Thread ta = Thread.ofPlatform().start(caller), tb = Thread.ofPlatform().start(caller);
-    ta.join();
-    tb.join();
-    if (failed.get() != null) throw new AssertionError(failed.get().getMessage());
+    everyIndexRunsOnceWithTwoCallers(24, (n, body) -> Parallel.forPieces(n, 1, 5, body));
   }
 
   @Test
