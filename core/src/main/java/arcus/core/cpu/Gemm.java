@@ -522,16 +522,22 @@ final class Gemm {
             for (int ir = 0; ir < mc; ir += MR) {
               int mr = Math.min(MR, mc - ir);
               int co = cOff + (ic + ir) * ldc + jc + jr;
-              if (mr == MR && nr == NR) {
-                if (MR == 6) kernel6(kc, ap, aBase + ir * kc, bp, bo, c, co, ldc, overwrite);
-                else kernel(kc, ap, aBase + ir * kc, bp, bo, c, co, ldc, overwrite);
+              if (mr == MR && nr == NR && overwrite) {
+                // whole tiles that add to C go through the scratch tile too (below), so the kernels
+                // are only ever called overwriting: a kernel whose first C2 compile had seen one
+                // side of its `if (!overwrite)` was thrown out at the first call with the other
+                // (`unstable_if`, typically in the first backward pass) and ran as C1 code, boxing
+                // every vector, until C2 compiled it again (~3.6 s in one JVM). The sum is
+                // tile + C either way: the same bits.
+                if (MR == 6) kernel6(kc, ap, aBase + ir * kc, bp, bo, c, co, ldc);
+                else kernel(kc, ap, aBase + ir * kc, bp, bo, c, co, ldc);
               } else {
                 // Edge tiles go through a scratch tile so the hot kernel stays small enough to inline;
                 // with 6-row panels, a last one of at most 3 rows takes the 3-row kernel (it reads
                 // the panel's first three rows: its A index steps by MR), half the multiplies:
                 // LeNet's 20 and 50 output channels are 3 × 6 + 2 and 8 × 6 + 2.
-                if (MR == 6 && mr > 3) kernel6(kc, ap, aBase + ir * kc, bp, bo, edge, 0, NR, true);
-                else kernel(kc, ap, aBase + ir * kc, bp, bo, edge, 0, NR, true);
+                if (MR == 6 && mr > 3) kernel6(kc, ap, aBase + ir * kc, bp, bo, edge, 0, NR);
+                else kernel(kc, ap, aBase + ir * kc, bp, bo, edge, 0, NR);
                 addEdge(edge, c, co, ldc, mr, nr, overwrite);
               }
             }
@@ -788,8 +794,7 @@ final class Gemm {
    * The 3 x 3L register tile. Nine accumulators are named locals so C2 keeps them in registers;
    * the loop body is one B row (three loads) against three A values broadcast from memory.
    */
-  private static void kernel(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc,
-                             boolean overwrite) {
+  private static void kernel(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc) {
     FloatVector z = FloatVector.zero(FS);
     FloatVector c00 = z, c01 = z, c02 = z, c10 = z, c11 = z, c12 = z, c20 = z, c21 = z, c22 = z;
     // Indices are affine in the loop counter (not separately bumped) so C2 can hoist range checks.
@@ -813,17 +818,6 @@ final class Gemm {
     }
     // Written out rather than via a helper: a non-inlined call taking vectors would box them.
     int r1 = co + ldc, r2 = co + 2 * ldc;
-    if (!overwrite) {
-      c00 = c00.add(FloatVector.fromArray(FS, c, co));
-      c01 = c01.add(FloatVector.fromArray(FS, c, co + L));
-      c02 = c02.add(FloatVector.fromArray(FS, c, co + 2 * L));
-      c10 = c10.add(FloatVector.fromArray(FS, c, r1));
-      c11 = c11.add(FloatVector.fromArray(FS, c, r1 + L));
-      c12 = c12.add(FloatVector.fromArray(FS, c, r1 + 2 * L));
-      c20 = c20.add(FloatVector.fromArray(FS, c, r2));
-      c21 = c21.add(FloatVector.fromArray(FS, c, r2 + L));
-      c22 = c22.add(FloatVector.fromArray(FS, c, r2 + 2 * L));
-    }
     c00.intoArray(c, co);
     c01.intoArray(c, co + L);
     c02.intoArray(c, co + 2 * L);
@@ -836,8 +830,7 @@ final class Gemm {
   }
 
   /** {@link #kernel} with the 6 x 3L tile of 512-bit machines ({@link #MR}); the same FMA chain per C cell. */
-  private static void kernel6(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc,
-                              boolean overwrite) {
+  private static void kernel6(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc) {
     FloatVector z = FloatVector.zero(FS);
     FloatVector c00 = z, c01 = z, c02 = z, c10 = z, c11 = z, c12 = z, c20 = z, c21 = z, c22 = z, c30 = z, c31 = z, c32 = z, c40 = z, c41 = z, c42 = z, c50 = z, c51 = z, c52 = z;
     for (int p = 0; p < kc; p++) {
@@ -871,26 +864,6 @@ final class Gemm {
       c52 = av.fma(b2, c52);
     }
     int r1 = co + ldc, r2 = co + 2 * ldc, r3 = co + 3 * ldc, r4 = co + 4 * ldc, r5 = co + 5 * ldc;
-    if (!overwrite) {
-      c00 = c00.add(FloatVector.fromArray(FS, c, co));
-      c01 = c01.add(FloatVector.fromArray(FS, c, co + L));
-      c02 = c02.add(FloatVector.fromArray(FS, c, co + 2 * L));
-      c10 = c10.add(FloatVector.fromArray(FS, c, r1));
-      c11 = c11.add(FloatVector.fromArray(FS, c, r1 + L));
-      c12 = c12.add(FloatVector.fromArray(FS, c, r1 + 2 * L));
-      c20 = c20.add(FloatVector.fromArray(FS, c, r2));
-      c21 = c21.add(FloatVector.fromArray(FS, c, r2 + L));
-      c22 = c22.add(FloatVector.fromArray(FS, c, r2 + 2 * L));
-      c30 = c30.add(FloatVector.fromArray(FS, c, r3));
-      c31 = c31.add(FloatVector.fromArray(FS, c, r3 + L));
-      c32 = c32.add(FloatVector.fromArray(FS, c, r3 + 2 * L));
-      c40 = c40.add(FloatVector.fromArray(FS, c, r4));
-      c41 = c41.add(FloatVector.fromArray(FS, c, r4 + L));
-      c42 = c42.add(FloatVector.fromArray(FS, c, r4 + 2 * L));
-      c50 = c50.add(FloatVector.fromArray(FS, c, r5));
-      c51 = c51.add(FloatVector.fromArray(FS, c, r5 + L));
-      c52 = c52.add(FloatVector.fromArray(FS, c, r5 + 2 * L));
-    }
     c00.intoArray(c, co);
     c01.intoArray(c, co + L);
     c02.intoArray(c, co + 2 * L);
