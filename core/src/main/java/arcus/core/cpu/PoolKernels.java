@@ -42,6 +42,13 @@ final class PoolKernels {
   }
 
   /** Planes per task: enough window work per task to outweigh the fork cost. */
+  /**
+   * Pieces per thread of the 2×2 pools' planes ({@link Parallel#forPieces}): each plane's outputs
+   * are written by the thread that runs it alone, alike whatever piece it is in, so the cut does
+   * not change the bits (PiecesProperties).
+   */
+  private static final int PIECES = 4;
+
   private static int planeGrain(int workPerPlane) {
     return Math.max(1, 16384 / Math.max(1, workPerPlane));
   }
@@ -112,7 +119,7 @@ final class PoolKernels {
   private static void maxPool2x2Forward(float[] x, int planes, int h, int w, int oh, int ow, float[] y) {
     Pairs pr = Pairs.of(h, w, oh, ow);
     int half = FS.length() / 2, fullRows = pr.fullRows(), fullCols = pr.fullCols();
-    Parallel.forPieces(planes, planeGrain(oh * ow * 4), 4, (from, to) -> {
+    Parallel.forPieces(planes, planeGrain(oh * ow * 4), PIECES, (from, to) -> {
       for (int pl = from; pl < to; pl++) {
         int xb = pl * h * w, yb = pl * oh * ow;
         for (int p = 0; p < pr.count(); p++) {
@@ -200,7 +207,7 @@ final class PoolKernels {
     Pairs pr = Pairs.of(h, w, oh, ow);
     int half = FS.length() / 2;
     boolean allInPairs = h == 2 * oh && w == 2 * ow && 2 * pr.count() * half == oh * ow;
-    Parallel.forPieces(planes, planeGrain(oh * ow * 4), 4, (from, to) -> {
+    Parallel.forPieces(planes, planeGrain(oh * ow * 4), PIECES, (from, to) -> {
       FloatVector zero = FloatVector.zero(FS);
       for (int pl = from; pl < to; pl++) {
         int xb = pl * h * w, yb = pl * oh * ow;
