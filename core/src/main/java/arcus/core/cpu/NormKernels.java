@@ -5,9 +5,10 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Fused batch-norm and PReLU kernels over [N, C, S] data (S = product of the spatial axes).
- * Work is split over channels, so each thread owns its channels' statistics and outputs.
- * Statistics accumulate in double: a channel of a 256×28×28 batch has 200k values.
+ * Fused batch-norm and PReLU kernels over [N, C, S] data (S = product of the spatial axes). Work
+ * is split over images where there are images for every thread ({@link #BY_IMAGE}: each run's
+ * sums stored and added per channel in image order), otherwise over channels; the bits are the
+ * same either way. Statistics accumulate in double: a channel of a 256×28×28 batch has 200k values.
  */
 final class NormKernels {
   private NormKernels() {}
@@ -245,8 +246,6 @@ final class NormKernels {
   static void batchNormEval(float[] x, int n, int c, int s, float[] gamma, float[] beta, float[] mean, float[] var, double eps, float[] y) {
     preluBatchNormEval(x, n, c, s, null, gamma, beta, mean, var, eps, y);
   }
-
-
 
   static void batchNormEval(double[] x, int n, int c, int s, double[] gamma, double[] beta, double[] mean, double[] var, double eps, double[] y) {
     for (int ch = 0; ch < c; ch++) {
