@@ -193,12 +193,17 @@ final class Gemm {
       sgemm(false, true, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
       return;
     }
-    nt(m, n, k, a, aOff, lda, null, b, bOff, ldb, c, cOff, ldc, accumulate);
+    nt(m, n, k, a, aOff, lda, null, b, bOff, ldb, null, 0, c, cOff, ldc, accumulate);
   }
 
   /** Whether {@link #sgemmNT} takes its own path for this shape, and {@link #sgemmRowsNT} may be called. */
   static boolean ntApplies(int m, int n, int k) {
-    return NT && n > 0 && n % NT_W == 0 && (long) m * n * k >= SMALL;
+    return NT && ntShape(m, n, k);
+  }
+
+  /** Whether the shape suits {@link #sgemmNT}'s own path (whatever {@link #NT} says): whole 4-vector panels, not a small product. */
+  static boolean ntShape(int m, int n, int k) {
+    return n > 0 && n % NT_W == 0 && (long) m * n * k >= SMALL;
   }
 
   /**
@@ -214,31 +219,59 @@ final class Gemm {
   static void sgemmRowsNT(int m, int n, int k, float[] a, int aOff, int[] aRows, float[] b, int bOff, int ldb,
                           float[] c, int cOff, int ldc, boolean accumulate) {
     if (!ntApplies(m, n, k)) throw new IllegalArgumentException("sgemmRowsNT: " + m + " x " + n + " x " + k + " is not an NT shape");
-    nt(m, n, k, a, aOff, 0, aRows, b, bOff, ldb, c, cOff, ldc, accumulate);
+    nt(m, n, k, a, aOff, 0, aRows, b, bOff, ldb, null, 0, c, cOff, ldc, accumulate);
   }
 
+  /**
+   * B [n x k] (row-major, k contiguous) packed as {@link #sgemmNT} packs it, every block at once:
+   * for each KC-deep block pc, its 4-vector panels jc, each kc × {@link #NT_W}, from
+   * {@code dst + pc·n + jc·kc} (k·n floats in all), for {@link #sgemmNTPacked}. The Winograd
+   * forward pass packs the V it keeps this way while V is still in cache, so that the weight
+   * gradient multiplies it where it lies instead of transposing it back out of memory.
+   */
+  static void packNT(int n, int k, float[] b, int bOff, int ldb, float[] dst, int dstOff) {
+    if (n % NT_W != 0) throw new IllegalArgumentException("packNT: " + n + " rows are not whole " + NT_W + "-wide panels");
+    for (int pc = 0; pc < k; pc += KC) {
+      int kc = Math.min(KC, k - pc);
+      for (int jc = 0; jc < n; jc += NT_W) packTransposed(b, bOff, ldb, null, 0, jc, NT_W, pc, kc, dst, dstOff + pc * n + jc * kc, NT_W);
+    }
+  }
+
+  /**
+   * {@link #sgemmNT}'s own path with B already packed by {@link #packNT} at {@code bp[bpOff..]},
+   * for shapes where {@link #ntShape}: the same kernels on the same panels, so the same bits.
+   */
+  static void sgemmNTPacked(int m, int n, int k, float[] a, int aOff, int lda, float[] bp, int bpOff,
+                            float[] c, int cOff, int ldc, boolean accumulate) {
+    if (!ntShape(m, n, k)) throw new IllegalArgumentException("sgemmNTPacked: " + m + " x " + n + " x " + k + " is not an NT shape");
+    nt(m, n, k, a, aOff, lda, null, null, 0, 0, bp, bpOff, c, cOff, ldc, accumulate);
+  }
+
+  /** B from {@code b} (packed here, per block and panel) or, when {@code packed} is not null, already packed there ({@link #packNT}). */
   private static void nt(int m, int n, int k, float[] a, int aOff, int lda, int[] aRows, float[] b, int bOff, int ldb,
-                         float[] c, int cOff, int ldc, boolean accumulate) {
-    float[] bp = SCRATCH.get().bp(Math.min(KC, k) * NT_W);
+                         float[] packed, int packedOff, float[] c, int cOff, int ldc, boolean accumulate) {
+    float[] bp = packed != null ? packed : SCRATCH.get().bp(Math.min(KC, k) * NT_W);
     for (int pc = 0; pc < k; pc += KC) {
       int kc = Math.min(KC, k - pc);
       boolean overwrite = !accumulate && pc == 0;
       for (int jc = 0; jc < n; jc += NT_W) {
-        // bp[p][j] = B[jc + j][pc + p], one 4-vector panel
-        packTransposed(b, bOff, ldb, null, 0, jc, NT_W, pc, kc, bp, 0, NT_W);
+        // bp[bo + p·NT_W + j] = B[jc + j][pc + p], one 4-vector panel
+        int bo = 0;
+        if (packed == null) packTransposed(b, bOff, ldb, null, 0, jc, NT_W, pc, kc, bp, 0, NT_W);
+        else bo = packedOff + pc * n + jc * kc;
         // A's row i starts at ao + (aRows == null ? i·lda : aRows[i])
         int ir = 0, ao = aOff + pc, co = cOff + jc;
         if (MR == 6) {
           for (; ir + 4 <= m; ir += 4) {
             kernelNT4(kc, a, ao + rowAt(ir, lda, aRows), ao + rowAt(ir + 1, lda, aRows), ao + rowAt(ir + 2, lda, aRows),
-                ao + rowAt(ir + 3, lda, aRows), bp, c, co + ir * ldc, ldc, overwrite);
+                ao + rowAt(ir + 3, lda, aRows), bp, bo, c, co + ir * ldc, ldc, overwrite);
           }
         } else {
           for (; ir + 2 <= m; ir += 2) {
-            kernelNT2(kc, a, ao + rowAt(ir, lda, aRows), ao + rowAt(ir + 1, lda, aRows), bp, c, co + ir * ldc, ldc, overwrite);
+            kernelNT2(kc, a, ao + rowAt(ir, lda, aRows), ao + rowAt(ir + 1, lda, aRows), bp, bo, c, co + ir * ldc, ldc, overwrite);
           }
         }
-        for (; ir < m; ir++) kernelNT1(kc, a, ao + rowAt(ir, lda, aRows), bp, c, co + ir * ldc, overwrite);
+        for (; ir < m; ir++) kernelNT1(kc, a, ao + rowAt(ir, lda, aRows), bp, bo, c, co + ir * ldc, overwrite);
       }
     }
   }
@@ -249,12 +282,12 @@ final class Gemm {
   }
 
   /** The 4 x 4L tile of {@link #sgemmNT}: A's rows at ao, a1, a2, a3 broadcast in place, B a packed 4L-wide panel. */
-  private static void kernelNT4(int kc, float[] a, int ao, int a1, int a2, int a3, float[] bp, float[] c, int co, int ldc, boolean overwrite) {
+  private static void kernelNT4(int kc, float[] a, int ao, int a1, int a2, int a3, float[] bp, int bo, float[] c, int co, int ldc, boolean overwrite) {
     FloatVector z = FloatVector.zero(FS);
     FloatVector c00 = z, c01 = z, c02 = z, c03 = z, c10 = z, c11 = z, c12 = z, c13 = z;
     FloatVector c20 = z, c21 = z, c22 = z, c23 = z, c30 = z, c31 = z, c32 = z, c33 = z;
     for (int p = 0; p < kc; p++) {
-      int bi = p * NT_W;
+      int bi = bo + p * NT_W;
       FloatVector b0 = FloatVector.fromArray(FS, bp, bi);
       FloatVector b1 = FloatVector.fromArray(FS, bp, bi + L);
       FloatVector b2 = FloatVector.fromArray(FS, bp, bi + 2 * L);
@@ -322,11 +355,11 @@ final class Gemm {
    * broadcasts): 6 loads per 8 FMAs against the 3 x 3 tile's 6 per 9, without A's packing and
    * with 32 columns per panel (a 64-column product was 24 + 24 + a 16-wide narrow panel).
    */
-  private static void kernelNT2(int kc, float[] a, int ao, int a1, float[] bp, float[] c, int co, int ldc, boolean overwrite) {
+  private static void kernelNT2(int kc, float[] a, int ao, int a1, float[] bp, int bo, float[] c, int co, int ldc, boolean overwrite) {
     FloatVector z = FloatVector.zero(FS);
     FloatVector c00 = z, c01 = z, c02 = z, c03 = z, c10 = z, c11 = z, c12 = z, c13 = z;
     for (int p = 0; p < kc; p++) {
-      int bi = p * NT_W;
+      int bi = bo + p * NT_W;
       FloatVector b0 = FloatVector.fromArray(FS, bp, bi);
       FloatVector b1 = FloatVector.fromArray(FS, bp, bi + L);
       FloatVector b2 = FloatVector.fromArray(FS, bp, bi + 2 * L);
@@ -364,11 +397,11 @@ final class Gemm {
   }
 
   /** One row of {@link #kernelNT4} / {@link #kernelNT2}, for the rows a whole tile leaves. */
-  private static void kernelNT1(int kc, float[] a, int ao, float[] bp, float[] c, int co, boolean overwrite) {
+  private static void kernelNT1(int kc, float[] a, int ao, float[] bp, int bo, float[] c, int co, boolean overwrite) {
     FloatVector z = FloatVector.zero(FS);
     FloatVector c0 = z, c1 = z, c2 = z, c3 = z;
     for (int p = 0; p < kc; p++) {
-      int bi = p * NT_W;
+      int bi = bo + p * NT_W;
       FloatVector av = FloatVector.broadcast(FS, a[ao + p]);
       c0 = av.fma(FloatVector.fromArray(FS, bp, bi), c0);
       c1 = av.fma(FloatVector.fromArray(FS, bp, bi + L), c1);

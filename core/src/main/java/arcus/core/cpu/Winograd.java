@@ -1101,7 +1101,9 @@ final class Winograd {
   /**
    * The forward pass; with {@code keep} (of {@link #keptLength} floats) it also keeps the input
    * transform V there, chunk by chunk as {@link #backwardWeight} reads it: its chunks are the weight
-   * gradient's, and the GEMMs read V from keep instead of a per-thread scratch. y is the same bit
+   * gradient's, and a chunk's V is either packed into keep for the weight gradient's GEMM after
+   * the forward GEMMs read it ({@link #packsKept}) or written there as the forward GEMMs read it,
+   * instead of into a per-thread scratch. y is the same bit
    * for bit either way (every tile's outputs are computed alike whatever chunk it is in). With
    * {@code bias} (may be null) bias[o] is added to output channel o, as a separate pass would.
    */
@@ -1122,13 +1124,17 @@ final class Winograd {
       Parallel.forPieces(p.rows(), 1, (share + p.chunkRows - 1) / p.chunkRows, (from, to) -> {
         Scratch s = scratch(p, false);
         int step = p.evenChunk(to - from);
-        for (int r0 = from; r0 < to; r0 += step) forwardChunk(p, ps, x, pu, u, bias, y, s, s.v, 0, r0, Math.min(to, r0 + step));
+        for (int r0 = from; r0 < to; r0 += step) forwardChunk(p, ps, x, pu, u, bias, y, s, s.v, 0, r0, Math.min(to, r0 + step), null, 0);
       });
     } else {
       int chunks = p.fixedChunks(), block = p.vBlock();
       Parallel.forPieces(chunks, 1, chunks, (from, to) -> {
         Scratch s = scratch(p, false);
-        for (int i = from; i < to; i++) forwardChunk(p, ps, x, pu, u, bias, y, s, keep, i * block, p.chunkStart(i), p.chunkStart(i + 1));
+        for (int i = from; i < to; i++) {
+          int r0 = p.chunkStart(i), r1 = p.chunkStart(i + 1);
+          if (packsKept(p, r0, r1)) forwardChunk(p, ps, x, pu, u, bias, y, s, s.v, 0, r0, r1, keep, i * block);
+          else forwardChunk(p, ps, x, pu, u, bias, y, s, keep, i * block, r0, r1, null, 0);
+        }
       });
     }
   }
@@ -1141,9 +1147,42 @@ final class Winograd {
     }
   }
 
-  /** Tile rows [r0, r1) of the forward pass: V into v from vOff, the GEMMs into s.m, the output transform into y. */
+  /**
+   * Whether the kept V of tile rows [r0, r1) (one fixed chunk of the weight gradient) is stored
+   * packed for the weight gradient's GEMM ({@link Gemm#packNT}: per position, tiles × channels
+   * in 4-vector panels) rather than as the forward pass's [channel][tile] rows: where that GEMM
+   * takes its own path ({@link Gemm#ntShape}). The 28² weight gradient of the MNIST network
+   * transposed its kept V into panels itself, reading it back from memory: 5–7% of a batch-50
+   * step's samples in the transposes' loads. Packed in the forward pass, V is transposed right
+   * after its GEMM read it, from cache.
+   */
+  private static boolean packsKept(Plan p, int r0, int r1) {
+    return PACK_KEPT && Gemm.ntShape(p.g.oc(), p.g.c(), (r1 - r0) * p.tw);
+  }
+
+  /** How many of the weight gradient's fixed chunks of g keep their V packed ({@link #packsKept}), and how many chunks there are (for tests). */
+  static int[] packedKeptChunks(ConvKernels.Geom g) {
+    Plan p = Plan.of(DEFAULT, g, TILES_WEIGHT);
+    int packed = 0, chunks = p.fixedChunks();
+    for (int i = 0; i < chunks; i++) if (packsKept(p, p.chunkStart(i), p.chunkStart(i + 1))) packed++;
+    return new int[] {packed, chunks};
+  }
+
+  /**
+   * Whether kept transforms are packed ({@link #packsKept}): on by default,
+   * {@code -Darcus.winograd.packKept=false} turns it off (for measurements; the bits are the
+   * same). Not final so that a test can compare both ways in one JVM; a forward pass and the
+   * weight gradient that reads its V must see the same value.
+   */
+  static boolean PACK_KEPT = !"false".equals(System.getProperty("arcus.winograd.packKept"));
+
+  /**
+   * Tile rows [r0, r1) of the forward pass: V into v from vOff, the GEMMs into s.m, the output
+   * transform into y; with {@code packed} (may be null) each position's V is also packed there
+   * for the weight gradient ({@link #packsKept}), from {@code packedOff}.
+   */
   private static void forwardChunk(Plan p, Passes ps, float[] x, Gemm.PackedA[] pu, float[] u, float[] bias, float[] y, Scratch s,
-                                   float[] v, int vOff, int r0, int r1) {
+                                   float[] v, int vOff, int r0, int r1, float[] packed, int packedOff) {
     ConvKernels.Geom g = p.g;
     int a = p.tf.a, c = g.c(), oc = g.oc(), tiles = (r1 - r0) * p.tw;
     tileTransform(p, x, c, g.h(), g.w(), g.pH(), g.pW(), a, ps.horiz, ps.vert, s.rowsBuf, s, v, vOff, p.planeV, r0, r1);
@@ -1153,6 +1192,7 @@ final class Winograd {
       } else {
         Gemm.sgemm(false, false, oc, tiles, c, u, pos * oc * c, c, v, vOff + pos * p.planeV, p.ldT, s.m, pos * p.planeM, p.ldT, false);
       }
+      if (packed != null) Gemm.packNT(c, tiles, v, vOff + pos * p.planeV, p.ldT, packed, packedOff + pos * p.planeV);
     }
     outputTransform(p, s.m, r0, r1, y, bias, s, ps.atM, ps.atZ);
   }
@@ -1192,8 +1232,10 @@ final class Winograd {
         int vOff = kept != null ? i * block : 0;
         if (kept == null) tileTransform(p, x, c, g.h(), g.w(), g.pH(), g.pW(), a, ps.horiz, ps.vert, s.rowsBuf, s, v, 0, p.planeV, r0, r1);
         tileTransform(p, gy, oc, g.oh(), g.ow(), 0, 0, m, horizA, vertA, s.gRows, s, s.m, 0, p.planeM, r0, r1);
+        boolean packed = kept != null && packsKept(p, r0, r1);
         for (int pos = 0; pos < a * a; pos++) {
-          Gemm.sgemmNT(oc, c, tiles, s.m, pos * p.planeM, p.ldT, v, vOff + pos * p.planeV, p.ldT, gu, pos * oc * c, c, i > from);
+          if (packed) Gemm.sgemmNTPacked(oc, c, tiles, s.m, pos * p.planeM, p.ldT, v, vOff + pos * p.planeV, gu, pos * oc * c, c, i > from);
+          else Gemm.sgemmNT(oc, c, tiles, s.m, pos * p.planeM, p.ldT, v, vOff + pos * p.planeV, p.ldT, gu, pos * oc * c, c, i > from);
         }
       }
       partials.put(from, gu);

@@ -168,6 +168,36 @@ class GemmProperties {
   }
 
   /**
+   * B packed ahead ({@link Gemm#packNT}, every KC-deep block and 4-vector panel at once, at an
+   * offset into a larger array) and multiplied where it lies ({@link Gemm#sgemmNTPacked}) gives
+   * {@link Gemm#sgemmNT}'s bits, across KC-deep blocks, overwriting or accumulating; packing
+   * writes exactly k·n floats, and the packed product refuses a shape sgemmNT would not take.
+   */
+  @Property(tries = 40)
+  void prePackedNtIsSgemmNtBitForBit(@ForAll @IntRange(min = 1, max = 70) int m, @ForAll @IntRange(min = 1, max = 2) int panels,
+                                     @ForAll @IntRange(min = 1, max = 300) int kDraw, @ForAll boolean accumulate, @ForAll long seed) {
+    int n = panels * Gemm.NT_W;
+    int k = Math.max(kDraw, (int) (Gemm.SMALL / ((long) m * n)) + 1);
+    Random r = new Random(seed);
+    Layout g = Layout.random(r, false, true, m, n, k);
+    float[] a = randomF(r, g.aLen()), b = randomF(r, g.bLen()), c = randomF(r, g.cLen());
+    int pOff = r.nextInt(5);
+    float[] packed = new float[pOff + k * n + 3];
+    java.util.Arrays.fill(packed, Float.NaN);
+    Gemm.packNT(n, k, b, g.bOff, g.ldb, packed, pOff);
+    for (int i = 0; i < packed.length; i++) {
+      boolean inside = i >= pOff && i < pOff + k * n;
+      assertEquals(inside, !Float.isNaN(packed[i]), "packed cell " + i + " (" + k + " x " + n + " from " + pOff + ")");
+    }
+    float[] want = c.clone(), got = c.clone();
+    Gemm.sgemmNT(m, n, k, a, g.aOff, g.lda, b, g.bOff, g.ldb, want, g.cOff, g.ldc, accumulate);
+    Gemm.sgemmNTPacked(m, n, k, a, g.aOff, g.lda, packed, pOff, got, g.cOff, g.ldc, accumulate);
+    for (int i = 0; i < c.length; i++) assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]), "index " + i + " of " + g);
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> Gemm.sgemmNTPacked(m, n + 1, k, a, g.aOff, g.lda, packed, pOff, got, g.cOff, g.ldc, accumulate));
+  }
+
+  /**
    * A's rows at arbitrary (overlapping) offsets ({@link Gemm#sgemmRowsNT}, the transposed im2col
    * weight gradient) give, transposed, the bits of {@link Gemm#sgemmRows} computing Bᵀ's product
    * the other way round (B · Aᵀ with A as the row-offset operand), across KC-deep blocks.
