@@ -167,6 +167,11 @@ class GemmProperties {
     }
   }
 
+  /** A depth of at least {@code kDraw} that makes m × n × k large enough for the NT path ({@link Gemm#ntShape}). */
+  private static int ntDepth(int m, int n, int kDraw) {
+    return Math.max(kDraw, (int) (Gemm.SMALL / ((long) m * n)) + 1);
+  }
+
   /**
    * B packed ahead ({@link Gemm#packNT}, every KC-deep block and 4-vector panel at once, at an
    * offset into a larger array) and multiplied where it lies ({@link Gemm#sgemmNTPacked}) gives
@@ -176,8 +181,7 @@ class GemmProperties {
   @Property(tries = 40)
   void prePackedNtIsSgemmNtBitForBit(@ForAll @IntRange(min = 1, max = 70) int m, @ForAll @IntRange(min = 1, max = 2) int panels,
                                      @ForAll @IntRange(min = 1, max = 300) int kDraw, @ForAll boolean accumulate, @ForAll long seed) {
-    int n = panels * Gemm.NT_W;
-    int k = Math.max(kDraw, (int) (Gemm.SMALL / ((long) m * n)) + 1);
+    int n = panels * Gemm.NT_W, k = ntDepth(m, n, kDraw);
     Random r = new Random(seed);
     Layout g = Layout.random(r, false, true, m, n, k);
     float[] a = randomF(r, g.aLen()), b = randomF(r, g.bLen()), c = randomF(r, g.cLen());
@@ -205,8 +209,7 @@ class GemmProperties {
   @Property(tries = 40)
   void rowsNtIsTheTransposedRowsGemmBitForBit(@ForAll @IntRange(min = 1, max = 90) int m, @ForAll @IntRange(min = 1, max = 2) int panels,
                                              @ForAll @IntRange(min = 1, max = 300) int kDraw, @ForAll boolean accumulate, @ForAll long seed) {
-    int n = panels * Gemm.NT_W;
-    int k = Math.max(kDraw, (int) (Gemm.SMALL / ((long) m * n)) + 1);
+    int n = panels * Gemm.NT_W, k = ntDepth(m, n, kDraw);
     Random r = new Random(seed);
     int ldb = k + r.nextInt(3), bOff = r.nextInt(4), aOff = r.nextInt(4);
     float[] a = randomF(r, aOff + m * k + 7 * k), b = randomF(r, bOff + n * ldb);
