@@ -43,11 +43,21 @@ public final class Fused {
         throw new IllegalArgumentException(op + ": per-channel parameter " + p.shape() + " does not match the " + x.dim(1) + " channels of input " + x.shape());
   }
 
+  /**
+   * The fused kernels of {@code first}'s backend when it has them and every other operand lives
+   * on it too; null otherwise, and the op then runs as its composition of primitives.
+   */
+  private static FusedKernels fusedOn(Tensor first, Tensor... rest) {
+    if (!(first.backend() instanceof FusedKernels fk)) return null;
+    for (Tensor t : rest) if (t.backend() != first.backend()) return null;
+    return fk;
+  }
+
   /** Training-mode batch norm over every axis but 1: (x − μ)/√(σ² + ε)·γ + β. */
   public static BatchNormResult batchNorm(Tensor x, Tensor gamma, Tensor beta, double eps) {
     checkChannels("batchNorm", x, gamma, beta);
-    if (!(x.backend() instanceof FusedKernels fk) || gamma.backend() != x.backend() || beta.backend() != x.backend())
-      return batchNormComposed(x, gamma, beta, eps);
+    FusedKernels fk = fusedOn(x, gamma, beta);
+    if (fk == null) return batchNormComposed(x, gamma, beta, eps);
     Ops.sameBackend("batchNorm", x, gamma);
     Ops.sameBackend("batchNorm", x, beta);
     Storage[] r = fk.batchNormTrain(x.storage, x.shape, gamma.storage, beta.storage, eps);
@@ -95,9 +105,8 @@ public final class Fused {
    */
   public static BatchNormResult preluBatchNorm(Tensor z, Tensor alpha, Tensor gamma, Tensor beta, double eps) {
     checkChannels("preluBatchNorm", z, alpha, gamma, beta);
-    if (!(z.backend() instanceof FusedKernels fk) || alpha.backend() != z.backend() || gamma.backend() != z.backend()
-        || beta.backend() != z.backend())
-      return batchNorm(prelu(z, alpha), gamma, beta, eps);
+    FusedKernels fk = fusedOn(z, alpha, gamma, beta);
+    if (fk == null) return batchNorm(prelu(z, alpha), gamma, beta, eps);
     Storage[] r = fk.preluBatchNormTrain(z.storage, z.shape, alpha.storage, gamma.storage, beta.storage, eps);
     Shape cs = gamma.shape, shape = z.shape, aShape = alpha.shape;
     DType dt = z.dtype;
@@ -135,7 +144,8 @@ public final class Fused {
     if (!p.shape.equals(g.shape) || !p.shape.equals(buf.shape) || p.dtype != g.dtype || p.dtype != buf.dtype)
       throw new IllegalArgumentException("sgdMomentumStep: parameter " + p.shape + " " + p.dtype + ", gradient " + g.shape + " " + g.dtype
           + " and buffer " + buf.shape + " " + buf.dtype + " must match");
-    if (!(p.backend() instanceof FusedKernels fk) || g.backend() != p.backend() || buf.backend() != p.backend()) {
+    FusedKernels fk = fusedOn(p, g, buf);
+    if (fk == null) {
       Tensor gg = weightDecay != 0 ? g.add(p.mul(weightDecay)) : g;
       Tensor b = buf.mul(momentum).add(gg);
       return new Tensor[] {p.sub(b.mul(lr)), b};
@@ -151,9 +161,8 @@ public final class Fused {
    */
   public static Tensor batchNormEval(Tensor x, Tensor gamma, Tensor beta, Tensor mean, Tensor var, double eps) {
     checkChannels("batchNormEval", x, gamma, beta, mean, var);
-    if (!(x.backend() instanceof FusedKernels fk) || gamma.backend() != x.backend() || beta.backend() != x.backend()
-        || mean.backend() != x.backend() || var.backend() != x.backend())
-      return batchNormEvalComposed(x, gamma, beta, mean, var, eps);
+    FusedKernels fk = fusedOn(x, gamma, beta, mean, var);
+    if (fk == null) return batchNormEvalComposed(x, gamma, beta, mean, var, eps);
     Tensor m = Autodiff.stopGradient(mean), v = Autodiff.stopGradient(var);
     Storage s = fk.batchNormEval(x.storage, x.shape, gamma.storage, beta.storage, m.storage, v.storage, eps);
     return Ops.result("batchNormEval", x.shape, x.dtype, s, (g, out, need) -> {
@@ -176,9 +185,8 @@ public final class Fused {
   public static Tensor preluBatchNormEval(Tensor z, Tensor alpha, Tensor gamma, Tensor beta, Tensor mean, Tensor var, double eps) {
     checkChannels("preluBatchNormEval", z, alpha, gamma, beta, mean, var);
     boolean traced = z.node != null || alpha.node != null || gamma.node != null || beta.node != null;
-    if (traced || !(z.backend() instanceof FusedKernels fk) || alpha.backend() != z.backend() || gamma.backend() != z.backend()
-        || beta.backend() != z.backend() || mean.backend() != z.backend() || var.backend() != z.backend())
-      return batchNormEval(prelu(z, alpha), gamma, beta, mean, var, eps);
+    FusedKernels fk = traced ? null : fusedOn(z, alpha, gamma, beta, mean, var);
+    if (fk == null) return batchNormEval(prelu(z, alpha), gamma, beta, mean, var, eps);
     Storage y = fk.preluBatchNormEval(z.storage, z.shape, alpha.storage, gamma.storage, beta.storage, mean.storage, var.storage, eps);
     return new Tensor(z.shape, z.dtype, y, null);
   }
@@ -205,7 +213,8 @@ public final class Fused {
   /** PReLU with one learned slope per channel (axis 1). */
   public static Tensor prelu(Tensor x, Tensor alpha) {
     checkChannels("prelu", x, alpha);
-    if (!(x.backend() instanceof FusedKernels fk) || alpha.backend() != x.backend()) return preluComposed(x, alpha);
+    FusedKernels fk = fusedOn(x, alpha);
+    if (fk == null) return preluComposed(x, alpha);
     Ops.sameBackend("prelu", x, alpha);
     Storage s = fk.prelu(x.storage, x.shape, alpha.storage);
     Storage xs = x.storage, as = alpha.storage;

@@ -258,8 +258,7 @@ public final class Parallel {
     /** Tells helpers one job from the next without holding on to the one they ran. */
     final long id = IDS.getAndIncrement();
     private final RangeBody body;
-    private final int n, chunks, total;
-    private final int[] first;
+    private final int n, chunks, pieces, total;
     private final AtomicLongArray state;
     private final AtomicInteger done = new AtomicInteger();
     private volatile Throwable failure;
@@ -270,17 +269,19 @@ public final class Parallel {
       this.body = body;
       this.n = n;
       this.chunks = chunks;
+      this.pieces = pieces;
       this.state = new AtomicLongArray(chunks);
-      this.first = new int[chunks + 1];
       int sum = 0;
       for (int t = 0; t < chunks; t++) {
-        int count = Math.min(pieces, chunkEnd(t) - chunkEnd(t - 1));
-        first[t] = sum;
-        state.set(t, count);
-        sum += count;
+        state.set(t, pieceCount(t));
+        sum += pieceCount(t);
       }
-      first[chunks] = sum;
       this.total = sum;
+    }
+
+    /** Pieces of chunk t: as asked, at most one per index. */
+    private int pieceCount(int t) {
+      return Math.min(pieces, chunkEnd(t) - chunkEnd(t - 1));
     }
 
     /** The end of chunk t (t = −1: 0). */
@@ -311,7 +312,7 @@ public final class Parallel {
 
     private void run(int t, int j) {
       try {
-        int from = chunkEnd(t - 1), len = chunkEnd(t) - from, count = first[t + 1] - first[t];
+        int from = chunkEnd(t - 1), len = chunkEnd(t) - from, count = pieceCount(t);
         if (failure == null) body.run(from + (int) ((long) len * j / count), from + (int) ((long) len * (j + 1) / count));
       } catch (Throwable e) {
         synchronized (this) {

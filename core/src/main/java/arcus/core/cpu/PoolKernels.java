@@ -41,7 +41,6 @@ final class PoolKernels {
     return out;
   }
 
-  /** Planes per task: enough window work per task to outweigh the fork cost. */
   /**
    * Pieces per thread of the 2×2 pools' planes ({@link Parallel#forPieces}): each plane's outputs
    * are written by the thread that runs it alone, alike whatever piece it is in, so the cut does
@@ -49,6 +48,7 @@ final class PoolKernels {
    */
   private static final int PIECES = 4;
 
+  /** Planes per task: enough window work per task to outweigh the fork cost. */
   private static int planeGrain(int workPerPlane) {
     return Math.max(1, 16384 / Math.max(1, workPerPlane));
   }
