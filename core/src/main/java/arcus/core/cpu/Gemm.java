@@ -685,7 +685,7 @@ final class Gemm {
    * per vector per stage): the scalar transposing copy of the weight gradients' B was 8.5% of a
    * training step.
    */
-  private static void transpose8(float[] b, int col, int[] bRows, int rowIdx, int r0, int ldb, float[] bp, int dst, int stride) {
+  static void transpose8(float[] b, int col, int[] bRows, int rowIdx, int r0, int ldb, float[] bp, int dst, int stride) {
     FloatVector x0, x1, x2, x3, x4, x5, x6, x7;
     if (bRows == null) {
       int o = col + r0 * ldb;

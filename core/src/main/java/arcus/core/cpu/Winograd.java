@@ -466,8 +466,26 @@ final class Winograd {
       u = new float[len];
       FILTERS.set(u);
     }
-    return filtersInto(tf, wt, oc, c, flipped, false, u);
+    return filtersInto(tf, wt, oc, c, flipped, LAYOUT_ROWS, u);
   }
+
+  /**
+   * The filter matrices of {@link #filters} transposed, Uᵀ[pos][ci][o] at pos·oc·c + ci·oc + o
+   * (for {@link WinogradCL}'s GEMMs, whose B they are), in a buffer of the calling thread's own.
+   */
+  static float[] filtersColumns(Transform tf, float[] wt, int oc, int c, boolean flipped) {
+    int len = tf.a * tf.a * oc * c;
+    float[] u = COLUMNS.get();
+    if (u.length < len) {
+      u = new float[len];
+      COLUMNS.set(u);
+    }
+    return filtersInto(tf, wt, oc, c, flipped, LAYOUT_COLUMNS, u);
+  }
+
+  private static final ThreadLocal<float[]> COLUMNS = ThreadLocal.withInitial(() -> new float[0]);
+  /** Layouts of {@link #filtersInto}'s output. */
+  private static final int LAYOUT_ROWS = 0, LAYOUT_PACKED = 1, LAYOUT_COLUMNS = 2;
 
   /**
    * The a² filter matrices of {@link #filters} written straight into the GEMM's packed A layout
@@ -485,7 +503,7 @@ final class Winograd {
       pu = new float[positions * plane];
       PACKED.set(pu);
     }
-    filtersInto(tf, wt, oc, c, flipped, true, pu);
+    filtersInto(tf, wt, oc, c, flipped, LAYOUT_PACKED, pu);
     Gemm.PackedA[] out = new Gemm.PackedA[positions];
     for (int pos = 0; pos < positions; pos++) out[pos] = new Gemm.PackedA(pu, pos * plane, oc, c);
     return out;
@@ -496,13 +514,14 @@ final class Winograd {
    * at o·c + ci, or with {@code packed} at its place in Gemm's packed A ((o / MR)·MR·c + ci·MR +
    * o mod MR; rows oc..roundUp(oc, MR) zero).
    */
-  private static float[] filtersInto(Transform tf, float[] wt, int oc, int c, boolean flipped, boolean packed, float[] out) {
+  private static float[] filtersInto(Transform tf, float[] wt, int oc, int c, boolean flipped, int layout, float[] out) {
     int a = tf.a, mr = Gemm.MR;
+    boolean packed = layout == LAYOUT_PACKED, cols = layout == LAYOUT_COLUMNS;
     double[][] G = tf.g;
     int plane = packed ? Gemm.PackedA.length(oc, c) : oc * c;
     // the pairs in units of whole rows (panels when packed), split over threads: run on the
     // calling thread alone, this was 2.3% of a batch-50 step's samples with the second worker idle
-    int unit = packed ? mr * c : c, units = plane / unit;
+    int unit = packed ? mr * c : cols ? oc : c, units = plane / unit;
     Parallel.forRange(units, packed ? 1 : 4, (from, to) -> {
       double[] g = new double[9 * FILTER_BLOCK], t = new double[3 * FILTER_BLOCK];
       for (int q0 = from * unit, qEnd = to * unit; q0 < qEnd; q0 += FILTER_BLOCK) {
@@ -514,6 +533,9 @@ final class Winograd {
             int panel = (q0 + q) / unit, rem = (q0 + q) - panel * unit;
             o = panel * mr + rem % mr;
             ci = rem / mr;
+          } else if (cols) {
+            ci = (q0 + q) / oc;
+            o = (q0 + q) % oc;
           } else {
             o = (q0 + q) / c;
             ci = (q0 + q) % c;
@@ -1111,6 +1133,10 @@ final class Winograd {
     Plan p = Plan.of(tf, g, keep == null ? TILES : TILES_WEIGHT);
     if (keep != null && keep.length < keptLength(tf, g))
       throw new IllegalArgumentException("Winograd.forward: " + keep.length + " floats cannot keep the input transform of " + g + " (" + keptLength(tf, g) + ")");
+    if (WinogradCL.ON && WinogradCL.applies(tf, g)) {
+      WinogradCL.forward(x, g, wt, flipped, bias, y, keep == null ? null : new Kept(p, keep));
+      return;
+    }
     int a = tf.a, c = g.c(), oc = g.oc();
     // the 36 filter matrices transformed straight into packed panels once per call, for GEMMs that
     // read the tiles in place (channels over one panel: plain matrices for the packing GEMM)
@@ -1136,6 +1162,67 @@ final class Winograd {
           else forwardChunk(p, ps, x, pu, u, bias, y, s, keep, i * block, r0, r1, null, 0);
         }
       });
+    }
+  }
+
+  /**
+   * Where a forward pass that keeps V for the weight gradient stores it ({@link #forward} with
+   * keep), for {@link WinogradCL}, whose tiles come image by image: each fixed chunk of the
+   * weight gradient's plan at chunk·vBlock, each position's plane planeV floats apart, in it
+   * either the panels of {@link Gemm#packNT} ({@link #packsKept}) or rows of ldT tiles per channel.
+   */
+  static final class Kept {
+    private final Plan p;
+    private final float[] keep;
+    private final int[] start;
+    private final boolean[] packed;
+
+    private Kept(Plan p, float[] keep) {
+      this.p = p;
+      this.keep = keep;
+      int chunks = p.fixedChunks();
+      start = new int[chunks + 1];
+      packed = new boolean[chunks];
+      for (int i = 0; i <= chunks; i++) start[i] = p.chunkStart(i);
+      for (int i = 0; i < chunks; i++) packed[i] = packsKept(p, start[i], start[i + 1]);
+    }
+
+    /**
+     * Stores V of the tiles firstTile..firstTile + count − 1 (tile = tile row · tw + column, tile rows
+     * counted over the batch), tile firstTile + r of position pos at v[vOff + pos·vs + r·c ..] (c channels).
+     */
+    void store(float[] v, int vOff, int vs, int c, int firstTile, int count) {
+      int tw = p.tw, a2 = p.tf.a * p.tf.a, end = firstTile + count, chunk = 0;
+      for (int t = firstTile; t < end; ) {
+        int row = t / tw;
+        while (start[chunk + 1] <= row) chunk++;
+        int first = start[chunk] * tw, k = (start[chunk + 1] - start[chunk]) * tw, q = t - first;
+        int base = chunk * p.vBlock();
+        if (packed[chunk]) {
+          // within one KC-deep block of the packed chunk: rows of NT_W channels per panel
+          int pc = q / Gemm.KC * Gemm.KC, kc = Math.min(Gemm.KC, k - pc), len = Math.min(end, first + pc + kc) - t;
+          for (int pos = 0; pos < a2; pos++) {
+            int src = vOff + pos * vs + (t - firstTile) * c, dst = base + pos * p.planeV + pc * c + (q - pc) * Gemm.NT_W;
+            if (c == Gemm.NT_W) {
+              System.arraycopy(v, src, keep, dst, len * c);
+            } else {
+              for (int jc = 0; jc < c; jc += Gemm.NT_W) {
+                for (int r = 0; r < len; r++) System.arraycopy(v, src + r * c + jc, keep, dst + jc * kc + r * Gemm.NT_W, Gemm.NT_W);
+              }
+            }
+          }
+          t += len;
+        } else {
+          int len = Math.min(end, first + k) - t;
+          for (int pos = 0; pos < a2; pos++) {
+            int src = vOff + pos * vs + (t - firstTile) * c, dst = base + pos * p.planeV + q;
+            for (int r = 0; r < len; r++) {
+              for (int ci = 0; ci < c; ci++) keep[dst + ci * p.ldT + r] = v[src + r * c + ci];
+            }
+          }
+          t += len;
+        }
+      }
     }
   }
 
