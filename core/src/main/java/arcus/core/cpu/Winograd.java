@@ -25,6 +25,10 @@ import jdk.incubator.vector.VectorSpecies;
  * output-gradient tile), gU[pos] = Σ_tiles gM[pos] · V[pos]ᵀ (a GEMM with depth T per chunk,
  * accumulated over the chunks of a thread; per-thread partials are summed in range order), and
  * g = Gᵀ gU G.
+ *
+ * <p>Where its channel counts allow, the forward pass (plain, flipped, keeping V) runs channels
+ * last instead ({@link WinogradCL}): the same arithmetic in the same order, vectorised over
+ * channels, so the same bits without the phase deinterleave.
  */
 final class Winograd {
   private static final VectorSpecies<Float> FS = Species.FLOAT;
@@ -1188,11 +1192,12 @@ final class Winograd {
     }
 
     /**
-     * Stores V of the tiles firstTile..firstTile + count − 1 (tile = tile row · tw + column, tile rows
-     * counted over the batch), tile firstTile + r of position pos at v[vOff + pos·vs + r·c ..] (c channels).
+     * Stores position pos's V of the tiles firstTile..firstTile + count − 1 (tile = tile row · tw +
+     * column, tile rows counted over the batch), tile firstTile + r at v[vOff + pos·vs + r·c ..]
+     * (c channels).
      */
-    void store(float[] v, int vOff, int vs, int c, int firstTile, int count) {
-      int tw = p.tw, a2 = p.tf.a * p.tf.a, end = firstTile + count, chunk = 0;
+    void store(float[] v, int vOff, int vs, int c, int firstTile, int count, int pos) {
+      int tw = p.tw, end = firstTile + count, chunk = 0;
       for (int t = firstTile; t < end; ) {
         int row = t / tw;
         while (start[chunk + 1] <= row) chunk++;
@@ -1201,24 +1206,20 @@ final class Winograd {
         if (packed[chunk]) {
           // within one KC-deep block of the packed chunk: rows of NT_W channels per panel
           int pc = q / Gemm.KC * Gemm.KC, kc = Math.min(Gemm.KC, k - pc), len = Math.min(end, first + pc + kc) - t;
-          for (int pos = 0; pos < a2; pos++) {
-            int src = vOff + pos * vs + (t - firstTile) * c, dst = base + pos * p.planeV + pc * c + (q - pc) * Gemm.NT_W;
-            if (c == Gemm.NT_W) {
-              System.arraycopy(v, src, keep, dst, len * c);
-            } else {
-              for (int jc = 0; jc < c; jc += Gemm.NT_W) {
-                for (int r = 0; r < len; r++) System.arraycopy(v, src + r * c + jc, keep, dst + jc * kc + r * Gemm.NT_W, Gemm.NT_W);
-              }
+          int src = vOff + pos * vs + (t - firstTile) * c, dst = base + pos * p.planeV + pc * c + (q - pc) * Gemm.NT_W;
+          if (c == Gemm.NT_W) {
+            System.arraycopy(v, src, keep, dst, len * c);
+          } else {
+            for (int jc = 0; jc < c; jc += Gemm.NT_W) {
+              for (int r = 0; r < len; r++) System.arraycopy(v, src + r * c + jc, keep, dst + jc * kc + r * Gemm.NT_W, Gemm.NT_W);
             }
           }
           t += len;
         } else {
           int len = Math.min(end, first + k) - t;
-          for (int pos = 0; pos < a2; pos++) {
-            int src = vOff + pos * vs + (t - firstTile) * c, dst = base + pos * p.planeV + q;
-            for (int r = 0; r < len; r++) {
-              for (int ci = 0; ci < c; ci++) keep[dst + ci * p.ldT + r] = v[src + r * c + ci];
-            }
+          int src = vOff + pos * vs + (t - firstTile) * c, dst = base + pos * p.planeV + q;
+          for (int r = 0; r < len; r++) {
+            for (int ci = 0; ci < c; ci++) keep[dst + ci * p.ldT + r] = v[src + r * c + ci];
           }
           t += len;
         }

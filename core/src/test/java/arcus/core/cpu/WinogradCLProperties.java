@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class WinogradCLProperties {
   private static final int L = Species.FLOAT.length();
 
-  @Property(tries = 40)
+  @Property(tries = 50)
   void channelsLastGivesTheTilePathsBits(@ForAll @IntRange(min = 1, max = 4) int cUnits, @ForAll @IntRange(min = 1, max = 2) int ocUnits,
                                          @ForAll @IntRange(min = 1, max = 5) int n, @ForAll @IntRange(min = 1, max = 19) int h,
                                          @ForAll @IntRange(min = 1, max = 19) int w, @ForAll @IntRange(min = 0, max = 2) int pad,
@@ -39,10 +39,11 @@ class WinogradCLProperties {
     float[] bias = withBias ? GemmProperties.randomF(r, oc) : null;
     int yLen = n * oc * g.oh() * g.ow();
     int keptLen = (int) Winograd.keptLength(Winograd.F4, g);
-    boolean was = WinogradCL.ON;
+    boolean was = WinogradCL.ON, wasInPlace = WinogradCL.IN_PLACE;
     try {
       Parallel.executor(threads).run(() -> {
         float[] yTiles = new float[yLen], yCL = new float[yLen], yTilesKeeping = new float[yLen], yCLKeeping = new float[yLen];
+        float[] yApart = new float[yLen];
         float[] keepTiles = new float[keptLen], keepCL = new float[keptLen];
         Arrays.fill(keepTiles, Float.NaN);
         Arrays.fill(keepCL, Float.NaN);
@@ -52,6 +53,11 @@ class WinogradCLProperties {
         WinogradCL.ON = true;
         Winograd.forward(Winograd.F4, x, g, wt, flipped, bias, yCL, null);
         Winograd.forward(Winograd.F4, x, g, wt, flipped, bias, yCLKeeping, keepCL);
+        // M in a buffer of its own rather than over V (where both are possible: oc = c = 4L)
+        WinogradCL.IN_PLACE = false;
+        Winograd.forward(Winograd.F4, x, g, wt, flipped, bias, yApart, null);
+        WinogradCL.IN_PLACE = wasInPlace;
+        assertBits(yTiles, yApart, "forward, M apart from V " + g);
         assertBits(yTiles, yCL, "forward " + g);
         assertBits(yTiles, yCLKeeping, "forward keeping V " + g);
         assertBits(yTiles, yTilesKeeping, "forward keeping V, tile path " + g);
@@ -69,6 +75,7 @@ class WinogradCLProperties {
       });
     } finally {
       WinogradCL.ON = was;
+      WinogradCL.IN_PLACE = wasInPlace;
     }
   }
 
