@@ -464,13 +464,17 @@ final class Winograd {
    * multiply-add), so the bits are those of the pair-by-pair version.
    */
   static float[] filters(Transform tf, float[] wt, int oc, int c, boolean flipped) {
-    int len = tf.a * tf.a * oc * c;
-    float[] u = FILTERS.get();
+    return filtersInto(tf, wt, oc, c, flipped, LAYOUT_ROWS, buffer(FILTERS, tf.a * tf.a * oc * c));
+  }
+
+  /** The calling thread's buffer of {@code local}, at least len floats. */
+  private static float[] buffer(ThreadLocal<float[]> local, int len) {
+    float[] u = local.get();
     if (u.length < len) {
       u = new float[len];
-      FILTERS.set(u);
+      local.set(u);
     }
-    return filtersInto(tf, wt, oc, c, flipped, LAYOUT_ROWS, u);
+    return u;
   }
 
   /**
@@ -478,13 +482,7 @@ final class Winograd {
    * (for {@link WinogradCL}'s GEMMs, whose B they are), in a buffer of the calling thread's own.
    */
   static float[] filtersColumns(Transform tf, float[] wt, int oc, int c, boolean flipped) {
-    int len = tf.a * tf.a * oc * c;
-    float[] u = COLUMNS.get();
-    if (u.length < len) {
-      u = new float[len];
-      COLUMNS.set(u);
-    }
-    return filtersInto(tf, wt, oc, c, flipped, LAYOUT_COLUMNS, u);
+    return filtersInto(tf, wt, oc, c, flipped, LAYOUT_COLUMNS, buffer(COLUMNS, tf.a * tf.a * oc * c));
   }
 
   private static final ThreadLocal<float[]> COLUMNS = ThreadLocal.withInitial(() -> new float[0]);
@@ -502,11 +500,7 @@ final class Winograd {
   static Gemm.PackedA[] packedFilters(Transform tf, float[] wt, int oc, int c, boolean flipped) {
     if (c > Gemm.KC) throw new IllegalArgumentException("packedFilters: " + c + " input channels are over one panel (" + Gemm.KC + ")");
     int positions = tf.a * tf.a, plane = Gemm.PackedA.length(oc, c);
-    float[] pu = PACKED.get();
-    if (pu.length < positions * plane) {
-      pu = new float[positions * plane];
-      PACKED.set(pu);
-    }
+    float[] pu = buffer(PACKED, positions * plane);
     filtersInto(tf, wt, oc, c, flipped, LAYOUT_PACKED, pu);
     Gemm.PackedA[] out = new Gemm.PackedA[positions];
     for (int pos = 0; pos < positions; pos++) out[pos] = new Gemm.PackedA(pu, pos * plane, oc, c);
