@@ -89,7 +89,7 @@ final class WinogradCL {
     forward(x, g, wt, flipped, bias, y, null);
   }
 
-  /** The same, also storing V where {@code kept} says (may be null), once the GEMMs have read it. */
+  /** The same, also storing V where {@code kept} says (may be null), each position's before its GEMM (which may write M over it). */
   static void forward(float[] x, ConvKernels.Geom g, float[] wt, boolean flipped, float[] bias, float[] y, Winograd.Kept kept) {
     if (!applies(Winograd.F4, g)) throw new IllegalArgumentException("WinogradCL.forward: " + g + " has channel counts this path does not take");
     int n = g.n(), c = g.c(), oc = g.oc(), h = g.h(), w = g.w(), oh = g.oh(), ow = g.ow();
