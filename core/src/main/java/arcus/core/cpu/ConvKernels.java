@@ -84,6 +84,14 @@ final class ConvKernels {
     };
   }
 
+  /**
+   * Whether a Winograd weight gradient of g runs channels last ({@link WinogradCL#backwardWeight},
+   * from x; the forward pass then keeps no V for it).
+   */
+  static boolean channelsLastWeight(Geom g) {
+    return Winograd.DEFAULT == Winograd.F4 && WinogradCL.WEIGHT && WinogradCL.appliesWeight(g);
+  }
+
   /** Whether this float convolution runs as Winograd: applicable, and forced on or chosen by the measured rule. */
   static boolean useWinograd(Geom g, boolean weightGradient) {
     if (!Winograd.applicable(g)) return false;
@@ -124,7 +132,7 @@ final class ConvKernels {
    * to take, or 0 when not.
    */
   static long keptTransformLength(Geom g) {
-    if (!useWinograd(g, false) || !useWinograd(g, true)) return 0;
+    if (!useWinograd(g, false) || !useWinograd(g, true) || channelsLastWeight(g)) return 0;
     long len = Winograd.keptLength(Winograd.DEFAULT, g);
     return 4 * len <= keepTransformBytes ? len : 0;
   }
@@ -397,7 +405,8 @@ final class ConvKernels {
                                    int strideH, int strideW, int padH, int padW, int dilH, int dilW, float[] gw) {
     Geom g = Geom.of(n, c, h, w, oc, kh, kw, strideH, strideW, padH, padW, dilH, dilW);
     if (useWinograd(g, true)) {
-      Winograd.backwardWeight(Winograd.DEFAULT, x, g, gy, gw);
+      if (channelsLastWeight(g)) WinogradCL.backwardWeight(x, g, gy, gw);
+      else Winograd.backwardWeight(Winograd.DEFAULT, x, g, gy, gw);
       return;
     }
     if (useDotWeight(g)) {

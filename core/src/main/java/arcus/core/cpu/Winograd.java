@@ -219,11 +219,19 @@ final class Winograd {
    * its 576 rows read in place): at 64 × 14² on two threads im2col took 2.7 ms against
    * Winograd's 7.6 at batch 50 and 14.9 against 20.1 at 256 (interleaved calls, 2026-11-28), so
    * the rule stands; at 28² Winograd took 8.9 against 15.0.
+   *
+   * <p>The channels-last weight gradient ({@link WinogradCL#backwardWeight}, where its channel
+   * counts fit) needs 64 × 14 with either vector width (Zen 5, 2026-11-29, batch 50, two threads,
+   * caches flushed between calls, interleaved, 15 rounds): at 64 × 14² it took 2.37 ms against
+   * im2col's 2.75, at 64 × 7² 1.27 against 1.15; at 64 × 28² 5.34 against the tile path's 4.93
+   * from a kept V, whose forward pass then costs 4.88 against 4.28 (the pair 1.02× in favour).
    */
   static boolean pays(ConvKernels.Geom g, boolean weightGradient) {
     int ch = Math.min(g.c(), g.oc());
     if (ch < 64) return false;
-    return !weightGradient || ch * Math.min(g.oh(), g.ow()) >= (L >= 16 ? 64 * 28 : 64 * 14);
+    int side = Math.min(g.oh(), g.ow());
+    if (weightGradient && ConvKernels.channelsLastWeight(g)) return ch * side >= 64 * 14;
+    return !weightGradient || ch * side >= (L >= 16 ? 64 * 28 : 64 * 14);
   }
 
   /** Stride 1, dilation 1, 3×3, padding at most 2 (the flipped input gradient of padding 0 needs 2). */
@@ -1322,7 +1330,15 @@ final class Winograd {
       }
       partials.put(from, gu);
     });
-    float[][] parts = partials.values().toArray(new float[0][]);
+    filterGradient(tf, partials.values().toArray(new float[0][]), oc, c, gw);
+  }
+
+  /**
+   * gw [oc][c][3][3] = Gᵀ gU G from per-thread partials of gU ([a²][oc][c] each), summed in the
+   * order given: the weight gradient's last step, for this class and {@link WinogradCL}.
+   */
+  static void filterGradient(Transform tf, float[][] parts, int oc, int c, float[] gw) {
+    int a = tf.a;
     double[][] G = tf.g;
     int plane = oc * c;
     // Blocks of Q filter pairs, each step a loop over the block that the JIT vectorises: pair by

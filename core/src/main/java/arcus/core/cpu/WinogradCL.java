@@ -125,6 +125,281 @@ final class WinogradCL {
   }
 
   /**
+   * Whether the weight gradient takes {@link #backwardWeight} where it applies (then the forward
+   * pass keeps no V for it): on by default, {@code -Darcus.winograd.channelsLastWeight=false}
+   * turns it off. Not final so that a measurement can compare both in one JVM.
+   */
+  static volatile boolean WEIGHT = !"false".equals(System.getProperty("arcus.winograd.channelsLastWeight"));
+
+  /** Channel counts {@link #backwardWeight} takes: c a multiple of 8 and of 4L, oc of 8 and of L. */
+  static boolean appliesWeight(ConvKernels.Geom g) {
+    int c = g.c(), oc = g.oc();
+    return c % 8 == 0 && c % (NV * L) == 0 && oc % 8 == 0 && oc % L == 0;
+  }
+
+  /**
+   * The weight gradient of F(4×4, 3×3) channels last, from x, one group of images at a time: V of
+   * the group's tiles (as the forward pass makes it), gM = A gY Aᵀ of the same tiles (gy copied
+   * channels last, zeros past its edges, then the row pass and the column pass vectorised over
+   * output channels), and per position gU[pos] [oc × c] += gM[pos]ᵀ · V[pos], with gM[pos] and
+   * V[pos] [tiles × channels] just written and still in cache. Nothing is kept from the forward
+   * pass and nothing of a chunk's size goes to memory: the tile path's weight gradient read
+   * V (22.6 MB a 64 × 28² layer at batch 50) back from memory and wrote its gM (1.2 MB a chunk)
+   * past a core's L2. Each thread sums its own range of groups in order into one partial (each
+   * cell's sum over tiles in order, from its partial's last value, the first from zero); the partials are added in
+   * range order ({@link Winograd#filterGradient}), so the bits depend on the thread count only.
+   */
+  static void backwardWeight(float[] x, ConvKernels.Geom g, float[] gy, float[] gw) {
+    if (!appliesWeight(g) || !Winograd.applicable(g))
+      throw new IllegalArgumentException("WinogradCL.backwardWeight: " + g + " is not a shape this path takes");
+    int n = g.n(), c = g.c(), oc = g.oc(), h = g.h(), w = g.w(), oh = g.oh(), ow = g.ow();
+    int th = (oh + 3) / 4, tw = (ow + 3) / 4, tiles = th * tw;
+    int pw = 4 * tw + 2, ph = 4 * th + 2, yh = 4 * th, yw = 4 * tw;
+    int group = Math.max(1, Math.min(n, (GROUP_TILES + tiles - 1) / tiles)), groups = (n + group - 1) / group;
+    int uLen = 36 * oc * c;
+    java.util.concurrent.ConcurrentSkipListMap<Integer, float[]> partials = new java.util.concurrent.ConcurrentSkipListMap<>();
+    Parallel.forRange(groups, 1, (g0, g1) -> {
+      Scratch s = SCRATCH.get();
+      int tt = group * tiles, vs = skewed(tt * c), ms = skewed(tt * oc);
+      s.xp = grow(s.xp, group * ph * pw * c);
+      s.v = grow(s.v, 36 * vs);
+      s.m = grow(s.m, 36 * ms);
+      s.yp = grow(s.yp, group * yh * yw * oc);
+      float[] gu = new float[uLen];
+      for (int gi = g0; gi < g1; gi++) {
+        int img0 = gi * group, count = Math.min(group, n - img0), rows = count * tiles;
+        for (int i = 0; i < count; i++) {
+          toChannelsLast(x, (img0 + i) * c * h * w, c, h, w, g.pH(), g.pW(), ph, pw, s.xp, i * ph * pw * c);
+        }
+        for (int i = 0; i < count; i++) inputTransform(s.xp, i * ph * pw * c, c, pw, th, tw, s.v, vs, i * tiles, s.t);
+        for (int i = 0; i < count; i++) {
+          toChannelsLast(gy, (img0 + i) * oc * oh * ow, oc, oh, ow, 0, 0, yh, yw, s.yp, i * yh * yw * oc);
+        }
+        for (int i = 0; i < count; i++) gradientTransform(s.yp, i * yh * yw * oc, oc, yw, th, tw, s.m, ms, i * tiles, s.t);
+        for (int pos = 0; pos < 36; pos++) gemmTN(s.m, pos * ms, s.v, pos * vs, rows, oc, c, gu, pos * oc * c);
+      }
+      partials.put(g0, gu);
+    });
+    Winograd.filterGradient(Winograd.F4, partials.values().toArray(new float[0][]), oc, c, gw);
+  }
+
+  /**
+   * gM = A gY Aᵀ of every tile of one image, gY[i][j] = yp[ypOff + ((4ty + i)·yw + 4tx + j)·oc ..]:
+   * the row pass (over j) then the column pass (over i), the sums of {@link Winograd}'s a4 (the
+   * tile path's gM, bit for bit). Tile t of the image is row {@code t0 + t} of each gM[pos]
+   * (rows of oc).
+   */
+  static void gradientTransform(float[] yp, int ypOff, int oc, int yw, int th, int tw, float[] m, int posStride, int t0, float[] tmp) {
+    FloatVector two = FloatVector.broadcast(FS, 2f), four = FloatVector.broadcast(FS, 4f);
+    int cell = oc, row = yw * oc;
+    for (int ty = 0; ty < th; ty++) {
+      for (int tx = 0; tx < tw; tx++) {
+        int base = ypOff + (4 * ty * yw + 4 * tx) * oc, mBase = (t0 + ty * tw + tx) * oc;
+        for (int ob = 0; ob < oc; ob += L) {
+          // row pass: e[i][l] = Σ_j A[l][j] gY[i][j], into tmp[(i·6 + l)·L]
+          for (int i = 0; i < 4; i++) {
+            int o = base + i * row + ob;
+            FloatVector g0 = FloatVector.fromArray(FS, yp, o), g1 = FloatVector.fromArray(FS, yp, o + cell);
+            FloatVector g2 = FloatVector.fromArray(FS, yp, o + 2 * cell), g3 = FloatVector.fromArray(FS, yp, o + 3 * cell);
+            FloatVector s02 = g0.add(g2), s13 = g1.add(g3);
+            FloatVector p = g2.fma(four, g0), r4 = g3.fma(four, g1).mul(two);
+            int to = i * 6 * L;
+            g0.intoArray(tmp, to);
+            s02.add(s13).intoArray(tmp, to + L);
+            s02.sub(s13).intoArray(tmp, to + 2 * L);
+            p.add(r4).intoArray(tmp, to + 3 * L);
+            p.sub(r4).intoArray(tmp, to + 4 * L);
+            g3.intoArray(tmp, to + 5 * L);
+          }
+          // column pass: gM[k·6 + l] = Σ_i A[k][i] e[i][l]
+          for (int l = 0; l < 6; l++) {
+            int o = l * L;
+            FloatVector g0 = FloatVector.fromArray(FS, tmp, o), g1 = FloatVector.fromArray(FS, tmp, o + 6 * L);
+            FloatVector g2 = FloatVector.fromArray(FS, tmp, o + 12 * L), g3 = FloatVector.fromArray(FS, tmp, o + 18 * L);
+            FloatVector s02 = g0.add(g2), s13 = g1.add(g3);
+            FloatVector p = g2.fma(four, g0), r4 = g3.fma(four, g1).mul(two);
+            int mo = l * posStride + mBase + ob;
+            g0.intoArray(m, mo);
+            s02.add(s13).intoArray(m, mo + 6 * posStride);
+            s02.sub(s13).intoArray(m, mo + 12 * posStride);
+            p.add(r4).intoArray(m, mo + 18 * posStride);
+            p.sub(r4).intoArray(m, mo + 24 * posStride);
+            g3.intoArray(m, mo + 30 * posStride);
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * gU [oc × c] (ldu = c, from uo) += Σ over rows t of gM[t][o] · V[t][ci]: gM [rows × oc] from
+   * mo, V [rows × c] from vo. Each cell's sum runs over t in order from gU's value (a fused
+   * multiply-add onto zero is the product rounded, so a fresh gU needs no special start). Rows
+   * of gM broadcast, rows of V read as 4-vector tiles of input channels: 6 × 4 accumulators with
+   * 32 vector registers, 3 × 4 with 16 (then 4-row and 1-row tiles for what is left of oc).
+   */
+  static void gemmTN(float[] gm, int mo, float[] v, int vo, int rows, int oc, int c, float[] gu, int uo) {
+    for (int j = 0; j < c; j += NV * L) {
+      int o = 0;
+      if (R == 6) {
+        for (; o + 6 <= oc; o += 6) tn6(gm, mo + o, oc, v, vo + j, c, rows, gu, uo + o * c + j, c);
+        for (; o + 4 <= oc; o += 4) tn4(gm, mo + o, oc, v, vo + j, c, rows, gu, uo + o * c + j, c);
+      } else {
+        for (; o + 3 <= oc; o += 3) tn3(gm, mo + o, oc, v, vo + j, c, rows, gu, uo + o * c + j, c);
+      }
+      for (; o < oc; o++) tn1(gm, mo + o, oc, v, vo + j, c, rows, gu, uo + o * c + j);
+    }
+  }
+
+  private static void tn6(float[] a, int ao, int lda, float[] b, int bo, int ldb, int k, float[] c, int co, int ldc) {
+    int r1 = co + ldc, r2 = co + 2 * ldc, r3 = co + 3 * ldc, r4 = co + 4 * ldc, r5 = co + 5 * ldc;
+    FloatVector c00 = FloatVector.fromArray(FS, c, co), c01 = FloatVector.fromArray(FS, c, co + L);
+    FloatVector c02 = FloatVector.fromArray(FS, c, co + 2 * L), c03 = FloatVector.fromArray(FS, c, co + 3 * L);
+    FloatVector c10 = FloatVector.fromArray(FS, c, r1), c11 = FloatVector.fromArray(FS, c, r1 + L);
+    FloatVector c12 = FloatVector.fromArray(FS, c, r1 + 2 * L), c13 = FloatVector.fromArray(FS, c, r1 + 3 * L);
+    FloatVector c20 = FloatVector.fromArray(FS, c, r2), c21 = FloatVector.fromArray(FS, c, r2 + L);
+    FloatVector c22 = FloatVector.fromArray(FS, c, r2 + 2 * L), c23 = FloatVector.fromArray(FS, c, r2 + 3 * L);
+    FloatVector c30 = FloatVector.fromArray(FS, c, r3), c31 = FloatVector.fromArray(FS, c, r3 + L);
+    FloatVector c32 = FloatVector.fromArray(FS, c, r3 + 2 * L), c33 = FloatVector.fromArray(FS, c, r3 + 3 * L);
+    FloatVector c40 = FloatVector.fromArray(FS, c, r4), c41 = FloatVector.fromArray(FS, c, r4 + L);
+    FloatVector c42 = FloatVector.fromArray(FS, c, r4 + 2 * L), c43 = FloatVector.fromArray(FS, c, r4 + 3 * L);
+    FloatVector c50 = FloatVector.fromArray(FS, c, r5), c51 = FloatVector.fromArray(FS, c, r5 + L);
+    FloatVector c52 = FloatVector.fromArray(FS, c, r5 + 2 * L), c53 = FloatVector.fromArray(FS, c, r5 + 3 * L);
+    for (int p = 0; p < k; p++) {
+      int bi = bo + p * ldb, ai = ao + p * lda;
+      FloatVector b0 = FloatVector.fromArray(FS, b, bi), b1 = FloatVector.fromArray(FS, b, bi + L);
+      FloatVector b2 = FloatVector.fromArray(FS, b, bi + 2 * L), b3 = FloatVector.fromArray(FS, b, bi + 3 * L);
+      FloatVector av = FloatVector.broadcast(FS, a[ai]);
+      c00 = av.fma(b0, c00); c01 = av.fma(b1, c01); c02 = av.fma(b2, c02); c03 = av.fma(b3, c03);
+      av = FloatVector.broadcast(FS, a[ai + 1]);
+      c10 = av.fma(b0, c10); c11 = av.fma(b1, c11); c12 = av.fma(b2, c12); c13 = av.fma(b3, c13);
+      av = FloatVector.broadcast(FS, a[ai + 2]);
+      c20 = av.fma(b0, c20); c21 = av.fma(b1, c21); c22 = av.fma(b2, c22); c23 = av.fma(b3, c23);
+      av = FloatVector.broadcast(FS, a[ai + 3]);
+      c30 = av.fma(b0, c30); c31 = av.fma(b1, c31); c32 = av.fma(b2, c32); c33 = av.fma(b3, c33);
+      av = FloatVector.broadcast(FS, a[ai + 4]);
+      c40 = av.fma(b0, c40); c41 = av.fma(b1, c41); c42 = av.fma(b2, c42); c43 = av.fma(b3, c43);
+      av = FloatVector.broadcast(FS, a[ai + 5]);
+      c50 = av.fma(b0, c50); c51 = av.fma(b1, c51); c52 = av.fma(b2, c52); c53 = av.fma(b3, c53);
+    }
+    c00.intoArray(c, co);
+    c01.intoArray(c, co + L);
+    c02.intoArray(c, co + 2 * L);
+    c03.intoArray(c, co + 3 * L);
+    c10.intoArray(c, r1);
+    c11.intoArray(c, r1 + L);
+    c12.intoArray(c, r1 + 2 * L);
+    c13.intoArray(c, r1 + 3 * L);
+    c20.intoArray(c, r2);
+    c21.intoArray(c, r2 + L);
+    c22.intoArray(c, r2 + 2 * L);
+    c23.intoArray(c, r2 + 3 * L);
+    c30.intoArray(c, r3);
+    c31.intoArray(c, r3 + L);
+    c32.intoArray(c, r3 + 2 * L);
+    c33.intoArray(c, r3 + 3 * L);
+    c40.intoArray(c, r4);
+    c41.intoArray(c, r4 + L);
+    c42.intoArray(c, r4 + 2 * L);
+    c43.intoArray(c, r4 + 3 * L);
+    c50.intoArray(c, r5);
+    c51.intoArray(c, r5 + L);
+    c52.intoArray(c, r5 + 2 * L);
+    c53.intoArray(c, r5 + 3 * L);
+  }
+
+  private static void tn4(float[] a, int ao, int lda, float[] b, int bo, int ldb, int k, float[] c, int co, int ldc) {
+    int r1 = co + ldc, r2 = co + 2 * ldc, r3 = co + 3 * ldc;
+    FloatVector c00 = FloatVector.fromArray(FS, c, co), c01 = FloatVector.fromArray(FS, c, co + L);
+    FloatVector c02 = FloatVector.fromArray(FS, c, co + 2 * L), c03 = FloatVector.fromArray(FS, c, co + 3 * L);
+    FloatVector c10 = FloatVector.fromArray(FS, c, r1), c11 = FloatVector.fromArray(FS, c, r1 + L);
+    FloatVector c12 = FloatVector.fromArray(FS, c, r1 + 2 * L), c13 = FloatVector.fromArray(FS, c, r1 + 3 * L);
+    FloatVector c20 = FloatVector.fromArray(FS, c, r2), c21 = FloatVector.fromArray(FS, c, r2 + L);
+    FloatVector c22 = FloatVector.fromArray(FS, c, r2 + 2 * L), c23 = FloatVector.fromArray(FS, c, r2 + 3 * L);
+    FloatVector c30 = FloatVector.fromArray(FS, c, r3), c31 = FloatVector.fromArray(FS, c, r3 + L);
+    FloatVector c32 = FloatVector.fromArray(FS, c, r3 + 2 * L), c33 = FloatVector.fromArray(FS, c, r3 + 3 * L);
+    for (int p = 0; p < k; p++) {
+      int bi = bo + p * ldb, ai = ao + p * lda;
+      FloatVector b0 = FloatVector.fromArray(FS, b, bi), b1 = FloatVector.fromArray(FS, b, bi + L);
+      FloatVector b2 = FloatVector.fromArray(FS, b, bi + 2 * L), b3 = FloatVector.fromArray(FS, b, bi + 3 * L);
+      FloatVector av = FloatVector.broadcast(FS, a[ai]);
+      c00 = av.fma(b0, c00); c01 = av.fma(b1, c01); c02 = av.fma(b2, c02); c03 = av.fma(b3, c03);
+      av = FloatVector.broadcast(FS, a[ai + 1]);
+      c10 = av.fma(b0, c10); c11 = av.fma(b1, c11); c12 = av.fma(b2, c12); c13 = av.fma(b3, c13);
+      av = FloatVector.broadcast(FS, a[ai + 2]);
+      c20 = av.fma(b0, c20); c21 = av.fma(b1, c21); c22 = av.fma(b2, c22); c23 = av.fma(b3, c23);
+      av = FloatVector.broadcast(FS, a[ai + 3]);
+      c30 = av.fma(b0, c30); c31 = av.fma(b1, c31); c32 = av.fma(b2, c32); c33 = av.fma(b3, c33);
+    }
+    c00.intoArray(c, co);
+    c01.intoArray(c, co + L);
+    c02.intoArray(c, co + 2 * L);
+    c03.intoArray(c, co + 3 * L);
+    c10.intoArray(c, r1);
+    c11.intoArray(c, r1 + L);
+    c12.intoArray(c, r1 + 2 * L);
+    c13.intoArray(c, r1 + 3 * L);
+    c20.intoArray(c, r2);
+    c21.intoArray(c, r2 + L);
+    c22.intoArray(c, r2 + 2 * L);
+    c23.intoArray(c, r2 + 3 * L);
+    c30.intoArray(c, r3);
+    c31.intoArray(c, r3 + L);
+    c32.intoArray(c, r3 + 2 * L);
+    c33.intoArray(c, r3 + 3 * L);
+  }
+
+  private static void tn3(float[] a, int ao, int lda, float[] b, int bo, int ldb, int k, float[] c, int co, int ldc) {
+    int r1 = co + ldc, r2 = co + 2 * ldc;
+    FloatVector c00 = FloatVector.fromArray(FS, c, co), c01 = FloatVector.fromArray(FS, c, co + L);
+    FloatVector c02 = FloatVector.fromArray(FS, c, co + 2 * L), c03 = FloatVector.fromArray(FS, c, co + 3 * L);
+    FloatVector c10 = FloatVector.fromArray(FS, c, r1), c11 = FloatVector.fromArray(FS, c, r1 + L);
+    FloatVector c12 = FloatVector.fromArray(FS, c, r1 + 2 * L), c13 = FloatVector.fromArray(FS, c, r1 + 3 * L);
+    FloatVector c20 = FloatVector.fromArray(FS, c, r2), c21 = FloatVector.fromArray(FS, c, r2 + L);
+    FloatVector c22 = FloatVector.fromArray(FS, c, r2 + 2 * L), c23 = FloatVector.fromArray(FS, c, r2 + 3 * L);
+    for (int p = 0; p < k; p++) {
+      int bi = bo + p * ldb, ai = ao + p * lda;
+      FloatVector b0 = FloatVector.fromArray(FS, b, bi), b1 = FloatVector.fromArray(FS, b, bi + L);
+      FloatVector b2 = FloatVector.fromArray(FS, b, bi + 2 * L), b3 = FloatVector.fromArray(FS, b, bi + 3 * L);
+      FloatVector av = FloatVector.broadcast(FS, a[ai]);
+      c00 = av.fma(b0, c00); c01 = av.fma(b1, c01); c02 = av.fma(b2, c02); c03 = av.fma(b3, c03);
+      av = FloatVector.broadcast(FS, a[ai + 1]);
+      c10 = av.fma(b0, c10); c11 = av.fma(b1, c11); c12 = av.fma(b2, c12); c13 = av.fma(b3, c13);
+      av = FloatVector.broadcast(FS, a[ai + 2]);
+      c20 = av.fma(b0, c20); c21 = av.fma(b1, c21); c22 = av.fma(b2, c22); c23 = av.fma(b3, c23);
+    }
+    c00.intoArray(c, co);
+    c01.intoArray(c, co + L);
+    c02.intoArray(c, co + 2 * L);
+    c03.intoArray(c, co + 3 * L);
+    c10.intoArray(c, r1);
+    c11.intoArray(c, r1 + L);
+    c12.intoArray(c, r1 + 2 * L);
+    c13.intoArray(c, r1 + 3 * L);
+    c20.intoArray(c, r2);
+    c21.intoArray(c, r2 + L);
+    c22.intoArray(c, r2 + 2 * L);
+    c23.intoArray(c, r2 + 3 * L);
+  }
+
+  private static void tn1(float[] a, int ao, int lda, float[] b, int bo, int ldb, int k, float[] c, int co) {
+    FloatVector c00 = FloatVector.fromArray(FS, c, co), c01 = FloatVector.fromArray(FS, c, co + L);
+    FloatVector c02 = FloatVector.fromArray(FS, c, co + 2 * L), c03 = FloatVector.fromArray(FS, c, co + 3 * L);
+    for (int p = 0; p < k; p++) {
+      int bi = bo + p * ldb;
+      FloatVector av = FloatVector.broadcast(FS, a[ao + p * lda]);
+      c00 = av.fma(FloatVector.fromArray(FS, b, bi), c00);
+      c01 = av.fma(FloatVector.fromArray(FS, b, bi + L), c01);
+      c02 = av.fma(FloatVector.fromArray(FS, b, bi + 2 * L), c02);
+      c03 = av.fma(FloatVector.fromArray(FS, b, bi + 3 * L), c03);
+    }
+    c00.intoArray(c, co);
+    c01.intoArray(c, co + L);
+    c02.intoArray(c, co + 2 * L);
+    c03.intoArray(c, co + 3 * L);
+  }
+
+  /**
    * Image x[xb..] (c × h × w) into xp[xpOff..] as ph × pw cells of c channels, the image at
    * (pH, pW) and zeros around it.
    */
@@ -136,17 +411,28 @@ final class WinogradCL {
       int rb = xpOff + (iy + pH) * rowLen;
       Arrays.fill(xp, rb, rb + pW * c, 0f);
       Arrays.fill(xp, rb + (w + pW) * c, rb + rowLen, 0f);
-      if (w >= 8) {
-        // 8 pixels at a time; the last block overlaps the one before it (the same values again)
-        for (int ix = 0; ; ix += 8) {
-          int at = Math.min(ix, w - 8);
-          for (int c0 = 0; c0 < c; c0 += 8) Gemm.transpose8(x, xb + iy * w + at, null, 0, c0, plane, xp, rb + (at + pW) * c + c0, c);
-          if (at == w - 8) break;
+    }
+    if (w >= 8) {
+      // 8 pixels of 8 channels at a time, the channel blocks outermost: each block reads 8 planes
+      // front to back, streams the prefetcher follows (pixel blocks outermost read all c planes
+      // at once: the 28² forward pass took 4.49 ms against 3.96, batch 50, two threads, caches
+      // flushed, interleaved); the last block of a row overlaps the one before it (the same values)
+      for (int c0 = 0; c0 < c; c0 += 8) {
+        for (int iy = 0; iy < h; iy++) {
+          int rb = xpOff + (iy + pH) * rowLen;
+          for (int ix = 0; ; ix += 8) {
+            int at = Math.min(ix, w - 8);
+            Gemm.transpose8(x, xb + iy * w + at, null, 0, c0, plane, xp, rb + (at + pW) * c + c0, c);
+            if (at == w - 8) break;
+          }
         }
-      } else {
-        for (int ix = 0; ix < w; ix++) {
-          for (int ci = 0; ci < c; ci++) xp[rb + (ix + pW) * c + ci] = x[xb + ci * plane + iy * w + ix];
-        }
+      }
+      return;
+    }
+    for (int iy = 0; iy < h; iy++) {
+      int rb = xpOff + (iy + pH) * rowLen;
+      for (int ix = 0; ix < w; ix++) {
+        for (int ci = 0; ci < c; ci++) xp[rb + (ix + pW) * c + ci] = x[xb + ci * plane + iy * w + ix];
       }
     }
   }
@@ -370,18 +656,23 @@ final class WinogradCL {
   /** Image yp[ypOff..] (rows of yw cells of oc channels) into y[yb..] (oc × oh × ow), the cells past oh × ow dropped. */
   static void toChannelsFirst(float[] yp, int ypOff, int yw, int oc, int oh, int ow, float[] y, int yb) {
     int plane = oh * ow;
+    if (ow >= 8) {
+      // channel blocks outermost, as in toChannelsLast: 8 output planes written front to back
+      for (int o0 = 0; o0 < oc; o0 += 8) {
+        for (int oy = 0; oy < oh; oy++) {
+          for (int ox = 0; ; ox += 8) {
+            int at = Math.min(ox, ow - 8), cell = ypOff / oc + oy * yw + at;
+            Gemm.transpose8(yp, o0, null, 0, cell, oc, y, yb + o0 * plane + oy * ow + at, plane);
+            if (at == ow - 8) break;
+          }
+        }
+      }
+      return;
+    }
     for (int oy = 0; oy < oh; oy++) {
-      if (ow >= 8) {
-        for (int ox = 0; ; ox += 8) {
-          int at = Math.min(ox, ow - 8), cell = ypOff / oc + oy * yw + at;
-          for (int o0 = 0; o0 < oc; o0 += 8) Gemm.transpose8(yp, o0, null, 0, cell, oc, y, yb + o0 * plane + oy * ow + at, plane);
-          if (at == ow - 8) break;
-        }
-      } else {
-        for (int ox = 0; ox < ow; ox++) {
-          int src = ypOff + (oy * yw + ox) * oc;
-          for (int o = 0; o < oc; o++) y[yb + o * plane + oy * ow + ox] = yp[src + o];
-        }
+      for (int ox = 0; ox < ow; ox++) {
+        int src = ypOff + (oy * yw + ox) * oc;
+        for (int o = 0; o < oc; o++) y[yb + o * plane + oy * ow + ox] = yp[src + o];
       }
     }
   }

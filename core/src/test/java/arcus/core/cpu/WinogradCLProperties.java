@@ -106,6 +106,66 @@ class WinogradCLProperties {
     }
   }
 
+  /**
+   * The channels-last weight gradient against the float64 direct one, within the bound
+   * {@link WinogradProperties} derives for F(4×4)'s weight gradient (the same sums over tiles,
+   * grouped differently); the same bits when run again, and through {@link ConvKernels}'
+   * dispatch. Odd sides (tiles past the edges, where gy is zero), paddings 0–2, images under
+   * 8 pixels wide, several groups split over one to three threads.
+   */
+  @Property(tries = 40)
+  void channelsLastWeightGradientMatchesDirect(@ForAll @IntRange(min = 1, max = 2) int cUnits, @ForAll @IntRange(min = 1, max = 3) int ocUnits,
+                                               @ForAll @IntRange(min = 1, max = 5) int n, @ForAll @IntRange(min = 1, max = 19) int h,
+                                               @ForAll @IntRange(min = 1, max = 19) int w, @ForAll @IntRange(min = 0, max = 2) int pad,
+                                               @ForAll @IntRange(min = 1, max = 3) int threads, @ForAll long seed) {
+    int c = cUnits * Math.max(8, 4 * L), oc = ocUnits * Math.max(8, L);
+    if (h + 2 * pad < 3 || w + 2 * pad < 3) return; // no output
+    ConvKernelsProperties.Shape s = new ConvKernelsProperties.Shape(n, c, h, w, oc, 3, 3, 1, 1, pad, pad, 1, 1);
+    ConvKernels.Geom g = ConvKernels.Geom.of(n, c, h, w, oc, 3, 3, 1, 1, pad, pad, 1, 1);
+    assertTrue(WinogradCL.appliesWeight(g), g.toString());
+    Random r = new Random(seed);
+    float[] x = GemmProperties.randomF(r, s.xLen()), gy = GemmProperties.randomF(r, s.yLen());
+    boolean was = WinogradCL.WEIGHT;
+    ConvKernels.Algorithm algorithm = ConvKernels.winograd;
+    try {
+      Parallel.executor(threads).run(() -> {
+        float[] gw = new float[s.wLen()], again = new float[s.wLen()], dispatched = new float[s.wLen()];
+        Arrays.fill(gw, Float.NaN);
+        WinogradCL.backwardWeight(x, g, gy, gw);
+        WinogradCL.backwardWeight(x, g, gy, again);
+        assertBits(gw, again, "run again " + g);
+        WinogradCL.WEIGHT = true;
+        ConvKernels.winograd = ConvKernels.Algorithm.ON;
+        assertTrue(ConvKernels.channelsLastWeight(g));
+        assertEquals(0, ConvKernels.keptTransformLength(g), "nothing kept for a channels-last weight gradient");
+        ConvKernels.conv2dBackwardWeight(x, n, c, h, w, gy, oc, 3, 3, 1, 1, pad, pad, 1, 1, dispatched);
+        assertBits(gw, dispatched, "through ConvKernels " + g);
+        double[] xd = GemmProperties.toD(x), gyd = GemmProperties.toD(gy);
+        int th = (g.oh() + 3) / 4, tw = (g.ow() + 3) / 4;
+        WinogradProperties.assertWithin(gw, ConvKernelsProperties.refBackwardWeight(s, xd, gyd),
+            WinogradProperties.absWeight(Winograd.F4, g, xd, gyd), n * th * tw + 4 * 6, "channels-last weight gradient " + g);
+      });
+    } finally {
+      WinogradCL.WEIGHT = was;
+      ConvKernels.winograd = algorithm;
+    }
+  }
+
+  /** The same bits for a thread count whichever thread runs which range, and partials added in range order: three runs on two threads. */
+  @Property(tries = 5)
+  void channelsLastWeightGradientIsReproducible(@ForAll @IntRange(min = 3, max = 12) int n, @ForAll long seed) {
+    int c = Math.max(8, 4 * L), oc = Math.max(8, L);
+    ConvKernels.Geom g = ConvKernels.Geom.of(n, c, 14, 14, oc, 3, 3, 1, 1, 1, 1, 1, 1);
+    Random r = new Random(seed);
+    float[] x = GemmProperties.randomF(r, n * c * 196), gy = GemmProperties.randomF(r, n * oc * 196);
+    float[][] runs = new float[3][oc * c * 9];
+    Parallel.executor(2).run(() -> {
+      for (float[] gw : runs) WinogradCL.backwardWeight(x, g, gy, gw);
+    });
+    assertBits(runs[0], runs[1], "second run");
+    assertBits(runs[0], runs[2], "third run");
+  }
+
   @Test
   void shapesItDoesNotTakeAreNamed() {
     ConvKernels.Geom g = ConvKernels.Geom.of(1, 12, 8, 8, 64, 3, 3, 1, 1, 1, 1, 1, 1);
@@ -114,6 +174,11 @@ class WinogradCLProperties {
         () -> WinogradCL.forward(new float[12 * 64], g, new float[64 * 12 * 9], false, null, new float[64 * 64]));
     assertTrue(e.getMessage().contains("c=12"), e.getMessage());
     assertFalse(WinogradCL.applies(Winograd.F2, ConvKernels.Geom.of(1, 64, 8, 8, 64, 3, 3, 1, 1, 1, 1, 1, 1)));
+    ConvKernels.Geom narrowOut = ConvKernels.Geom.of(1, 64, 8, 8, 12, 3, 3, 1, 1, 1, 1, 1, 1);
+    assertFalse(WinogradCL.appliesWeight(narrowOut));
+    IllegalArgumentException w = assertThrows(IllegalArgumentException.class,
+        () -> WinogradCL.backwardWeight(new float[64 * 64], narrowOut, new float[12 * 64], new float[12 * 64 * 9]));
+    assertTrue(w.getMessage().contains("oc=12"), w.getMessage());
   }
 
   private static void assertBits(float[] expected, float[] actual, String what) {

@@ -235,8 +235,21 @@ class WinogradProperties {
     assertFalse(Winograd.pays(narrow, false));
     assertTrue(Winograd.pays(c28, true));
     assertFalse(Winograd.pays(c7, true));
-    // 64 × 14²'s weight gradient: Winograd with 8-lane vectors, im2col with 16 (64 columns pad to 96)
-    assertEquals(Species.FLOAT.length() < 16, Winograd.pays(c14, true));
+    boolean was = WinogradCL.WEIGHT;
+    try {
+      // the channels-last weight gradient takes 64 × 14² with either vector width
+      WinogradCL.WEIGHT = true;
+      assertTrue(ConvKernels.channelsLastWeight(c14));
+      assertTrue(Winograd.pays(c14, true));
+      assertTrue(Winograd.pays(c28, true));
+      assertFalse(Winograd.pays(c7, true));
+      // the tile path's: Winograd with 8-lane vectors, im2col with 16 (64 columns pad to 96)
+      WinogradCL.WEIGHT = false;
+      assertEquals(Species.FLOAT.length() < 16, Winograd.pays(c14, true));
+      assertTrue(Winograd.pays(c28, true));
+    } finally {
+      WinogradCL.WEIGHT = was;
+    }
   }
 
   enum Pass { FORWARD, INPUT, WEIGHT }
