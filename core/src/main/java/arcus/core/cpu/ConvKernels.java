@@ -108,9 +108,11 @@ final class ConvKernels {
    * 32; 0 keeps none). Kept, the weight gradient skips the transform of x (about a quarter of its
    * time) and never reads x, so an input the graph would have recomputed for it (a batch norm's
    * output) is not recomputed either. V is 36/16 of x and lives from the forward pass to the
-   * weight gradient, so this is memory for time, and the budget lets small batches have it: the
-   * L-Softmax MNIST network's 64 × 28² layers keep 26.6 MB each at batch 50, not at 256 (133 MB).
-   * Not final so that tests can switch it.
+   * weight gradient, so this is memory for time, and the budget lets small batches have it (a
+   * 64 × 28² layer's V is 26.6 MB at batch 50, 133 MB at 256). Only for the tile path's weight
+   * gradient: the channels-last one ({@link #channelsLastWeight}, the L-Softmax MNIST network's
+   * 64-channel layers) transforms x group by group and keeps nothing. Not final so that tests
+   * can switch it.
    */
   static volatile long keepTransformBytes = parseMiB("arcus.conv.keepTransformMiB", System.getProperty("arcus.conv.keepTransformMiB", "32")) << 20;
 
@@ -128,8 +130,8 @@ final class ConvKernels {
 
   /**
    * Whether a recorded float forward pass of g keeps its input's Winograd transform for the weight
-   * gradient: both passes run as Winograd and V fits {@link #keepTransformBytes}. Floats of V
-   * to take, or 0 when not.
+   * gradient: both passes run as Winograd, the weight gradient on the tile path, and V fits
+   * {@link #keepTransformBytes}. Floats of V to take, or 0 when not.
    */
   static long keptTransformLength(Geom g) {
     if (!useWinograd(g, false) || !useWinograd(g, true) || channelsLastWeight(g)) return 0;

@@ -609,7 +609,7 @@ final class Winograd {
 
   /**
    * The filter transform's doubles, and floats of as many lanes for its output. Over vectors of
-   * pairs: 64 × 64 filters (flipped and not, alternating) in 29–32 µs against 113–128 on one
+   * pairs: 64 × 64 filters (flipped and not, alternating) in 60–70 µs against 113–128 on one
    * thread, the same bits (Zen 5, 2026-11-29). Scalar where doubles have one lane.
    */
   private static final VectorSpecies<Double> FILTER_DS = Species.DOUBLE;
