@@ -201,7 +201,9 @@ class WinogradProperties {
   @Property(tries = 20)
   void gatheredShapesMatchDirect(@ForAll("gatheredShapes") Shape s, @ForAll long seed) {
     ConvKernels.Geom g = ConvKernels.Geom.of(s.n(), s.c(), s.h(), s.w(), s.oc(), 3, 3, 1, 1, s.pH(), s.pW(), 1, 1);
-    assertTrue(Winograd.gathersInForward(g), "gathers " + s);
+    // with 4 lanes (-Darcus.vector.bits=128) no plan gathers (8 · tiles a row ≤ L never holds):
+    // these shapes then take the row passes, which the other properties check
+    assertEquals(Species.FLOAT.length() >= 8, Winograd.gathersInForward(g), "gathers " + s);
     for (Pass p : Pass.values()) check(Winograd.DEFAULT, s, seed, p);
   }
 
