@@ -5,9 +5,10 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The forward pass of {@link Winograd}'s F(4×4, 3×3) with its transforms vectorised over
- * channels instead of tiles ("channels last"). A group of images is copied into a padded
- * [row][column][channel] buffer by 8 × 8 transposes; each tile's 6 × 6 input cells are then
+ * The forward pass and the weight gradient ({@link #backwardWeight}) of {@link Winograd}'s
+ * F(4×4, 3×3) with their transforms vectorised over channels instead of tiles ("channels
+ * last"). A group of images is copied into a padded [row][column][channel] buffer by 8 × 8
+ * transposes; each tile's 6 × 6 input cells are then
  * whole vectors of channels, so the input transform V = Bᵀ d B and the output transform
  * Y = Aᵀ M A are plain vector arithmetic on loads and stores, with no deinterleaving of column
  * phases and no lanes left idle by a tile row shorter than a vector (7 tiles at 28², 4 at 14², 2
@@ -15,11 +16,13 @@ import jdk.incubator.vector.VectorSpecies;
  * Uᵀ[pos] [c × oc]: rows of V broadcast, Uᵀ's rows read as vectors of output channels. The
  * output tiles go to a [row][column][channel] buffer and back to NCHW by 8 × 8 transposes.
  *
- * <p>The arithmetic is {@link Winograd}'s, in the same order: the input transform's row pass
- * then its column pass (the same grouped sums and fused multiply-adds), the GEMM's sum over
- * channels in order from zero, the output transform's column pass then its row pass, then the
- * bias; so y is the same bit for bit as {@link Winograd#forward}'s. Each image is computed
- * alike whatever group or thread it falls to.
+ * <p>The forward pass's arithmetic is {@link Winograd}'s, in the same order: the input
+ * transform's row pass then its column pass (the same grouped sums and fused multiply-adds), the
+ * GEMM's sum over channels in order from zero, the output transform's column pass then its row
+ * pass, then the bias; so y is the same bit for bit as {@link Winograd#forward}'s. Each image is
+ * computed alike whatever group or thread it falls to. The weight gradient groups its sums over
+ * tiles by image group (see {@link #backwardWeight}): its bits depend on the thread count, as
+ * the tile path's do, but are not the tile path's.
  *
  * <p>Measured (Zen 5, 2026-11-29, batch 50, 64 → 64 channels, two threads, both paths
  * interleaved in one JVM, 21 rounds): 28² 4.64 against 5.45 ms, 14² 1.38 against 2.02, 7² 0.62
