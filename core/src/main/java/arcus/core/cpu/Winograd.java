@@ -615,7 +615,7 @@ final class Winograd {
   private static final VectorSpecies<Double> FILTER_DS = Species.DOUBLE;
   private static final boolean FILTER_VECTORS = FILTER_DS.vectorBitSize() >= 128;
   private static final VectorSpecies<Float> FILTER_FS =
-      VectorSpecies.of(float.class, jdk.incubator.vector.VectorShape.forBitSize(Math.max(64, FILTER_DS.vectorBitSize() / 2)));
+      FILTER_VECTORS ? VectorSpecies.of(float.class, jdk.incubator.vector.VectorShape.forBitSize(FILTER_DS.vectorBitSize() / 2)) : null;
 
   /** Filter pairs per block of {@link #filters}: 9 + 3 runs of doubles, 24 KiB, stay in L1. */
   private static final int FILTER_BLOCK = 256;

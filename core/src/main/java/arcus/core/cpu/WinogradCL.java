@@ -42,6 +42,11 @@ final class WinogradCL {
   private static final int R = L >= 16 ? 6 : 3;
   /** Tiles a group of images should reach, so that the GEMMs have rows to reuse Uᵀ over. */
   private static final int GROUP_TILES = 48;
+
+  /** Images a group takes (at least one, at most n), for both passes: about GROUP_TILES tiles. */
+  private static int group(int n, int tiles) {
+    return Math.max(1, Math.min(n, (GROUP_TILES + tiles - 1) / tiles));
+  }
   /**
    * Whether the GEMMs write M over V where they can (oc = c = 4L, one column block: a row of M
    * needs only the same row of V, read whole before it is written), so that a thread's buffers
@@ -98,7 +103,7 @@ final class WinogradCL {
     int n = g.n(), c = g.c(), oc = g.oc(), h = g.h(), w = g.w(), oh = g.oh(), ow = g.ow();
     int th = (oh + 3) / 4, tw = (ow + 3) / 4, tiles = th * tw;
     int pw = 4 * tw + 2, ph = 4 * th + 2, yw = 4 * tw;
-    int group = Math.max(1, Math.min(n, (GROUP_TILES + tiles - 1) / tiles)), groups = (n + group - 1) / group;
+    int group = group(n, tiles), groups = (n + group - 1) / group;
     float[] ut = Winograd.filtersColumns(Winograd.F4, wt, oc, c, flipped);
     // M over V: a tile row of M needs only the same row of V, read whole before it is written
     boolean inPlace = IN_PLACE && oc == c && oc == NV * L;
@@ -158,7 +163,7 @@ final class WinogradCL {
     int n = g.n(), c = g.c(), oc = g.oc(), h = g.h(), w = g.w(), oh = g.oh(), ow = g.ow();
     int th = (oh + 3) / 4, tw = (ow + 3) / 4, tiles = th * tw;
     int pw = 4 * tw + 2, ph = 4 * th + 2, yh = 4 * th, yw = 4 * tw;
-    int group = Math.max(1, Math.min(n, (GROUP_TILES + tiles - 1) / tiles)), groups = (n + group - 1) / group;
+    int group = group(n, tiles), groups = (n + group - 1) / group;
     int uLen = 36 * oc * c;
     java.util.concurrent.ConcurrentSkipListMap<Integer, float[]> partials = new java.util.concurrent.ConcurrentSkipListMap<>();
     Parallel.forRange(groups, 1, (g0, g1) -> {
